@@ -1,0 +1,42 @@
+# The two commands of the README: `make demo` and `make test`. Everything they need is
+# installed here, into .venv, from the package registries.
+
+VENV    := .venv
+PY      := $(VENV)/bin/python
+LINLI   := $(VENV)/bin/linli
+STAMP   := $(VENV)/.installed
+PG_URL  ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: demo test lint bench serve clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+demo: $(STAMP)
+	$(LINLI) migrate --noinput
+	$(LINLI) demo $(DEMO_ARGS)
+	$(LINLI) serve
+
+serve: $(STAMP)
+	$(LINLI) serve
+
+test: $(STAMP) lint
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy
+
+# Each benchmark prints a table and, last, one JSON line; run on SQLite and PostgreSQL.
+bench: $(STAMP)
+	@for b in bench/*.py; do \
+	  echo "== $$b (sqlite)"; $(PY) $$b || exit 1; \
+	  echo "== $$b (postgresql)"; DATABASE_URL=$(PG_URL) $(PY) $$b || exit 1; \
+	done
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* var/static
