@@ -1,0 +1,98 @@
+"""The JSON API: one NinjaAPI, one router per app, errors mapped to 4xx in one place.
+
+OpenAPI document at ``/api/openapi.json``, interactive docs at ``/api/docs``.
+"""
+
+import logging
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI
+from ninja.errors import (
+    AuthenticationError,
+    AuthorizationError,
+    HttpError,
+    Throttled,
+    ValidationError,
+)
+
+from linli.accounts.api import router as accounts_router
+from linli.accounts.auth import session_auth, token_auth
+from linli.catalog.api import router as catalog_router
+from linli.communities.api import router as communities_router
+from linli.core.errors import LinliError, render
+from linli.core.validation import translate
+from linli.groupbuys.api import router as groupbuys_router
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="Linli API",
+    version="1",
+    description=(
+        "Community group buying. Money is in fen (integers). Send `Authorization: Bearer <token>` "
+        "or use the browser session. Every state-changing call accepts an `Idempotency-Key` "
+        "header: a retry with the same key returns the first answer and changes nothing. "
+        "Errors are `{code, message, details}` with `message` in the language of "
+        "`Accept-Language` (zh-Hans or en)."
+    ),
+    auth=[token_auth, session_auth],
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+api.add_router("", accounts_router)
+api.add_router("", communities_router)
+api.add_router("", catalog_router)
+api.add_router("", groupbuys_router)
+
+
+def _error(request, status: int, code: str, message, details=None):
+    body = {"code": code, "message": str(message)}
+    if details:
+        body["details"] = render(details)
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(LinliError)
+def on_linli_error(request, error: LinliError):
+    return api.create_response(request, error.as_dict(), status=error.status)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, error: ValidationError):
+    return _error(
+        request, 422, "invalid", _("Some of what was sent is not valid."), translate(error.errors)
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, error):
+    return _error(
+        request,
+        401,
+        "unauthenticated",
+        _("Sign in, or send a valid token: Authorization: Bearer <token>."),
+    )
+
+
+@api.exception_handler(AuthorizationError)
+def on_forbidden(request, error):
+    return _error(request, 403, "forbidden", _("You are not allowed to do this."))
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request, error):
+    return _error(request, 429, "throttled", _("Too many attempts; wait a minute and try again."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, error: HttpError):
+    if error.status_code == 400:
+        return _error(request, 400, "malformed", _("The request body is not valid JSON."))
+    return _error(request, error.status_code, "error", error.message)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, error):
+    return _error(request, 404, "not_found", _("Not found, or not yours to see."))

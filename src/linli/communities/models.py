@@ -1,0 +1,137 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Community(models.Model):
+    """A residential compound (小区) whose households buy together."""
+
+    name = models.CharField(_("name"), max_length=80)
+    city = models.CharField(_("city"), max_length=40)
+    district = models.CharField(_("district"), max_length=40)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    default_pickup_place = models.CharField(_("default pickup place"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        ordering = ["city", "district", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Building(models.Model):
+    community = models.ForeignKey(
+        Community, verbose_name=_("community"), on_delete=models.PROTECT, related_name="buildings"
+    )
+    name = models.CharField(_("name"), max_length=40, help_text=_("As residents say it: 3号楼"))
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("building")
+        verbose_name_plural = _("buildings")
+        ordering = ["community", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "name"], name="building_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community.name} {self.name}"
+
+
+class Household(models.Model):
+    """One flat: the unit that orders, pays and picks up."""
+
+    class Vulnerability(models.TextChoices):
+        NONE = "", _("none")
+        ELDERLY_ALONE = "elderly_alone", _("elderly living alone")
+        MEDICAL_NEED = "medical_need", _("medical need")
+        DISABILITY = "disability", _("disability")
+        OTHER = "other", _("other")
+
+    building = models.ForeignKey(
+        Building, verbose_name=_("building"), on_delete=models.PROTECT, related_name="households"
+    )
+    room = models.CharField(_("room"), max_length=20)
+    contact_name = models.CharField(_("contact name"), max_length=60)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    vulnerable = models.BooleanField(
+        _("vulnerable"),
+        default=False,
+        help_text=_("Served first when a delivery falls short."),
+    )
+    vulnerability = models.CharField(
+        _("why vulnerable"), max_length=20, choices=Vulnerability.choices, blank=True
+    )
+    notes = models.CharField(_("notes"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["building", "room"]
+        constraints = [
+            models.UniqueConstraint(fields=["building", "room"], name="household_room_unique"),
+            models.CheckConstraint(
+                condition=Q(vulnerable=True) | Q(vulnerability=""),
+                name="household_vulnerability_needs_flag",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.building.name} {self.room} {self.contact_name}"
+
+
+class Member(models.Model):
+    """A signed-in person who belongs to a household."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="member",
+    )
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="members"
+    )
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.household}"
+
+
+class Leader(models.Model):
+    """A group leader (团长): runs group buys for the communities they lead."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="leader",
+    )
+    communities = models.ManyToManyField(
+        Community, verbose_name=_("communities"), related_name="leaders", blank=True
+    )
+    commission_bp = models.PositiveIntegerField(
+        _("commission (basis points)"),
+        default=1000,
+        help_text=_("Share of sales paid to the leader, in hundredths of a percent: 1000 = 10%."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("group leader")
+        verbose_name_plural = _("group leaders")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(commission_bp__lte=5000), name="leader_commission_at_most_half"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -1,0 +1,32 @@
+"""How numbers, times and phone numbers look to people."""
+
+from datetime import datetime
+
+from django.utils import timezone
+
+
+class LocalTime:
+    """A moment shown in Asia/Shanghai (the configured zone), rendered when printed."""
+
+    __slots__ = ("moment",)
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def __str__(self) -> str:
+        return timezone.localtime(self.moment).strftime("%Y-%m-%d %H:%M")
+
+
+def yuan(fen: int) -> str:
+    """¥12.50 for 1250 fen."""
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(fen), 100)
+    return f"{sign}¥{whole}.{cents:02d}"
+
+
+def mask_phone(phone: str) -> str:
+    """138****1234: enough for a leader to match a resident, not enough to call them."""
+    digits = phone.strip()
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return f"{digits[:3]}****{digits[-4:]}"

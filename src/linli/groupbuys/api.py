@@ -1,0 +1,318 @@
+"""Group buys, orders, purchase orders and hand-out, for programs. Thin: parse, settle the
+group buy with the clock, call a service or selector, return."""
+
+import io
+
+import segno
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from ninja import Router
+from ninja.pagination import paginate
+
+from linli.access import roles
+from linli.core.errors import Invalid
+from linli.core.idempotency import idempotent
+
+from . import selectors, services
+from .errors import GroupBuyNotFound, OrderNotFound
+from .models import GroupBuy, Order
+from .schemas import (
+    BuildingSummaryOut,
+    DeliveryIn,
+    GroupBuyIn,
+    GroupBuyOut,
+    OrderChangeIn,
+    OrderIn,
+    OrderOut,
+    PickupIn,
+    PurchaseOrderOut,
+    TallyOut,
+)
+
+router = Router(tags=["group buys"])
+
+
+def _touch(request, group_buy_id: int) -> None:
+    """Bring the group buy up to date with the clock (close it if due), if the caller may
+    see it; 404 otherwise. Two small queries."""
+    if not selectors.visible_group_buys(roles(request.auth)).filter(pk=group_buy_id).exists():
+        raise GroupBuyNotFound()
+    services.settle(group_buy_id)
+
+
+def _touch_order(request, order_id: int) -> None:
+    """The same for the group buy of an order the caller may see."""
+    visible = selectors.visible_orders(roles(request.auth)).filter(pk=order_id)
+    group_buy_id = visible.values_list("group_buy_id", flat=True).first()
+    if group_buy_id is None:
+        raise OrderNotFound()
+    services.settle(group_buy_id)
+
+
+def _group_buy(request, group_buy_id: int) -> GroupBuy:
+    _touch(request, group_buy_id)
+    return selectors.group_buy_for(roles(request.auth), group_buy_id)
+
+
+def _managed(request, group_buy_id: int) -> GroupBuy:
+    _touch(request, group_buy_id)
+    return selectors.managed_group_buy(roles(request.auth), group_buy_id)
+
+
+def _order(request, order_id: int) -> Order:
+    _touch_order(request, order_id)
+    return selectors.order_for(roles(request.auth), order_id)
+
+
+def _lines(lines) -> list[tuple[int, int]]:
+    return [(line.item_id, line.quantity) for line in lines]
+
+
+@router.get("/group-buys", response=list[GroupBuyOut], summary="Group buys I may see")
+@paginate
+def list_group_buys(request, status: str = "", community_id: int | None = None):
+    who = roles(request.auth)
+    group_buys = selectors.visible_group_buys(who)
+    due = group_buys.filter(status=GroupBuy.Status.OPEN, cutoff_at__lte=timezone.now())
+    for group_buy_id in due.values_list("id", flat=True)[:20]:
+        services.settle(group_buy_id)
+    if status:
+        group_buys = group_buys.filter(status=status[:12])
+    if community_id is not None:
+        group_buys = group_buys.filter(community_id=community_id)
+    return group_buys.prefetch_related("items__product").order_by("-cutoff_at", "-id")
+
+
+@router.post("/group-buys", response={201: GroupBuyOut}, summary="Open a group buy (leader)")
+@idempotent
+def open_group_buy(request, payload: GroupBuyIn):
+    data = payload.model_dump(exclude={"items"})
+    group_buy = services.open_group_buy(
+        actor=request.auth,
+        items=[services.ItemSpec(**item.model_dump()) for item in payload.items],
+        **data,
+    )
+    return 201, GroupBuyOut.from_orm(selectors.group_buy_for(roles(request.auth), group_buy.pk))
+
+
+@router.get("/group-buys/{group_buy_id}", response=GroupBuyOut)
+def get_group_buy(request, group_buy_id: int):
+    return _group_buy(request, group_buy_id)
+
+
+@router.get(
+    "/group-buys/{group_buy_id}/tally",
+    response=TallyOut,
+    summary="Orders per item and how far from forming",
+)
+def get_tally(request, group_buy_id: int):
+    return selectors.tally(_group_buy(request, group_buy_id))
+
+
+@router.post(
+    "/group-buys/{group_buy_id}/close",
+    response=GroupBuyOut,
+    summary="Close now: forms if the minimum is reached, fails otherwise (leader)",
+)
+@idempotent
+def close_group_buy(request, group_buy_id: int):
+    _touch(request, group_buy_id)
+    services.close_group_buy(actor=request.auth, group_buy_id=group_buy_id, early=True)
+    return 200, GroupBuyOut.from_orm(selectors.group_buy_for(roles(request.auth), group_buy_id))
+
+
+@router.get(
+    "/group-buys/{group_buy_id}/orders",
+    response=list[OrderOut],
+    summary="All orders (leader), or my household's",
+)
+@paginate
+def list_group_buy_orders(request, group_buy_id: int):
+    group_buy = _group_buy(request, group_buy_id)
+    return selectors.orders_of_group_buy(roles(request.auth), group_buy)
+
+
+@router.post(
+    "/group-buys/{group_buy_id}/orders", response={201: OrderOut}, summary="Place an order"
+)
+@idempotent
+def place_order(request, group_buy_id: int, payload: OrderIn):
+    _touch(request, group_buy_id)
+    order = services.place_order(
+        actor=request.auth,
+        group_buy_id=group_buy_id,
+        lines=_lines(payload.lines),
+        household_id=payload.household_id,
+        note=payload.note,
+    )
+    return 201, _order_out(request, order.pk)
+
+
+def _order_out(request, order_id: int) -> OrderOut:
+    order = selectors.order_for(roles(request.auth), order_id)
+    return OrderOut.from_orm(order, context={"request": request})
+
+
+@router.get(
+    "/group-buys/{group_buy_id}/distribution",
+    response=list[BuildingSummaryOut],
+    summary="Per building: orders and units to hand out (leader)",
+)
+def get_distribution(request, group_buy_id: int):
+    return selectors.distribution_summary(_managed(request, group_buy_id))
+
+
+@router.get(
+    "/group-buys/{group_buy_id}/distribution/{building_id}",
+    response=list[OrderOut],
+    summary="Who gets what in one building (leader)",
+)
+@paginate
+def get_building_distribution(request, group_buy_id: int, building_id: int):
+    return selectors.distribution_for_building(_managed(request, group_buy_id), building_id)
+
+
+@router.get(
+    "/group-buys/{group_buy_id}/pickup/search",
+    response=list[OrderOut],
+    summary="Find orders at the gate: code, 跟团号, building + room, or phone's last 4 (leader)",
+)
+def search_for_pickup(
+    request,
+    group_buy_id: int,
+    q: str = "",
+    code: str | None = None,
+    seq: int | None = None,
+    building: str | None = None,
+    room: str | None = None,
+    phone_last4: str | None = None,
+):
+    group_buy = _managed(request, group_buy_id)
+    orders = selectors.find_orders_for_pickup(
+        group_buy,
+        query=q[:40],
+        code=code[:20] if code else None,
+        seq=seq,
+        building=building[:20] if building else None,
+        room=room[:20] if room else None,
+        phone_last4=phone_last4[:4] if phone_last4 else None,
+    )
+    return list(orders)
+
+
+@router.post(
+    "/group-buys/{group_buy_id}/pickups",
+    response=OrderOut,
+    summary="Hand out an order by code or id, in full or in part (leader)",
+)
+@idempotent
+def confirm_pickup(request, group_buy_id: int, payload: PickupIn):
+    _touch(request, group_buy_id)
+    if payload.code is None and payload.order_id is None:
+        raise Invalid(
+            details=[{"field": "code", "message": _("Send a pickup code or an order id.")}]
+        )
+    order = services.confirm_pickup(
+        actor=request.auth,
+        group_buy_id=group_buy_id,
+        order_id=payload.order_id,
+        code=payload.code,
+        lines=dict(_lines(payload.lines)) if payload.lines else None,
+    )
+    return 200, _order_out(request, order.pk)
+
+
+@router.get("/orders", response=list[OrderOut], summary="Orders I may see, newest first")
+@paginate
+def list_orders(request, status: str = "", group_buy_id: int | None = None):
+    orders = selectors.visible_orders(roles(request.auth))
+    if status:
+        orders = orders.filter(status=status[:12])
+    if group_buy_id is not None:
+        orders = orders.filter(group_buy_id=group_buy_id)
+    return orders.order_by("-placed_at", "-id")
+
+
+@router.get("/orders/{order_id}", response=OrderOut)
+def get_order(request, order_id: int):
+    return _order(request, order_id)
+
+
+@router.put("/orders/{order_id}", response=OrderOut, summary="Change an order before the cutoff")
+@idempotent
+def change_order(request, order_id: int, payload: OrderChangeIn):
+    _touch_order(request, order_id)
+    services.change_order(
+        actor=request.auth, order_id=order_id, lines=_lines(payload.lines), note=payload.note
+    )
+    return 200, _order_out(request, order_id)
+
+
+@router.post(
+    "/orders/{order_id}/cancel", response=OrderOut, summary="Cancel an order before the cutoff"
+)
+@idempotent
+def cancel_order(request, order_id: int):
+    _touch_order(request, order_id)
+    services.cancel_order(actor=request.auth, order_id=order_id)
+    return 200, _order_out(request, order_id)
+
+
+@router.get(
+    "/orders/{order_id}/pickup-code.png",
+    response={200: None},
+    summary="The pickup code as a QR image (PNG), once the group buy has formed",
+    openapi_extra={"responses": {"200": {"content": {"image/png": {}}}}},
+)
+def pickup_qr(request, order_id: int, scale: int = 8):
+    order = _order(request, order_id)
+    if order.status != Order.Status.CONFIRMED:
+        raise OrderNotFound()
+    buffer = io.BytesIO()
+    segno.make(order.pickup_code, error="m").save(
+        buffer, kind="png", scale=min(max(scale, 2), 20), border=2
+    )
+    response = HttpResponse(buffer.getvalue(), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@router.get(
+    "/purchase-orders",
+    response=list[PurchaseOrderOut],
+    summary="Purchase orders: a supplier's own, a leader's communities', or all (operator)",
+)
+@paginate
+def list_purchase_orders(request, group_buy_id: int | None = None, community_id: int | None = None):
+    purchase_orders = selectors.visible_purchase_orders(roles(request.auth))
+    if group_buy_id is not None:
+        purchase_orders = purchase_orders.filter(group_buy_id=group_buy_id)
+    if community_id is not None:
+        purchase_orders = purchase_orders.filter(group_buy__community_id=community_id)
+    return purchase_orders.order_by("-created_at", "-id")
+
+
+@router.get("/purchase-orders/{purchase_order_id}", response=PurchaseOrderOut)
+def get_purchase_order(request, purchase_order_id: int):
+    return selectors.purchase_order_for(roles(request.auth), purchase_order_id)
+
+
+@router.post(
+    "/purchase-orders/{purchase_order_id}/delivery",
+    response=PurchaseOrderOut,
+    summary="Record what was delivered, per product (supplier)",
+)
+@idempotent
+def record_delivery(request, purchase_order_id: int, payload: DeliveryIn):
+    products = [line.product_id for line in payload.lines]
+    if len(set(products)) != len(products):
+        raise Invalid(details=[{"field": "lines", "message": _("Each product once, please.")}])
+    services.record_delivery(
+        actor=request.auth,
+        purchase_order_id=purchase_order_id,
+        delivered={line.product_id: line.delivered for line in payload.lines},
+    )
+    return 200, PurchaseOrderOut.from_orm(
+        selectors.purchase_order_for(roles(request.auth), purchase_order_id)
+    )

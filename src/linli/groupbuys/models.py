@@ -1,0 +1,287 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from linli.catalog.models import Product, Supplier
+from linli.communities.models import Community, Household, Leader
+
+
+class GroupBuy(models.Model):
+    """A leader's offer to one community: items, a minimum to form, a cutoff, a pickup.
+
+    Opening, cutoff and pickup are separate fields on purpose: when one field does two jobs,
+    leaders mix up "orders close" with "come and collect".
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        FORMED = "formed", _("formed")
+        FAILED = "failed", _("failed")
+        COMPLETED = "completed", _("completed")
+
+    class Threshold(models.TextChoices):
+        UNITS = "units", _("units")
+        HOUSEHOLDS = "households", _("households")
+
+    class CloseReason(models.TextChoices):
+        CUTOFF = "cutoff", _("cutoff reached")
+        EARLY = "early", _("closed early by the leader")
+        FULL = "full", _("maximum reached")
+
+    community = models.ForeignKey(
+        Community, verbose_name=_("community"), on_delete=models.PROTECT, related_name="group_buys"
+    )
+    leader = models.ForeignKey(
+        Leader, verbose_name=_("leader"), on_delete=models.PROTECT, related_name="group_buys"
+    )
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    threshold = models.CharField(
+        _("threshold counted in"), max_length=10, choices=Threshold.choices, default="units"
+    )
+    min_to_form = models.PositiveIntegerField(_("minimum to form (成团)"))
+    max_to_close = models.PositiveIntegerField(_("maximum (closes early)"), null=True, blank=True)
+    opens_at = models.DateTimeField(_("opens at"))
+    cutoff_at = models.DateTimeField(_("cutoff"))
+    pickup_starts_at = models.DateTimeField(_("pickup starts"))
+    pickup_ends_at = models.DateTimeField(_("pickup ends"))
+    pickup_place = models.CharField(_("pickup place"), max_length=120)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    close_reason = models.CharField(
+        _("close reason"), max_length=10, choices=CloseReason.choices, blank=True
+    )
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("group buy")
+        verbose_name_plural = _("group buys")
+        ordering = ["-cutoff_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "cutoff_at"], name="groupbuy_due_idx"),
+            models.Index(fields=["community", "status"], name="groupbuy_community_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(min_to_form__gte=1), name="groupbuy_min_positive"),
+            models.CheckConstraint(
+                condition=Q(max_to_close__isnull=True) | Q(max_to_close__gte=F("min_to_form")),
+                name="groupbuy_max_at_least_min",
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_at__lt=F("cutoff_at"))
+                & Q(cutoff_at__lte=F("pickup_starts_at"))
+                & Q(pickup_starts_at__lt=F("pickup_ends_at")),
+                name="groupbuy_times_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class GroupBuyItem(models.Model):
+    """One product on offer in a group buy. ``stock_left`` is taken by orders as they are
+    placed, by a conditional UPDATE, and given back on cancel."""
+
+    group_buy = models.ForeignKey(
+        GroupBuy, verbose_name=_("group buy"), on_delete=models.CASCADE, related_name="items"
+    )
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
+    )
+    price_fen = models.PositiveIntegerField(_("price (fen)"))
+    stock_initial = models.PositiveIntegerField(_("stock"))
+    stock_left = models.PositiveIntegerField(_("stock left"))
+    per_household_limit = models.PositiveIntegerField(
+        _("limit per household"), null=True, blank=True
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        ordering = ["group_buy", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["group_buy", "product"], name="item_product_once"),
+            models.CheckConstraint(
+                condition=Q(stock_left__gte=0) & Q(stock_left__lte=F("stock_initial")),
+                name="item_stock_within_initial",
+            ),
+            models.CheckConstraint(condition=Q(price_fen__gt=0), name="item_price_positive"),
+            models.CheckConstraint(
+                condition=Q(per_household_limit__isnull=True) | Q(per_household_limit__gte=1),
+                name="item_limit_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product.name} ¥{self.price_fen / 100:.2f}"
+
+    @property
+    def sold(self) -> int:
+        return self.stock_initial - self.stock_left
+
+
+class Order(models.Model):
+    """A household's order in one group buy. A household may place several."""
+
+    class Status(models.TextChoices):
+        PLACED = "placed", _("placed")
+        CANCELLED = "cancelled", _("cancelled")
+        CONFIRMED = "confirmed", _("confirmed")
+        FAILED = "failed", _("group buy failed")
+
+    class Pickup(models.TextChoices):
+        NONE = "none", _("not collected")
+        PARTIAL = "partial", _("partly collected")
+        FULL = "full", _("collected")
+
+    group_buy = models.ForeignKey(
+        GroupBuy, verbose_name=_("group buy"), on_delete=models.PROTECT, related_name="orders"
+    )
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="orders"
+    )
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("placed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLACED
+    )
+    seq = models.PositiveIntegerField(_("跟团号"), null=True, blank=True)
+    pickup_code = models.CharField(_("pickup code"), max_length=12)
+    pickup = models.CharField(
+        _("pickup"), max_length=8, choices=Pickup.choices, default=Pickup.NONE
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    total_fen = models.PositiveIntegerField(_("total (fen)"), default=0)
+    placed_at = models.DateTimeField(_("placed at"))
+    updated_at = models.DateTimeField(_("updated at"))
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    collected_at = models.DateTimeField(_("collected at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["group_buy", "seq", "placed_at", "id"]
+        indexes = [
+            models.Index(fields=["group_buy", "status", "pickup"], name="order_gb_status_idx"),
+            models.Index(fields=["household", "group_buy"], name="order_household_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["group_buy", "seq"], name="order_seq_unique"),
+            models.UniqueConstraint(
+                fields=["group_buy", "pickup_code"], name="order_pickup_code_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq or '-'} {self.household_id} ({self.status})"
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="lines"
+    )
+    item = models.ForeignKey(
+        GroupBuyItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="lines"
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_price_fen = models.PositiveIntegerField(_("unit price (fen)"))
+    picked_up = models.PositiveIntegerField(_("picked up"), default=0)
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["order", "item"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "item"], name="line_item_once"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="line_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(picked_up__lte=F("quantity")), name="line_picked_up_at_most_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} × {self.quantity}"
+
+
+class PurchaseOrder(models.Model):
+    """What one supplier delivers to one community for one formed group buy. No household
+    data: quantities per product only."""
+
+    group_buy = models.ForeignKey(
+        GroupBuy,
+        verbose_name=_("group buy"),
+        on_delete=models.PROTECT,
+        related_name="purchase_orders",
+    )
+    supplier = models.ForeignKey(
+        Supplier,
+        verbose_name=_("supplier"),
+        on_delete=models.PROTECT,
+        related_name="purchase_orders",
+    )
+    created_at = models.DateTimeField(_("created at"))
+    delivery_recorded_at = models.DateTimeField(_("delivery recorded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("purchase order")
+        verbose_name_plural = _("purchase orders")
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group_buy", "supplier"], name="purchase_order_per_supplier"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"PO {self.pk} {self.supplier} → {self.group_buy}"
+
+
+class PurchaseOrderLine(models.Model):
+    purchase_order = models.ForeignKey(
+        PurchaseOrder,
+        verbose_name=_("purchase order"),
+        on_delete=models.CASCADE,
+        related_name="lines",
+    )
+    item = models.OneToOneField(
+        GroupBuyItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="po_line"
+    )
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
+    )
+    quantity = models.PositiveIntegerField(_("ordered"))
+    unit_cost_fen = models.PositiveIntegerField(_("unit cost (fen)"))
+    delivered = models.PositiveIntegerField(_("delivered"), null=True, blank=True)
+    handed_out = models.PositiveIntegerField(_("handed out"), default=0)
+
+    class Meta:
+        verbose_name = _("purchase order line")
+        verbose_name_plural = _("purchase order lines")
+        ordering = ["purchase_order", "item"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(delivered__isnull=True) | Q(delivered__lte=F("quantity")),
+                name="po_line_delivered_at_most_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(handed_out__lte=F("quantity")),
+                name="po_line_handed_out_at_most_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(delivered__isnull=True) | Q(handed_out__lte=F("delivered")),
+                name="po_line_handed_out_at_most_delivered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} × {self.quantity}"

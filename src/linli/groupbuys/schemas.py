@@ -1,0 +1,312 @@
+from datetime import datetime
+from typing import Annotated, Literal
+
+from ninja import Schema
+from pydantic import AwareDatetime, Field, StrictInt
+
+from linli.access import roles
+from linli.core.formatting import mask_phone
+from linli.core.schemas import Id, In, text
+
+from .models import Order
+from .services.ordering import MAX_LINE_QUANTITY
+
+Quantity = Annotated[StrictInt, Field(ge=1, le=MAX_LINE_QUANTITY)]
+
+
+class ItemIn(In):
+    product_id: Id
+    price_fen: Annotated[StrictInt, Field(gt=0, le=10_000_000)]
+    stock: Annotated[StrictInt, Field(gt=0, le=1_000_000)]
+    per_household_limit: Annotated[StrictInt, Field(ge=1, le=1_000_000)] | None = None
+
+
+class GroupBuyIn(In):
+    community_id: Id
+    title: text(100, min_length=1)
+    description: text(2000, default="")
+    threshold: Literal["units", "households"] = "units"
+    min_to_form: Annotated[StrictInt, Field(ge=1, le=1_000_000)]
+    max_to_close: Annotated[StrictInt, Field(ge=1, le=1_000_000)] | None = None
+    opens_at: AwareDatetime | None = None
+    cutoff_at: AwareDatetime
+    pickup_starts_at: AwareDatetime
+    pickup_ends_at: AwareDatetime
+    pickup_place: text(120, default="")
+    items: list[ItemIn] = Field(min_length=1, max_length=100)
+
+
+class LineIn(In):
+    item_id: Id
+    quantity: Quantity
+
+
+class OrderIn(In):
+    lines: list[LineIn] = Field(min_length=1, max_length=50)
+    household_id: Id | None = None
+    note: text(200, default="")
+
+
+class OrderChangeIn(In):
+    lines: list[LineIn] = Field(min_length=1, max_length=50)
+    note: text(200) | None = None
+
+
+class PickupIn(In):
+    code: text(20, min_length=1) | None = None
+    order_id: Id | None = None
+    lines: list[LineIn] | None = Field(None, min_length=1, max_length=50)
+
+
+class DeliveryLineIn(In):
+    product_id: Id
+    delivered: Annotated[StrictInt, Field(ge=0, le=1_000_000)]
+
+
+class DeliveryIn(In):
+    lines: list[DeliveryLineIn] = Field(min_length=1, max_length=100)
+
+
+class ItemOut(Schema):
+    id: int
+    product_id: int
+    name: str
+    unit: str
+    spec: str
+    price_fen: int
+    stock_initial: int
+    stock_left: int
+    per_household_limit: int | None
+
+    @staticmethod
+    def resolve_name(item) -> str:
+        return item.product.name
+
+    @staticmethod
+    def resolve_unit(item) -> str:
+        return item.product.unit
+
+    @staticmethod
+    def resolve_spec(item) -> str:
+        return item.product.spec
+
+
+class GroupBuyOut(Schema):
+    id: int
+    community_id: int
+    community: str
+    leader_id: int
+    title: str
+    description: str
+    status: str
+    threshold: str
+    min_to_form: int
+    max_to_close: int | None
+    opens_at: datetime
+    cutoff_at: datetime
+    pickup_starts_at: datetime
+    pickup_ends_at: datetime
+    pickup_place: str
+    closed_at: datetime | None
+    close_reason: str
+    completed_at: datetime | None
+    items: list[ItemOut]
+
+    @staticmethod
+    def resolve_community(group_buy) -> str:
+        return group_buy.community.name
+
+    @staticmethod
+    def resolve_items(group_buy):
+        return list(group_buy.items.all())
+
+
+class ItemTallyOut(Schema):
+    item_id: int
+    product_id: int
+    name: str
+    unit: str
+    price_fen: int
+    stock_initial: int
+    stock_left: int
+    ordered: int
+    households: int
+
+
+class TallyOut(Schema):
+    group_buy_id: int
+    status: str
+    threshold: str
+    min_to_form: int
+    max_to_close: int | None
+    fill: int
+    to_form: int
+    orders: int
+    households: int
+    units: int
+    sales_fen: int
+    items: list[ItemTallyOut]
+
+
+class OrderLineOut(Schema):
+    item_id: int
+    product_id: int
+    name: str
+    unit: str
+    quantity: int
+    unit_price_fen: int
+    picked_up: int
+
+    @staticmethod
+    def resolve_product_id(line) -> int:
+        return line.item.product_id
+
+    @staticmethod
+    def resolve_name(line) -> str:
+        return line.item.product.name
+
+    @staticmethod
+    def resolve_unit(line) -> str:
+        return line.item.product.unit
+
+
+class OrderOut(Schema):
+    """An order as its household, its leaders and operators see it. Leaders see the phone
+    masked; the pickup code exists once the group buy has formed."""
+
+    id: int
+    group_buy_id: int
+    household_id: int
+    building: str
+    room: str
+    contact_name: str
+    phone: str
+    placed_by: str
+    status: str
+    seq: int | None
+    pickup_code: str | None
+    pickup: str
+    note: str
+    total_fen: int
+    placed_at: datetime
+    updated_at: datetime
+    cancelled_at: datetime | None
+    collected_at: datetime | None
+    lines: list[OrderLineOut]
+
+    @staticmethod
+    def resolve_building(order) -> str:
+        return order.household.building.name
+
+    @staticmethod
+    def resolve_room(order) -> str:
+        return order.household.room
+
+    @staticmethod
+    def resolve_contact_name(order) -> str:
+        return order.household.contact_name
+
+    @staticmethod
+    def resolve_phone(order, context) -> str:
+        who = roles(context["request"].auth)
+        if who.operator or order.household_id == who.household_id:
+            return order.household.phone
+        return mask_phone(order.household.phone)
+
+    @staticmethod
+    def resolve_placed_by(order) -> str:
+        return str(order.placed_by)
+
+    @staticmethod
+    def resolve_pickup_code(order) -> str | None:
+        return order.pickup_code if order.status == Order.Status.CONFIRMED else None
+
+    @staticmethod
+    def resolve_lines(order):
+        return list(order.lines.all())
+
+
+class BuildingSummaryOut(Schema):
+    building_id: int
+    name: str
+    orders: int
+    units: int
+
+
+class PurchaseOrderLineOut(Schema):
+    product_id: int
+    name: str
+    unit: str
+    spec: str
+    quantity: int
+    unit_cost_fen: int
+    delivered: int | None
+    handed_out: int
+
+    @staticmethod
+    def resolve_name(line) -> str:
+        return line.product.name
+
+    @staticmethod
+    def resolve_unit(line) -> str:
+        return line.product.unit
+
+    @staticmethod
+    def resolve_spec(line) -> str:
+        return line.product.spec
+
+
+class PurchaseOrderOut(Schema):
+    """Quantities per product for one community: never a household's name, room or phone."""
+
+    id: int
+    group_buy_id: int
+    group_buy: str
+    supplier_id: int
+    supplier: str
+    community_id: int
+    community: str
+    district: str
+    deliver_to: str
+    pickup_starts_at: datetime
+    created_at: datetime
+    delivery_recorded_at: datetime | None
+    total_cost_fen: int
+    lines: list[PurchaseOrderLineOut]
+
+    @staticmethod
+    def resolve_group_buy(po) -> str:
+        return po.group_buy.title
+
+    @staticmethod
+    def resolve_supplier(po) -> str:
+        return po.supplier.name
+
+    @staticmethod
+    def resolve_community_id(po) -> int:
+        return po.group_buy.community_id
+
+    @staticmethod
+    def resolve_community(po) -> str:
+        return po.group_buy.community.name
+
+    @staticmethod
+    def resolve_district(po) -> str:
+        return po.group_buy.community.district
+
+    @staticmethod
+    def resolve_deliver_to(po) -> str:
+        community = po.group_buy.community
+        return f"{community.address} {po.group_buy.pickup_place}".strip()
+
+    @staticmethod
+    def resolve_pickup_starts_at(po) -> datetime:
+        return po.group_buy.pickup_starts_at
+
+    @staticmethod
+    def resolve_total_cost_fen(po) -> int:
+        return sum(line.quantity * line.unit_cost_fen for line in po.lines.all())
+
+    @staticmethod
+    def resolve_lines(po):
+        return list(po.lines.all())

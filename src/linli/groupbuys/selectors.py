@@ -1,0 +1,273 @@
+"""Reads shared by the API, the pages and the command line. Each takes the caller's roles
+and returns only what that caller may see; the number of queries never grows with the number
+of orders."""
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+
+from linli.access import Roles
+
+from .errors import GroupBuyNotFound, OrderNotFound, PurchaseOrderNotFound
+from .models import GroupBuy, GroupBuyItem, Order, OrderLine, PurchaseOrder, PurchaseOrderLine
+
+ACTIVE = (Order.Status.PLACED, Order.Status.CONFIRMED)
+
+
+def visible_group_buys(who: Roles) -> QuerySet[GroupBuy]:
+    """Operators see all; leaders their communities'; members their own community's."""
+    group_buys = GroupBuy.objects.select_related("community")
+    if who.operator:
+        return group_buys
+    scope = Q(community_id__in=who.led_community_ids)
+    if who.community_id is not None:
+        scope |= Q(community_id=who.community_id)
+    return group_buys.filter(scope)
+
+
+def group_buy_for(who: Roles, group_buy_id: int) -> GroupBuy:
+    items = GroupBuyItem.objects.select_related("product").order_by("position", "id")
+    group_buy = (
+        visible_group_buys(who)
+        .prefetch_related(Prefetch("items", queryset=items))
+        .filter(pk=group_buy_id)
+        .first()
+    )
+    if group_buy is None:
+        raise GroupBuyNotFound()
+    return group_buy
+
+
+def managed_group_buy(who: Roles, group_buy_id: int) -> GroupBuy:
+    """A group buy the caller runs (leader of its community, or operator)."""
+    group_buy = group_buy_for(who, group_buy_id)
+    if not who.manages(group_buy.community_id):
+        from .errors import NotLeader
+
+        raise NotLeader(community=group_buy.community.name)
+    return group_buy
+
+
+@dataclass(frozen=True)
+class ItemTally:
+    item_id: int
+    product_id: int
+    name: str
+    unit: str
+    price_fen: int
+    stock_initial: int
+    stock_left: int
+    ordered: int
+    households: int
+
+
+@dataclass(frozen=True)
+class Tally:
+    group_buy_id: int
+    status: str
+    threshold: str
+    min_to_form: int
+    max_to_close: int | None
+    fill: int
+    to_form: int
+    orders: int
+    households: int
+    units: int
+    sales_fen: int
+    items: list[ItemTally]
+
+
+def tally(group_buy: GroupBuy) -> Tally:
+    """Orders per item and how far the group buy is from forming. Three queries."""
+    active = Q(lines__order__status__in=ACTIVE)
+    items = (
+        GroupBuyItem.objects.filter(group_buy=group_buy)
+        .select_related("product")
+        .annotate(
+            ordered=Sum("lines__quantity", filter=active, default=0),
+            households=Count("lines__order__household", filter=active, distinct=True),
+        )
+        .order_by("position", "id")
+    )
+    totals = Order.objects.filter(group_buy=group_buy, status__in=ACTIVE).aggregate(
+        orders=Count("id"),
+        households=Count("household", distinct=True),
+        sales=Sum("total_fen", default=0),
+    )
+    rows = [
+        ItemTally(
+            item_id=item.pk,
+            product_id=item.product_id,
+            name=item.product.name,
+            unit=item.product.unit,
+            price_fen=item.price_fen,
+            stock_initial=item.stock_initial,
+            stock_left=item.stock_left,
+            ordered=item.ordered,
+            households=item.households,
+        )
+        for item in items
+    ]
+    units = sum(row.ordered for row in rows)
+    fill = totals["households"] if group_buy.threshold == GroupBuy.Threshold.HOUSEHOLDS else units
+    return Tally(
+        group_buy_id=group_buy.pk,
+        status=group_buy.status,
+        threshold=group_buy.threshold,
+        min_to_form=group_buy.min_to_form,
+        max_to_close=group_buy.max_to_close,
+        fill=fill,
+        to_form=max(group_buy.min_to_form - fill, 0),
+        orders=totals["orders"],
+        households=totals["households"],
+        units=units,
+        sales_fen=totals["sales"],
+        items=rows,
+    )
+
+
+def _with_lines(orders: QuerySet[Order]) -> QuerySet[Order]:
+    lines = OrderLine.objects.select_related("item__product").order_by("item__position", "item_id")
+    return orders.select_related(
+        "household__building", "group_buy__community", "placed_by"
+    ).prefetch_related(Prefetch("lines", queryset=lines))
+
+
+def visible_orders(who: Roles) -> QuerySet[Order]:
+    """Members see their household's orders; leaders their communities'; operators all."""
+    if who.operator:
+        return _with_lines(Order.objects.all())
+    scope = Q(group_buy__community_id__in=who.led_community_ids)
+    if who.household_id is not None:
+        scope |= Q(household_id=who.household_id)
+    return _with_lines(Order.objects.filter(scope))
+
+
+def order_for(who: Roles, order_id: int) -> Order:
+    order = visible_orders(who).filter(pk=order_id).first()
+    if order is None:
+        raise OrderNotFound()
+    return order
+
+
+def orders_of_group_buy(who: Roles, group_buy: GroupBuy) -> QuerySet[Order]:
+    """All orders for the group buy's leaders; the caller's household's orders otherwise."""
+    orders = visible_orders(who).filter(group_buy=group_buy)
+    if not who.manages(group_buy.community_id):
+        orders = orders.filter(household_id=who.household_id)
+    return orders.order_by("seq", "placed_at", "id")
+
+
+@dataclass(frozen=True)
+class BuildingSummary:
+    building_id: int
+    name: str
+    orders: int
+    units: int
+
+
+def distribution_summary(group_buy: GroupBuy) -> list[BuildingSummary]:
+    """Per building: how many orders and units to hand out. One query."""
+    confirmed = Order.objects.filter(group_buy=group_buy, status=Order.Status.CONFIRMED)
+    rows = (
+        OrderLine.objects.filter(order__in=confirmed)
+        .values("order__household__building_id", "order__household__building__name")
+        .annotate(orders=Count("order", distinct=True), units=Sum("quantity"))
+        .order_by("order__household__building__position", "order__household__building__name")
+    )
+    return [
+        BuildingSummary(
+            building_id=row["order__household__building_id"],
+            name=row["order__household__building__name"],
+            orders=row["orders"],
+            units=row["units"],
+        )
+        for row in rows
+    ]
+
+
+def distribution_for_building(group_buy: GroupBuy, building_id: int) -> QuerySet[Order]:
+    """Who gets what in one building, by room."""
+    return _with_lines(
+        Order.objects.filter(
+            group_buy=group_buy,
+            status=Order.Status.CONFIRMED,
+            household__building_id=building_id,
+        )
+    ).order_by("household__room", "seq")
+
+
+_BUILDING_ROOM = re.compile(
+    r"^\s*([0-9A-Za-z]+)\s*(?:号楼|号|栋|幢|座|#|-|—|/|\s)\s*(?:[0-9]+\s*单元\s*)?([0-9A-Za-z]+)\s*室?\s*$"
+)
+
+
+def find_orders_for_pickup(
+    group_buy: GroupBuy,
+    *,
+    query: str = "",
+    code: str | None = None,
+    seq: int | None = None,
+    building: str | None = None,
+    room: str | None = None,
+    phone_last4: str | None = None,
+) -> QuerySet[Order]:
+    """Orders of a formed group buy matching what the leader typed or scanned at the gate.
+
+    ``query`` is read the way a leader types it: twelve digits are a pickup code; a short
+    number is a 跟团号 or the last four digits of a phone; ``3-1201``, ``3号楼1201``,
+    ``3栋1单元1201`` are building and room.
+    """
+    orders = Order.objects.filter(group_buy=group_buy, status=Order.Status.CONFIRMED)
+    match = Q(pk__in=[])
+    text = "".join(query.split()) if query else ""
+    if code:
+        match |= Q(pickup_code="".join(code.split()))
+    if seq is not None:
+        match |= Q(seq=seq)
+    if room:
+        place = Q(household__room__iexact=room.strip())
+        if building:
+            name = building.strip()
+            place &= Q(household__building__name__iexact=name) | Q(
+                household__building__name__regex=rf"^{re.escape(name)}(号楼|号|栋|幢|座)?$"
+            )
+        match |= place
+    if phone_last4:
+        match |= Q(household__phone__endswith=phone_last4.strip())
+    if text:
+        if text.isdigit() and len(text) == 12:
+            match |= Q(pickup_code=text)
+        elif text.isdigit():
+            match |= Q(seq=int(text))
+            if len(text) == 4:
+                match |= Q(household__phone__endswith=text)
+        elif found := _BUILDING_ROOM.match(query):
+            number, flat = found.groups()
+            match |= Q(household__room__iexact=flat) & Q(
+                household__building__name__regex=rf"^{re.escape(number)}(号楼|号|栋|幢|座)?$"
+            )
+        else:
+            match |= Q(household__contact_name__icontains=text)
+    return _with_lines(orders.filter(match)).order_by("seq")[:50]
+
+
+def visible_purchase_orders(who: Roles) -> QuerySet[PurchaseOrder]:
+    """Suppliers see theirs; leaders those of their communities; operators all."""
+    lines = PurchaseOrderLine.objects.select_related("product").order_by("item__position", "id")
+    purchase_orders = PurchaseOrder.objects.select_related(
+        "group_buy__community", "supplier"
+    ).prefetch_related(Prefetch("lines", queryset=lines))
+    if who.operator:
+        return purchase_orders
+    return purchase_orders.filter(
+        Q(supplier_id__in=who.supplier_ids) | Q(group_buy__community_id__in=who.led_community_ids)
+    )
+
+
+def purchase_order_for(who: Roles, purchase_order_id: int) -> PurchaseOrder:
+    purchase_order = visible_purchase_orders(who).filter(pk=purchase_order_id).first()
+    if purchase_order is None:
+        raise PurchaseOrderNotFound()
+    return purchase_order

@@ -1,0 +1,26 @@
+"""Every write to group buys, one module per thing a user does (as Zulip's ``actions``).
+
+Each public function is one transaction, takes keyword arguments, checks who is asking, and
+raises a :mod:`linli.groupbuys.errors` error (nothing changed) when the request cannot be
+carried out.
+"""
+
+from .closing import close_due_group_buys, close_group_buy, complete_group_buy, settle
+from .delivery import record_delivery
+from .opening import ItemSpec, open_group_buy
+from .ordering import cancel_order, change_order, place_order
+from .pickup import confirm_pickup
+
+__all__ = [
+    "ItemSpec",
+    "cancel_order",
+    "change_order",
+    "close_due_group_buys",
+    "close_group_buy",
+    "complete_group_buy",
+    "confirm_pickup",
+    "open_group_buy",
+    "place_order",
+    "record_delivery",
+    "settle",
+]

@@ -1,0 +1,228 @@
+"""At the cutoff a group buy forms or fails; after pickup it completes.
+
+A close is one transaction of a few set-based statements, whatever the number of orders:
+number the orders (跟团号) with one windowed UPDATE, sum the lines per item into purchase
+orders with one GROUP BY, and mark a failed group buy's orders with one UPDATE. Killed
+half-way, the transaction rolls back and the group buy is still open; closed twice, the
+second call finds it closed and returns it unchanged.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from linli.access import roles
+from linli.accounts.models import User
+from linli.core import audit
+from linli.core.formatting import LocalTime
+
+from ..errors import GroupBuyNotFound, NotDue, NotLeader
+from ..models import GroupBuy, Order, OrderLine, PurchaseOrder, PurchaseOrderLine
+from .ordering import fill_of
+
+
+def close_group_buy(
+    *,
+    actor: User | None,
+    group_buy_id: int,
+    early: bool = False,
+    now: datetime | None = None,
+) -> GroupBuy:
+    """Close a group buy: forms if the minimum is reached, fails otherwise.
+
+    At or after the cutoff anyone's touch (or ``linli cutoff``) may close it; before the
+    cutoff only a leader of its community or an operator may, with ``early=True``. Closing a
+    closed group buy returns it as it is.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        group_buy = (
+            GroupBuy.objects.select_for_update()
+            .select_related("community")
+            .filter(pk=group_buy_id)
+            .first()
+        )
+        if group_buy is None:
+            raise GroupBuyNotFound()
+        if actor is not None:
+            who = roles(actor)
+            if not who.manages(group_buy.community_id):
+                if who.community_id == group_buy.community_id:
+                    raise NotLeader(community=group_buy.community.name)
+                raise GroupBuyNotFound()
+        if group_buy.status != GroupBuy.Status.OPEN:
+            return group_buy
+        due = now >= group_buy.cutoff_at
+        if not due and not early:
+            raise NotDue(cutoff_at=LocalTime(group_buy.cutoff_at))
+        reason = GroupBuy.CloseReason.CUTOFF if due else GroupBuy.CloseReason.EARLY
+        close_locked(group_buy, now=now, reason=reason, actor=actor)
+    return group_buy
+
+
+def close_locked(group_buy: GroupBuy, *, now: datetime, reason: str, actor: User | None) -> None:
+    """Form or fail ``group_buy``; the caller holds its row exclusively."""
+    fill = fill_of(group_buy)
+    if fill >= group_buy.min_to_form:
+        orders = _number_orders(group_buy, now)
+        purchase_orders = _make_purchase_orders(group_buy, now)
+        group_buy.status = GroupBuy.Status.FORMED
+    else:
+        orders = Order.objects.filter(group_buy=group_buy, status=Order.Status.PLACED).update(
+            status=Order.Status.FAILED, updated_at=now
+        )
+        purchase_orders = []
+        group_buy.status = GroupBuy.Status.FAILED
+    group_buy.closed_at = now
+    group_buy.close_reason = reason
+    group_buy.save(update_fields=["status", "closed_at", "close_reason"])
+    audit.record(
+        actor=actor,
+        action=f"group_buy.{group_buy.status}",
+        target=group_buy,
+        data={
+            "reason": reason,
+            "threshold": group_buy.threshold,
+            "fill": fill,
+            "min_to_form": group_buy.min_to_form,
+            "orders": orders,
+            "purchase_orders": purchase_orders,
+        },
+    )
+
+
+def _number_orders(group_buy: GroupBuy, now: datetime) -> int:
+    """Confirm every placed order and give it its 跟团号, 1… in the order they were placed."""
+    table = Order._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {table} AS o
+               SET seq = numbered.rn, status = %s, updated_at = %s
+              FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY placed_at, id) AS rn
+                      FROM {table}
+                     WHERE group_buy_id = %s AND status = %s) AS numbered
+             WHERE o.id = numbered.id
+            """,
+            [
+                Order.Status.CONFIRMED,
+                connection.ops.adapt_datetimefield_value(now),
+                group_buy.pk,
+                Order.Status.PLACED,
+            ],
+        )
+        return cursor.rowcount
+
+
+def _make_purchase_orders(group_buy: GroupBuy, now: datetime) -> list[int]:
+    """One purchase order per supplier: the sum of confirmed lines per item, nothing else."""
+    totals = list(
+        OrderLine.objects.filter(order__group_buy=group_buy, order__status=Order.Status.CONFIRMED)
+        .values(
+            "item_id", "item__product_id", "item__product__supplier_id", "item__product__cost_fen"
+        )
+        .annotate(quantity=Sum("quantity"))
+        .order_by("item_id")
+    )
+    suppliers = sorted({row["item__product__supplier_id"] for row in totals})
+    orders = PurchaseOrder.objects.bulk_create(
+        PurchaseOrder(group_buy=group_buy, supplier_id=supplier_id, created_at=now)
+        for supplier_id in suppliers
+    )
+    by_supplier = {order.supplier_id: order for order in orders}
+    PurchaseOrderLine.objects.bulk_create(
+        PurchaseOrderLine(
+            purchase_order=by_supplier[row["item__product__supplier_id"]],
+            item_id=row["item_id"],
+            product_id=row["item__product_id"],
+            quantity=row["quantity"],
+            unit_cost_fen=row["item__product__cost_fen"],
+        )
+        for row in totals
+    )
+    return [order.pk for order in orders]
+
+
+def complete_group_buy(
+    *, group_buy: GroupBuy, now: datetime, reason: str, actor: User | None = None
+) -> None:
+    """Mark a formed group buy completed; the caller holds its row exclusively."""
+    if group_buy.status != GroupBuy.Status.FORMED:
+        return
+    uncollected = Order.objects.filter(group_buy=group_buy, status=Order.Status.CONFIRMED).exclude(
+        pickup=Order.Pickup.FULL
+    )
+    group_buy.status = GroupBuy.Status.COMPLETED
+    group_buy.completed_at = now
+    group_buy.save(update_fields=["status", "completed_at"])
+    audit.record(
+        actor=actor,
+        action="group_buy.completed",
+        target=group_buy,
+        data={"reason": reason, "uncollected_orders": uncollected.count()},
+    )
+
+
+def settle(group_buy_id: int, *, now: datetime | None = None) -> None:
+    """Bring a group buy up to date with the clock: close it if its cutoff has passed,
+    complete it if its pickup window has ended. Called whenever the API touches one."""
+    now = now or timezone.now()
+    state = (
+        GroupBuy.objects.filter(pk=group_buy_id)
+        .values_list("status", "cutoff_at", "pickup_ends_at")
+        .first()
+    )
+    if state is None:
+        return
+    status, cutoff_at, pickup_ends_at = state
+    if status == GroupBuy.Status.OPEN and now >= cutoff_at:
+        close_group_buy(actor=None, group_buy_id=group_buy_id, now=now)
+        status = GroupBuy.objects.filter(pk=group_buy_id).values_list("status", flat=True).get()
+    if status == GroupBuy.Status.FORMED and now >= pickup_ends_at:
+        with transaction.atomic():
+            group_buy = GroupBuy.objects.select_for_update().get(pk=group_buy_id)
+            complete_group_buy(group_buy=group_buy, now=now, reason="pickup_window_ended")
+
+
+@dataclass
+class CutoffRun:
+    formed: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    completed: list[int] = field(default_factory=list)
+
+
+def close_due_group_buys(
+    *, now: datetime | None = None, progress: Callable[[int, int], None] | None = None
+) -> CutoffRun:
+    """Close every open group buy whose cutoff has passed and complete every formed one whose
+    pickup window has ended; each in its own transaction, so one cannot hold up the others."""
+    now = now or timezone.now()
+    run = CutoffRun()
+    due = list(
+        GroupBuy.objects.filter(status=GroupBuy.Status.OPEN, cutoff_at__lte=now)
+        .order_by("cutoff_at", "id")
+        .values_list("id", flat=True)
+    )
+    for done, group_buy_id in enumerate(due, start=1):
+        group_buy = close_group_buy(actor=None, group_buy_id=group_buy_id, now=now)
+        if group_buy.status == GroupBuy.Status.FORMED:
+            run.formed.append(group_buy_id)
+        elif group_buy.status == GroupBuy.Status.FAILED:
+            run.failed.append(group_buy_id)
+        if progress:
+            progress(done, len(due))
+    ended = list(
+        GroupBuy.objects.filter(status=GroupBuy.Status.FORMED, pickup_ends_at__lte=now)
+        .order_by("pickup_ends_at", "id")
+        .values_list("id", flat=True)
+    )
+    for done, group_buy_id in enumerate(ended, start=1):
+        settle(group_buy_id, now=now)
+        run.completed.append(group_buy_id)
+        if progress:
+            progress(done, len(ended))
+    return run

@@ -1,0 +1,94 @@
+"""A supplier records what it delivered against its purchase order."""
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linli.access import roles
+from linli.accounts.models import User
+from linli.core import audit
+from linli.core.errors import Invalid, Message
+
+from ..errors import DeliveryOutOfRange, GroupBuyClosed, NotSupplier, PurchaseOrderNotFound
+from ..models import GroupBuy, PurchaseOrder
+
+
+def record_delivery(
+    *,
+    actor: User,
+    purchase_order_id: int,
+    delivered: Mapping[int, int],
+    now: datetime | None = None,
+) -> PurchaseOrder:
+    """Record, per product, how many units arrived. Products left out keep what was recorded
+    before. May be corrected while the group buy is being handed out, but never below what
+    has already been handed out."""
+    now = now or timezone.now()
+    who = roles(actor)
+    with transaction.atomic():
+        purchase_order = (
+            PurchaseOrder.objects.select_for_update()
+            .select_related("group_buy", "supplier")
+            .filter(pk=purchase_order_id)
+            .first()
+        )
+        if purchase_order is None or not (
+            who.manages(purchase_order.group_buy.community_id)
+            or purchase_order.supplier_id in who.supplier_ids
+        ):
+            raise PurchaseOrderNotFound()
+        if not (who.operator or purchase_order.supplier_id in who.supplier_ids):
+            raise NotSupplier(supplier=purchase_order.supplier.name)
+        if purchase_order.group_buy.status != GroupBuy.Status.FORMED:
+            raise GroupBuyClosed(status=purchase_order.group_buy.get_status_display())
+        lines = {
+            line.product_id: line
+            for line in purchase_order.lines.select_for_update().select_related("product")
+        }
+        unknown = sorted(set(delivered) - set(lines))
+        if unknown:
+            raise Invalid(
+                details=[
+                    {
+                        "field": "lines",
+                        "message": Message(
+                            _("These products are not on this purchase order: %(products)s."),
+                            products=", ".join(map(str, unknown)),
+                        ),
+                    }
+                ]
+            )
+        problems = []
+        for product_id, quantity in sorted(delivered.items()):
+            line = lines[product_id]
+            if type(quantity) is not int or not line.handed_out <= quantity <= line.quantity:
+                problems.append(
+                    {
+                        "product_id": product_id,
+                        "message": Message(
+                            DeliveryOutOfRange.line_template,
+                            product=line.product.name,
+                            low=line.handed_out,
+                            high=line.quantity,
+                            unit=line.product.unit,
+                        ),
+                    }
+                )
+        if problems:
+            raise DeliveryOutOfRange(details=problems)
+        for product_id, quantity in delivered.items():
+            line = lines[product_id]
+            line.delivered = quantity
+            line.save(update_fields=["delivered"])
+        purchase_order.delivery_recorded_at = now
+        purchase_order.save(update_fields=["delivery_recorded_at"])
+        audit.record(
+            actor=actor,
+            action="purchase_order.delivery_recorded",
+            target=purchase_order,
+            data={"delivered": sorted(delivered.items())},
+        )
+    return purchase_order

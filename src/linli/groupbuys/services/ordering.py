@@ -1,0 +1,449 @@
+"""Members place, change and cancel orders until the cutoff.
+
+Locks, always in this order so that two calls can never deadlock:
+
+1. the group buy row, shared (``FOR SHARE``; ``FOR UPDATE`` when it has a maximum, because
+   then orders must be counted one at a time). Closing takes it exclusively, so no order can
+   slip in while a close is aggregating;
+2. the household row, exclusively: per-household limits are read and written under it;
+3. item rows, in primary-key order, by the conditional ``UPDATE … SET stock_left = stock_left
+   - q WHERE stock_left >= q`` itself. No Python read decides whether stock is there.
+
+On SQLite every write transaction starts ``IMMEDIATE`` and so runs alone; the same code is
+correct there without row locks.
+"""
+
+import secrets
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linli.access import Roles, roles
+from linli.accounts.models import User
+from linli.communities.models import Household
+from linli.core import audit
+from linli.core.errors import Invalid, Message
+from linli.core.formatting import LocalTime
+
+from ..errors import (
+    BadQuantity,
+    CutoffPassed,
+    EmptyOrder,
+    GroupBuyClosed,
+    GroupBuyFull,
+    GroupBuyNotFound,
+    HouseholdOutsideCommunity,
+    InsufficientStock,
+    LimitExceeded,
+    NoHousehold,
+    NotOpenYet,
+    NotYourHousehold,
+    OrderNotChangeable,
+    OrderNotFound,
+    TooManyLines,
+    UnknownItems,
+)
+from ..models import GroupBuy, GroupBuyItem, Order, OrderLine
+
+MAX_LINES = 50
+# The most of one item in one order line: a household buys 斤 and 箱, not tonnes.
+MAX_LINE_QUANTITY = 999
+MAX_NOTE = 200
+
+Lines = Mapping[int, int] | Iterable[tuple[int, int]]
+
+
+def normalise_lines(lines: Lines, *, allow_empty: bool = False) -> dict[int, int]:
+    """``{item_id: quantity}`` from a mapping or pairs; repeated items are added up."""
+    pairs: Iterable[tuple[int, int]] = lines.items() if isinstance(lines, Mapping) else lines
+    maximum = MAX_LINE_QUANTITY
+    wanted: dict[int, int] = {}
+    for item_id, quantity in pairs:
+        if type(quantity) is not int or not 0 < quantity <= maximum:
+            raise BadQuantity(max=maximum)
+        wanted[item_id] = wanted.get(item_id, 0) + quantity
+        if wanted[item_id] > maximum:
+            raise BadQuantity(max=maximum)
+    if not wanted and not allow_empty:
+        raise EmptyOrder()
+    if len(wanted) > MAX_LINES:
+        raise TooManyLines(max=MAX_LINES)
+    return wanted
+
+
+def _check_note(note: str) -> str:
+    note = note.strip()
+    if len(note) > MAX_NOTE:
+        raise Invalid(
+            details=[
+                {
+                    "field": "note",
+                    "message": Message(_("At most %(max)s characters."), max=MAX_NOTE),
+                }
+            ]
+        )
+    return note
+
+
+def lock_group_buy_for_ordering(group_buy_id: int) -> GroupBuy:
+    """Read the group buy under a lock that a close must wait for (see the module text)."""
+    capped = GroupBuy.objects.filter(pk=group_buy_id).values_list("max_to_close", flat=True).first()
+    if connection.vendor == "postgresql":
+        mode = "UPDATE" if capped is not None else "SHARE"
+        table = GroupBuy._meta.db_table
+        found = list(
+            GroupBuy.objects.raw(f"SELECT * FROM {table} WHERE id = %s FOR {mode}", [group_buy_id])
+        )
+        group_buy = found[0] if found else None
+    else:
+        group_buy = GroupBuy.objects.filter(pk=group_buy_id).first()
+    if group_buy is None:
+        raise GroupBuyNotFound()
+    return group_buy
+
+
+def check_accepting_orders(group_buy: GroupBuy, now: datetime) -> None:
+    if now >= group_buy.cutoff_at:
+        raise CutoffPassed(cutoff_at=LocalTime(group_buy.cutoff_at))
+    if group_buy.status != GroupBuy.Status.OPEN:
+        raise GroupBuyClosed(status=group_buy.get_status_display())
+    if now < group_buy.opens_at:
+        raise NotOpenYet(opens_at=LocalTime(group_buy.opens_at))
+
+
+def _sees(who: Roles, group_buy: GroupBuy) -> bool:
+    return who.manages(group_buy.community_id) or who.community_id == group_buy.community_id
+
+
+def _household_for(who: Roles, group_buy: GroupBuy, household_id: int | None) -> Household:
+    if household_id is None:
+        if who.household_id is None:
+            raise NoHousehold()
+        household_id = who.household_id
+    elif household_id != who.household_id and not who.manages(group_buy.community_id):
+        raise NotYourHousehold()
+    household = Household.objects.select_related("building").filter(pk=household_id).first()
+    if household is None:
+        raise NotYourHousehold()
+    if household.building.community_id != group_buy.community_id:
+        raise HouseholdOutsideCommunity(community=group_buy.community.name)
+    return household
+
+
+def _lock_household(household_id: int) -> None:
+    list(Household.objects.select_for_update().filter(pk=household_id).values_list("pk"))
+
+
+def _items(group_buy: GroupBuy, item_ids: Iterable[int]) -> dict[int, GroupBuyItem]:
+    ids = sorted(set(item_ids))
+    items = {
+        item.pk: item
+        for item in GroupBuyItem.objects.select_related("product").filter(
+            group_buy=group_buy, pk__in=ids
+        )
+    }
+    unknown = [item_id for item_id in ids if item_id not in items]
+    if unknown:
+        raise UnknownItems(items=", ".join(map(str, unknown)))
+    return items
+
+
+def _check_limits(
+    *,
+    group_buy: GroupBuy,
+    household_id: int,
+    wanted: Mapping[int, int],
+    items: Mapping[int, GroupBuyItem],
+    excluding: Order | None = None,
+) -> None:
+    """Limits hold across all of a household's placed orders (caller holds the household lock)."""
+    limited = [item_id for item_id in wanted if items[item_id].per_household_limit]
+    if not limited:
+        return
+    others = OrderLine.objects.filter(
+        order__group_buy=group_buy,
+        order__household_id=household_id,
+        order__status=Order.Status.PLACED,
+        item_id__in=limited,
+    )
+    if excluding is not None:
+        others = others.exclude(order=excluding)
+    had = dict(
+        others.values("item_id").annotate(total=Sum("quantity")).values_list("item_id", "total")
+    )
+    problems = []
+    for item_id in sorted(limited):
+        item, asked = items[item_id], wanted[item_id]
+        already = had.get(item_id, 0)
+        if already + asked > item.per_household_limit:
+            problems.append(
+                {
+                    "item_id": item_id,
+                    "limit": item.per_household_limit,
+                    "had": already,
+                    "asked": asked,
+                    "message": Message(
+                        LimitExceeded.line_template,
+                        product=item.product.name,
+                        limit=item.per_household_limit,
+                        unit=item.product.unit,
+                        had=already,
+                        asked=asked,
+                    ),
+                }
+            )
+    if problems:
+        raise LimitExceeded(details=problems)
+
+
+def move_stock(changes: Mapping[int, int], items: Mapping[int, GroupBuyItem]) -> None:
+    """Take (positive) or give back (negative) stock, item by item in id order.
+
+    Every shortfall is collected before raising, so the caller hears about all of them.
+    """
+    short = []
+    for item_id in sorted(changes):
+        delta = changes[item_id]
+        if delta > 0:
+            taken = GroupBuyItem.objects.filter(pk=item_id, stock_left__gte=delta).update(
+                stock_left=F("stock_left") - delta
+            )
+            if not taken:
+                short.append(item_id)
+        elif delta < 0:
+            GroupBuyItem.objects.filter(pk=item_id).update(stock_left=F("stock_left") - delta)
+    if short:
+        left = dict(GroupBuyItem.objects.filter(pk__in=short).values_list("pk", "stock_left"))
+        raise InsufficientStock(
+            details=[
+                {
+                    "item_id": item_id,
+                    "left": left[item_id],
+                    "asked": changes[item_id],
+                    "message": Message(
+                        InsufficientStock.line_template,
+                        left=left[item_id],
+                        unit=items[item_id].product.unit,
+                        product=items[item_id].product.name,
+                        asked=changes[item_id],
+                    ),
+                }
+                for item_id in short
+            ]
+        )
+
+
+def fill_of(group_buy: GroupBuy) -> int:
+    """How far the group buy is towards its threshold, counting placed orders."""
+    placed = Order.objects.filter(group_buy=group_buy, status=Order.Status.PLACED)
+    if group_buy.threshold == GroupBuy.Threshold.HOUSEHOLDS:
+        return placed.values("household_id").distinct().count()
+    total = OrderLine.objects.filter(order__in=placed).aggregate(total=Sum("quantity"))["total"]
+    return total or 0
+
+
+def _check_cap(group_buy: GroupBuy, *, before: int, after: int) -> bool:
+    """Refuse what would go past the maximum; True when this call reaches it exactly."""
+    cap = group_buy.max_to_close
+    if cap is None:
+        return False
+    if after > cap:
+        raise GroupBuyFull(left=max(cap - before, 0), unit=group_buy.get_threshold_display())
+    return after == cap
+
+
+def _new_pickup_code() -> str:
+    return f"{secrets.randbelow(10**12):012d}"
+
+
+def place_order(
+    *,
+    actor: User,
+    group_buy_id: int,
+    lines: Lines,
+    household_id: int | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> Order:
+    """Place an order for the actor's household (or, for a leader, any household of the
+    community). Takes stock at once; refuses the whole order if any line cannot be filled."""
+    wanted = normalise_lines(lines)
+    note = _check_note(note)
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _place(actor, group_buy_id, wanted, household_id, note, now)
+        except IntegrityError as error:
+            # A clash of two random 12-digit pickup codes in one group buy: draw again.
+            if "pickup_code" not in str(error) or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _place(
+    actor: User,
+    group_buy_id: int,
+    wanted: dict[int, int],
+    household_id: int | None,
+    note: str,
+    now: datetime | None,
+) -> Order:
+    now = now or timezone.now()
+    who = roles(actor)
+    group_buy = lock_group_buy_for_ordering(group_buy_id)
+    if not _sees(who, group_buy):
+        raise GroupBuyNotFound()
+    household = _household_for(who, group_buy, household_id)
+    check_accepting_orders(group_buy, now)
+    _lock_household(household.pk)
+    items = _items(group_buy, wanted)
+    _check_limits(group_buy=group_buy, household_id=household.pk, wanted=wanted, items=items)
+    before = fill_of(group_buy) if group_buy.max_to_close is not None else 0
+    move_stock(wanted, items)
+    order = Order.objects.create(
+        group_buy=group_buy,
+        household=household,
+        placed_by=actor,
+        pickup_code=_new_pickup_code(),
+        note=note,
+        total_fen=sum(items[item_id].price_fen * quantity for item_id, quantity in wanted.items()),
+        placed_at=now,
+        updated_at=now,
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order, item_id=item_id, quantity=quantity, unit_price_fen=items[item_id].price_fen
+        )
+        for item_id, quantity in sorted(wanted.items())
+    )
+    audit.record(
+        actor=actor,
+        action="order.placed",
+        target=order,
+        data={
+            "group_buy": group_buy.pk,
+            "household": household.pk,
+            "lines": sorted(wanted.items()),
+        },
+    )
+    if group_buy.max_to_close is not None and _check_cap(
+        group_buy, before=before, after=fill_of(group_buy)
+    ):
+        from .closing import close_locked
+
+        close_locked(group_buy, now=now, reason=GroupBuy.CloseReason.FULL, actor=None)
+    return order
+
+
+def _order_for_change(actor: User, order_id: int) -> tuple[Roles, Order]:
+    who = roles(actor)
+    order = Order.objects.select_related("group_buy").filter(pk=order_id).first()
+    if order is None or not (
+        order.household_id == who.household_id or who.manages(order.group_buy.community_id)
+    ):
+        raise OrderNotFound()
+    return who, order
+
+
+def change_order(
+    *,
+    actor: User,
+    order_id: int,
+    lines: Lines,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> Order:
+    """Replace an order's lines before the cutoff. Items left out are removed; stock moves by
+    the difference only."""
+    wanted = normalise_lines(lines)
+    note = _check_note(note) if note is not None else None
+    now = now or timezone.now()
+    with transaction.atomic():
+        _who, order = _order_for_change(actor, order_id)
+        group_buy = lock_group_buy_for_ordering(order.group_buy_id)
+        check_accepting_orders(group_buy, now)
+        _lock_household(order.household_id)
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status != Order.Status.PLACED:
+            raise OrderNotChangeable(status=order.get_status_display())
+        current = {line.item_id: line for line in order.lines.all()}
+        items = _items(group_buy, set(wanted) | set(current))
+        _check_limits(
+            group_buy=group_buy,
+            household_id=order.household_id,
+            wanted=wanted,
+            items=items,
+            excluding=order,
+        )
+        changes = {
+            item_id: wanted.get(item_id, 0)
+            - (current[item_id].quantity if item_id in current else 0)
+            for item_id in set(wanted) | set(current)
+        }
+        before = fill_of(group_buy) if group_buy.max_to_close is not None else 0
+        move_stock(changes, items)
+        gone = [line.pk for item_id, line in current.items() if item_id not in wanted]
+        OrderLine.objects.filter(pk__in=gone).delete()
+        for item_id, quantity in wanted.items():
+            if item_id in current:
+                if current[item_id].quantity != quantity:
+                    OrderLine.objects.filter(pk=current[item_id].pk).update(quantity=quantity)
+            else:
+                OrderLine.objects.create(
+                    order=order,
+                    item_id=item_id,
+                    quantity=quantity,
+                    unit_price_fen=items[item_id].price_fen,
+                )
+        order.total_fen = sum(items[i].price_fen * q for i, q in wanted.items())
+        order.updated_at = now
+        fields = ["total_fen", "updated_at"]
+        if note is not None:
+            order.note = note
+            fields.append("note")
+        order.save(update_fields=fields)
+        audit.record(
+            actor=actor,
+            action="order.changed",
+            target=order,
+            data={"changes": sorted((i, d) for i, d in changes.items() if d)},
+        )
+        if group_buy.max_to_close is not None and _check_cap(
+            group_buy, before=before, after=fill_of(group_buy)
+        ):
+            from .closing import close_locked
+
+            close_locked(group_buy, now=now, reason=GroupBuy.CloseReason.FULL, actor=None)
+    return order
+
+
+def cancel_order(*, actor: User, order_id: int, now: datetime | None = None) -> Order:
+    """Cancel an order before the cutoff and give its stock back. Cancelling a cancelled order
+    changes nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        _who, order = _order_for_change(actor, order_id)
+        if order.status == Order.Status.CANCELLED:
+            return order
+        group_buy = lock_group_buy_for_ordering(order.group_buy_id)
+        check_accepting_orders(group_buy, now)
+        _lock_household(order.household_id)
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status == Order.Status.CANCELLED:
+            return order
+        if order.status != Order.Status.PLACED:
+            raise OrderNotChangeable(status=order.get_status_display())
+        lines = list(order.lines.select_related("item__product"))
+        move_stock(
+            {line.item_id: -line.quantity for line in lines},
+            {line.item_id: line.item for line in lines},
+        )
+        order.status = Order.Status.CANCELLED
+        order.cancelled_at = order.updated_at = now
+        order.save(update_fields=["status", "cancelled_at", "updated_at"])
+        audit.record(actor=actor, action="order.cancelled", target=order)
+    return order
