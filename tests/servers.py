@@ -1,0 +1,69 @@
+"""Run the real `linli` command against the test database, as a separate process."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from django.db import connection
+
+LINLI = Path(sys.executable).with_name("linli")
+
+
+def database_url() -> str:
+    """A DATABASE_URL for the database this test runs on (the test database)."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{Path(db['NAME']).resolve()}"
+    user = db.get("USER") or "postgres"
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgresql://{user}@{host}:{port}/{db['NAME']}"
+
+
+def environment(var_dir: Path) -> dict:
+    return {**os.environ, "DATABASE_URL": database_url(), "LINLI_VAR": str(var_dir)}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """`linli serve` on a free port; stopped when the block ends."""
+
+    def __init__(self, var_dir: Path, *args: str):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [str(LINLI), "serve", "--bind", f"127.0.0.1:{self.port}", *args],
+            env=environment(var_dir),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    def __enter__(self) -> "Server":
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"linli serve exited:\n{self.process.stdout.read()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2):
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        raise TimeoutError("linli serve did not answer within 60 s")
+
+    def __exit__(self, *exc) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()

@@ -1,0 +1,739 @@
+"""Who may call what: every API endpoint × every role, with real tokens and real CSRF checks.
+
+The table below has one row per endpoint of ``linli.api.api``; an endpoint without a row fails
+``test_every_endpoint_has_a_row``. Each row gives, per role, the status the call must get
+(``ok`` stands for 200, or 201 where the endpoint creates something) and, for reads, a check
+of what the caller may and may not see. A refusal must be ``{code, message}`` JSON and must
+change nothing in the database; a read changes nothing either.
+
+Roles: ``anonymous``; ``member`` (a household of the community that owns the orders below);
+``neighbour`` (another household of the same community); ``other_member`` (a household of
+another community); ``leader`` of the community (who lives there too); ``other_leader``;
+``supplier`` (of the group buys' products); ``other_supplier``; ``operator``.
+"""
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from linli.accounts.models import ApiToken, User
+from linli.accounts.services import issue_token
+from linli.api import api
+from linli.core.formatting import mask_phone
+from linli.core.models import AuditEvent, IdempotencyKey
+from linli.groupbuys import services
+from linli.groupbuys.models import (
+    GroupBuy,
+    GroupBuyItem,
+    Order,
+    OrderLine,
+    PurchaseOrder,
+    PurchaseOrderLine,
+)
+
+from . import factories
+
+ROLES = (
+    "anonymous",
+    "member",
+    "neighbour",
+    "other_member",
+    "leader",
+    "other_leader",
+    "supplier",
+    "other_supplier",
+    "operator",
+)
+MASKED = re.compile(r"^\d{3}\*{4}\d{4}$")
+
+
+def iso(moment) -> str:
+    return timezone.localtime(moment).isoformat()
+
+
+# ---------------------------------------------------------------------------------------------
+# The world every row runs in, built through the services.
+
+
+@dataclass
+class World:
+    users: dict[str, User | None]
+    ids: dict[str, int | str]
+    households: dict[str, Any]  # role -> Household (None for roles without one)
+    community_households: list  # every household of the community
+    other_households: list  # every household of the other community
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def client(self, role: str) -> Client:
+        """A client as a real one is: CSRF enforced, a bearer token unless anonymous."""
+        headers = {"HTTP_ACCEPT_LANGUAGE": "en"}
+        if self.users[role] is not None:
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {self.tokens[role]}"
+        return Client(enforce_csrf_checks=True, **headers)
+
+    def call(self, role: str, method: str, path: str, body=None, query=None):
+        client = self.client(role)
+        url = f"/api{path}"
+        if method == "GET":
+            return client.get(url, query or {})
+        data = "" if body is None else json.dumps(body)
+        return getattr(client, method.lower())(url, data, content_type="application/json")
+
+
+def _order(user, group_buy, lines: dict[int, int], household=None) -> Order:
+    return services.place_order(
+        actor=user,
+        group_buy_id=group_buy.pk,
+        lines=lines,
+        household_id=household.pk if household else None,
+    )
+
+
+def build_world(hood) -> World:
+    member, neighbour = hood.members[1], hood.members[2]
+    users = {
+        "anonymous": None,
+        "member": member,
+        "neighbour": neighbour,
+        "other_member": hood.other_member,
+        "leader": hood.leader_user,
+        "other_leader": hood.other_leader_user,
+        "supplier": hood.supplier_user,
+        "other_supplier": hood.other_supplier_user,
+        "operator": hood.operator,
+    }
+    # Open: three households have ordered.
+    open_gb = hood.open(stock=(50, 50))
+    open_items = list(open_gb.items.order_by("position"))
+    open_order = _order(member, open_gb, {open_items[0].pk: 2})
+    _order(neighbour, open_gb, {open_items[0].pk: 1})
+    _order(hood.leader_user, open_gb, {open_items[1].pk: 1})
+    # Formed: closed early by the leader, with a purchase order for the supplier.
+    formed_gb = hood.open(stock=(50, 50))
+    formed_items = list(formed_gb.items.order_by("position"))
+    formed_order = _order(member, formed_gb, {formed_items[0].pk: 2})
+    _order(neighbour, formed_gb, {formed_items[1].pk: 1})
+    services.close_group_buy(actor=hood.leader_user, group_buy_id=formed_gb.pk, early=True)
+    formed_order.refresh_from_db()
+    purchase_order = PurchaseOrder.objects.get(group_buy=formed_gb, supplier=hood.supplier)
+    # The other community's formed group buy, of a third supplier's rice.
+    other_gb = services.open_group_buy(
+        actor=hood.other_leader_user,
+        community_id=hood.other_community.pk,
+        title="远方大米团",
+        items=[services.ItemSpec(product_id=hood.products[2].pk, price_fen=6900, stock=20)],
+        min_to_form=1,
+        **factories.times(),
+    )
+    _order(hood.other_member, other_gb, {other_gb.items.get().pk: 1})
+    services.close_group_buy(actor=hood.other_leader_user, group_buy_id=other_gb.pk, early=True)
+
+    households = dict.fromkeys(ROLES)
+    for role, user in users.items():
+        membership = getattr(user, "member", None) if user is not None else None
+        households[role] = membership.household if membership is not None else None
+    spare, _text = issue_token(actor=member, user=member, name="spare")
+    world = World(
+        users=users,
+        ids={
+            "community": hood.community.pk,
+            "other_community": hood.other_community.pk,
+            "open_gb": open_gb.pk,
+            "formed_gb": formed_gb.pk,
+            "other_gb": other_gb.pk,
+            "open_order": open_order.pk,
+            "formed_order": formed_order.pk,
+            "formed_code": formed_order.pickup_code,
+            "open_item": open_items[0].pk,
+            "formed_item": formed_items[0].pk,
+            "product": hood.products[0].pk,
+            "building": hood.households[1].building_id,
+            "purchase_order": purchase_order.pk,
+            "delivered": purchase_order.lines.get(product=hood.products[0]).quantity,
+            "spare_token": spare.pk,
+            "supplier_id": hood.supplier.pk,
+            "other_supplier_id": hood.other_supplier_user.suppliers.get().pk,
+        },
+        households=households,
+        community_households=list(hood.households),
+        other_households=list(hood.other_community.buildings.get().households.all()),
+    )
+    for role, user in users.items():
+        if user is not None:
+            world.tokens[role] = issue_token(actor=user, user=user, name="permissions")[1]
+    return world
+
+
+@pytest.fixture
+def world(hood) -> World:
+    return build_world(hood)
+
+
+def snapshot() -> dict:
+    """Everything a call could change (not ``last_used_at``, which every call may touch)."""
+    return {
+        "group_buys": list(
+            GroupBuy.objects.order_by("pk").values_list("pk", "status", "closed_at", "completed_at")
+        ),
+        "items": list(GroupBuyItem.objects.order_by("pk").values_list("pk", "stock_left")),
+        "orders": list(
+            Order.objects.order_by("pk").values_list(
+                "pk", "household_id", "status", "total_fen", "note", "pickup", "seq", "updated_at"
+            )
+        ),
+        "lines": list(
+            OrderLine.objects.order_by("pk").values_list("pk", "item_id", "quantity", "picked_up")
+        ),
+        "purchase_orders": list(
+            PurchaseOrder.objects.order_by("pk").values_list("pk", "delivery_recorded_at")
+        ),
+        "purchase_lines": list(
+            PurchaseOrderLine.objects.order_by("pk").values_list(
+                "pk", "quantity", "delivered", "handed_out"
+            )
+        ),
+        "tokens": list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at")),
+        "audit": AuditEvent.objects.count(),
+        "idempotency": IdempotencyKey.objects.count(),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# What each role may see.
+
+
+def items_of(response) -> list[dict]:
+    body = response.json()
+    return body["items"] if isinstance(body, dict) and "items" in body else body
+
+
+def strings_in(value) -> list[str]:
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in strings_in(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in strings_in(item)]
+    return [value] if isinstance(value, str) else []
+
+
+def assert_phones_shown_right(world: World, role: str, orders: list[dict]) -> None:
+    """Leaders see other households' phones as 138****1234; a household sees its own number;
+    operators see every number."""
+    own = world.households[role]
+    for order in orders:
+        real = next(
+            h.phone
+            for h in world.community_households + world.other_households
+            if h.pk == order["household_id"]
+        )
+        if role == "operator" or (own is not None and order["household_id"] == own.pk):
+            assert order["phone"] == real, order
+        else:
+            assert MASKED.match(order["phone"]) and order["phone"] == mask_phone(real), order
+
+
+def assert_no_full_phone_of_others(world: World, role: str, response) -> None:
+    own = world.households[role]
+    text = response.content.decode()
+    for household in world.community_households + world.other_households:
+        if own is None or household.pk != own.pk:
+            assert household.phone not in text, f"{role} sees {household.phone}"
+
+
+def assert_no_household_data(world: World, role: str, response) -> None:
+    """Suppliers see quantities, never a household's name, room or phone."""
+    body = response.json()
+    texts = strings_in(body)
+    text = response.content.decode()
+    for household in world.community_households + world.other_households:
+        assert household.contact_name not in text, f"{role} sees {household.contact_name}"
+        assert household.phone not in text and household.phone[-4:] not in texts
+        assert household.room not in texts, f"{role} sees room {household.room}"
+    keys = set()
+
+    def walk(value):
+        if isinstance(value, dict):
+            keys.update(value)
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(body)
+    assert not keys & {"household", "household_id", "room", "contact_name", "phone", "building"}
+
+
+def only_households(world: World, role: str, orders: list[dict], allowed: set[int]) -> None:
+    seen = {order["household_id"] for order in orders}
+    assert seen <= allowed, f"{role} sees orders of households {seen - allowed}"
+
+
+def community_of_orders(world: World, orders: list[dict]) -> set[int]:
+    group_buys = {order["group_buy_id"] for order in orders}
+    return set(
+        GroupBuy.objects.filter(pk__in=group_buys).values_list("community_id", flat=True).distinct()
+    )
+
+
+def check_me(world, role, response):
+    assert response.json()["username"] == world.users[role].username
+
+
+def check_tokens(world, role, response):
+    mine = set(ApiToken.objects.filter(user=world.users[role]).values_list("pk", flat=True))
+    assert {token["id"] for token in items_of(response)} <= mine
+
+
+def check_new_token(world, role, response):
+    token = ApiToken.objects.get(pk=response.json()["id"])
+    assert token.user == world.users[role]
+
+
+def check_communities(world, role, response):
+    seen = {community["id"] for community in items_of(response)}
+    mine, other = world.ids["community"], world.ids["other_community"]
+    expected = {
+        "member": {mine},
+        "neighbour": {mine},
+        "leader": {mine},
+        "other_member": {other},
+        "other_leader": {other},
+        "supplier": set(),
+        "other_supplier": set(),
+    }
+    if role == "operator":
+        assert {mine, other} <= seen
+    else:
+        assert seen == expected[role]
+
+
+def check_households(world, role, response):
+    households = items_of(response)
+    assert {h["id"] for h in households} == {h.pk for h in world.community_households}
+    for household in households:
+        real = next(h for h in world.community_households if h.pk == household["id"])
+        if role == "operator":
+            assert household["phone"] == real.phone
+        else:
+            assert household["phone"] == mask_phone(real.phone)
+            assert MASKED.match(household["phone"])
+    if role != "operator":
+        assert_no_full_phone_of_others(world, role, response)
+
+
+def check_suppliers(world, role, response):
+    seen = {supplier["id"] for supplier in items_of(response)}
+    if role == "supplier":
+        assert seen == {world.ids["supplier_id"]}
+    elif role == "other_supplier":
+        assert seen == {world.ids["other_supplier_id"]}
+    else:
+        assert {world.ids["supplier_id"], world.ids["other_supplier_id"]} <= seen
+
+
+def check_products(world, role, response):
+    suppliers = {product["supplier_id"] for product in items_of(response)}
+    if role == "supplier":
+        assert suppliers == {world.ids["supplier_id"]}
+    elif role == "other_supplier":
+        assert suppliers == set()
+    else:
+        assert world.ids["supplier_id"] in suppliers
+
+
+def check_group_buys(world, role, response):
+    seen = {group_buy["id"] for group_buy in items_of(response)}
+    ours = {world.ids["open_gb"], world.ids["formed_gb"]}
+    expected = {
+        "member": ours,
+        "neighbour": ours,
+        "leader": ours,
+        "other_member": {world.ids["other_gb"]},
+        "other_leader": {world.ids["other_gb"]},
+        "supplier": set(),
+        "other_supplier": set(),
+        "operator": ours | {world.ids["other_gb"]},
+    }
+    assert seen == expected[role]
+
+
+def check_orders_of_group_buy(world, role, response):
+    orders = items_of(response)
+    everyone = {h.pk for h in world.community_households}
+    if role in {"leader", "operator"}:
+        assert {order["household_id"] for order in orders} == everyone - {
+            world.community_households[3].pk
+        }
+    else:
+        own = world.households[role].pk
+        assert [order["household_id"] for order in orders] == [own]
+    assert_phones_shown_right(world, role, orders)
+    if role != "operator":
+        assert_no_full_phone_of_others(world, role, response)
+
+
+def check_my_orders(world, role, response):
+    orders = items_of(response)
+    own = world.households[role]
+    if role in {"member", "neighbour", "other_member"}:
+        assert orders and {order["household_id"] for order in orders} == {own.pk}
+        assert_no_full_phone_of_others(world, role, response)
+    elif role == "leader":
+        assert community_of_orders(world, orders) == {world.ids["community"]}
+        assert (
+            len(orders)
+            == Order.objects.filter(group_buy__community_id=world.ids["community"]).count()
+        )
+        assert_no_full_phone_of_others(world, role, response)
+    elif role == "other_leader":
+        assert community_of_orders(world, orders) == {world.ids["other_community"]}
+        assert_no_full_phone_of_others(world, role, response)
+    elif role == "operator":
+        assert len(orders) == Order.objects.count()
+    else:
+        assert orders == []
+    assert_phones_shown_right(world, role, orders)
+
+
+def check_one_order(world, role, response):
+    order = response.json()
+    assert order["id"] in (world.ids["open_order"], world.ids["formed_order"])
+    assert_phones_shown_right(world, role, [order])
+    if role != "operator":
+        assert_no_full_phone_of_others(world, role, response)
+
+
+def check_leader_order_list(world, role, response):
+    orders = items_of(response)
+    assert orders, "the leader should find the member's order"
+    assert community_of_orders(world, orders) == {world.ids["community"]}
+    assert_phones_shown_right(world, role, orders)
+    if role != "operator":
+        assert_no_full_phone_of_others(world, role, response)
+
+
+def check_png(world, role, response):
+    assert response["Content-Type"] == "image/png"
+    assert response.content.startswith(b"\x89PNG")
+
+
+def check_purchase_orders(world, role, response):
+    body = response.json()
+    purchase_orders = items_of(response) if "items" in body else [body]
+    suppliers = {po["supplier_id"] for po in purchase_orders}
+    communities = {po["community_id"] for po in purchase_orders}
+    if role == "supplier":
+        assert suppliers == {world.ids["supplier_id"]}
+        assert purchase_orders
+    elif role == "leader":
+        assert communities == {world.ids["community"]}
+    elif role == "other_leader":
+        assert communities == {world.ids["other_community"]}
+    elif role == "operator":
+        assert world.ids["community"] in communities
+        if "items" in body:
+            assert world.ids["other_community"] in communities
+    else:
+        assert purchase_orders == []
+    assert_no_household_data(world, role, response)
+
+
+# ---------------------------------------------------------------------------------------------
+# The table.
+
+OK = "ok"  # 200, or 201 for an endpoint that creates
+
+
+def cells(default: int | str, **overrides: int | str) -> dict[str, int | str]:
+    """Every role gets ``default`` unless said otherwise; anonymous gets 401."""
+    table = dict.fromkeys(ROLES, default)
+    table["anonymous"] = 401
+    table.update(overrides)
+    return table
+
+
+SIGNED_IN = cells(OK)
+IN_COMMUNITY = cells(404, member=OK, neighbour=OK, leader=OK, operator=OK)
+RUNS_IT = cells(404, member=403, neighbour=403, leader=OK, operator=OK)
+OWNS_ORDER = cells(404, member=OK, leader=OK, operator=OK)
+
+
+@dataclass(frozen=True)
+class Row:
+    path: str  # formatted with World.ids
+    expect: dict[str, int | str]
+    body: Callable[[World, str], Any] | None = None
+    query: Callable[[World, str], dict] | None = None
+    check: Callable[[World, str, Any], None] | None = None
+    created: bool = False  # success is 201
+
+
+def _open_body(world: World, role: str) -> dict:
+    cutoff = timezone.now() + timedelta(days=1)
+    return {
+        "community_id": world.ids["community"],
+        "title": "新的团购",
+        "min_to_form": 1,
+        "cutoff_at": iso(cutoff),
+        "pickup_starts_at": iso(cutoff + timedelta(hours=14)),
+        "pickup_ends_at": iso(cutoff + timedelta(hours=20)),
+        "items": [{"product_id": world.ids["product"], "price_fen": 500, "stock": 10}],
+    }
+
+
+def _login_body(world: World, role: str) -> dict:
+    user = world.users[role]
+    if user is None:  # someone without an account guesses
+        return {"username": world.users["member"].username, "password": "guess"}
+    return {"username": user.username, "password": "pw-for-tests"}
+
+
+TABLE: dict[str, Row] = {
+    "GET /me": Row("/me", SIGNED_IN, check=check_me),
+    "GET /tokens": Row("/tokens", SIGNED_IN, check=check_tokens),
+    "POST /tokens": Row(
+        "/tokens",
+        SIGNED_IN,
+        body=lambda w, r: {"name": "laptop"},
+        check=check_new_token,
+        created=True,
+    ),
+    "POST /auth/token": Row("/auth/token", SIGNED_IN, body=_login_body, created=True),
+    "DELETE /tokens/{token_id}": Row("/tokens/{spare_token}", cells(404, member=OK, operator=OK)),
+    "GET /communities": Row("/communities", SIGNED_IN, check=check_communities),
+    "GET /communities/{community_id}": Row("/communities/{community}", IN_COMMUNITY),
+    "GET /communities/{community_id}/households": Row(
+        "/communities/{community}/households",
+        cells(404, leader=OK, operator=OK),
+        check=check_households,
+    ),
+    "GET /suppliers": Row(
+        "/suppliers",
+        cells(OK, member=403, neighbour=403, other_member=403),
+        check=check_suppliers,
+    ),
+    "GET /products": Row(
+        "/products",
+        cells(OK, member=403, neighbour=403, other_member=403),
+        check=check_products,
+    ),
+    "GET /group-buys": Row("/group-buys", SIGNED_IN, check=check_group_buys),
+    "POST /group-buys": Row(
+        "/group-buys",
+        # An operator runs communities but does not open group buys: that is a leader's job.
+        cells(404, member=403, neighbour=403, leader=OK, operator=403),
+        body=_open_body,
+        created=True,
+    ),
+    "GET /group-buys/{group_buy_id}": Row("/group-buys/{open_gb}", IN_COMMUNITY),
+    "GET /group-buys/{group_buy_id}/tally": Row("/group-buys/{open_gb}/tally", IN_COMMUNITY),
+    "POST /group-buys/{group_buy_id}/close": Row("/group-buys/{open_gb}/close", RUNS_IT),
+    "GET /group-buys/{group_buy_id}/orders": Row(
+        "/group-buys/{open_gb}/orders", IN_COMMUNITY, check=check_orders_of_group_buy
+    ),
+    "POST /group-buys/{group_buy_id}/orders": Row(
+        "/group-buys/{open_gb}/orders",
+        # Everyone orders for the member's household: the member itself, its leader, an
+        # operator; a neighbour may not order for someone else's flat.
+        cells(404, member=OK, neighbour=403, leader=OK, operator=OK),
+        body=lambda w, r: {
+            "lines": [{"item_id": w.ids["open_item"], "quantity": 1}],
+            "household_id": w.households["member"].pk,
+        },
+        created=True,
+    ),
+    "GET /group-buys/{group_buy_id}/distribution": Row(
+        "/group-buys/{formed_gb}/distribution", RUNS_IT
+    ),
+    "GET /group-buys/{group_buy_id}/distribution/{building_id}": Row(
+        "/group-buys/{formed_gb}/distribution/{building}",
+        RUNS_IT,
+        check=check_leader_order_list,
+    ),
+    "GET /group-buys/{group_buy_id}/pickup/search": Row(
+        "/group-buys/{formed_gb}/pickup/search",
+        RUNS_IT,
+        query=lambda w, r: {"phone_last4": w.households["member"].phone[-4:]},
+        check=check_leader_order_list,
+    ),
+    "POST /group-buys/{group_buy_id}/pickups": Row(
+        "/group-buys/{formed_gb}/pickups",
+        RUNS_IT,
+        body=lambda w, r: {
+            "code": w.ids["formed_code"],
+            "lines": [{"item_id": w.ids["formed_item"], "quantity": 1}],
+        },
+    ),
+    "GET /orders": Row("/orders", SIGNED_IN, check=check_my_orders),
+    "GET /orders/{order_id}": Row("/orders/{open_order}", OWNS_ORDER, check=check_one_order),
+    "PUT /orders/{order_id}": Row(
+        "/orders/{open_order}",
+        OWNS_ORDER,
+        body=lambda w, r: {"lines": [{"item_id": w.ids["open_item"], "quantity": 3}]},
+    ),
+    "POST /orders/{order_id}/cancel": Row("/orders/{open_order}/cancel", OWNS_ORDER),
+    "GET /orders/{order_id}/pickup-code.png": Row(
+        "/orders/{formed_order}/pickup-code.png", OWNS_ORDER, check=check_png
+    ),
+    "GET /purchase-orders": Row("/purchase-orders", SIGNED_IN, check=check_purchase_orders),
+    "GET /purchase-orders/{purchase_order_id}": Row(
+        "/purchase-orders/{purchase_order}",
+        cells(404, leader=OK, supplier=OK, operator=OK),
+        check=check_purchase_orders,
+    ),
+    "POST /purchase-orders/{purchase_order_id}/delivery": Row(
+        "/purchase-orders/{purchase_order}/delivery",
+        cells(404, leader=403, supplier=OK, operator=OK),
+        body=lambda w, r: {
+            "lines": [{"product_id": w.ids["product"], "delivered": w.ids["delivered"]}]
+        },
+    ),
+}
+
+
+def api_endpoints() -> set[str]:
+    """``METHOD /path`` of every operation the API serves."""
+    schema = api.get_openapi_schema(path_prefix="")
+    return {
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method in operations
+    }
+
+
+def test_every_endpoint_has_a_row():
+    endpoints = api_endpoints()
+    # Operations left out of the OpenAPI document still have a URL pattern each.
+    patterns = [
+        p for p in api.urls[0] if p.name not in {"openapi-json", "openapi-view", "api-root"}
+    ]
+    assert len(patterns) == len(endpoints), "an operation is hidden from the OpenAPI document"
+    assert not endpoints - TABLE.keys(), f"add rows for {sorted(endpoints - TABLE.keys())}"
+    assert not TABLE.keys() - endpoints, f"rows for gone endpoints: {TABLE.keys() - endpoints}"
+    for endpoint, row in TABLE.items():
+        assert set(row.expect) == set(ROLES), endpoint
+
+
+def _status(row: Row, expected: int | str) -> int:
+    if expected == OK:
+        return 201 if row.created else 200
+    return int(expected)
+
+
+def _call(world: World, endpoint: str, role: str):
+    row = TABLE[endpoint]
+    method = endpoint.split(" ", 1)[0]
+    return world.call(
+        role,
+        method,
+        row.path.format(**world.ids),
+        body=row.body(world, role) if row.body else None,
+        query=row.query(world, role) if row.query else None,
+    )
+
+
+def _is_error_body(response) -> bool:
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body.get("code"), str) and isinstance(body.get("message"), str)
+
+
+@pytest.mark.parametrize("endpoint", sorted(api_endpoints() | TABLE.keys()))
+def test_who_may_call_what(world, endpoint):
+    assert endpoint in TABLE, f"no row for {endpoint}: add one to TABLE"
+    row = TABLE[endpoint]
+    reads = endpoint.startswith("GET ")
+    failures = []
+    # Refusals first, so that they meet the state the row was built for.
+    for role in sorted(ROLES, key=lambda role: row.expect[role] == OK):
+        expected = _status(row, row.expect[role])
+        before = snapshot()
+        response = _call(world, endpoint, role)
+        got = response.status_code
+        after = snapshot()
+        if got != expected:
+            failures.append(f"{role}: expected {expected}, got {got}: {response.content[:300]!r}")
+            continue
+        if got >= 400:
+            if not _is_error_body(response):
+                failures.append(f"{role}: {got} without {{code, message}}: {response.content!r}")
+            if after != before:
+                failures.append(f"{role}: refused with {got}, but the database changed")
+            continue
+        if reads and after != before:
+            failures.append(f"{role}: a read changed the database")
+        if row.check is not None:
+            try:
+                row.check(world, role, response)
+            except AssertionError as error:
+                failures.append(f"{role}: {error}")
+    assert not failures, f"{endpoint}:\n" + "\n".join(failures)
+
+
+# ---------------------------------------------------------------------------------------------
+# The browser session: reads work, writes need the CSRF token.
+
+
+def _session(user: User, language: str = "en") -> Client:
+    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(user)
+    return client
+
+
+def _order_body(world: World) -> str:
+    return json.dumps({"lines": [{"item_id": world.ids["open_item"], "quantity": 1}]})
+
+
+def test_a_browser_session_reads_but_cannot_post_without_the_csrf_token(world):
+    member = world.users["member"]
+    client = _session(member)
+    assert client.get("/api/me").json()["username"] == member.username
+    path = f"/api/group-buys/{world.ids['open_gb']}/orders"
+    before = snapshot()
+    refused = client.post(path, _order_body(world), content_type="application/json")
+    assert refused.status_code == 403
+    assert _is_error_body(refused)
+    assert snapshot() == before
+    refused = client.put(
+        f"/api/orders/{world.ids['open_order']}",
+        _order_body(world),
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
+    assert snapshot() == before
+
+    # With the token from the cookie, as a page's htmx call sends it, the same call works.
+    client.get("/login/")
+    csrf = client.cookies["csrftoken"].value
+    placed = client.post(
+        path, _order_body(world), content_type="application/json", HTTP_X_CSRFTOKEN=csrf
+    )
+    assert placed.status_code == 201, placed.content
+
+
+def test_the_csrf_refusal_speaks_the_callers_language(world):
+    client = _session(world.users["member"], language="zh-hans")
+    path = f"/api/group-buys/{world.ids['open_gb']}/orders"
+    refused = client.post(path, _order_body(world), content_type="application/json")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "csrf_failed"
+    assert re.search(r"[\u4e00-\u9fff]", refused.json()["message"]), refused.json()
+
+
+def test_a_revoked_token_reads_nothing(world):
+    member = world.users["member"]
+    token = ApiToken.objects.filter(user=member, name="permissions").get()
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    response = world.call("member", "GET", f"/orders/{world.ids['open_order']}")
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
