@@ -1,6 +1,7 @@
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from ninja import Router
+from ninja.responses import Status
 from ninja.throttling import AnonRateThrottle
 
 from linli.access import roles
@@ -60,7 +61,7 @@ def login_for_token(request, payload: PasswordLoginIn):
     if user is None:
         raise BadCredentials()
     token, text = services.issue_token(actor=user, user=user, name=payload.name)
-    return 201, _new(token, text)
+    return Status(201, _new(token, text))
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke a token")
