@@ -15,6 +15,7 @@ from ninja.errors import (
     Throttled,
     ValidationError,
 )
+from ninja.renderers import JSONRenderer
 
 from linli.accounts.api import router as accounts_router
 from linli.accounts.auth import session_auth, token_auth
@@ -25,6 +26,14 @@ from linli.core.validation import translate
 from linli.groupbuys.api import router as groupbuys_router
 
 logger = logging.getLogger(__name__)
+
+
+class Utf8JSON(JSONRenderer):
+    """JSON with Chinese as it is (``真如苑``, not ``\\u771f\\u5982\\u82d1``): readable in a
+    terminal and half the bytes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
 
 api = NinjaAPI(
     title="Linli API",
@@ -37,6 +46,7 @@ api = NinjaAPI(
         "`Accept-Language` (zh-Hans or en)."
     ),
     auth=[token_auth, session_auth],
+    renderer=Utf8JSON(),
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",

@@ -57,7 +57,9 @@ def _replay(user, key: str, fingerprint: str) -> tuple[int, Any] | None:
 
 
 def _respond(status: int, body: Any, *, replayed: bool = False) -> JsonResponse:
-    response = JsonResponse(body, status=status, safe=False)
+    response = JsonResponse(
+        body, status=status, safe=False, json_dumps_params={"ensure_ascii": False}
+    )
     if replayed:
         response["Idempotent-Replayed"] = "true"
     return response
