@@ -67,28 +67,33 @@ class DeliveryIn(In):
     lines: list[DeliveryLineIn] = Field(min_length=1, max_length=100)
 
 
-class ItemOut(Schema):
-    id: int
+class ProductNamed(Schema):
+    """The product's name, unit and spec on a row that points at a ``product``."""
+
     product_id: int
     name: str
     unit: str
     spec: str
+
+    @staticmethod
+    def resolve_name(row) -> str:
+        return row.product.name
+
+    @staticmethod
+    def resolve_unit(row) -> str:
+        return row.product.unit
+
+    @staticmethod
+    def resolve_spec(row) -> str:
+        return row.product.spec
+
+
+class ItemOut(ProductNamed):
+    id: int
     price_fen: int
     stock_initial: int
     stock_left: int
     per_household_limit: int | None
-
-    @staticmethod
-    def resolve_name(item) -> str:
-        return item.product.name
-
-    @staticmethod
-    def resolve_unit(item) -> str:
-        return item.product.unit
-
-    @staticmethod
-    def resolve_spec(item) -> str:
-        return item.product.spec
 
 
 class GroupBuyOut(Schema):
@@ -233,27 +238,11 @@ class BuildingSummaryOut(Schema):
     units: int
 
 
-class PurchaseOrderLineOut(Schema):
-    product_id: int
-    name: str
-    unit: str
-    spec: str
+class PurchaseOrderLineOut(ProductNamed):
     quantity: int
     unit_cost_fen: int
     delivered: int | None
     handed_out: int
-
-    @staticmethod
-    def resolve_name(line) -> str:
-        return line.product.name
-
-    @staticmethod
-    def resolve_unit(line) -> str:
-        return line.product.unit
-
-    @staticmethod
-    def resolve_spec(line) -> str:
-        return line.product.spec
 
 
 class PurchaseOrderOut(Schema):
