@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from linli.core.admin import AuditedAdmin
+from linli.core.admin import AuditedAdmin, OperatorInline
 
 from .models import Product, Supplier
 
 
-class ProductInline(admin.TabularInline):
+class ProductInline(OperatorInline):
     model = Product
     extra = 0
     fields = ("name", "unit", "spec", "category", "cost_fen", "suggested_price_fen", "active")

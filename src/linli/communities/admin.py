@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from linli.core.admin import AuditedAdmin
+from linli.core.admin import AuditedAdmin, OperatorInline
 
 from .models import Building, Community, Household, Leader, Member
 
 
-class BuildingInline(admin.TabularInline):
+class BuildingInline(OperatorInline):
     model = Building
     extra = 0
     fields = ("name", "position")

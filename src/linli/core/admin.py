@@ -9,7 +9,40 @@ def _snapshot(obj) -> dict:
     return {key: str(value) for key, value in model_to_dict(obj).items()}
 
 
-class AuditedAdmin(admin.ModelAdmin):
+def is_operator(request) -> bool:
+    """Operators (staff) run the city: they manage its communities, people and catalogue."""
+    user = request.user
+    return bool(user.is_active and user.is_staff)
+
+
+class OperatorPermissions:
+    """Open to every operator, without handing out Django permissions one by one."""
+
+    def has_module_permission(self, request):
+        return is_operator(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_operator(request)
+
+    def has_add_permission(self, request, *args):
+        return is_operator(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_operator(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_operator(request)
+
+
+class OperatorAdmin(OperatorPermissions, admin.ModelAdmin):
+    pass
+
+
+class OperatorInline(OperatorPermissions, admin.TabularInline):
+    extra = 0
+
+
+class AuditedAdmin(OperatorAdmin):
     """A model admin whose every save and delete leaves an audit event (channel "admin")."""
 
     def save_model(self, request, obj, form, change):
@@ -44,13 +77,13 @@ class AuditedAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(OperatorAdmin):
     list_display = ("at", "actor_label", "action", "target_type", "target_id", "channel")
     list_filter = ("channel", "action")
     search_fields = ("actor_label", "action", "target_id", "request_id")
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, *args):
         return False
 
     def has_change_permission(self, request, obj=None):
