@@ -33,7 +33,7 @@ lint: $(STAMP)
 
 # Each benchmark prints a table and, last, one JSON line; run on SQLite and PostgreSQL.
 bench: $(STAMP)
-	@for b in bench/*.py; do \
+	@for b in bench/[!_]*.py; do \
 	  echo "== $$b (sqlite)"; $(PY) $$b || exit 1; \
 	  echo "== $$b (postgresql)"; DATABASE_URL=$(PG_URL) $(PY) $$b || exit 1; \
 	done

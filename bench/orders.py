@@ -1,13 +1,14 @@
 """Orders placed per second through the real HTTP API, beside a bare-database baseline.
 
-    .venv/bin/python bench/orders.py [--duration 20] [--clients 16] [--workers 2 --threads 8]
+    .venv/bin/python bench/orders.py [--duration 20] [--clients 16] [--workers N --threads M]
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/orders.py
 
 On a throwaway database (see ``_common``) with one community of 2,000 households, each with a
 member holding an API token, this:
 
 1. starts the server exactly as production does: ``linli serve --bind 127.0.0.1:<port>`` as a
-   subprocess with the same environment, and waits for ``GET /healthz``;
+   subprocess with the same environment, with ``linli serve``'s own number of workers and
+   threads unless ``--workers``/``--threads`` are given, and waits for ``GET /healthz``;
 2. **baseline**: ``--clients`` threads, each on its own plain driver connection (``sqlite3``
    or ``psycopg``), run the work an order needs at its barest, for ``--duration`` seconds:
    ``BEGIN`` (``IMMEDIATE`` on SQLite), one guarded ``UPDATE item SET stock_left = stock_left
@@ -32,6 +33,7 @@ import http.client
 import json
 import os
 import random
+import re
 import secrets
 import socket
 import sqlite3
@@ -72,15 +74,16 @@ ITEM_TABLE = "groupbuys_groupbuyitem"
 
 
 def parse_args() -> argparse.Namespace:
-    cpus = os.cpu_count() or 1
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per phase (20)")
     parser.add_argument("--warmup", type=float, default=3.0, help="uncounted seconds first (3)")
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients (16)")
     parser.add_argument(
-        "--workers", type=int, default=cpus, help=f"linli serve --workers (CPUs: {cpus})"
+        "--workers", type=int, help="linli serve --workers (default: linli serve's own default)"
     )
-    parser.add_argument("--threads", type=int, default=8, help="linli serve --threads (8)")
+    parser.add_argument(
+        "--threads", type=int, help="linli serve --threads (default: linli serve's own default)"
+    )
     parser.add_argument("--households", type=int, default=2000, help="households (2000)")
     parser.add_argument(
         "--idempotency-keys",
@@ -203,7 +206,9 @@ def build(households: int, seed: int) -> Shop:
         items.setdefault(group_buy_id, []).append((item_id, price))
     for group_buy_items in items.values():
         group_buy_items.sort()
-    people = [(home.pk, user.pk, token) for home, user, token in zip(homes, members, tokens)]
+    people = [
+        (home.pk, user.pk, token) for home, user, token in zip(homes, members, tokens, strict=True)
+    ]
     rng.shuffle(people)
     return Shop(api=api, baseline=baseline, hot=hot, items=items, households=people)
 
@@ -497,24 +502,23 @@ def free_port() -> int:
 class Server:
     """``linli serve`` as production starts it, on a free port, with the bench's database."""
 
-    def __init__(self, db: BenchDatabase, workers: int, threads: int):
+    def __init__(self, db: BenchDatabase, workers: int | None, threads: int | None):
         self.port = free_port()
         self.log_path = db.var_dir / "serve.log"
         self.log = self.log_path.open("w")
-        self.command = [
-            str(LINLI),
-            "serve",
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-        ]
-        # Its own session: Ctrl-C reaches only us, and we stop it in order.
+        self.command = [str(LINLI), "serve", "--bind", f"127.0.0.1:{self.port}"]
+        if workers is not None:
+            self.command += ["--workers", str(workers)]
+        if threads is not None:
+            self.command += ["--threads", str(threads)]
+        # What it chose, read from its first line: "Linli on http://… (5 workers × 4 threads)".
+        self.workers: int | None = workers
+        self.threads: int | None = threads
+        # Its own session: Ctrl-C reaches only us, and we stop it in order. Unbuffered, so
+        # that its first line is in the log at once.
         self.process = subprocess.Popen(
             self.command,
-            env=db.environment(),
+            env={**db.environment(), "PYTHONUNBUFFERED": "1"},
             stdout=self.log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -530,10 +534,21 @@ class Server:
                     f"http://127.0.0.1:{self.port}/healthz", timeout=5
                 ) as response:
                     if response.status == 200:
+                        self._read_shape()
                         return
             except OSError:
                 time.sleep(0.2)
         raise TimeoutError(f"linli serve did not answer /healthz within {timeout:.0f} s")
+
+    def _read_shape(self) -> None:
+        found = re.search(r"\((\d+) workers × (\d+) threads\)", self.log_path.read_text())
+        if found:
+            self.workers, self.threads = int(found[1]), int(found[2])
+
+    @property
+    def shape(self) -> str:
+        """ "5×4": workers × threads, "?" for what could not be read."""
+        return f"{self.workers or '?'}×{self.threads or '?'}"
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -681,10 +696,10 @@ def main() -> int:
         server_errors = server.errors()
 
         checks, placed = check_stock(shop)
-        return report(args, db, shop, phase_runs, hot, checks, placed, server_errors)
+        return report(args, db, server, phase_runs, hot, checks, placed, server_errors)
 
 
-def report(args, db, shop, phase_runs, hot, checks, placed, server_errors) -> int:
+def report(args, db, server, phase_runs, hot, checks, placed, server_errors) -> int:
     bare_warm, bare = phase_runs["bare database"]
     api_warm, api = phase_runs["API"]
     ratio = api.rate / bare.rate if bare.rate else float("nan")
@@ -694,7 +709,7 @@ def report(args, db, shop, phase_runs, hot, checks, placed, server_errors) -> in
     rows = []
     for label, result in (
         (f"bare database ({driver}, {args.clients} threads)", bare),
-        (f"API (linli serve {args.workers}×{args.threads}, {args.clients} clients)", api),
+        (f"API (linli serve {server.shape}, {args.clients} clients)", api),
     ):
         other = sum(result.tally.other.values())
         rows.append(
@@ -810,8 +825,8 @@ def report(args, db, shop, phase_runs, hot, checks, placed, server_errors) -> in
         + (f"; [red]acked ≠ stored: {', '.join(lost)}[/red]" if lost else "")
     )
     out.print(
-        f"Server: {' '.join(['linli', 'serve', '--workers', str(args.workers), '--threads', str(args.threads)])}"
-        f" (gthread); clients: {args.clients} threads in this process, one keep-alive "
+        f"Server: {' '.join(['linli', *server.command[1:]])}: {server.workers} workers × "
+        f"{server.threads} threads (gthread); clients: {args.clients} threads in this process, one keep-alive "
         f"connection each; Idempotency-Key: {'yes' if args.idempotency_keys else 'no'}."
     )
     emit(
@@ -830,8 +845,8 @@ def report(args, db, shop, phase_runs, hot, checks, placed, server_errors) -> in
             "hot_sold": hot_item.sold,
             "clients": args.clients,
             "seconds": args.duration,
-            "workers": args.workers,
-            "threads": args.threads,
+            "workers": server.workers,
+            "threads": server.threads,
             "idempotency_keys": args.idempotency_keys,
             "cpus": cpus,
         }
