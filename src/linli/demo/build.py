@@ -18,17 +18,25 @@ from django.utils import timezone
 from linli.accounts.models import User
 from linli.catalog.models import Product, Supplier
 from linli.communities.models import Building, Community, Household, Leader, Member
-from linli.groupbuys.models import GroupBuy, GroupBuyItem, Order, OrderLine, PurchaseOrder
+from linli.groupbuys.models import (
+    GroupBuy,
+    GroupBuyItem,
+    Order,
+    OrderLine,
+    PurchaseOrder,
+    PurchaseOrderLine,
+)
 
 from .city import LEADER, MEMBER, OPERATOR, SHANGHAI, SUPPLIER, CityBuilder
 from .history import History
-from .loader import reset_sequences
+from .loader import foreign_keys_checked_after, reset_sequences
 from .models import DemoCity
 from .present import Present
 from .scale import Scale
 
 DEFAULT_SEED = 20260415
 ROLES = (MEMBER, LEADER, SUPPLIER, OPERATOR)
+HISTORY = (GroupBuy, GroupBuyItem, Order, OrderLine, PurchaseOrder, PurchaseOrderLine)
 
 Advance = Callable[[int], None]
 
@@ -132,10 +140,13 @@ def build(
     with (
         phases.phase(f"{scale.days}天团购历史", scale.communities) as advance,
         transaction.atomic(),
+        foreign_keys_checked_after(HISTORY),
     ):
         History(city, seed=seed, scale=scale, today=today).run(advance)
         reset_sequences([GroupBuy, GroupBuyItem, Order, PurchaseOrder])
-    with phases.phase("今日团购", 2 * scale.communities) as advance:
+    # One transaction for the hundreds of service calls of today, not one commit each (each
+    # waits for the disk on PostgreSQL).
+    with phases.phase("今日团购", 2 * scale.communities) as advance, transaction.atomic():
         Present(city, seed=seed, now=now).run(advance)
 
     users = User.objects.in_bulk(list(city.logins.values()))

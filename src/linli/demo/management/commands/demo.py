@@ -34,7 +34,17 @@ class RichPhases:
     @contextlib.contextmanager
     def phase(self, label: str, total: int) -> Iterator:
         task = self.progress.add_task(label, total=total)
-        yield lambda steps: self.progress.advance(task, steps)
+        done = 0
+
+        def advance(steps: int) -> None:
+            # The bar fills, and its clock stops, when the phase has loaded and committed,
+            # not when the generator has made its last step's rows.
+            nonlocal done
+            steps = max(0, min(steps, total - 1 - done))
+            done += steps
+            self.progress.advance(task, steps)
+
+        yield advance
         self.progress.update(task, completed=total)
 
 
