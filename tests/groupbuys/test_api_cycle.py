@@ -174,6 +174,8 @@ def test_a_due_group_buy_closes_when_next_touched(hood, now):
         f"/group-buys/{group_buy.pk}/orders", {"lines": [{"item_id": item.pk, "quantity": 1}]}
     )
     assert late.status_code == 409 and late.json()["code"] == "cutoff_passed"
+    # The refusal itself closed it: the close is not rolled back with the refused order.
+    assert GroupBuy.objects.get(pk=group_buy.pk).status == GroupBuy.Status.FORMED
     assert alice.get(f"/group-buys/{group_buy.pk}").json()["status"] == "formed"
     assert Order.objects.get(group_buy=group_buy).seq == 1
 

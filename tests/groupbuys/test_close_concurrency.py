@@ -262,16 +262,6 @@ def in_thread(call) -> tuple[threading.Thread, list]:
     connection.vendor != "postgresql",
     reason="SQLite has no lock queue: waiting writers poll, and whoever polls first wins",
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: orders lock the group buy FOR SHARE (ordering.lock_group_buy_for_ordering); "
-        "on PostgreSQL a new FOR SHARE joins the lockers already there without queueing "
-        "behind the FOR UPDATE that close_group_buy is waiting for, so orders that come "
-        "after the leader pressed close still get in, and a steady stream of orders keeps "
-        "the close waiting for as long as it lasts"
-    ),
-)
 def test_an_order_that_comes_after_the_leader_pressed_close_does_not_get_in(live_hood):
     """An order is under way when the leader presses close; the close waits for it. A second
     order that comes while the close is waiting must wait behind the close and be refused,
@@ -317,14 +307,6 @@ def test_an_order_that_comes_after_the_leader_pressed_close_does_not_get_in(live
 
 
 @pytest.mark.timeout(120)
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: close_group_buy (closing.py) reads the clock before it takes the group buy's "
-        "lock, so closed_at is when the close was asked for, not when it took effect; orders "
-        "that got in while it waited are confirmed with placed_at after closed_at"
-    ),
-)
 def test_no_order_in_a_closed_group_buy_was_placed_after_it_closed(live_hood):
     """An order's transaction holds the group buy when the leader presses close; the order
     is placed (stamped) while the close waits. The record must still read as it happened:

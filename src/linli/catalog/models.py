@@ -61,7 +61,7 @@ class Product(models.Model):
     class Meta:
         verbose_name = _("product")
         verbose_name_plural = _("products")
-        ordering = ["supplier", "name"]
+        ordering = ["supplier_id", "name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["supplier", "name", "spec"], name="product_name_unique_per_supplier"

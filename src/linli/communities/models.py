@@ -33,7 +33,7 @@ class Building(models.Model):
     class Meta:
         verbose_name = _("building")
         verbose_name_plural = _("buildings")
-        ordering = ["community", "position", "name"]
+        ordering = ["community_id", "position", "name"]
         constraints = [
             models.UniqueConstraint(fields=["community", "name"], name="building_name_unique"),
         ]
@@ -71,7 +71,7 @@ class Household(models.Model):
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
-        ordering = ["building", "room"]
+        ordering = ["building_id", "room"]
         constraints = [
             models.UniqueConstraint(fields=["building", "room"], name="household_room_unique"),
             models.CheckConstraint(

@@ -138,7 +138,8 @@ def list_group_buy_orders(request, group_buy_id: int):
 )
 @idempotent
 def place_order(request, group_buy_id: int, payload: OrderIn):
-    _touch(request, group_buy_id)
+    # No touch first: the service refuses what the caller may not see, and a refusal for a
+    # passed cutoff closes the group buy (``linli.api.on_linli_error``).
     order = services.place_order(
         actor=request.auth,
         group_buy_id=group_buy_id,
@@ -146,7 +147,9 @@ def place_order(request, group_buy_id: int, payload: OrderIn):
         household_id=payload.household_id,
         note=payload.note,
     )
-    return 201, _order_out(request, order.pk)
+    if order.group_buy.status != GroupBuy.Status.OPEN:  # it reached its maximum and closed
+        return 201, _order_out(request, order.pk)
+    return 201, OrderOut.from_orm(order, context={"request": request})
 
 
 def _order_out(request, order_id: int) -> OrderOut:

@@ -104,7 +104,7 @@ class GroupBuyItem(models.Model):
     class Meta:
         verbose_name = _("item")
         verbose_name_plural = _("items")
-        ordering = ["group_buy", "position", "id"]
+        ordering = ["group_buy_id", "position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["group_buy", "product"], name="item_product_once"),
             models.CheckConstraint(
@@ -170,7 +170,7 @@ class Order(models.Model):
     class Meta:
         verbose_name = _("order")
         verbose_name_plural = _("orders")
-        ordering = ["group_buy", "seq", "placed_at", "id"]
+        ordering = ["group_buy_id", "seq", "placed_at", "id"]
         indexes = [
             models.Index(fields=["group_buy", "status", "pickup"], name="order_gb_status_idx"),
             models.Index(fields=["household", "group_buy"], name="order_household_idx"),
@@ -200,7 +200,7 @@ class OrderLine(models.Model):
     class Meta:
         verbose_name = _("order line")
         verbose_name_plural = _("order lines")
-        ordering = ["order", "item"]
+        ordering = ["order_id", "item_id"]
         constraints = [
             models.UniqueConstraint(fields=["order", "item"], name="line_item_once"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="line_quantity_positive"),
@@ -267,7 +267,7 @@ class PurchaseOrderLine(models.Model):
     class Meta:
         verbose_name = _("purchase order line")
         verbose_name_plural = _("purchase order lines")
-        ordering = ["purchase_order", "item"]
+        ordering = ["purchase_order_id", "item_id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(delivered__isnull=True) | Q(delivered__lte=F("quantity")),

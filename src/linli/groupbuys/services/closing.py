@@ -26,7 +26,7 @@ from linli.core.formatting import LocalTime
 
 from ..errors import GroupBuyNotFound, NotDue, NotLeader
 from ..models import GroupBuy, Order, OrderLine, PurchaseOrder, PurchaseOrderLine
-from .ordering import fill_of
+from .ordering import fill_of, hold_group_buy
 
 
 def close_group_buy(
@@ -42,8 +42,8 @@ def close_group_buy(
     cutoff only a leader of its community or an operator may, with ``early=True``. Closing a
     closed group buy returns it as it is.
     """
-    now = now or timezone.now()
     with transaction.atomic():
+        hold_group_buy(group_buy_id, exclusive=True)
         group_buy = (
             GroupBuy.objects.select_for_update()
             .select_related("community")
@@ -60,6 +60,9 @@ def close_group_buy(
                 raise GroupBuyNotFound()
         if group_buy.status != GroupBuy.Status.OPEN:
             return group_buy
+        # The clock is read once the orders under way are in: the close happens now, not
+        # when it was asked for.
+        now = now or timezone.now()
         due = now >= group_buy.cutoff_at
         if not due and not early:
             raise NotDue(cutoff_at=LocalTime(group_buy.cutoff_at))

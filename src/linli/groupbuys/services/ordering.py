@@ -2,9 +2,10 @@
 
 Locks, always in this order so that two calls can never deadlock:
 
-1. the group buy row, shared (``FOR SHARE``; ``FOR UPDATE`` when it has a maximum, because
-   then orders must be counted one at a time). Closing takes it exclusively, so no order can
-   slip in while a close is aggregating;
+1. the group buy, shared (an advisory lock, see :func:`hold_group_buy`; with its row ``FOR
+   UPDATE`` as well when it has a maximum, because then orders must be counted one at a
+   time). Closing takes it exclusively, so no order can slip in while a close is
+   aggregating, and none that comes later can overtake a close that is waiting;
 2. the household row, exclusively: per-household limits are read and written under it;
 3. item rows, in primary-key order, by the conditional ``UPDATE … SET stock_left = stock_left
    - q WHERE stock_left >= q`` itself. No Python read decides whether stock is there.
@@ -89,26 +90,45 @@ def _check_note(note: str) -> str:
     return note
 
 
+# The first key of the PostgreSQL advisory locks that keep orders and a close apart.
+GROUP_BUY_LOCK = 0x4C4C
+
+
+def hold_group_buy(group_buy_id: int, *, exclusive: bool) -> None:
+    """Orders hold their group buy shared, a close exclusively, until their transaction ends.
+
+    An advisory lock rather than ``FOR SHARE`` on the row: PostgreSQL queues advisory lock
+    requests fairly, so an order that comes after a close started waiting waits behind it and
+    is refused, and a stream of orders cannot keep a close waiting. Row share locks do not
+    queue: each new ``FOR SHARE`` joins the holders at once. SQLite runs write transactions
+    one at a time and needs nothing here.
+    """
+    if connection.vendor != "postgresql":
+        return
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s, %s)", [GROUP_BUY_LOCK, group_buy_id])
+
+
 def lock_group_buy_for_ordering(group_buy_id: int) -> GroupBuy:
-    """Read the group buy under a lock that a close must wait for (see the module text)."""
-    capped = GroupBuy.objects.filter(pk=group_buy_id).values_list("max_to_close", flat=True).first()
-    if connection.vendor == "postgresql":
-        mode = "UPDATE" if capped is not None else "SHARE"
-        table = GroupBuy._meta.db_table
-        found = list(
-            GroupBuy.objects.raw(f"SELECT * FROM {table} WHERE id = %s FOR {mode}", [group_buy_id])
-        )
-        group_buy = found[0] if found else None
-    else:
-        group_buy = GroupBuy.objects.filter(pk=group_buy_id).first()
+    """Read the group buy under a lock that a close must wait for (see the module text).
+
+    Read after the lock is granted, so that an order that waited for a close sees it closed.
+    A group buy with a maximum is read ``FOR UPDATE`` as well: its orders are counted one at a
+    time.
+    """
+    hold_group_buy(group_buy_id, exclusive=False)
+    group_buy = GroupBuy.objects.filter(pk=group_buy_id).order_by().first()
     if group_buy is None:
         raise GroupBuyNotFound()
+    if group_buy.max_to_close is not None and connection.vendor == "postgresql":
+        group_buy = GroupBuy.objects.select_for_update().order_by().get(pk=group_buy_id)
     return group_buy
 
 
 def check_accepting_orders(group_buy: GroupBuy, now: datetime) -> None:
     if now >= group_buy.cutoff_at:
-        raise CutoffPassed(cutoff_at=LocalTime(group_buy.cutoff_at))
+        raise CutoffPassed(group_buy_id=group_buy.pk, cutoff_at=LocalTime(group_buy.cutoff_at))
     if group_buy.status != GroupBuy.Status.OPEN:
         raise GroupBuyClosed(status=group_buy.get_status_display())
     if now < group_buy.opens_at:
@@ -126,7 +146,14 @@ def _household_for(who: Roles, group_buy: GroupBuy, household_id: int | None) ->
         household_id = who.household_id
     elif household_id != who.household_id and not who.manages(group_buy.community_id):
         raise NotYourHousehold()
-    household = Household.objects.select_related("building").filter(pk=household_id).first()
+    # Read under the household's lock, which the limits need (see the module text).
+    household = (
+        Household.objects.select_for_update(of=("self",))
+        .select_related("building")
+        .filter(pk=household_id)
+        .order_by()
+        .first()
+    )
     if household is None:
         raise NotYourHousehold()
     if household.building.community_id != group_buy.community_id:
@@ -135,7 +162,7 @@ def _household_for(who: Roles, group_buy: GroupBuy, household_id: int | None) ->
 
 
 def _lock_household(household_id: int) -> None:
-    list(Household.objects.select_for_update().filter(pk=household_id).values_list("pk"))
+    list(Household.objects.select_for_update().filter(pk=household_id).order_by().values_list("pk"))
 
 
 def _items(group_buy: GroupBuy, item_ids: Iterable[int]) -> dict[int, GroupBuyItem]:
@@ -299,7 +326,6 @@ def _place(
         raise GroupBuyNotFound()
     household = _household_for(who, group_buy, household_id)
     check_accepting_orders(group_buy, now)
-    _lock_household(household.pk)
     items = _items(group_buy, wanted)
     _check_limits(group_buy=group_buy, household_id=household.pk, wanted=wanted, items=items)
     before = fill_of(group_buy) if group_buy.max_to_close is not None else 0
@@ -314,12 +340,14 @@ def _place(
         placed_at=now,
         updated_at=now,
     )
-    OrderLine.objects.bulk_create(
+    lines = OrderLine.objects.bulk_create(
         OrderLine(
-            order=order, item_id=item_id, quantity=quantity, unit_price_fen=items[item_id].price_fen
+            order=order, item=items[item_id], quantity=quantity, unit_price_fen=item.price_fen
         )
         for item_id, quantity in sorted(wanted.items())
+        for item in [items[item_id]]
     )
+    _remember_lines(order, sorted(lines, key=lambda line: (line.item.position, line.item_id)))
     audit.record(
         actor=actor,
         action="order.placed",
@@ -337,6 +365,16 @@ def _place(
 
         close_locked(group_buy, now=now, reason=GroupBuy.CloseReason.FULL, actor=None)
     return order
+
+
+def _remember_lines(order: Order, lines: list[OrderLine]) -> None:
+    """Let ``order.lines.all()`` answer from the lines just written (items and products
+    loaded), as a ``prefetch_related`` would, so the caller can show the order without reading
+    it back."""
+    cached = OrderLine.objects.filter(order=order)
+    cached._result_cache = lines
+    cached._prefetch_done = True
+    order._prefetched_objects_cache = {"lines": cached}
 
 
 def _order_for_change(actor: User, order_id: int) -> tuple[Roles, Order]:
