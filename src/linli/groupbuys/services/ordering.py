@@ -373,8 +373,8 @@ def _remember_lines(order: Order, lines: list[OrderLine]) -> None:
     it back."""
     cached = OrderLine.objects.filter(order=order)
     cached._result_cache = lines
-    cached._prefetch_done = True
-    order._prefetched_objects_cache = {"lines": cached}
+    cached._prefetch_done = True  # type: ignore[attr-defined]
+    order._prefetched_objects_cache = {"lines": cached}  # type: ignore[attr-defined]
 
 
 def _order_for_change(actor: User, order_id: int) -> tuple[Roles, Order]:
