@@ -7,6 +7,7 @@ Services and selectors decide what a caller may see or do from these facts alone
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import F, IntegerField, Value
 
 from linli.accounts.models import User
 
@@ -53,20 +54,45 @@ def roles(user: User | AnonymousUser | None) -> Roles:
     from linli.catalog.models import Supplier
     from linli.communities.models import Leader, Member
 
-    member = Member.objects.filter(user=user).select_related("household__building").first()
-    leader = Leader.objects.filter(user=user, active=True).first()
-    led = frozenset(leader.communities.values_list("id", flat=True)) if leader else frozenset()
-    suppliers = frozenset(
-        Supplier.objects.filter(users=user, active=True).values_list("id", flat=True)
+    # One round trip: (role, id, community) rows for each role the user holds.
+    none = Value(None, output_field=IntegerField())
+    member_rows = Member.objects.filter(user=user).annotate(
+        role=Value("member"), one=F("household_id"), two=F("household__building__community_id")
     )
+    leader_rows = Leader.objects.filter(user=user, active=True).annotate(
+        role=Value("leader"), one=F("id"), two=F("communities__id")
+    )
+    supplier_rows = Supplier.objects.filter(users=user, active=True).annotate(
+        role=Value("supplier"), one=F("id"), two=none
+    )
+    rows = (
+        member_rows.order_by()
+        .values_list("role", "one", "two")
+        .union(
+            leader_rows.order_by().values_list("role", "one", "two"),
+            supplier_rows.order_by().values_list("role", "one", "two"),
+            all=True,
+        )
+    )
+    member = leader = None
+    led, suppliers = set(), set()
+    for role, one, two in rows:
+        if role == "member":
+            member = (one, two)
+        elif role == "leader":
+            leader = one
+            if two is not None:
+                led.add(two)
+        else:
+            suppliers.add(one)
     result = Roles(
         user_id=user.pk,
         operator=bool(user.is_staff and user.is_active),
-        household_id=member.household_id if member else None,
-        community_id=member.household.building.community_id if member else None,
-        leader_id=leader.pk if leader else None,
-        led_community_ids=led,
-        supplier_ids=suppliers,
+        household_id=member[0] if member else None,
+        community_id=member[1] if member else None,
+        leader_id=leader,
+        led_community_ids=frozenset(led),
+        supplier_ids=frozenset(suppliers),
     )
     setattr(user, "_linli_roles", result)  # noqa: B010 - a per-request cache on the object
     return result
