@@ -5,6 +5,8 @@ OpenAPI document at ``/api/openapi.json``, interactive docs at ``/api/docs``.
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
@@ -21,7 +23,7 @@ from linli.accounts.api import router as accounts_router
 from linli.accounts.auth import session_auth, token_auth
 from linli.catalog.api import router as catalog_router
 from linli.communities.api import router as communities_router
-from linli.core.errors import LinliError, render
+from linli.core.errors import LinliError, Message, render
 from linli.core.validation import translate
 from linli.groupbuys.api import router as groupbuys_router
 from linli.groupbuys.errors import CutoffPassed
@@ -107,6 +109,19 @@ def on_http_error(request, error: HttpError):
     if error.status_code == 400:
         return _error(request, 400, "malformed", _("The request body is not valid JSON."))
     return _error(request, error.status_code, "error", error.message)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_large(request, error):
+    return _error(
+        request,
+        413,
+        "too_large",
+        Message(
+            _("The request is too large: send at most %(mb)s MB."),
+            mb=settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1_000_000,
+        ),
+    )
 
 
 @api.exception_handler(Http404)

@@ -2,6 +2,7 @@ from ninja import Router
 from ninja.pagination import paginate
 
 from linli.access import roles
+from linli.core.schemas import QueryText
 
 from . import selectors
 from .schemas import ProductOut, SupplierOut
@@ -19,7 +20,9 @@ def list_suppliers(request):
     "/products", response=list[ProductOut], summary="Products on sale, to open group buys from"
 )
 @paginate
-def list_products(request, supplier_id: int | None = None, category: str = "", q: str = ""):
+def list_products(
+    request, supplier_id: int | None = None, category: QueryText = "", q: QueryText = ""
+):
     return selectors.search_products(
         roles(request.auth), supplier_id=supplier_id, category=category[:20], query=q[:40]
     )

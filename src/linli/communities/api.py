@@ -2,6 +2,7 @@ from ninja import Router
 from ninja.pagination import paginate
 
 from linli.access import roles
+from linli.core.schemas import QueryText
 
 from . import selectors
 from .schemas import CommunityDetailOut, CommunityOut, HouseholdOut
@@ -30,7 +31,7 @@ def get_community(request, community_id: int):
     summary="Households of a community I lead (phones masked for leaders)",
 )
 @paginate
-def list_households(request, community_id: int, building_id: int | None = None, q: str = ""):
+def list_households(request, community_id: int, building_id: int | None = None, q: QueryText = ""):
     who = roles(request.auth)
     community = selectors.community_for(who, community_id)
     return selectors.households_of(who, community, building_id=building_id, query=q[:40])

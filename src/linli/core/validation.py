@@ -57,6 +57,8 @@ def translate(errors: list[dict]) -> list[dict]:
     for error in errors:
         template = _MESSAGES.get(error.get("type", ""), _FALLBACK)
         context = {k: v for k, v in (error.get("ctx") or {}).items() if k in _PARAMS}
+        if "expected" in context:  # pydantic's "'a' or 'b'" would put English in any language
+            context["expected"] = str(context["expected"]).replace(" or ", ", ")
         needed = {name for name in _PARAMS if f"%({name})s" in str(template)}
         if not needed <= context.keys():
             template, context = _FALLBACK, {}

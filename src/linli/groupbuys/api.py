@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 from linli.access import roles
 from linli.core.errors import Invalid
 from linli.core.idempotency import idempotent
+from linli.core.schemas import QueryText
 
 from . import selectors, services
 from .errors import GroupBuyNotFound, OrderNotFound
@@ -71,7 +72,7 @@ def _lines(lines) -> list[tuple[int, int]]:
 
 @router.get("/group-buys", response=list[GroupBuyOut], summary="Group buys I may see")
 @paginate
-def list_group_buys(request, status: str = "", community_id: int | None = None):
+def list_group_buys(request, status: QueryText = "", community_id: int | None = None):
     who = roles(request.auth)
     group_buys = selectors.visible_group_buys(who)
     due = group_buys.filter(status=GroupBuy.Status.OPEN, cutoff_at__lte=timezone.now())
@@ -184,12 +185,12 @@ def get_building_distribution(request, group_buy_id: int, building_id: int):
 def search_for_pickup(
     request,
     group_buy_id: int,
-    q: str = "",
-    code: str | None = None,
+    q: QueryText = "",
+    code: QueryText | None = None,
     seq: int | None = None,
-    building: str | None = None,
-    room: str | None = None,
-    phone_last4: str | None = None,
+    building: QueryText | None = None,
+    room: QueryText | None = None,
+    phone_last4: QueryText | None = None,
 ):
     group_buy = _managed(request, group_buy_id)
     orders = selectors.find_orders_for_pickup(
@@ -228,7 +229,7 @@ def confirm_pickup(request, group_buy_id: int, payload: PickupIn):
 
 @router.get("/orders", response=list[OrderOut], summary="Orders I may see, newest first")
 @paginate
-def list_orders(request, status: str = "", group_buy_id: int | None = None):
+def list_orders(request, status: QueryText = "", group_buy_id: int | None = None):
     orders = selectors.visible_orders(roles(request.auth))
     if status:
         orders = orders.filter(status=status[:12])

@@ -2,11 +2,11 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import AwareDatetime, Field, StrictInt
+from pydantic import Field, StrictInt
 
 from linli.access import roles
 from linli.core.formatting import mask_phone
-from linli.core.schemas import Id, In, text
+from linli.core.schemas import Id, In, Moment, text
 
 from .models import Order
 from .services.ordering import MAX_LINE_QUANTITY
@@ -28,10 +28,10 @@ class GroupBuyIn(In):
     threshold: Literal["units", "households"] = "units"
     min_to_form: Annotated[StrictInt, Field(ge=1, le=1_000_000)]
     max_to_close: Annotated[StrictInt, Field(ge=1, le=1_000_000)] | None = None
-    opens_at: AwareDatetime | None = None
-    cutoff_at: AwareDatetime
-    pickup_starts_at: AwareDatetime
-    pickup_ends_at: AwareDatetime
+    opens_at: Moment | None = None
+    cutoff_at: Moment
+    pickup_starts_at: Moment
+    pickup_ends_at: Moment
     pickup_place: text(120, default="")
     items: list[ItemIn] = Field(min_length=1, max_length=100)
 

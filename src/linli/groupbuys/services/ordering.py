@@ -106,8 +106,12 @@ def hold_group_buy(group_buy_id: int, *, exclusive: bool) -> None:
     if connection.vendor != "postgresql":
         return
     function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    # The two-key form takes two int4s; ids are bigints, and the caller's id may be anything
+    # a client sent. Fold it into int4 range: ids below 2**31 keep their own key, and two
+    # group buys that would share one only wait for each other now and then, never wrongly.
+    key = (group_buy_id + 2**31) % 2**32 - 2**31
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {function}(%s, %s)", [GROUP_BUY_LOCK, group_buy_id])
+        cursor.execute(f"SELECT {function}(%s, %s)", [GROUP_BUY_LOCK, key])
 
 
 def lock_group_buy_for_ordering(group_buy_id: int) -> GroupBuy:
