@@ -1,10 +1,11 @@
 """Personal API tokens: stored hashed, shown once, revocable; or the browser session."""
 
 import hashlib
+from datetime import timedelta
 
 from django.test import Client
 
-from linli.accounts.models import ApiToken
+from linli.accounts.models import ApiToken, User
 from linli.accounts.services import issue_token
 from linli.core.models import AuditEvent
 
@@ -73,3 +74,52 @@ def test_the_browser_session_works_and_needs_csrf_to_change_things(hood):
     refused = client.post("/api/tokens", "{}", content_type="application/json")
     assert refused.status_code == 403
     assert not ApiToken.objects.filter(user=hood.members[0]).exists()
+
+
+def test_last_use_is_written_at_most_once_an_hour(db):
+    user = UserFactory()
+    token, text = issue_token(actor=user, user=user, name="script")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {text}")
+    assert ApiToken.objects.get(pk=token.pk).last_used_at is None
+
+    client.get("/api/me")
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert first is not None
+    client.get("/api/me")
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first
+
+    two_hours_ago = first - timedelta(hours=2)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=two_hours_ago)
+    client.get("/api/me")
+    assert ApiToken.objects.get(pk=token.pk).last_used_at > first
+
+
+def test_a_deactivated_users_token_stops_working(db):
+    user = UserFactory()
+    _token, text = issue_token(actor=user, user=user, name="script")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {text}")
+    assert client.get("/api/me").status_code == 200
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert client.get("/api/me").status_code == 401
+
+
+def test_me_lists_every_role_a_person_holds(hood):
+    # The leader also lives in the first household and sells for the supplier.
+    hood.supplier.users.add(hood.leader_user)
+    roles = Api(hood.leader_user).get("/me").json()["roles"]
+    assert roles["household_id"] == hood.households[0].pk
+    assert roles["community_id"] == hood.community.pk
+    assert roles["leader_id"] == hood.leader.pk
+    assert roles["led_community_ids"] == [hood.community.pk]
+    assert roles["supplier_ids"] == [hood.supplier.pk]
+    assert roles["operator"] is False
+
+    hood.leader.active = False
+    hood.leader.save()
+    hood.supplier.active = False
+    hood.supplier.save()
+    roles = Api(hood.leader_user).get("/me").json()["roles"]
+    assert (roles["leader_id"], roles["led_community_ids"], roles["supplier_ids"]) == (None, [], [])
+    assert roles["household_id"] == hood.households[0].pk
+
+    assert Api(hood.operator).get("/me").json()["roles"]["operator"] is True
