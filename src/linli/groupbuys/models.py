@@ -140,11 +140,21 @@ class Order(models.Model):
         PARTIAL = "partial", _("partly collected")
         FULL = "full", _("collected")
 
+    # No index of their own: the composite indexes below start with each of them, and every
+    # index is one more write for each order placed and each order a close numbers.
     group_buy = models.ForeignKey(
-        GroupBuy, verbose_name=_("group buy"), on_delete=models.PROTECT, related_name="orders"
+        GroupBuy,
+        verbose_name=_("group buy"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+        db_index=False,
     )
     household = models.ForeignKey(
-        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="orders"
+        Household,
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+        db_index=False,
     )
     placed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -187,8 +197,13 @@ class Order(models.Model):
 
 
 class OrderLine(models.Model):
+    # Indexed by ``line_item_once`` (order, item), which starts with it.
     order = models.ForeignKey(
-        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="lines"
+        Order,
+        verbose_name=_("order"),
+        on_delete=models.CASCADE,
+        related_name="lines",
+        db_index=False,
     )
     item = models.ForeignKey(
         GroupBuyItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="lines"
