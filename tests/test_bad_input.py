@@ -24,18 +24,14 @@ from linli.accounts.models import ApiToken
 from linli.accounts.services import issue_token
 from linli.catalog.models import Product
 from linli.communities.models import Community
-from linli.core.models import AuditEvent, IdempotencyKey
 from linli.groupbuys import services
 from linli.groupbuys.models import (
     GroupBuy,
-    GroupBuyItem,
-    Order,
-    OrderLine,
     PurchaseOrder,
-    PurchaseOrderLine,
 )
 
 from . import factories
+from .state import snapshot
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 LANGUAGES = ("zh-Hans", "en")
@@ -176,40 +172,6 @@ def build_world(hood) -> World:
         "周末蔬菜团",
     ]
     return World(ids=ids, tokens=tokens, names=sorted(set(names), key=len, reverse=True))
-
-
-def snapshot() -> dict:
-    """Everything a call could change (not a token's ``last_used_at``, which any call may
-    touch)."""
-    return {
-        "group_buys": list(
-            GroupBuy.objects.order_by("pk").values_list(
-                "pk", "status", "title", "closed_at", "completed_at"
-            )
-        ),
-        "items": list(
-            GroupBuyItem.objects.order_by("pk").values_list("pk", "stock_initial", "stock_left")
-        ),
-        "orders": list(
-            Order.objects.order_by("pk").values_list(
-                "pk", "household_id", "status", "total_fen", "note", "pickup", "seq", "updated_at"
-            )
-        ),
-        "lines": list(
-            OrderLine.objects.order_by("pk").values_list("pk", "item_id", "quantity", "picked_up")
-        ),
-        "purchase_orders": list(
-            PurchaseOrder.objects.order_by("pk").values_list("pk", "delivery_recorded_at")
-        ),
-        "purchase_lines": list(
-            PurchaseOrderLine.objects.order_by("pk").values_list(
-                "pk", "quantity", "delivered", "handed_out"
-            )
-        ),
-        "tokens": list(ApiToken.objects.order_by("pk").values_list("pk", "name", "revoked_at")),
-        "audit": list(AuditEvent.objects.order_by("pk").values_list("pk", "action")),
-        "idempotency": IdempotencyKey.objects.count(),
-    }
 
 
 # ---------------------------------------------------------------------------------------------

@@ -27,18 +27,15 @@ from linli.accounts.models import ApiToken, User
 from linli.accounts.services import issue_token
 from linli.api import api
 from linli.core.formatting import mask_phone
-from linli.core.models import AuditEvent, IdempotencyKey
 from linli.groupbuys import services
 from linli.groupbuys.models import (
     GroupBuy,
-    GroupBuyItem,
     Order,
-    OrderLine,
     PurchaseOrder,
-    PurchaseOrderLine,
 )
 
 from . import factories
+from .state import snapshot
 
 ROLES = (
     "anonymous",
@@ -174,35 +171,6 @@ def build_world(hood) -> World:
 @pytest.fixture
 def world(hood) -> World:
     return build_world(hood)
-
-
-def snapshot() -> dict:
-    """Everything a call could change (not ``last_used_at``, which every call may touch)."""
-    return {
-        "group_buys": list(
-            GroupBuy.objects.order_by("pk").values_list("pk", "status", "closed_at", "completed_at")
-        ),
-        "items": list(GroupBuyItem.objects.order_by("pk").values_list("pk", "stock_left")),
-        "orders": list(
-            Order.objects.order_by("pk").values_list(
-                "pk", "household_id", "status", "total_fen", "note", "pickup", "seq", "updated_at"
-            )
-        ),
-        "lines": list(
-            OrderLine.objects.order_by("pk").values_list("pk", "item_id", "quantity", "picked_up")
-        ),
-        "purchase_orders": list(
-            PurchaseOrder.objects.order_by("pk").values_list("pk", "delivery_recorded_at")
-        ),
-        "purchase_lines": list(
-            PurchaseOrderLine.objects.order_by("pk").values_list(
-                "pk", "quantity", "delivered", "handed_out"
-            )
-        ),
-        "tokens": list(ApiToken.objects.order_by("pk").values_list("pk", "revoked_at")),
-        "audit": AuditEvent.objects.count(),
-        "idempotency": IdempotencyKey.objects.count(),
-    }
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,46 @@
+"""What the tests compare before and after a call that must change nothing."""
+
+from linli.accounts.models import ApiToken
+from linli.core.models import AuditEvent, IdempotencyKey
+from linli.groupbuys.models import (
+    GroupBuy,
+    GroupBuyItem,
+    Order,
+    OrderLine,
+    PurchaseOrder,
+    PurchaseOrderLine,
+)
+
+
+def snapshot() -> dict:
+    """Everything a call could change (not a token's ``last_used_at``, which any call may
+    touch)."""
+    return {
+        "group_buys": list(
+            GroupBuy.objects.order_by("pk").values_list(
+                "pk", "status", "title", "closed_at", "completed_at"
+            )
+        ),
+        "items": list(
+            GroupBuyItem.objects.order_by("pk").values_list("pk", "stock_initial", "stock_left")
+        ),
+        "orders": list(
+            Order.objects.order_by("pk").values_list(
+                "pk", "household_id", "status", "total_fen", "note", "pickup", "seq", "updated_at"
+            )
+        ),
+        "lines": list(
+            OrderLine.objects.order_by("pk").values_list("pk", "item_id", "quantity", "picked_up")
+        ),
+        "purchase_orders": list(
+            PurchaseOrder.objects.order_by("pk").values_list("pk", "delivery_recorded_at")
+        ),
+        "purchase_lines": list(
+            PurchaseOrderLine.objects.order_by("pk").values_list(
+                "pk", "quantity", "delivered", "handed_out"
+            )
+        ),
+        "tokens": list(ApiToken.objects.order_by("pk").values_list("pk", "name", "revoked_at")),
+        "audit": list(AuditEvent.objects.order_by("pk").values_list("pk", "action")),
+        "idempotency": IdempotencyKey.objects.count(),
+    }
