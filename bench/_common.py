@@ -37,6 +37,14 @@ out = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 120, highl
 err = Console(file=sys.stderr, width=None if sys.stderr.isatty() else 120, highlight=False)
 
 
+# The tables the benchmarks write and read with bare connections, named as the migrations name
+# them.
+ORDER_TABLE = "groupbuys_order"
+LINE_TABLE = "groupbuys_orderline"
+ITEM_TABLE = "groupbuys_groupbuyitem"
+PO_TABLE = "groupbuys_purchaseorder"
+PO_LINE_TABLE = "groupbuys_purchaseorderline"
+
 _STARTED = time.monotonic()
 
 

@@ -50,6 +50,11 @@ except ImportError:  # pragma: no cover - psutil comes with the [dev] extra
     psutil = None
 
 from _common import (
+    ITEM_TABLE,
+    LINE_TABLE,
+    ORDER_TABLE,
+    PO_LINE_TABLE,
+    PO_TABLE,
     BenchDatabase,
     emit,
     out,
@@ -67,11 +72,6 @@ STOCK = 1_000_000  # per item: plenty, so that every generated order fits
 # Tables, as Django names them.
 BUILDING = "communities_building"
 HOUSEHOLD = "communities_household"
-ORDER = "groupbuys_order"
-LINE = "groupbuys_orderline"
-ITEM = "groupbuys_groupbuyitem"
-PO = "groupbuys_purchaseorder"
-PO_LINE = "groupbuys_purchaseorderline"
 
 
 def parse_args() -> argparse.Namespace:
@@ -213,7 +213,7 @@ def build(args: argparse.Namespace, vendor: str) -> Shop:
             f"{n:,} placed orders",
             lambda: cursor.execute(
                 f"""
-                INSERT INTO {ORDER}
+                INSERT INTO {ORDER_TABLE}
                        (group_buy_id, household_id, placed_by_id, status, seq, pickup_code,
                         pickup, note, total_fen, placed_at, updated_at)
                 SELECT %s, h.id, %s, 'placed', NULL, {code}, 'none', '', 0, {placed}, {placed}
@@ -231,11 +231,11 @@ def build(args: argparse.Namespace, vendor: str) -> Shop:
             "order lines (1–3 per order)",
             lambda: cursor.execute(
                 f"""
-                INSERT INTO {LINE} (order_id, item_id, quantity, unit_price_fen, picked_up)
+                INSERT INTO {LINE_TABLE} (order_id, item_id, quantity, unit_price_fen, picked_up)
                 SELECT o.id, i.id, 1 + (o.id * 7 + k.k) %% 3, i.price_fen, 0
-                  FROM {ORDER} o
+                  FROM {ORDER_TABLE} o
                  CROSS JOIN (SELECT 1 AS k UNION ALL SELECT 2 UNION ALL SELECT 3) k
-                  JOIN {ITEM} i
+                  JOIN {ITEM_TABLE} i
                     ON i.group_buy_id = o.group_buy_id
                    AND i.position = (o.id * 17 + k.k * {step}) %% %s
                  WHERE o.group_buy_id = %s AND k.k <= 1 + (o.id * 31) %% 3
@@ -247,17 +247,17 @@ def build(args: argparse.Namespace, vendor: str) -> Shop:
         def totals_and_stock() -> None:
             cursor.execute(
                 f"""
-                UPDATE {ORDER} SET total_fen = (
-                    SELECT SUM(l.quantity * l.unit_price_fen) FROM {LINE} l
-                     WHERE l.order_id = {ORDER}.id)
+                UPDATE {ORDER_TABLE} SET total_fen = (
+                    SELECT SUM(l.quantity * l.unit_price_fen) FROM {LINE_TABLE} l
+                     WHERE l.order_id = {ORDER_TABLE}.id)
                  WHERE group_buy_id = %s
                 """,
                 [gb],
             )
             cursor.execute(
                 f"""
-                UPDATE {ITEM} SET stock_left = stock_initial - COALESCE((
-                    SELECT SUM(l.quantity) FROM {LINE} l WHERE l.item_id = {ITEM}.id), 0)
+                UPDATE {ITEM_TABLE} SET stock_left = stock_initial - COALESCE((
+                    SELECT SUM(l.quantity) FROM {LINE_TABLE} l WHERE l.item_id = {ITEM_TABLE}.id), 0)
                  WHERE group_buy_id = %s
                 """,
                 [gb],
@@ -339,13 +339,13 @@ def baselines(db: BenchDatabase, group_buy_id: int, repeat: int) -> list[Baselin
     queries = [
         Baseline(
             "GROUP BY item",
-            f"SELECT l.item_id, SUM(l.quantity) FROM {LINE} l JOIN {ORDER} o ON o.id = l.order_id "
+            f"SELECT l.item_id, SUM(l.quantity) FROM {LINE_TABLE} l JOIN {ORDER_TABLE} o ON o.id = l.order_id "
             f"WHERE {where} GROUP BY l.item_id",
         ),
         Baseline(
             "GROUP BY building, item",
-            f"SELECT h.building_id, l.item_id, SUM(l.quantity) FROM {LINE} l "
-            f"JOIN {ORDER} o ON o.id = l.order_id JOIN {HOUSEHOLD} h ON h.id = o.household_id "
+            f"SELECT h.building_id, l.item_id, SUM(l.quantity) FROM {LINE_TABLE} l "
+            f"JOIN {ORDER_TABLE} o ON o.id = l.order_id JOIN {HOUSEHOLD} h ON h.id = o.household_id "
             f"WHERE {where} GROUP BY h.building_id, l.item_id",
         ),
     ]
@@ -424,28 +424,29 @@ def check(shop: Shop, n: int, run) -> list[tuple[str, str, str, bool]]:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT status, COUNT(*) FROM {ORDER} WHERE group_buy_id = %s GROUP BY status", [gb]
+            f"SELECT status, COUNT(*) FROM {ORDER_TABLE} WHERE group_buy_id = %s GROUP BY status",
+            [gb],
         )
         by_status = dict(cursor.fetchall())
     seq_count, seq_distinct, seq_min, seq_max, codes = one(
         f"SELECT COUNT(seq), COUNT(DISTINCT seq), MIN(seq), MAX(seq), COUNT(DISTINCT pickup_code) "
-        f"FROM {ORDER} WHERE group_buy_id = %s"
+        f"FROM {ORDER_TABLE} WHERE group_buy_id = %s"
     )
     (out_of_order,) = one(
         f"""
         SELECT COUNT(*) FROM (
             SELECT seq, ROW_NUMBER() OVER (ORDER BY placed_at, id) AS rn
-              FROM {ORDER} WHERE group_buy_id = %s) numbered
+              FROM {ORDER_TABLE} WHERE group_buy_id = %s) numbered
          WHERE seq IS NULL OR seq <> rn
         """
     )
     pos, po_suppliers, po_lines = one(
         f"SELECT COUNT(DISTINCT po.id), COUNT(DISTINCT po.supplier_id), COUNT(pl.id) "
-        f"FROM {PO} po LEFT JOIN {PO_LINE} pl ON pl.purchase_order_id = po.id "
+        f"FROM {PO_TABLE} po LEFT JOIN {PO_LINE_TABLE} pl ON pl.purchase_order_id = po.id "
         f"WHERE po.group_buy_id = %s"
     )
     (suppliers_in_orders,) = one(
-        f"SELECT COUNT(DISTINCT p.supplier_id) FROM {ITEM} i "
+        f"SELECT COUNT(DISTINCT p.supplier_id) FROM {ITEM_TABLE} i "
         f"JOIN catalog_product p ON p.id = i.product_id "
         f"WHERE i.group_buy_id = %s AND i.stock_left < i.stock_initial"
     )
@@ -453,14 +454,14 @@ def check(shop: Shop, n: int, run) -> list[tuple[str, str, str, bool]]:
     # order lines; items nobody ordered have no line.
     (po_mismatches,) = one(
         f"""
-        SELECT COUNT(*) FROM {ITEM} i
+        SELECT COUNT(*) FROM {ITEM_TABLE} i
           JOIN catalog_product p ON p.id = i.product_id
           LEFT JOIN (SELECT l.item_id, SUM(l.quantity) AS units
-                       FROM {LINE} l JOIN {ORDER} o ON o.id = l.order_id
+                       FROM {LINE_TABLE} l JOIN {ORDER_TABLE} o ON o.id = l.order_id
                       WHERE o.group_buy_id = %s AND o.status = 'confirmed'
                       GROUP BY l.item_id) ordered ON ordered.item_id = i.id
-          LEFT JOIN {PO_LINE} pl ON pl.item_id = i.id
-          LEFT JOIN {PO} po ON po.id = pl.purchase_order_id
+          LEFT JOIN {PO_LINE_TABLE} pl ON pl.item_id = i.id
+          LEFT JOIN {PO_TABLE} po ON po.id = pl.purchase_order_id
          WHERE i.group_buy_id = %s
            AND NOT ((ordered.units IS NULL AND pl.id IS NULL)
                  OR (pl.quantity = ordered.units AND po.group_buy_id = i.group_buy_id
@@ -469,15 +470,15 @@ def check(shop: Shop, n: int, run) -> list[tuple[str, str, str, bool]]:
         (gb, gb),
     )
     units_ordered, units_po = one(
-        f"SELECT (SELECT SUM(l.quantity) FROM {LINE} l JOIN {ORDER} o ON o.id = l.order_id "
+        f"SELECT (SELECT SUM(l.quantity) FROM {LINE_TABLE} l JOIN {ORDER_TABLE} o ON o.id = l.order_id "
         f"         WHERE o.group_buy_id = %s), "
-        f"       (SELECT SUM(pl.quantity) FROM {PO_LINE} pl "
-        f"          JOIN {PO} po ON po.id = pl.purchase_order_id WHERE po.group_buy_id = %s)",
+        f"       (SELECT SUM(pl.quantity) FROM {PO_LINE_TABLE} pl "
+        f"          JOIN {PO_TABLE} po ON po.id = pl.purchase_order_id WHERE po.group_buy_id = %s)",
         (gb, gb),
     )
     (unbalanced,) = one(
-        f"SELECT COUNT(*) FROM {ITEM} i WHERE i.group_buy_id = %s AND i.stock_left + "
-        f"COALESCE((SELECT SUM(quantity) FROM {LINE} l WHERE l.item_id = i.id), 0) "
+        f"SELECT COUNT(*) FROM {ITEM_TABLE} i WHERE i.group_buy_id = %s AND i.stock_left + "
+        f"COALESCE((SELECT SUM(quantity) FROM {LINE_TABLE} l WHERE l.item_id = i.id), 0) "
         f"<> i.stock_initial"
     )
     confirmed = by_status.get("confirmed", 0)
@@ -531,9 +532,9 @@ def main() -> int:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT COUNT(*), COUNT(DISTINCT o.household_id), "
-                f"(SELECT COUNT(*) FROM {LINE} l JOIN {ORDER} p ON p.id = l.order_id "
+                f"(SELECT COUNT(*) FROM {LINE_TABLE} l JOIN {ORDER_TABLE} p ON p.id = l.order_id "
                 f"  WHERE p.group_buy_id = %s) "
-                f"FROM {ORDER} o WHERE o.group_buy_id = %s AND o.status = 'placed'",
+                f"FROM {ORDER_TABLE} o WHERE o.group_buy_id = %s AND o.status = 'placed'",
                 [shop.group_buy_id, shop.group_buy_id],
             )
             orders, households, lines = cursor.fetchone()

@@ -48,7 +48,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from _common import (
+    ITEM_TABLE,
+    LINE_TABLE,
     LINLI,
+    ORDER_TABLE,
     BenchDatabase,
     emit,
     out,
@@ -68,9 +71,6 @@ except ImportError:  # pragma: no cover - psutil comes with the [dev] extra
 ITEMS = 4  # items per group buy
 PLENTY = 1_000_000  # stock of an ordinary item: enough that orders do not run out
 HOT_STOCK = 50
-ORDER_TABLE = "groupbuys_order"
-LINE_TABLE = "groupbuys_orderline"
-ITEM_TABLE = "groupbuys_groupbuyitem"
 
 
 def parse_args() -> argparse.Namespace:
