@@ -110,3 +110,14 @@ def test_a_member_cannot_enter_the_admin(hood):
     response = client.get("/admin/communities/household/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_the_audit_trail_cannot_be_edited_or_deleted(operator_client, hood, now):
+    hood.open(now=now)
+    event = AuditEvent.objects.get()
+    base = "/admin/core/auditevent/"
+    assert operator_client.get(f"{base}{event.pk}/change/").status_code == 200
+    assert operator_client.get(f"{base}add/").status_code == 403
+    deleted = operator_client.post(f"{base}{event.pk}/delete/", {"post": "yes"})
+    assert deleted.status_code == 403
+    assert AuditEvent.objects.filter(pk=event.pk).exists()

@@ -42,6 +42,28 @@ class OperatorInline(OperatorPermissions, admin.TabularInline):
     extra = 0
 
 
+class ReadOnly:
+    """Shown, never added, changed or deleted in the admin: records the services write."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(ReadOnly, OperatorAdmin):
+    pass
+
+
+class ReadOnlyInline(ReadOnly, OperatorInline):
+    can_delete = False
+    show_change_link = False
+
+
 class AuditedAdmin(OperatorAdmin):
     """A model admin whose every save and delete leaves an audit event (channel "admin")."""
 
@@ -77,17 +99,8 @@ class AuditedAdmin(OperatorAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(OperatorAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ("at", "actor_label", "action", "target_type", "target_id", "channel")
     list_filter = ("channel", "action")
     search_fields = ("actor_label", "action", "target_id", "request_id")
     date_hierarchy = "at"
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

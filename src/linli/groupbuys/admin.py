@@ -3,34 +3,9 @@ services (API, command line), which keep stock, numbering and the audit trail ri
 
 from django.contrib import admin
 
-from linli.core.admin import OperatorAdmin, OperatorInline
+from linli.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import GroupBuy, GroupBuyItem, Order, OrderLine, PurchaseOrder, PurchaseOrderLine
-
-
-class ReadOnlyAdmin(OperatorAdmin):
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(OperatorInline):
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ItemInline(ReadOnlyInline):
