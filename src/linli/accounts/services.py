@@ -15,8 +15,8 @@ from linli.core.errors import NotFound
 from .models import ApiToken, User
 
 TOKEN_PREFIX = "linli_"
-# Writing last_used_at on every call would turn each read into a write; a day's precision is
-# what someone deciding whether to revoke a token needs.
+# Writing last_used_at on every call would turn each read into a write; someone deciding
+# whether to revoke a token needs to know the day it was last used, and an hour is plenty.
 LAST_USED_PRECISION = timedelta(hours=1)
 
 
