@@ -93,8 +93,13 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttles():
-    """Throttle counters live in the cache; each test starts with none spent."""
+def _fresh_throttles(settings):
+    """Throttle counters live in the cache; each test starts with none spent. In process, a
+    memory cache (tests without a database use it too); `linli serve` started by a test uses
+    the database's, as in production."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+    }
     cache.clear()
     yield
     cache.clear()

@@ -2,6 +2,7 @@
 
 import json
 import time
+import urllib.error
 import urllib.request
 
 import psutil
@@ -55,3 +56,22 @@ def test_serve_runs_workers_serves_static_files_and_takes_orders(hood, now, tmp_
 
     item.refresh_from_db()
     assert item.stock_left == item.stock_initial - 2
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_password_throttle_counts_across_workers(tmp_path):
+    """Ten password attempts a minute from one address, however many workers take them."""
+    connection.close()
+    with Server(tmp_path, "--workers", "4", "--threads", "1") as server:
+        statuses = []
+        for _attempt in range(14):
+            try:
+                # A new connection each time, so the attempts spread over the workers.
+                status, _headers, _body = fetch(
+                    f"{server.url}/api/auth/token", body={"username": "nobody", "password": "x"}
+                )
+            except urllib.error.HTTPError as error:
+                status = error.code
+            statuses.append(status)
+    assert statuses == [401] * 10 + [429] * 4

@@ -117,6 +117,16 @@ def _database(url: str | None) -> dict:
 
 
 DATABASES = {"default": _database(os.environ.get("DATABASE_URL"))}
+
+# One cache for every worker, and for every machine on the same database: the password
+# throttle must count attempts wherever they land, which a per-process cache does not. Only
+# the throttle uses it, so a table (made by the core app's migrations) is fast enough.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "linli_cache",
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
