@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
 from linli.accounts.models import User
+from linli.core.formatting import mask_phone
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,17 @@ class Roles:
     def manages(self, community_id: int) -> bool:
         """Operator, or leader of this community."""
         return self.operator or self.leads(community_id)
+
+    def sees(self, community_id: int) -> bool:
+        """Operator, leader of this community, or living in it."""
+        return self.manages(community_id) or self.community_id == community_id
+
+    def shown_phone(self, household_id: int, phone: str) -> str:
+        """A household's phone as this caller may see it: in full for operators and the
+        household itself, masked (138****1234) for everyone else."""
+        if self.operator or self.household_id == household_id:
+            return phone
+        return mask_phone(phone)
 
     def as_dict(self) -> dict:
         return {

@@ -5,13 +5,10 @@ import io
 
 import segno
 from django.http import HttpResponse
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from ninja import Router
 from ninja.pagination import paginate
 
 from linli.access import roles
-from linli.core.errors import Invalid
 from linli.core.idempotency import idempotent
 from linli.core.schemas import QueryText
 
@@ -19,7 +16,6 @@ from . import selectors, services
 from .errors import GroupBuyNotFound, OrderNotFound
 from .models import GroupBuy, Order
 from .schemas import (
-    BuildingSummaryOut,
     DeliveryIn,
     GroupBuyIn,
     GroupBuyOut,
@@ -28,7 +24,6 @@ from .schemas import (
     OrderOut,
     PickupIn,
     PurchaseOrderOut,
-    TallyOut,
 )
 
 router = Router(tags=["group buys"])
@@ -75,9 +70,7 @@ def _lines(lines) -> list[tuple[int, int]]:
 def list_group_buys(request, status: QueryText = "", community_id: int | None = None):
     who = roles(request.auth)
     group_buys = selectors.visible_group_buys(who)
-    due = group_buys.filter(status=GroupBuy.Status.OPEN, cutoff_at__lte=timezone.now())
-    for group_buy_id in due.values_list("id", flat=True)[:20]:
-        services.settle(group_buy_id)
+    services.settle_due(group_buys)
     if status:
         group_buys = group_buys.filter(status=status[:12])
     if community_id is not None:
@@ -104,7 +97,7 @@ def get_group_buy(request, group_buy_id: int):
 
 @router.get(
     "/group-buys/{group_buy_id}/tally",
-    response=TallyOut,
+    response=selectors.Tally,
     summary="Orders per item and how far from forming",
 )
 def get_tally(request, group_buy_id: int):
@@ -160,7 +153,7 @@ def _order_out(request, order_id: int) -> OrderOut:
 
 @router.get(
     "/group-buys/{group_buy_id}/distribution",
-    response=list[BuildingSummaryOut],
+    response=list[selectors.BuildingSummary],
     summary="Per building: orders and units to hand out (leader)",
 )
 def get_distribution(request, group_buy_id: int):
@@ -213,10 +206,6 @@ def search_for_pickup(
 @idempotent
 def confirm_pickup(request, group_buy_id: int, payload: PickupIn):
     _touch(request, group_buy_id)
-    if payload.code is None and payload.order_id is None:
-        raise Invalid(
-            details=[{"field": "code", "message": _("Send a pickup code or an order id.")}]
-        )
     order = services.confirm_pickup(
         actor=request.auth,
         group_buy_id=group_buy_id,
@@ -270,13 +259,11 @@ def cancel_order(request, order_id: int):
     openapi_extra={"responses": {"200": {"content": {"image/png": {}}}}},
 )
 def pickup_qr(request, order_id: int, scale: int = 8):
-    order = _order(request, order_id)
-    if order.status != Order.Status.CONFIRMED:
+    code = _order(request, order_id).issued_pickup_code
+    if code is None:
         raise OrderNotFound()
     buffer = io.BytesIO()
-    segno.make(order.pickup_code, error="m").save(
-        buffer, kind="png", scale=min(max(scale, 2), 20), border=2
-    )
+    segno.make(code, error="m").save(buffer, kind="png", scale=min(max(scale, 2), 20), border=2)
     response = HttpResponse(buffer.getvalue(), content_type="image/png")
     response["Cache-Control"] = "private, max-age=3600"
     return response
@@ -309,13 +296,10 @@ def get_purchase_order(request, purchase_order_id: int):
 )
 @idempotent
 def record_delivery(request, purchase_order_id: int, payload: DeliveryIn):
-    products = [line.product_id for line in payload.lines]
-    if len(set(products)) != len(products):
-        raise Invalid(details=[{"field": "lines", "message": _("Each product once, please.")}])
     services.record_delivery(
         actor=request.auth,
         purchase_order_id=purchase_order_id,
-        delivered={line.product_id: line.delivered for line in payload.lines},
+        delivered=[(line.product_id, line.delivered) for line in payload.lines],
     )
     return 200, PurchaseOrderOut.from_orm(
         selectors.purchase_order_for(roles(request.auth), purchase_order_id)

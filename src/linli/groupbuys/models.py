@@ -195,6 +195,11 @@ class Order(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq or '-'} {self.household_id} ({self.status})"
 
+    @property
+    def issued_pickup_code(self) -> str | None:
+        """The pickup code once the group buy has formed; none before, or if it failed."""
+        return self.pickup_code if self.status == self.Status.CONFIRMED else None
+
 
 class OrderLine(models.Model):
     # Indexed by ``line_item_once`` (order, item), which starts with it.

@@ -5,35 +5,42 @@ from ninja import Schema
 from pydantic import Field, StrictInt
 
 from linli.access import roles
-from linli.core.formatting import mask_phone
 from linli.core.schemas import Id, In, Moment, text
 
-from .models import Order
-from .services.ordering import MAX_LINE_QUANTITY
+from .services.opening import (
+    MAX_DESCRIPTION,
+    MAX_ITEMS,
+    MAX_PLACE,
+    MAX_PRICE_FEN,
+    MAX_STOCK,
+    MAX_THRESHOLD,
+    MAX_TITLE,
+)
+from .services.ordering import MAX_LINE_QUANTITY, MAX_LINES, MAX_NOTE
 
 Quantity = Annotated[StrictInt, Field(ge=1, le=MAX_LINE_QUANTITY)]
 
 
 class ItemIn(In):
     product_id: Id
-    price_fen: Annotated[StrictInt, Field(gt=0, le=10_000_000)]
-    stock: Annotated[StrictInt, Field(gt=0, le=1_000_000)]
-    per_household_limit: Annotated[StrictInt, Field(ge=1, le=1_000_000)] | None = None
+    price_fen: Annotated[StrictInt, Field(gt=0, le=MAX_PRICE_FEN)]
+    stock: Annotated[StrictInt, Field(gt=0, le=MAX_STOCK)]
+    per_household_limit: Annotated[StrictInt, Field(ge=1, le=MAX_STOCK)] | None = None
 
 
 class GroupBuyIn(In):
     community_id: Id
-    title: text(100, min_length=1)
-    description: text(2000, default="")
+    title: text(MAX_TITLE, min_length=1)
+    description: text(MAX_DESCRIPTION, default="")
     threshold: Literal["units", "households"] = "units"
-    min_to_form: Annotated[StrictInt, Field(ge=1, le=1_000_000)]
-    max_to_close: Annotated[StrictInt, Field(ge=1, le=1_000_000)] | None = None
+    min_to_form: Annotated[StrictInt, Field(ge=1, le=MAX_THRESHOLD)]
+    max_to_close: Annotated[StrictInt, Field(ge=1, le=MAX_THRESHOLD)] | None = None
     opens_at: Moment | None = None
     cutoff_at: Moment
     pickup_starts_at: Moment
     pickup_ends_at: Moment
-    pickup_place: text(120, default="")
-    items: list[ItemIn] = Field(min_length=1, max_length=100)
+    pickup_place: text(MAX_PLACE, default="")
+    items: list[ItemIn] = Field(min_length=1, max_length=MAX_ITEMS)
 
 
 class LineIn(In):
@@ -42,20 +49,20 @@ class LineIn(In):
 
 
 class OrderIn(In):
-    lines: list[LineIn] = Field(min_length=1, max_length=50)
+    lines: list[LineIn] = Field(min_length=1, max_length=MAX_LINES)
     household_id: Id | None = None
-    note: text(200, default="")
+    note: text(MAX_NOTE, default="")
 
 
 class OrderChangeIn(In):
-    lines: list[LineIn] = Field(min_length=1, max_length=50)
-    note: text(200) | None = None
+    lines: list[LineIn] = Field(min_length=1, max_length=MAX_LINES)
+    note: text(MAX_NOTE) | None = None
 
 
 class PickupIn(In):
     code: text(20, min_length=1) | None = None
     order_id: Id | None = None
-    lines: list[LineIn] | None = Field(None, min_length=1, max_length=50)
+    lines: list[LineIn] | None = Field(None, min_length=1, max_length=MAX_LINES)
 
 
 class DeliveryLineIn(In):
@@ -126,33 +133,6 @@ class GroupBuyOut(Schema):
         return list(group_buy.items.all())
 
 
-class ItemTallyOut(Schema):
-    item_id: int
-    product_id: int
-    name: str
-    unit: str
-    price_fen: int
-    stock_initial: int
-    stock_left: int
-    ordered: int
-    households: int
-
-
-class TallyOut(Schema):
-    group_buy_id: int
-    status: str
-    threshold: str
-    min_to_form: int
-    max_to_close: int | None
-    fill: int
-    to_form: int
-    orders: int
-    households: int
-    units: int
-    sales_fen: int
-    items: list[ItemTallyOut]
-
-
 class OrderLineOut(Schema):
     item_id: int
     product_id: int
@@ -213,10 +193,7 @@ class OrderOut(Schema):
 
     @staticmethod
     def resolve_phone(order, context) -> str:
-        who = roles(context["request"].auth)
-        if who.operator or order.household_id == who.household_id:
-            return order.household.phone
-        return mask_phone(order.household.phone)
+        return roles(context["request"].auth).shown_phone(order.household_id, order.household.phone)
 
     @staticmethod
     def resolve_placed_by(order) -> str:
@@ -224,18 +201,11 @@ class OrderOut(Schema):
 
     @staticmethod
     def resolve_pickup_code(order) -> str | None:
-        return order.pickup_code if order.status == Order.Status.CONFIRMED else None
+        return order.issued_pickup_code
 
     @staticmethod
     def resolve_lines(order):
         return list(order.lines.all())
-
-
-class BuildingSummaryOut(Schema):
-    building_id: int
-    name: str
-    orders: int
-    units: int
 
 
 class PurchaseOrderLineOut(ProductNamed):

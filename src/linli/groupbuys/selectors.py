@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from linli.access import Roles
 
-from .errors import GroupBuyNotFound, OrderNotFound, PurchaseOrderNotFound
+from .errors import GroupBuyNotFound, NotLeader, OrderNotFound, PurchaseOrderNotFound
 from .models import GroupBuy, GroupBuyItem, Order, OrderLine, PurchaseOrder, PurchaseOrderLine
 
 ACTIVE = (Order.Status.PLACED, Order.Status.CONFIRMED)
@@ -43,8 +43,6 @@ def managed_group_buy(who: Roles, group_buy_id: int) -> GroupBuy:
     """A group buy the caller runs (leader of its community, or operator)."""
     group_buy = group_buy_for(who, group_buy_id)
     if not who.manages(group_buy.community_id):
-        from .errors import NotLeader
-
         raise NotLeader(community=group_buy.community.name)
     return group_buy
 

@@ -5,7 +5,13 @@ raises a :mod:`linli.groupbuys.errors` error (nothing changed) when the request 
 carried out.
 """
 
-from .closing import close_due_group_buys, close_group_buy, complete_group_buy, settle
+from .closing import (
+    close_due_group_buys,
+    close_group_buy,
+    complete_group_buy,
+    settle,
+    settle_due,
+)
 from .delivery import record_delivery
 from .opening import ItemSpec, open_group_buy
 from .ordering import cancel_order, change_order, place_order
@@ -23,4 +29,5 @@ __all__ = [
     "place_order",
     "record_delivery",
     "settle",
+    "settle_due",
 ]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from linli.access import roles
@@ -54,10 +54,10 @@ def close_group_buy(
             raise GroupBuyNotFound()
         if actor is not None:
             who = roles(actor)
-            if not who.manages(group_buy.community_id):
-                if who.community_id == group_buy.community_id:
-                    raise NotLeader(community=group_buy.community.name)
+            if not who.sees(group_buy.community_id):
                 raise GroupBuyNotFound()
+            if not who.manages(group_buy.community_id):
+                raise NotLeader(community=group_buy.community.name)
         if group_buy.status != GroupBuy.Status.OPEN:
             return group_buy
         # The clock is read once the orders under way are in: the close happens now, not
@@ -194,6 +194,15 @@ def settle(group_buy_id: int, *, now: datetime | None = None) -> None:
         with transaction.atomic():
             group_buy = GroupBuy.objects.select_for_update().get(pk=group_buy_id)
             complete_group_buy(group_buy=group_buy, now=now, reason="pickup_window_ended")
+
+
+def settle_due(group_buys: QuerySet[GroupBuy], *, now: datetime | None = None) -> None:
+    """Close those of ``group_buys`` whose cutoff has passed, before they are listed: a few
+    at a time (the oldest 20), so that a list stays quick; ``linli cutoff`` does the rest."""
+    now = now or timezone.now()
+    due = group_buys.filter(status=GroupBuy.Status.OPEN, cutoff_at__lte=now)
+    for group_buy_id in due.order_by("cutoff_at", "id").values_list("id", flat=True)[:20]:
+        settle(group_buy_id, now=now)
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """A supplier records what it delivered against its purchase order."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from django.db import transaction
@@ -20,13 +20,17 @@ def record_delivery(
     *,
     actor: User,
     purchase_order_id: int,
-    delivered: Mapping[int, int],
+    delivered: Mapping[int, int] | Iterable[tuple[int, int]],
     now: datetime | None = None,
 ) -> PurchaseOrder:
-    """Record, per product, how many units arrived. Products left out keep what was recorded
-    before. May be corrected while the group buy is being handed out, but never below what
-    has already been handed out."""
+    """Record, per product, how many units arrived (``{product_id: units}`` or pairs, each
+    product once). Products left out keep what was recorded before. May be corrected while
+    the group buy is being handed out, but never below what has already been handed out."""
     now = now or timezone.now()
+    pairs = list(delivered.items() if isinstance(delivered, Mapping) else delivered)
+    delivered = dict(pairs)
+    if len(delivered) != len(pairs):
+        raise Invalid(details=[{"field": "lines", "message": _("Each product once, please.")}])
     who = roles(actor)
     with transaction.atomic():
         purchase_order = (

@@ -22,6 +22,9 @@ MAX_ITEMS = 100
 MAX_PRICE_FEN = 10_000_000  # ¥100,000 for one unit is a mistake, not a price
 MAX_STOCK = 1_000_000
 MAX_THRESHOLD = 1_000_000
+MAX_TITLE = 100
+MAX_DESCRIPTION = 2000
+MAX_PLACE = 120
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,7 @@ def open_group_buy(
     now = now or timezone.now()
     who = roles(actor)
     community = Community.objects.filter(pk=community_id).first()
-    if community is None or not (who.manages(community_id) or who.community_id == community_id):
+    if community is None or not who.sees(community_id):
         raise NotFound(_("There is no such community, or it is not yours to see."))
     if who.leader_id is None or not who.leads(community_id):
         raise NotLeader(community=community.name)
@@ -132,14 +135,16 @@ def open_group_buy(
     problems: list[dict] = []
     if not title:
         problems.append(_field("title", _("Give the group buy a title.")))
-    if len(title) > 100:
-        problems.append(_field("title", _("At most %(max)s characters."), max=100))
-    if len(description) > 2000:
-        problems.append(_field("description", _("At most %(max)s characters."), max=2000))
+    if len(title) > MAX_TITLE:
+        problems.append(_field("title", _("At most %(max)s characters."), max=MAX_TITLE))
+    if len(description) > MAX_DESCRIPTION:
+        problems.append(
+            _field("description", _("At most %(max)s characters."), max=MAX_DESCRIPTION)
+        )
     if not pickup_place:
         problems.append(_field("pickup_place", _("Say where to pick up.")))
-    if len(pickup_place) > 120:
-        problems.append(_field("pickup_place", _("At most %(max)s characters."), max=120))
+    if len(pickup_place) > MAX_PLACE:
+        problems.append(_field("pickup_place", _("At most %(max)s characters."), max=MAX_PLACE))
     if threshold not in GroupBuy.Threshold.values:
         problems.append(_field("threshold", _("Count the minimum in units or in households.")))
     if not 0 < min_to_form <= MAX_THRESHOLD:

@@ -140,10 +140,6 @@ def check_accepting_orders(group_buy: GroupBuy, now: datetime) -> None:
         raise NotOpenYet(opens_at=LocalTime(group_buy.opens_at))
 
 
-def _sees(who: Roles, group_buy: GroupBuy) -> bool:
-    return who.manages(group_buy.community_id) or who.community_id == group_buy.community_id
-
-
 def _household_for(who: Roles, group_buy: GroupBuy, household_id: int | None) -> Household:
     if household_id is None:
         if who.household_id is None:
@@ -333,7 +329,7 @@ def _place(
     now = now or timezone.now()
     who = roles(actor)
     group_buy = lock_group_buy_for_ordering(group_buy_id)
-    if not _sees(who, group_buy):
+    if not who.sees(group_buy.community_id):
         raise GroupBuyNotFound()
     household = _household_for(who, group_buy, household_id)
     check_accepting_orders(group_buy, now)

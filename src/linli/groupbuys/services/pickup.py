@@ -6,11 +6,12 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from linli.access import roles
 from linli.accounts.models import User
 from linli.core import audit
-from linli.core.errors import Message
+from linli.core.errors import Invalid, Message
 from linli.core.formatting import LocalTime
 
 from ..errors import (
@@ -43,6 +44,10 @@ def confirm_pickup(
     handed out beyond what the supplier delivered. The group buy completes with the last
     order collected.
     """
+    if code is None and order_id is None:
+        raise Invalid(
+            details=[{"field": "code", "message": _("Send a pickup code or an order id.")}]
+        )
     now = now or timezone.now()
     wanted = normalise_lines(lines) if lines is not None else None
     who = roles(actor)
@@ -53,9 +58,7 @@ def confirm_pickup(
             .filter(pk=group_buy_id)
             .first()
         )
-        if group_buy is None or not (
-            who.manages(group_buy.community_id) or who.community_id == group_buy.community_id
-        ):
+        if group_buy is None or not who.sees(group_buy.community_id):
             raise GroupBuyNotFound()
         if not who.manages(group_buy.community_id):
             raise NotLeader(community=group_buy.community.name)

@@ -19,7 +19,7 @@ class Command(LinliCommand):
             services.record_delivery(
                 actor=user,
                 purchase_order_id=purchase_order_id,
-                delivered=dict(self.pairs(lines, "PRODUCT_ID=QUANTITY")),
+                delivered=self.pairs(lines, "PRODUCT_ID=QUANTITY"),
             )
         purchase_order = selectors.purchase_order_for(roles(user), purchase_order_id)
         self.console.print(
