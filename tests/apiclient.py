@@ -1,4 +1,5 @@
-"""A JSON client for the API that signs in with a real personal token."""
+"""A JSON client for the API that signs in with a real personal token (in English unless
+told otherwise)."""
 
 import json
 

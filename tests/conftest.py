@@ -1,7 +1,7 @@
 """Shared test setup: a small community with a leader, members, a supplier and an operator,
 and helpers that open group buys and place orders through the services."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -42,7 +42,6 @@ class Neighbourhood:
     other_leader_user: User
     other_member: User
     other_supplier_user: User
-    extra: dict = field(default_factory=dict)
 
     def open(
         self,

@@ -106,6 +106,11 @@ class ProductFactory(factory.django.DjangoModelFactory):
     suggested_price_fen = 450
 
 
+def iso(moment) -> str:
+    """A moment as the API takes it: ISO 8601 with the Shanghai offset."""
+    return timezone.localtime(moment).isoformat()
+
+
 def times(now=None, *, cutoff_in=timedelta(hours=20)):
     """Opening now, cutoff tomorrow evening, pickup the day after: the usual rhythm."""
     now = now or timezone.now()

@@ -99,6 +99,12 @@ def test_group_buys_are_for_looking_not_editing(operator_client, hood, now):
     page = operator_client.get(f"/admin/groupbuys/groupbuy/{group_buy.pk}/change/")
     assert page.status_code == 200
     assert operator_client.get("/admin/groupbuys/groupbuy/add/").status_code == 403
+    changed = operator_client.post(
+        f"/admin/groupbuys/groupbuy/{group_buy.pk}/change/", {"title": "改了"}
+    )
+    assert changed.status_code == 403
+    group_buy.refresh_from_db()
+    assert group_buy.title != "改了"
     assert (
         operator_client.post(f"/admin/groupbuys/groupbuy/{group_buy.pk}/delete/", {"post": "yes"})
     ).status_code == 403
@@ -118,6 +124,10 @@ def test_the_audit_trail_cannot_be_edited_or_deleted(operator_client, hood, now)
     base = "/admin/core/auditevent/"
     assert operator_client.get(f"{base}{event.pk}/change/").status_code == 200
     assert operator_client.get(f"{base}add/").status_code == 403
+    changed = operator_client.post(f"{base}{event.pk}/change/", {"action": "nothing.happened"})
+    assert changed.status_code == 403
+    event.refresh_from_db()
+    assert event.action == "group_buy.opened"
     deleted = operator_client.post(f"{base}{event.pk}/delete/", {"post": "yes"})
     assert deleted.status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()

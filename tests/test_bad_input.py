@@ -31,15 +31,12 @@ from linli.groupbuys.models import (
 )
 
 from . import factories
+from .factories import iso
 from .state import snapshot
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 LANGUAGES = ("zh-Hans", "en")
 HUGE = 10**30
-
-
-def iso(moment) -> str:
-    return timezone.localtime(moment).isoformat()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -822,7 +819,13 @@ CASES = [
         delivery(("greens_product", 1), ("greens_product", 2)),
     ),
     Case("delivery: no lines", "supplier", "POST", DELIVERY, {"lines": []}),
-    Case("delivery: unknown field", "supplier", "POST", DELIVERY, {"lines": [], "signed": True}),
+    Case(
+        "delivery: unknown field",
+        "supplier",
+        "POST",
+        DELIVERY,
+        lambda ids: {**delivery(("greens_product", 1))(ids), "signed": True},
+    ),
     Case(
         "delivery: another supplier's purchase order",
         "other_supplier",

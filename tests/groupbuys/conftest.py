@@ -1,7 +1,6 @@
 """Helpers for the tests that need real commits: a neighbourhood built outside any test
 transaction, threads that really collide, and a JSON client with a personal token."""
 
-import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -9,10 +8,8 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client
 
 from linli.accounts.models import User
-from linli.accounts.services import issue_token
 from linli.groupbuys.models import GroupBuy, GroupBuyItem, Order, OrderLine, PurchaseOrderLine
 
 from .. import factories
@@ -83,28 +80,6 @@ def collide(calls: list[Callable[[], Any]], *, timeout: float = 120) -> list[Any
         thread.join(timeout)
     assert not any(thread.is_alive() for thread in threads), "a worker hung"
     return results
-
-
-class Api:
-    """Django's test client speaking JSON with a personal token, in English."""
-
-    def __init__(self, user: User):
-        _token, text = issue_token(actor=user, user=user, name="tests")
-        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {text}", HTTP_ACCEPT_LANGUAGE="en")
-
-    def post(self, path: str, body: Any = None, *, key: str | None = None):
-        extra = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
-        data = "" if body is None else json.dumps(body)
-        return self.client.post(f"/api{path}", data, content_type="application/json", **extra)
-
-    def put(self, path: str, body: Any, *, key: str | None = None):
-        extra = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
-        return self.client.put(
-            f"/api{path}", json.dumps(body), content_type="application/json", **extra
-        )
-
-    def get(self, path: str, **params):
-        return self.client.get(f"/api{path}", params)
 
 
 def order_body(lines: dict[int, int], **extra) -> dict:

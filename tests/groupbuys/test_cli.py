@@ -138,7 +138,7 @@ def test_cutoff_closes_what_is_due_and_speaks_the_terminal_language(hood, now, m
             str(due.pk),
             f"{due.items.first().pk}=1",
         )
-    assert "截" in str(refused.value) or "已" in str(refused.value)
+    assert "本团已于" in str(refused.value) and "截单" in str(refused.value)
 
 
 def test_a_stranger_cannot_act_from_the_command_line(hood, now):

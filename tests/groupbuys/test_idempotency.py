@@ -6,7 +6,8 @@ import pytest
 from linli.core.models import IdempotencyKey
 from linli.groupbuys.models import GroupBuyItem, Order, OrderLine
 
-from .conftest import WORKERS, Api, collide, order_body
+from ..apiclient import Api
+from .conftest import WORKERS, collide, order_body, stock_left
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -32,9 +33,7 @@ def test_ten_sequential_retries_make_one_order_and_answer_alike(hood):
     [order] = orders_of(group_buy)
     assert responses[0].json()["id"] == order.pk
     assert dict(order.lines.values_list("item_id", "quantity")) == {greens.pk: 2, eggs.pk: 1}
-    assert dict(
-        GroupBuyItem.objects.filter(group_buy=group_buy).values_list("pk", "stock_left")
-    ) == {greens.pk: 48, eggs.pk: 19}
+    assert stock_left(group_buy) == {greens.pk: 48, eggs.pk: 19}
 
 
 def test_a_new_key_is_a_new_order_and_keys_belong_to_their_user(hood):
@@ -116,8 +115,7 @@ def test_retried_change_and_cancel_apply_once(hood):
     cancels = [api.post(f"/orders/{order['id']}/cancel", key="cancel-1") for _ in range(10)]
     assert [r.status_code for r in cancels] == [200] * 10
     assert {r.json()["status"] for r in cancels} == {"cancelled"}
-    stock = dict(GroupBuyItem.objects.filter(group_buy=group_buy).values_list("pk", "stock_left"))
-    assert stock == {greens.pk: 50, eggs.pk: 20}
+    assert stock_left(group_buy) == {greens.pk: 50, eggs.pk: 20}
 
 
 @pytest.mark.slow

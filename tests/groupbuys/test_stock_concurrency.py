@@ -7,9 +7,9 @@ from django.utils import translation
 from linli.groupbuys import errors, services
 from linli.groupbuys.models import GroupBuyItem, Order, OrderLine
 
+from ..apiclient import Api
 from .conftest import (
     WORKERS,
-    Api,
     add_households,
     assert_stock_balances,
     attempt,
