@@ -7,6 +7,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 from django.db import connection
 
@@ -18,10 +19,12 @@ def database_url() -> str:
     db = connection.settings_dict
     if connection.vendor == "sqlite":
         return f"sqlite:///{Path(db['NAME']).resolve()}"
-    user = db.get("USER") or "postgres"
+    auth = quote(db.get("USER") or "postgres", safe="")
+    if db.get("PASSWORD"):
+        auth += ":" + quote(db["PASSWORD"], safe="")
     host = db.get("HOST") or "127.0.0.1"
     port = db.get("PORT") or 5432
-    return f"postgresql://{user}@{host}:{port}/{db['NAME']}"
+    return f"postgresql://{auth}@{host}:{port}/{db['NAME']}"
 
 
 def environment(var_dir: Path) -> dict:

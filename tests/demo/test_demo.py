@@ -10,11 +10,8 @@ import hashlib
 import io
 import os
 import subprocess
-import sys
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.apps import apps
@@ -44,11 +41,11 @@ from linli.groupbuys.models import (
 
 from .. import factories
 from ..apiclient import Api
+from ..servers import LINLI, database_url
 
 pytestmark = pytest.mark.slow
 
 ROLES = ("member", "leader", "supplier", "operator")
-LINLI = Path(sys.executable).with_name("linli")
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -62,17 +59,6 @@ def printed_logins(output: str) -> dict[str, tuple[str, str]]:
         if len(cells) == 4 and cells[0] in ROLES:
             logins[cells[0]] = (cells[1], cells[2])
     return logins
-
-
-def database_url() -> str:
-    """The test database, as a DATABASE_URL for a `linli` process of its own."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        auth += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgresql://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def linli(*args: str) -> subprocess.CompletedProcess:
