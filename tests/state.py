@@ -2,6 +2,7 @@
 
 from linli.accounts.models import ApiToken
 from linli.core.models import AuditEvent, IdempotencyKey
+from linli.ledger.models import Entry, Posting
 from linli.groupbuys.models import (
     GroupBuy,
     GroupBuyItem,
@@ -43,4 +44,6 @@ def snapshot() -> dict:
         "tokens": list(ApiToken.objects.order_by("pk").values_list("pk", "name", "revoked_at")),
         "audit": list(AuditEvent.objects.order_by("pk").values_list("pk", "action")),
         "idempotency": IdempotencyKey.objects.count(),
+        "ledger": list(Posting.objects.order_by("pk").values_list("pk", "account_id", "amount")),
+        "entries": Entry.objects.count(),
     }

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "linli.communities",
     "linli.catalog",
     "linli.groupbuys",
+    "linli.ledger",
     "linli.web",
     "linli.demo",
 ]
@@ -93,6 +94,7 @@ def _database(url: str | None) -> dict:
         url = f"sqlite:///{VAR_DIR / 'linli.sqlite3'}"
     db = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
     if db["ENGINE"] == "django.db.backends.sqlite3":
+        db["ENGINE"] = "linli.core.sqlite"
         db["CONN_MAX_AGE"] = 0 if os.environ.get("LINLI_SQLITE_SHORT_CONNECTIONS") else 600
         db["OPTIONS"] = {
             # Writers take the lock when the transaction starts, so a read followed by a

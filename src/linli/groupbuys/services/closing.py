@@ -23,6 +23,7 @@ from linli.access import roles
 from linli.accounts.models import User
 from linli.core import audit
 from linli.core.formatting import LocalTime
+from linli.ledger import services as ledger
 
 from ..errors import GroupBuyNotFound, NotDue, NotLeader
 from ..models import GroupBuy, Order, OrderLine, PurchaseOrder, PurchaseOrderLine
@@ -84,6 +85,7 @@ def close_locked(group_buy: GroupBuy, *, now: datetime, reason: str, actor: User
         )
         purchase_orders = []
         group_buy.status = GroupBuy.Status.FAILED
+        ledger.reverse_failed(group_buy, at=now)
     group_buy.closed_at = now
     group_buy.close_reason = reason
     group_buy.save(update_fields=["status", "closed_at", "close_reason"])
@@ -167,6 +169,7 @@ def complete_group_buy(
     group_buy.status = GroupBuy.Status.COMPLETED
     group_buy.completed_at = now
     group_buy.save(update_fields=["status", "completed_at"])
+    ledger.settle_group_buy(group_buy, at=now)
     audit.record(
         actor=actor,
         action="group_buy.completed",

@@ -30,6 +30,7 @@ from linli.communities.models import Household
 from linli.core import audit
 from linli.core.errors import Invalid, Message
 from linli.core.formatting import LocalTime
+from linli.ledger import services as ledger
 
 from ..errors import (
     BadQuantity,
@@ -355,6 +356,7 @@ def _place(
         for item in [items[item_id]]
     )
     _remember_lines(order, sorted(lines, key=lambda line: (line.item.position, line.item_id)))
+    ledger.charge_order(order, actor=actor, new=True)
     audit.record(
         actor=actor,
         action="order.placed",
@@ -451,6 +453,7 @@ def change_order(
             order.note = note
             fields.append("note")
         order.save(update_fields=fields)
+        ledger.charge_order(order, actor=actor)
         audit.record(
             actor=actor,
             action="order.changed",
@@ -490,5 +493,6 @@ def cancel_order(*, actor: User, order_id: int, now: datetime | None = None) -> 
         order.status = Order.Status.CANCELLED
         order.cancelled_at = order.updated_at = now
         order.save(update_fields=["status", "cancelled_at", "updated_at"])
+        ledger.charge_order(order, actor=actor)
         audit.record(actor=actor, action="order.cancelled", target=order)
     return order

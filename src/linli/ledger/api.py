@@ -1,0 +1,161 @@
+"""The ledger, for programs: reports, payments and refunds recorded by leaders, payouts and
+corrections by operators. Thin: check the caller through the selectors and services."""
+
+from django.http import HttpResponse
+from django.utils.text import slugify
+from ninja import Router
+
+from linli.access import roles
+from linli.core.idempotency import idempotent
+from linli.groupbuys.api import _touch
+
+from . import excel, selectors, services
+from .methods import METHODS
+from .schemas import (
+    EntryOut,
+    GroupBuyLedgerOut,
+    LeaderLedgerOut,
+    MethodOut,
+    MoneyIn,
+    PayoutIn,
+    ReverseIn,
+    StatementOut,
+    SupplierLedgerOut,
+)
+
+router = Router(tags=["ledger"])
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+def _group_buy_out(ledger: selectors.GroupBuyLedger) -> dict:
+    return {
+        "group_buy_id": ledger.group_buy.pk,
+        "title": ledger.group_buy.title,
+        "status": ledger.group_buy.status,
+        "households": ledger.households,
+        "total": ledger.total,
+        "commission_fen": ledger.commission_fen,
+        "commission_settled": ledger.commission_settled,
+        "commission_bp": ledger.commission_bp,
+    }
+
+
+@router.get("/ledger/methods", response=list[MethodOut], summary="Payment methods")
+def list_methods(request):
+    return [
+        {"code": m.code, "label": str(m.label), "recorded_by_hand": m.recorded_by_hand}
+        for m in METHODS.values()
+    ]
+
+
+@router.get("/ledger/me", response=StatementOut, summary="My household's account")
+def my_statement(request):
+    return selectors.household_statement(roles(request.auth))
+
+
+@router.get("/households/{household_id}/ledger", response=StatementOut)
+def household_statement(request, household_id: int):
+    return selectors.household_statement(roles(request.auth), household_id)
+
+
+@router.get(
+    "/group-buys/{group_buy_id}/ledger",
+    response=GroupBuyLedgerOut,
+    summary="Who paid, who owes, refunds due and done, commission (leader)",
+)
+def group_buy_ledger(request, group_buy_id: int):
+    _touch(request, group_buy_id)
+    return _group_buy_out(selectors.group_buy_ledger(roles(request.auth), group_buy_id))
+
+
+@router.get("/group-buys/{group_buy_id}/ledger.xlsx", summary="The same, as Excel")
+def group_buy_ledger_xlsx(request, group_buy_id: int):
+    _touch(request, group_buy_id)
+    ledger = selectors.group_buy_ledger(roles(request.auth), group_buy_id)
+    return _xlsx(excel.group_buy_workbook(ledger), f"ledger-group-buy-{group_buy_id}")
+
+
+@router.post(
+    "/group-buys/{group_buy_id}/payments",
+    response={201: EntryOut},
+    summary="Record a payment a household made (leader)",
+)
+@idempotent
+def record_payment(request, group_buy_id: int, payload: MoneyIn):
+    entry = services.record_payment(actor=request.auth, group_buy_id=group_buy_id, **payload.dict())
+    return 201, EntryOut.from_orm(entry)
+
+
+@router.post(
+    "/group-buys/{group_buy_id}/refunds",
+    response={201: EntryOut},
+    summary="Record money paid back to a household (leader)",
+)
+@idempotent
+def record_refund(request, group_buy_id: int, payload: MoneyIn):
+    entry = services.record_refund(actor=request.auth, group_buy_id=group_buy_id, **payload.dict())
+    return 201, EntryOut.from_orm(entry)
+
+
+@router.get("/leaders/me/ledger", response=LeaderLedgerOut, summary="My group buys' money")
+def my_leader_ledger(request):
+    return _leader_out(selectors.leader_ledger(roles(request.auth)))
+
+
+@router.get("/leaders/{leader_id}/ledger", response=LeaderLedgerOut)
+def leader_ledger(request, leader_id: int):
+    return _leader_out(selectors.leader_ledger(roles(request.auth), leader_id))
+
+
+@router.get("/leaders/{leader_id}/ledger.xlsx", summary="The same, as Excel")
+def leader_ledger_xlsx(request, leader_id: int):
+    ledger = selectors.leader_ledger(roles(request.auth), leader_id)
+    name = slugify(ledger.leader.user.get_username()) or str(leader_id)
+    return _xlsx(excel.leader_workbook(ledger), f"ledger-leader-{name}")
+
+
+def _leader_out(ledger: selectors.LeaderLedger) -> dict:
+    return {
+        "leader_id": ledger.leader.pk,
+        "group_buys": ledger.group_buys,
+        "total": ledger.total,
+        "commission_paid_fen": ledger.commission_paid_fen,
+    }
+
+
+@router.get("/suppliers/{supplier_id}/ledger", response=SupplierLedgerOut)
+def supplier_ledger(request, supplier_id: int):
+    ledger = selectors.supplier_ledger(roles(request.auth), supplier_id)
+    return {
+        **ledger.__dict__,
+        "group_buys": [
+            {"group_buy_id": pk, "title": title, "payable_fen": fen}
+            for pk, title, fen in ledger.group_buys
+        ],
+    }
+
+
+@router.post(
+    "/ledger/payouts", response={201: EntryOut}, summary="Pay a supplier or leader (operator)"
+)
+@idempotent
+def pay_out(request, payload: PayoutIn):
+    return 201, EntryOut.from_orm(services.pay_out(actor=request.auth, **payload.dict()))
+
+
+@router.post(
+    "/ledger/entries/{entry_id}/reverse",
+    response={201: EntryOut},
+    summary="Correct a payment, refund or payout recorded by mistake (operator)",
+)
+@idempotent
+def reverse_entry(request, entry_id: int, payload: ReverseIn):
+    entry = services.reverse_entry(actor=request.auth, entry_id=entry_id, memo=payload.memo)
+    return 201, EntryOut.from_orm(entry)

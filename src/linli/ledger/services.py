@@ -1,0 +1,517 @@
+"""Every movement of money, each one service and one journal entry.
+
+The group-buy services call :func:`charge_order`, :func:`reverse_failed` and
+:func:`settle_group_buy` inside their own transactions, so an order and its charge commit or
+roll back together. Leaders call :func:`record_payment` and :func:`record_refund`; operators
+:func:`pay_out` and :func:`reverse_entry`.
+
+Charges and refunds are written as the difference between what should stand and what the
+ledger already holds (for an order, a household in a group buy), so calling one twice, or
+after a retry, posts nothing the second time. Payments, settlements and corrections carry a
+unique ``key`` instead: asked for twice, even at the same moment, they post once.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from linli.access import roles
+from linli.accounts.models import User
+from linli.core import audit
+from linli.core.formatting import yuan
+from linli.groupbuys.errors import GroupBuyNotFound, NotLeader
+from linli.groupbuys.models import GroupBuy, Order, PurchaseOrderLine
+
+from . import rounding
+from .errors import (
+    AccountNotFound,
+    AlreadyReversed,
+    BadAmount,
+    EntryNotFound,
+    NotOperator,
+    NotReversible,
+    PayoutTooLarge,
+    ReferenceUsed,
+    RefundTooLarge,
+)
+from .methods import method_for
+from .models import Account, Entry, Posting, Unit
+
+#: The most one payment, refund or payout may be: ¥1,000,000.
+MAX_AMOUNT_FEN = 100_000_000
+MAX_REFERENCE = 100
+MAX_MEMO = 200
+
+Kind = Account.Kind
+
+
+@dataclass(frozen=True)
+class Acct:
+    """An account by what it is, before it has a row: ``Acct(Kind.HOUSEHOLD, 12)``."""
+
+    kind: str
+    owner_id: int = 0
+    method: str = ""
+    unit: str = Unit.CNY
+
+
+OPERATOR = Acct(Kind.OPERATOR)
+
+
+def accounts(specs: Iterable[Acct]) -> dict[Acct, int]:
+    """The ids of these accounts, creating those that do not exist yet (concurrently safe:
+    an insert that meets an existing row does nothing)."""
+    wanted = set(specs)
+    found = _find(wanted)
+    missing = wanted - set(found)
+    if missing:
+        Account.objects.bulk_create(
+            [
+                Account(kind=a.kind, owner_id=a.owner_id, method=a.method, unit=a.unit)
+                for a in missing
+            ],
+            ignore_conflicts=True,
+        )
+        found |= _find(missing)
+    return found
+
+
+def _find(specs: set[Acct]) -> dict[Acct, int]:
+    condition = Q()
+    for spec in specs:
+        condition |= Q(kind=spec.kind, owner_id=spec.owner_id, method=spec.method, unit=spec.unit)
+    rows = Account.objects.filter(condition).values_list("id", "kind", "owner_id", "method", "unit")
+    return {Acct(kind, owner, method, unit): pk for pk, kind, owner, method, unit in rows}
+
+
+def post(
+    kind: str,
+    amounts: Iterable[tuple[Acct, int]],
+    *,
+    key: str | None = None,
+    actor: User | None = None,
+    at: datetime | None = None,
+    **fields,
+) -> Entry | None:
+    """Write one entry with its postings (amounts to the same account are added up, zeros
+    dropped). Nothing is written when nothing is left. Refuses an entry that does not balance
+    per unit. With a ``key`` already used, returns that entry and writes nothing."""
+    totals: dict[Acct, int] = defaultdict(int)
+    for account, amount in amounts:
+        totals[account] += amount
+    totals = {account: amount for account, amount in totals.items() if amount}
+    if not totals:
+        return None
+    per_unit: dict[str, int] = defaultdict(int)
+    for account, amount in totals.items():
+        per_unit[account.unit] += amount
+    if any(per_unit.values()) or len(totals) < 2:
+        raise ValueError(f"unbalanced entry {kind}: {dict(per_unit)}")
+    ids = accounts(totals)
+    entry = Entry(
+        kind=kind,
+        key=key,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        at=at or timezone.now(),
+        **fields,
+    )
+    if key is None:
+        entry.save(force_insert=True)
+    else:
+        try:
+            with transaction.atomic():
+                entry.save(force_insert=True)
+        except IntegrityError:
+            return Entry.objects.get(key=key)
+    Posting.objects.bulk_create(
+        Posting(entry=entry, account_id=ids[account], amount=amount)
+        for account, amount in sorted(totals.items(), key=lambda item: ids[item[0]])
+    )
+    entry._fresh = True  # type: ignore[attr-defined]
+    return entry
+
+
+def _household_postings(group_buy_id: int, *kinds: str):
+    return Posting.objects.filter(
+        entry__group_buy_id=group_buy_id,
+        entry__kind__in=kinds,
+        account__kind=Kind.HOUSEHOLD,
+        account__unit=Unit.CNY,
+    )
+
+
+# Orders ---------------------------------------------------------------------------------
+
+
+def charge_order(order: Order, *, actor: User | None = None, new: bool = False) -> None:
+    """Make the household owe what ``order`` costs now: its total while placed or confirmed,
+    nothing once cancelled. Called by the order services, which hold the order's row."""
+    due = order.total_fen if order.status in (Order.Status.PLACED, Order.Status.CONFIRMED) else 0
+    charged = 0
+    if not new:
+        charged = (
+            Posting.objects.filter(
+                entry__order_id=order.pk,
+                entry__kind=Entry.Kind.CHARGE,
+                account__kind=Kind.HOUSEHOLD,
+            ).aggregate(total=Sum("amount"))["total"]
+            or 0
+        )
+    change = due - charged
+    post(
+        Entry.Kind.CHARGE,
+        [
+            (Acct(Kind.HOUSEHOLD, order.household_id), change),
+            (Acct(Kind.SALES, order.group_buy_id), -change),
+        ],
+        actor=actor,
+        group_buy_id=order.group_buy_id,
+        order_id=order.pk,
+        at=order.updated_at,
+    )
+
+
+def reverse_failed(group_buy: GroupBuy, *, at: datetime) -> Entry | None:
+    """A group buy failed: every household's charges in it are reversed, so what each paid
+    stands to its credit as a refund due, in full (set-based: one GROUP BY, one entry)."""
+    charged = (
+        _household_postings(group_buy.pk, Entry.Kind.CHARGE)
+        .values_list("account__owner_id")
+        .annotate(total=Sum("amount"))
+    )
+    amounts = []
+    for household_id, total in charged:
+        amounts += [
+            (Acct(Kind.HOUSEHOLD, household_id), -total),
+            (Acct(Kind.SALES, group_buy.pk), total),
+        ]
+    return post(
+        Entry.Kind.FAILED,
+        amounts,
+        key=f"failed:{group_buy.pk}",
+        group_buy_id=group_buy.pk,
+        memo=group_buy.title[:MAX_MEMO],
+        at=at,
+    )
+
+
+def refund_shortfalls(
+    group_buy: GroupBuy,
+    shortfall_fen: Mapping[int, int],
+    *,
+    actor: User | None = None,
+    at: datetime | None = None,
+) -> Entry | None:
+    """Short delivery: credit each household with the value of what it ordered and will not
+    get, ``{household_id: fen}`` for the whole group buy. Posts the difference from what was
+    credited before, so a corrected allocation moves only what changed."""
+    before = dict(
+        _household_postings(group_buy.pk, Entry.Kind.SHORTFALL)
+        .values_list("account__owner_id")
+        .annotate(total=Sum("amount"))
+    )
+    amounts = []
+    for household_id in sorted(set(shortfall_fen) | set(before)):
+        change = -shortfall_fen.get(household_id, 0) - before.get(household_id, 0)
+        amounts += [
+            (Acct(Kind.HOUSEHOLD, household_id), change),
+            (Acct(Kind.SALES, group_buy.pk), -change),
+        ]
+    return post(
+        Entry.Kind.SHORTFALL,
+        amounts,
+        actor=actor,
+        group_buy_id=group_buy.pk,
+        memo=group_buy.title[:MAX_MEMO],
+        at=at,
+    )
+
+
+def settle_group_buy(group_buy: GroupBuy, *, at: datetime) -> Entry | None:
+    """A group buy completed: its sales (charges less refunds) go to the suppliers at cost for
+    what they delivered, to the leader at the leader's commission rate (rounded half up to the
+    fen), and the rest to the operator."""
+    sales = -(
+        Posting.objects.filter(
+            entry__group_buy_id=group_buy.pk,
+            account__kind=Kind.SALES,
+            account__owner_id=group_buy.pk,
+        ).aggregate(total=Sum("amount"))["total"]
+        or 0
+    )
+    costs: dict[int, int] = defaultdict(int)
+    for supplier_id, units, ordered, cost in PurchaseOrderLine.objects.filter(
+        purchase_order__group_buy=group_buy
+    ).values_list("purchase_order__supplier_id", "delivered", "quantity", "unit_cost_fen"):
+        costs[supplier_id] += (ordered if units is None else units) * cost
+    rate = group_buy.leader.commission_bp if group_buy.leader_id else 0
+    commission = rounding.share(sales, rate)
+    amounts = [(Acct(Kind.SALES, group_buy.pk), sales)]
+    amounts += [(Acct(Kind.SUPPLIER, supplier), -cost) for supplier, cost in costs.items()]
+    if group_buy.leader_id:
+        amounts.append((Acct(Kind.LEADER, group_buy.leader_id), -commission))
+    amounts.append((OPERATOR, -(sales - sum(costs.values()) - commission)))
+    return post(
+        Entry.Kind.SETTLEMENT,
+        amounts,
+        key=f"settlement:{group_buy.pk}",
+        group_buy_id=group_buy.pk,
+        memo=group_buy.title[:MAX_MEMO],
+        at=at,
+    )
+
+
+# Money in and out ------------------------------------------------------------------------
+
+
+def _check_amount(amount_fen: int) -> int:
+    if type(amount_fen) is not int or not 0 < amount_fen <= MAX_AMOUNT_FEN:
+        raise BadAmount(most=MAX_AMOUNT_FEN)
+    return amount_fen
+
+
+def _managed_group_buy(actor: User, group_buy_id: int) -> GroupBuy:
+    who = roles(actor)
+    group_buy = GroupBuy.objects.select_related("community").filter(pk=group_buy_id).first()
+    if group_buy is None or not who.sees(group_buy.community_id):
+        raise GroupBuyNotFound()
+    if not who.manages(group_buy.community_id):
+        raise NotLeader(community=group_buy.community.name)
+    return group_buy
+
+
+def _household_in(group_buy: GroupBuy, household_id: int) -> int:
+    from linli.communities.models import Household
+    from linli.groupbuys.errors import HouseholdOutsideCommunity
+
+    if not Household.objects.filter(
+        pk=household_id, building__community_id=group_buy.community_id
+    ).exists():
+        raise HouseholdOutsideCommunity()
+    return household_id
+
+
+def household_balance_in(group_buy_id: int, household_id: int) -> int:
+    """What the household owes in this group buy (negative: what is due to it)."""
+    return (
+        Posting.objects.filter(
+            entry__group_buy_id=group_buy_id,
+            account__kind=Kind.HOUSEHOLD,
+            account__owner_id=household_id,
+            account__unit=Unit.CNY,
+        ).aggregate(total=Sum("amount"))["total"]
+        or 0
+    )
+
+
+def record_payment(
+    *,
+    actor: User,
+    group_buy_id: int,
+    household_id: int,
+    amount_fen: int,
+    method: str,
+    reference: str = "",
+    at: datetime | None = None,
+) -> Entry:
+    """A leader (or an operator) records money a household paid for a group buy: "received
+    ¥36.00 by WeChat transfer, ref …". The same reference recorded again for the same
+    household and amount is the same payment and posts nothing."""
+    group_buy = _managed_group_buy(actor, group_buy_id)
+    _household_in(group_buy, household_id)
+    amount_fen = _check_amount(amount_fen)
+    payment_method = method_for(method)
+    reference = payment_method.clean_reference(reference)[:MAX_REFERENCE]
+    key = f"payment:{method}:{reference}" if reference else None
+    with transaction.atomic():
+        entry = post(
+            Entry.Kind.PAYMENT,
+            [
+                (Acct(Kind.CLEARING, method=method), amount_fen),
+                (Acct(Kind.HOUSEHOLD, household_id), -amount_fen),
+            ],
+            key=key,
+            actor=actor,
+            at=at,
+            group_buy_id=group_buy.pk,
+            method=method,
+            reference=reference,
+        )
+        assert entry is not None
+        if not getattr(entry, "_fresh", False):
+            if _sole_amount(entry, Kind.HOUSEHOLD) != (household_id, -amount_fen) or (
+                entry.group_buy_id != group_buy.pk
+            ):
+                raise ReferenceUsed(reference=reference)
+            return entry
+        audit.record(
+            actor=actor,
+            action="ledger.payment_recorded",
+            target=entry,
+            data={"household": household_id, "amount_fen": amount_fen, "method": method},
+        )
+    return entry
+
+
+def _sole_amount(entry: Entry, kind: str) -> tuple[int, int] | None:
+    rows = list(
+        entry.postings.filter(account__kind=kind).values_list("account__owner_id", "amount")
+    )
+    return rows[0] if len(rows) == 1 else None
+
+
+def record_refund(
+    *,
+    actor: User,
+    group_buy_id: int,
+    household_id: int,
+    amount_fen: int,
+    method: str,
+    reference: str = "",
+    at: datetime | None = None,
+) -> Entry:
+    """A leader records money paid back to a household (what a failed group buy or a short
+    delivery left to its credit). Never more than is due to it in this group buy."""
+    group_buy = _managed_group_buy(actor, group_buy_id)
+    _household_in(group_buy, household_id)
+    amount_fen = _check_amount(amount_fen)
+    payment_method = method_for(method)
+    reference = payment_method.clean_reference(reference)[:MAX_REFERENCE]
+    with transaction.atomic():
+        # One refund at a time per household and group buy: the balance read below stays true.
+        _lock_account(Acct(Kind.HOUSEHOLD, household_id))
+        due = -household_balance_in(group_buy.pk, household_id)
+        if amount_fen > due:
+            raise RefundTooLarge(due=yuan(max(due, 0)))
+        entry = post(
+            Entry.Kind.REFUND_PAID,
+            [
+                (Acct(Kind.HOUSEHOLD, household_id), amount_fen),
+                (Acct(Kind.CLEARING, method=method), -amount_fen),
+            ],
+            actor=actor,
+            at=at,
+            group_buy_id=group_buy.pk,
+            method=method,
+            reference=reference,
+        )
+        assert entry is not None
+        audit.record(
+            actor=actor,
+            action="ledger.refund_paid",
+            target=entry,
+            data={"household": household_id, "amount_fen": amount_fen, "method": method},
+        )
+    return entry
+
+
+def _lock_account(spec: Acct) -> None:
+    account_id = accounts([spec])[spec]
+    Account.objects.select_for_update().filter(pk=account_id).first()
+
+
+def balance(spec: Acct) -> int:
+    return (
+        Posting.objects.filter(
+            account__kind=spec.kind,
+            account__owner_id=spec.owner_id,
+            account__method=spec.method,
+            account__unit=spec.unit,
+        ).aggregate(total=Sum("amount"))["total"]
+        or 0
+    )
+
+
+def pay_out(
+    *,
+    actor: User,
+    kind: str,
+    owner_id: int,
+    amount_fen: int,
+    method: str,
+    reference: str = "",
+    at: datetime | None = None,
+) -> Entry:
+    """An operator records money paid to a supplier (its payable) or a leader (commission)."""
+    if not roles(actor).operator:
+        raise NotOperator()
+    if kind not in (Kind.SUPPLIER, Kind.LEADER):
+        raise AccountNotFound()
+    amount_fen = _check_amount(amount_fen)
+    payment_method = method_for(method)
+    reference = payment_method.clean_reference(reference)[:MAX_REFERENCE]
+    account = Acct(kind, owner_id)
+    with transaction.atomic():
+        _lock_account(account)
+        owed = -balance(account)
+        if amount_fen > owed:
+            raise PayoutTooLarge(due=yuan(max(owed, 0)))
+        entry = post(
+            Entry.Kind.PAYOUT,
+            [(account, amount_fen), (Acct(Kind.CLEARING, method=method), -amount_fen)],
+            key=f"payout:{method}:{reference}" if reference else None,
+            actor=actor,
+            at=at,
+            method=method,
+            reference=reference,
+        )
+        assert entry is not None
+        if getattr(entry, "_fresh", False):
+            audit.record(
+                actor=actor,
+                action="ledger.paid_out",
+                target=entry,
+                data={"account": str(account), "amount_fen": amount_fen, "method": method},
+            )
+    return entry
+
+
+#: Entries typed in by people, and so the ones a correction is for. Charges, failures,
+#: short-delivery refunds and settlements follow from the orders and are recomputed from them.
+BY_HAND = (Entry.Kind.PAYMENT, Entry.Kind.REFUND_PAID, Entry.Kind.PAYOUT)
+
+
+def reverse_entry(*, actor: User, entry_id: int, memo: str = "") -> Entry:
+    """An operator corrects a payment, refund or payout recorded by mistake: a new entry with
+    every posting negated, pointing at the one it corrects. Each is corrected at most once."""
+    if not roles(actor).operator:
+        raise NotOperator()
+    with transaction.atomic():
+        original = Entry.objects.select_for_update().filter(pk=entry_id).first()
+        if original is None:
+            raise EntryNotFound()
+        if original.kind not in BY_HAND:
+            raise NotReversible()
+        done = Entry.objects.filter(reverses=original).values_list("pk", flat=True).first()
+        if done is not None:
+            raise AlreadyReversed(entry=original.pk, by=done)
+        amounts = [
+            (Acct(kind, owner, method, unit), -amount)
+            for kind, owner, method, unit, amount in original.postings.values_list(
+                "account__kind", "account__owner_id", "account__method", "account__unit", "amount"
+            )
+        ]
+        entry = post(
+            Entry.Kind.REVERSAL,
+            amounts,
+            key=f"reversal:{original.pk}",
+            actor=actor,
+            reverses=original,
+            group_buy_id=original.group_buy_id,
+            order_id=original.order_id,
+            method=original.method,
+            memo=" ".join(memo.split())[:MAX_MEMO],
+        )
+        assert entry is not None
+        audit.record(
+            actor=actor,
+            action="ledger.entry_reversed",
+            target=entry,
+            data={"reverses": original.pk},
+        )
+    return entry
