@@ -118,6 +118,12 @@ def hood(db) -> Neighbourhood:
     return make_neighbourhood()
 
 
+@pytest.fixture
+def live_hood(transactional_db) -> Neighbourhood:
+    """The shared neighbourhood, committed, for tests whose threads need to see it."""
+    return make_neighbourhood()
+
+
 def make_neighbourhood(members: int = 4) -> Neighbourhood:
     community = factories.CommunityFactory()
     buildings = factories.BuildingFactory.create_batch(2, community=community)

@@ -6,24 +6,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
 from django.db import connection
 
 from linli.accounts.models import User
 from linli.groupbuys.models import GroupBuy, GroupBuyItem, Order, OrderLine, PurchaseOrderLine
 
 from .. import factories
-from ..conftest import Neighbourhood, make_neighbourhood
+from ..conftest import Neighbourhood
 
 # Enough to collide for real, few enough that two test runs side by side stay well under
 # PostgreSQL's default max_connections (100).
 WORKERS = 32
-
-
-@pytest.fixture
-def live_hood(transactional_db) -> Neighbourhood:
-    """The shared neighbourhood, committed, for tests whose threads need to see it."""
-    return make_neighbourhood()
 
 
 def add_households(hood: Neighbourhood, count: int) -> list[User]:
