@@ -27,7 +27,7 @@ from hypothesis.stateful import (
 
 from linli.core.errors import LinliError
 from linli.groupbuys import services as groupbuys
-from linli.groupbuys.models import GroupBuy, Order, PurchaseOrder
+from linli.groupbuys.models import GroupBuy, Order, OrderLine, PurchaseOrder
 from linli.ledger import selectors, services
 from linli.ledger.models import Posting
 from linli.ledger.services import Acct, Kind, balance
@@ -158,7 +158,7 @@ class LedgerMachine(RuleBasedStateMachine):
         for line in lines:
             missing = line.quantity - delivered[line.product_id]
             for order_line in (
-                line.item.orderline_set.filter(order__status=Order.Status.CONFIRMED)
+                OrderLine.objects.filter(item=line.item_id, order__status=Order.Status.CONFIRMED)
                 .select_related("order")
                 .order_by("-order__seq")
             ):

@@ -17,10 +17,16 @@ from .errors import NotRecordable, ReferenceRequired, UnknownMethod
 
 
 class PaymentMethod(Protocol):
-    code: str
-    label: str | Promise
-    #: Recorded by a leader or an operator (True), or confirmed by the provider (False).
-    recorded_by_hand: bool
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def label(self) -> str | Promise: ...
+
+    @property
+    def recorded_by_hand(self) -> bool:
+        """Recorded by a leader or an operator (True), or confirmed by the provider (False)."""
+        ...
 
     def clean_reference(self, reference: str) -> str:
         """The reference as stored; raise an :mod:`linli.ledger.errors` error if unusable."""

@@ -381,7 +381,8 @@ def check() -> Check:
             HAVING SUM(p.amount) <> 0
             """
         )
-        unbalanced = sorted(cursor.fetchall())
+        # PostgreSQL sums bigints as numeric: back to int.
+        unbalanced = sorted((pk, unit, int(total)) for pk, unit, total in cursor.fetchall())
         cursor.execute(
             f"""
             SELECT e.id FROM {entry} e
@@ -403,9 +404,9 @@ def check() -> Check:
         bad_reversals = sorted(pk for (pk,) in cursor.fetchall())
     return Check(
         entries=entries,
-        postings=sum(count for _u, _t, count in by_unit),
+        postings=sum(int(count) for _u, _t, count in by_unit),
         unbalanced_entries=unbalanced,
-        totals={unit: total for unit, total, _c in by_unit},
+        totals={unit: int(total) for unit, total, _c in by_unit},
         short_entries=short,
         bad_reversals=bad_reversals,
     )

@@ -292,7 +292,7 @@ def _household_in(group_buy: GroupBuy, household_id: int) -> int:
     if not Household.objects.filter(
         pk=household_id, building__community_id=group_buy.community_id
     ).exists():
-        raise HouseholdOutsideCommunity()
+        raise HouseholdOutsideCommunity(community=group_buy.community.name)
     return household_id
 
 
