@@ -2,7 +2,6 @@
 
 from linli.accounts.models import ApiToken
 from linli.core.models import AuditEvent, IdempotencyKey
-from linli.ledger.models import Entry, Posting
 from linli.groupbuys.models import (
     GroupBuy,
     GroupBuyItem,
@@ -11,6 +10,7 @@ from linli.groupbuys.models import (
     PurchaseOrder,
     PurchaseOrderLine,
 )
+from linli.ledger.models import Entry, Posting
 
 
 def snapshot() -> dict:
