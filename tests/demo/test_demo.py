@@ -501,3 +501,30 @@ def test_a_demo_that_stopped_part_way_is_reported(db, now):
     DemoCity.objects.create(seed=1, size="small", today=now.date(), started_at=now)
     with pytest.raises(CommandError, match="part-way"):
         demo("--size", "small")
+
+
+def test_the_history_is_on_the_ledger_and_the_ledger_is_sound(shown):
+    from linli.access import roles
+    from linli.ledger import selectors as ledger
+    from linli.ledger.models import Entry
+
+    result = ledger.check()
+    assert result.ok, result
+    charged = Order.objects.exclude(status=Order.Status.CANCELLED).count()
+    assert Entry.objects.filter(kind=Entry.Kind.CHARGE).count() == charged
+    completed = GroupBuy.objects.filter(
+        status=GroupBuy.Status.COMPLETED, orders__status=Order.Status.CONFIRMED
+    ).distinct()
+    assert Entry.objects.filter(kind=Entry.Kind.SETTLEMENT).count() == completed.count()
+
+    # The printed leader sees money owed, paid and commission earned across their group buys.
+    leader = User.objects.get(username=shown.logins["leader"])
+    report = ledger.leader_ledger(roles(leader))
+    assert report.total.charged > report.total.paid > 0
+    assert report.total.owes > 0 and report.total.commission_fen > 0
+    settled = [row for row in report.group_buys if row.status == "completed" and row.charged]
+    assert settled and all(row.commission_fen > 0 for row in settled)
+    # A household's balance is what it was charged less what it paid, plus refunds paid back.
+    member = User.objects.get(username=shown.logins["member"])
+    statement = ledger.household_statement(roles(member))
+    assert statement.balance_fen == sum(line.amount_fen for line in statement.lines)

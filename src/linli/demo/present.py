@@ -25,6 +25,7 @@ from linli.accounts.models import User
 from linli.groupbuys import services
 from linli.groupbuys.models import GroupBuy, GroupBuyItem, Order, OrderLine, PurchaseOrder
 
+from . import money
 from .city import FRESH, MEMBER, SHANGHAI, City, Place, Ware, local
 from .history import BASE_RATE, Draw, Item, PlacedOrder, nice, plan_items, simulate_orders
 from .loader import Table, next_id, reset_sequences
@@ -75,6 +76,9 @@ class Present:
             advance(1)
         with transaction.atomic():
             self._load()
+            # Every order so far was loaded in bulk: put them on the ledger before the
+            # services act (and post their own entries).
+            money.post_history()
         for place in self.city.places:
             self._act(place)
             advance(1)

@@ -24,11 +24,11 @@ class Command(LinliCommand):
 
     def handle(self, *args, command, **options):
         if command == "check":
-            return self.check()
+            return self.check_ledger()
         who = roles(self.actor(options["actor"]))
         self.leader(selectors.leader_ledger(who, options.get("leader")))
 
-    def check(self) -> None:
+    def check_ledger(self) -> None:
         started = time.perf_counter()
         result = selectors.check()
         seconds = time.perf_counter() - started
