@@ -131,3 +131,21 @@ def test_the_audit_trail_cannot_be_edited_or_deleted(operator_client, hood, now)
     deleted = operator_client.post(f"{base}{event.pk}/delete/", {"post": "yes"})
     assert deleted.status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_operators_read_the_ledger_in_the_admin_and_cannot_touch_it(operator_client, hood, now):
+    from linli.groupbuys import services
+    from linli.ledger.models import Entry
+
+    group_buy = hood.open(now=now)
+    greens = group_buy.items.order_by("position").first()
+    services.place_order(
+        actor=hood.members[0], group_buy_id=group_buy.pk, lines={greens.pk: 2}, now=now
+    )
+    entry = Entry.objects.get()
+    base = "/admin/ledger/entry/"
+    page = operator_client.get(f"{base}{entry.pk}/change/")
+    assert page.status_code == 200 and "900" in page.content.decode()  # the ¥9.00 charge
+    assert operator_client.get(f"{base}add/").status_code == 403
+    assert operator_client.post(f"{base}{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Entry.objects.filter(pk=entry.pk).exists()
