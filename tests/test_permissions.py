@@ -34,6 +34,7 @@ from linli.groupbuys.models import (
     Order,
     PurchaseOrder,
 )
+from linli.ledger import services as ledger
 
 from . import factories
 from .factories import iso
@@ -130,6 +131,17 @@ def build_world(hood) -> World:
     _order(hood.other_member, other_gb, {other_gb.items.get().pk: 1})
     services.close_group_buy(actor=hood.other_leader_user, group_buy_id=other_gb.pk, early=True)
 
+    # Money: the member overpaid the formed group buy by ¥5.00 (a refund is due); the other
+    # community's group buy is completed, so its supplier is owed.
+    overpaid = ledger.record_payment(
+        actor=hood.leader_user,
+        group_buy_id=formed_gb.pk,
+        household_id=formed_order.household_id,
+        amount_fen=formed_order.total_fen + 500,
+        method="cash",
+    )
+    services.settle(other_gb.pk, now=other_gb.pickup_ends_at + timedelta(seconds=1))
+
     households = dict.fromkeys(ROLES)
     for role, user in users.items():
         membership = getattr(user, "member", None) if user is not None else None
@@ -155,6 +167,10 @@ def build_world(hood) -> World:
             "spare_token": spare.pk,
             "supplier_id": hood.supplier.pk,
             "other_supplier_id": hood.other_supplier_user.suppliers.get().pk,
+            "household": formed_order.household_id,
+            "leader_id": hood.leader.pk,
+            "payment": overpaid.pk,
+            "rice_supplier": hood.products[2].supplier_id,
         },
         households=households,
         community_households=list(hood.households),
@@ -568,6 +584,56 @@ TABLE: dict[str, Row] = {
         body=lambda w, r: {
             "lines": [{"product_id": w.ids["product"], "delivered": w.ids["delivered"]}]
         },
+    ),
+    "GET /ledger/methods": Row("/ledger/methods", SIGNED_IN),
+    "GET /ledger/me": Row(
+        "/ledger/me", cells(404, member=OK, neighbour=OK, other_member=OK, leader=OK)
+    ),
+    "GET /households/{household_id}/ledger": Row(
+        "/households/{household}/ledger", cells(404, member=OK, operator=OK)
+    ),
+    "GET /group-buys/{group_buy_id}/ledger": Row("/group-buys/{formed_gb}/ledger", RUNS_IT),
+    "GET /group-buys/{group_buy_id}/ledger.xlsx": Row(
+        "/group-buys/{formed_gb}/ledger.xlsx", RUNS_IT
+    ),
+    "POST /group-buys/{group_buy_id}/payments": Row(
+        "/group-buys/{formed_gb}/payments",
+        RUNS_IT,
+        body=lambda w, r: {"household_id": w.ids["household"], "amount_fen": 100, "method": "cash"},
+        created=True,
+    ),
+    "POST /group-buys/{group_buy_id}/refunds": Row(
+        "/group-buys/{formed_gb}/refunds",
+        RUNS_IT,
+        body=lambda w, r: {"household_id": w.ids["household"], "amount_fen": 100, "method": "cash"},
+        created=True,
+    ),
+    "GET /leaders/me/ledger": Row("/leaders/me/ledger", cells(404, leader=OK, other_leader=OK)),
+    "GET /leaders/{leader_id}/ledger": Row(
+        "/leaders/{leader_id}/ledger", cells(404, leader=OK, operator=OK)
+    ),
+    "GET /leaders/{leader_id}/ledger.xlsx": Row(
+        "/leaders/{leader_id}/ledger.xlsx", cells(404, leader=OK, operator=OK)
+    ),
+    "GET /suppliers/{supplier_id}/ledger": Row(
+        "/suppliers/{supplier_id}/ledger", cells(404, supplier=OK, operator=OK)
+    ),
+    "POST /ledger/payouts": Row(
+        "/ledger/payouts",
+        cells(403, operator=OK),
+        body=lambda w, r: {
+            "kind": "supplier",
+            "owner_id": w.ids["rice_supplier"],
+            "amount_fen": 1,
+            "method": "cash",
+        },
+        created=True,
+    ),
+    "POST /ledger/entries/{entry_id}/reverse": Row(
+        "/ledger/entries/{payment}/reverse",
+        cells(403, operator=OK),
+        body=lambda w, r: {},
+        created=True,
     ),
 }
 
