@@ -28,6 +28,7 @@ from linli.core.validation import translate
 from linli.groupbuys.api import router as groupbuys_router
 from linli.groupbuys.errors import CutoffPassed
 from linli.groupbuys.services import settle
+from linli.jielong.api import router as jielong_router
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ api.add_router("", accounts_router)
 api.add_router("", communities_router)
 api.add_router("", catalog_router)
 api.add_router("", groupbuys_router)
+api.add_router("", jielong_router)
 
 
 def _error(request, status: int, code: str, message, details=None):

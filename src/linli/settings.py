@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "linli.communities",
     "linli.catalog",
     "linli.groupbuys",
+    "linli.jielong",
     "linli.web",
     "linli.demo",
 ]

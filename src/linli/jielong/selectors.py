@@ -1,0 +1,331 @@
+"""Reads: what importing a chain would do (the preview), and a group buy's orders written
+out as a chain to paste back into WeChat. Both only for a leader of the community or an
+operator."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linli.access import Roles
+from linli.communities.models import Household
+from linli.core.errors import Invalid, Message
+from linli.core.formatting import yuan
+from linli.groupbuys import selectors as groupbuy_selectors
+from linli.groupbuys.models import GroupBuy, GroupBuyItem, Order, OrderLine
+
+from .models import ImportedLine
+from .parser import (
+    MAX_LINE,
+    Address,
+    CatalogueItem,
+    Problem,
+    Reading,
+    building_key,
+    read_chain,
+    room_key,
+)
+
+# The most text one import takes: a chain of about 2,000 lines.
+MAX_CHAIN = 200_000
+
+
+class Action:
+    """What confirming does with a chain line."""
+
+    PLACE = "place"  # a new order for the household
+    CHANGE = "change"  # the household's imported order gets this line's items
+    SAME = "same"  # already imported as it is: nothing to do
+    REPLACED = "replaced"  # a later line of the same household counts instead
+    SKIP = "skip"  # not an order: a notice, form text, a remark
+    UNREADABLE = "unreadable"
+    UNMATCHED = "unmatched"  # read, but no household of the community lives there
+
+
+PROBLEMS = {
+    Problem.NOTICE: _("A notice to the group, not an order."),
+    Problem.FORM: _("Form text left in the chain, not an order."),
+    Problem.REMARK: _("No number in front: a remark, not an order."),
+    Problem.EMPTY: _("Nothing after the number."),
+    Problem.TOO_LONG: _("Too long to be an order (more than %(max)s characters)."),
+    Problem.NO_ADDRESS: _("No building and room found (write it like 3-1201 or 3号楼1201)."),
+    Problem.NO_ITEMS: _("No item of this group buy named; say which, e.g. %(example)s."),
+    Problem.UNKNOWN_ITEM: _("“%(detail)s” is not an item of this group buy."),
+    Problem.BAD_QUANTITY: _("“%(detail)s” is not a quantity from 1 to 999."),
+}
+NOT_ORDERS = {Problem.NOTICE, Problem.FORM, Problem.REMARK}
+
+
+@dataclass(frozen=True)
+class PreviewItem:
+    item_id: int
+    name: str
+    unit: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class PreviewLine:
+    index: int
+    number: int | None
+    text: str
+    nickname: str
+    address: str | None
+    household_id: int | None
+    household: str | None
+    items: list[PreviewItem]
+    remark: str
+    action: str
+    reason: str | None
+    order_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Preview:
+    group_buy_id: int
+    title: str
+    lines: list[PreviewLine]
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def catalogue(group_buy: GroupBuy) -> list[CatalogueItem]:
+    return [
+        CatalogueItem(key=item.pk, name=item.product.name, unit=item.product.unit)
+        for item in group_buy.items.all()
+    ]
+
+
+@dataclass
+class _Households:
+    """The community's households by building and room, read in one query."""
+
+    by_place: dict[tuple[str, str], list[tuple[str, Household]]]
+    buildings: set[str]
+
+    @classmethod
+    def of(cls, community_id: int) -> "_Households":
+        by_place: dict[tuple[str, str], list[tuple[str, Household]]] = defaultdict(list)
+        buildings = set()
+        for household in Household.objects.filter(
+            building__community_id=community_id
+        ).select_related("building"):
+            key = building_key(household.building.name)
+            unit, room = room_key(household.room)
+            by_place[key, room].append((unit, household))
+            buildings.add(key)
+        return cls(by_place, buildings)
+
+    def find(self, address: Address) -> tuple[Household | None, Message | None]:
+        where = str(address)
+        if address.building not in self.buildings:
+            return None, Message(_("There is no building %(building)s here."), building=where)
+        found = self.by_place.get((address.building, address.room), [])
+        if address.unit:
+            found = [(unit, h) for unit, h in found if unit in ("", address.unit)]
+        if not found:
+            return None, Message(_("No household of this community at %(place)s."), place=where)
+        if len(found) > 1:
+            return None, Message(
+                _("Several households at %(place)s: add the unit (单元)."), place=where
+            )
+        return found[0][1], None
+
+
+def _label(household: Household) -> str:
+    return f"{household.building.name} {household.room} {household.contact_name}"
+
+
+def read_for(who: Roles, group_buy_id: int, text: str) -> tuple[GroupBuy, list[Reading]]:
+    """The group buy (if the caller runs it) and the chain read against its items."""
+    group_buy = groupbuy_selectors.managed_group_buy(who, group_buy_id)
+    if not text.strip():
+        raise Invalid(details=[{"field": "text", "message": _("Paste the text of the chain.")}])
+    if len(text) > MAX_CHAIN or "\x00" in text:
+        raise Invalid(
+            details=[
+                {
+                    "field": "text",
+                    "message": Message(_("At most %(max)s characters."), max=MAX_CHAIN),
+                }
+            ]
+        )
+    return group_buy, read_chain(text, catalogue(group_buy)).lines
+
+
+def preview_import(*, who: Roles, group_buy_id: int, text: str) -> Preview:
+    """What confirming this chain would do, line by line, with the reason for every line that
+    gives no order. Stores nothing."""
+    group_buy, readings = read_for(who, group_buy_id, text)
+    items = {item.pk: item for item in group_buy.items.all()}
+    households = _Households.of(group_buy.community_id)
+    matched: list[tuple[Reading, Household | None, Message | None]] = []
+    for reading in readings:
+        household, why = (None, None)
+        if reading.is_order and reading.address is not None:
+            household, why = households.find(reading.address)
+        matched.append((reading, household, why))
+    last_line = {h.pk: r.index for r, h, _why in matched if h is not None}
+    imported = {
+        line.number: line
+        for line in ImportedLine.objects.filter(group_buy=group_buy).select_related("order")
+    }
+    orders = _imported_orders(group_buy, {h.pk for _r, h, _w in matched if h is not None})
+    numbers = {r.index: r.number for r in readings}
+    example = " ".join(f"{item.product.name}1" for item in list(items.values())[:2])
+
+    lines, counts = (
+        [],
+        dict.fromkeys((Action.PLACE, Action.CHANGE, Action.SAME, Action.REPLACED, Action.SKIP), 0),
+    )
+    counts |= {Action.UNREADABLE: 0, Action.UNMATCHED: 0}
+    for reading, household, why in matched:
+        order_id = None
+        if reading.problem is not None:
+            action = Action.SKIP if reading.problem in NOT_ORDERS else Action.UNREADABLE
+            reason = str(
+                Message(
+                    PROBLEMS[reading.problem],
+                    max=MAX_LINE,
+                    detail=reading.detail,
+                    example=example,
+                )
+            )
+        elif household is None:
+            action, reason = Action.UNMATCHED, str(why)
+        elif last_line[household.pk] != reading.index:
+            action = Action.REPLACED
+            reason = str(
+                Message(
+                    _("Line %(number)s of the same household replaces this one."),
+                    number=numbers[last_line[household.pk]] or "",
+                )
+            )
+        else:
+            action, reason, order_id = _plan(reading, household, imported, orders)
+        counts[action] += 1
+        lines.append(
+            PreviewLine(
+                index=reading.index,
+                number=reading.number,
+                text=reading.text,
+                nickname=reading.nickname,
+                address=str(reading.address) if reading.address else None,
+                household_id=household.pk if household else None,
+                household=_label(household) if household else None,
+                items=[
+                    PreviewItem(
+                        item_id=key,
+                        name=items[key].product.name,
+                        unit=items[key].product.unit,
+                        quantity=quantity,
+                    )
+                    for key, quantity in sorted(
+                        reading.items.items(), key=lambda pair: items[pair[0]].position
+                    )
+                ],
+                remark=reading.remark,
+                action=action,
+                reason=reason,
+                order_id=order_id,
+            )
+        )
+    return Preview(group_buy_id=group_buy.pk, title=group_buy.title, lines=lines, counts=counts)
+
+
+def _imported_orders(group_buy: GroupBuy, household_ids: set[int]) -> dict[int, Order]:
+    """Each household's live order placed by an earlier import (the latest, if several)."""
+    chain_lines = (
+        ImportedLine.objects.filter(
+            group_buy=group_buy,
+            household_id__in=household_ids,
+            order__status=Order.Status.PLACED,
+        )
+        .select_related("order")
+        .prefetch_related(Prefetch("order__lines", queryset=OrderLine.objects.order_by("id")))
+        .order_by("imported_at", "id")
+    )
+    return {line.household_id: line.order for line in chain_lines}
+
+
+def _plan(
+    reading: Reading,
+    household: Household,
+    imported: dict[int, ImportedLine],
+    orders: dict[int, Order],
+) -> tuple[str, str | None, int | None]:
+    known = imported.get(reading.number) if reading.number is not None else None
+    order = orders.get(household.pk)
+    if known is not None and known.text == reading.text and known.household_id == household.pk:
+        return (
+            Action.SAME,
+            str(Message(_("Already imported as order %(order)s."), order=known.order_id)),
+            known.order_id,
+        )
+    if order is None:
+        return Action.PLACE, None, None
+    if {line.item_id: line.quantity for line in order.lines.all()} == reading.items:
+        return (
+            Action.SAME,
+            str(Message(_("Order %(order)s already has these items."), order=order.pk)),
+            order.pk,
+        )
+    return (
+        Action.CHANGE,
+        str(Message(_("Replaces the items of order %(order)s."), order=order.pk)),
+        order.pk,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Export
+
+
+def chain_text(*, who: Roles, group_buy_id: int) -> str:
+    """The group buy's live orders as a 接龙 to paste into WeChat: a header naming the items
+    and the cutoff, a blank line, then one numbered line per household (its orders added up)
+    with its name, building and room, and its items. Importing it back gives the same orders."""
+    group_buy = groupbuy_selectors.managed_group_buy(who, group_buy_id)
+    items = list(group_buy.items.all())
+    cutoff = timezone.localtime(group_buy.cutoff_at).strftime("%m-%d %H:%M")
+    head = ["#接龙", group_buy.title]
+    head += [
+        f"{_code(n)}. {i.product.name} {yuan(i.price_fen)}/{i.product.unit}"
+        for n, i in enumerate(items)
+    ]
+    head.append(f"截单 {cutoff}")
+    totals: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    names: dict[int, str] = {}
+    lines = (
+        OrderLine.objects.filter(
+            order__group_buy=group_buy, order__status__in=groupbuy_selectors.ACTIVE
+        )
+        .select_related("order__household__building")
+        .order_by("order__seq", "order__placed_at", "order_id", "item_id")
+    )
+    order: list[Household] = []
+    for line in lines:
+        household = line.order.household
+        if household.pk not in names:
+            names[household.pk] = household.contact_name
+            order.append(household)
+        totals[household.pk][line.item_id] += line.quantity
+    by_id: dict[int, GroupBuyItem] = {item.pk: item for item in items}
+    body = []
+    for number, household in enumerate(order, start=1):
+        unit, room = room_key(household.room)
+        place = f"{household.building.name}{unit + '单元' if unit else ''}{room}"
+        wanted = " ".join(
+            f"{by_id[item_id].product.name}{quantity}{by_id[item_id].product.unit}"
+            for item_id, quantity in sorted(
+                totals[household.pk].items(), key=lambda pair: by_id[pair[0]].position
+            )
+        )
+        name = " ".join(household.contact_name.split())
+        body.append(f"{number}. {name} {place} {wanted}")
+    return "\n".join([*head, "", *body]) + "\n"
+
+
+def _code(index: int) -> str:
+    return chr(ord("A") + index) if index < 26 else str(index + 1)

@@ -1,0 +1,122 @@
+"""Import a 接龙 chain: the leader confirms what the preview showed, and the orders are placed
+through the group buys' own order service (stock, limits and all)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from linli.access import roles
+from linli.accounts.models import User
+from linli.core import audit
+from linli.core.errors import LinliError, render
+from linli.groupbuys.models import GroupBuy
+from linli.groupbuys.services import change_order, place_order
+from linli.groupbuys.services.ordering import MAX_NOTE, check_accepting_orders
+
+from .models import ImportedLine
+from .selectors import Action, Preview, PreviewLine, preview_import
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What confirming did with one chain line: the preview's line, and the order placed or
+    changed, or why the order service refused it."""
+
+    line: PreviewLine
+    done: bool
+    order_id: int | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    group_buy_id: int
+    outcomes: list[Outcome]
+
+    @property
+    def placed(self) -> int:
+        return sum(o.done and o.line.action == Action.PLACE for o in self.outcomes)
+
+    @property
+    def changed(self) -> int:
+        return sum(o.done and o.line.action == Action.CHANGE for o in self.outcomes)
+
+    @property
+    def refused(self) -> int:
+        return sum(o.error is not None for o in self.outcomes)
+
+
+def import_chain(
+    *, actor: User, group_buy_id: int, text: str, now: datetime | None = None
+) -> ImportResult:
+    """Place (or change) the orders the chain's preview shows, as the leader on behalf of each
+    household, and remember each line imported so that importing the chain again, or a longer
+    version of it, adds only what is new.
+
+    One transaction; each order is its own savepoint, so a line the order service refuses
+    (out of stock, over a limit) is reported with the reason and the others still go in.
+    Refused lines are not remembered: importing again tries them again.
+    """
+    now = now or timezone.now()
+    who = roles(actor)
+    with transaction.atomic():
+        preview: Preview = preview_import(who=who, group_buy_id=group_buy_id, text=text)
+        check_accepting_orders(GroupBuy.objects.get(pk=group_buy_id), now)
+        outcomes = []
+        for line in preview.lines:
+            if line.action not in (Action.PLACE, Action.CHANGE):
+                outcomes.append(Outcome(line, False, line.order_id, None))
+                continue
+            outcomes.append(_apply(actor, group_buy_id, line, now))
+        audit.record(
+            actor=actor,
+            action="jielong.imported",
+            target_type="groupbuys.groupbuy",
+            target_id=group_buy_id,
+            data={
+                "lines": len(preview.lines),
+                "placed": [o.order_id for o in outcomes if o.done and o.line.action == "place"],
+                "changed": [o.order_id for o in outcomes if o.done and o.line.action == "change"],
+                "refused": [o.line.number for o in outcomes if o.error is not None],
+            },
+        )
+    return ImportResult(group_buy_id=group_buy_id, outcomes=outcomes)
+
+
+def _apply(actor: User, group_buy_id: int, line: PreviewLine, now: datetime) -> Outcome:
+    lines = [(item.item_id, item.quantity) for item in line.items]
+    note = line.remark[:MAX_NOTE]
+    assert line.household_id is not None and line.number is not None
+    try:
+        with transaction.atomic():
+            if line.action == Action.PLACE:
+                order = place_order(
+                    actor=actor,
+                    group_buy_id=group_buy_id,
+                    lines=lines,
+                    household_id=line.household_id,
+                    note=note,
+                    now=now,
+                )
+            else:
+                assert line.order_id is not None
+                order = change_order(
+                    actor=actor, order_id=line.order_id, lines=lines, note=note, now=now
+                )
+            ImportedLine.objects.update_or_create(
+                group_buy_id=group_buy_id,
+                number=line.number,
+                defaults={
+                    "text": line.text,
+                    "household_id": line.household_id,
+                    "order": order,
+                    "imported_by": actor,
+                    "imported_at": now,
+                },
+            )
+    except LinliError as error:
+        details = [str(detail.get("message", "")) for detail in render(error.details)]
+        return Outcome(line, False, line.order_id, " ".join([str(error.message), *details]))
+    return Outcome(line, True, order.pk, None)
