@@ -139,13 +139,19 @@ NUMBERED = re.compile(r"^\s*(\d{1,5})\s*(?:[.、,:)]|\s)(?![\d])\s*")
 FORM_WORDS = re.compile(r"楼号|房号|门牌号|室号|例[:：]|例如|格式|模板|姓名\s*[+-]|数量\s*$")
 
 UNITS = "份个斤盒袋箱只瓶包颗棵把块条桶提组套件罐支串杯听扎板根粒张双对打斤两kg公斤g克"
-_UNIT = "(?:kg|公斤|[" + UNITS.replace("kg", "").replace("公斤", "") + "])"
+_UNIT = (
+    "(?:(?:kg|g)(?![a-z\\d])|公斤|["
+    + UNITS.replace("kg", "").replace("公斤", "").replace("g", "")
+    + "])"
+)
 
 # Buildings and rooms: 3号楼1201, 3-1201, 3-1-1201, 3栋1单元1201, 12#301, 3幢502室, b座1203.
 _ROOM = r"(?P<room>\d{3,4})(?!\d)\s*(?:室|房|号(?!楼))?"
 _BUILDING_WORD = r"(?:号楼|号栋|栋|幢|座|楼|#|号(?=\s*\d{3,4}(?!\d)))"
 ADDRESS = re.compile(
-    r"(?<![\da-z])(?P<building>\d{1,3}|[a-z])\s*" + _BUILDING_WORD + r"\s*"
+    r"(?<![\da-z])(?P<building>\d{1,3}|[a-z]|[一二三四五六七八九十]{1,3}(?=号|栋|幢))\s*"
+    + _BUILDING_WORD
+    + r"\s*"
     r"(?:(?P<unit>\d{1,2})\s*单元\s*-?\s*)?" + _ROOM + r"|"
     r"(?<![\d.])(?P<building2>\d{1,3}|[a-z])\s*-\s*(?:(?P<unit2>\d{1,2})\s*-\s*)?"
     r"(?P<room2>\d{3,4})(?![\d.])",
@@ -161,7 +167,9 @@ def read_address(text: str) -> tuple[Address, int, int] | None:
     building = match["building"] or match["building2"]
     unit = match["unit"] or match["unit2"] or ""
     room = match["room"] or match["room2"]
-    address = Address(building.upper().lstrip("0") or "0", unit.lstrip("0"), room)
+    if not building.isascii():
+        building = str(chinese_number(building) or building)
+    address = Address(building.upper().lstrip("0") or "0", unit.lstrip("0"), room.lstrip("0"))
     return address, match.start(), match.end()
 
 
@@ -179,24 +187,19 @@ def room_key(room: str) -> tuple[str, str]:
     if not numbers:
         return "", text.strip()
     if len(numbers) >= 2:
-        return numbers[-2].lstrip("0"), numbers[-1]
-    return "", numbers[0]
+        return numbers[-2].lstrip("0"), numbers[-1].lstrip("0") or "0"
+    return "", numbers[0].lstrip("0") or "0"
 
 
 # ---------------------------------------------------------------------------------------------
 # Items: the names a chain uses for them
 
 EMOJI = "[\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2b55\u2705\u274c]"
-_VARIANTS = {
-    "成人": "大",
-    "大人": "大",
-    "大号": "大",
-    "大份": "大",
-    "儿童": "小",
-    "小孩": "小",
-    "小号": "小",
-    "小份": "小",
-}
+# Sizes said in a word: whichever item's name has a word of a group is named by all of them.
+_VARIANTS = (
+    ("成人", "大人", "大号", "大份", "成人款", "大"),
+    ("儿童", "小孩", "小号", "小份", "儿童款", "童", "小"),
+)
 _MENU_LINE = re.compile(
     r"^\s*[\[【(]?\s*(?:(?P<letter>[a-z])(?![a-z])|(?P<num>\d{1,2})(?!\d)|(?P<emoji>"
     + EMOJI
@@ -267,7 +270,9 @@ def _aliases(items: Sequence[CatalogueItem], codes: dict[str, int]) -> tuple[dic
         pieces = {name[:end] for end in range(2, len(name))}
         pieces |= {name[start:] for start in range(1, len(name) - 1)}
         levels[1] += [(piece, item.key) for piece in pieces]
-        levels[2] += [(short, item.key) for word, short in _VARIANTS.items() if word in name]
+        for group in _VARIANTS:
+            if any(word in name for word in group if len(word) > 1):
+                levels[2] += [(word, item.key) for word in group]
         levels[3].append((name, item.key))
     levels.append(list(codes.items()))
     names: dict[str, int] = {}
@@ -334,7 +339,10 @@ class Reader:
             item_parts.append(r"(?P<one>" + "|".join(map(re.escape, others)) + r")")
         if letters:
             item_parts.append(r"(?<![a-z])(?P<letter>[" + "".join(letters) + r"])(?![a-z])")
-        number = r"(?P<num>\d{1,6}(?:\.\d+)?|" + CN_NUMBER + r"(?=\s*" + _UNIT + r"))"
+        # Chinese numbers only before a unit or at the end of a phrase: 两盒, 大米一, not 一起.
+        number = (
+            r"(?P<num>\d{1,6}(?:\.\d+)?|" + CN_NUMBER + r"(?=\s*" + _UNIT + r"|\s|$|[,、;.!)\]】]))"
+        )
         parts = [
             *item_parts,
             r"(?P<code>(?<![a-z])[a-z]\s*套餐|(?<!\d)\d{1,2}\s*号(?!楼))",
@@ -343,6 +351,7 @@ class Reader:
         ]
         self._token = re.compile("|".join(parts), re.IGNORECASE)
         self._only = self.items[0].key if len(self.items) == 1 else None
+        self._names = {item.key: _bare(item.name) for item in self.items}
 
     # -- one line ------------------------------------------------------------------------------
 
@@ -361,7 +370,7 @@ class Reader:
         if not body.strip():
             reading.problem = Problem.EMPTY
             return reading
-        if body.lstrip().startswith("@"):
+        if "@" in body:
             reading.problem = Problem.NOTICE
             return reading
         if FORM_WORDS.search(body):
@@ -398,9 +407,11 @@ class Reader:
             if found.get("item") is not None:
                 tokens.append(("item", self._longer[found["item"].lower()], None, raw, *span))
             elif found.get("one") is not None:
-                tokens.append(("one", self._single[found["one"].lower()], None, raw, *span))
+                # An emoji the description gave an item names it anywhere.
+                kind = "item" if found["one"] in self.codes else "one"
+                tokens.append((kind, self._single[found["one"].lower()], None, raw, *span))
             elif found.get("letter") is not None:
-                tokens.append(("one", self._single[found["letter"].lower()], None, raw, *span))
+                tokens.append(("item", self._single[found["letter"].lower()], None, raw, *span))
             elif found["code"] is not None:
                 code = re.sub(r"\s", "", found["code"])
                 tokens.append(("code", code, None, raw, *span))
@@ -414,7 +425,10 @@ class Reader:
         return tokens
 
     def _read_items(self, reading: Reading, tokens: list[tuple]) -> None:
-        # Single characters name an item only right next to a number: 3桔, 原1, (2桔).
+        tokens = _merge_singles(tokens)
+
+        # Single characters name an item only right next to a number (3桔, 原1, (2桔)), or
+        # when they are all the line says (桔).
         def next_to_number(n: int) -> bool:
             before = tokens[n - 1] if n else None
             after = tokens[n + 1] if n + 1 < len(tokens) else None
@@ -422,6 +436,9 @@ class Reader:
                 after is not None and after[0] == "num" and tokens[n][5] == after[4]
             )
 
+        alone = [t for t in tokens if t[0] != "text" or _plain(t[3])]
+        if len(alone) == 1 and alone[0][0] == "one":
+            tokens = [("item", *t[1:]) if t[0] == "one" else t for t in tokens]
         tokens = [
             ("item", *token[1:]) if token[0] == "one" and next_to_number(n) else token
             for n, token in enumerate(tokens)
@@ -429,12 +446,14 @@ class Reader:
         tokens = [
             ("text", token[3], None, *token[3:]) if token[0] == "one" else token for token in tokens
         ]
+        tokens = [t for t in tokens if t[0] != "text" or t[3].strip()]
         for kind, value, *_ in tokens:
             if kind == "code":
                 reading.problem, reading.detail = Problem.UNKNOWN_ITEM, value
                 return
         spoken = [(n, t) for n, t in enumerate(tokens) if t[0] == "item"]
         used: set[int] = set()
+        absorbed: set[int] = set()
         wanted: dict[int, int] = {}
         quantities: list[tuple[int, object]] = []
         if spoken:
@@ -443,7 +462,7 @@ class Reader:
             first = next(n for n, t in enumerate(tokens) if t[0] in ("item", "num"))
             prefix = tokens[first][0] == "num"
             for n, token in spoken:
-                near = _quantity_for(tokens, n, used, prefix)
+                near = _quantity_for(tokens, n, used, prefix, absorbed)
                 if near >= 0:
                     used.add(near)
                     quantities.append((token[1], tokens[near][1]))
@@ -467,16 +486,46 @@ class Reader:
                 reading.problem, reading.detail = Problem.BAD_QUANTITY, str(wanted[key])
                 return
         reading.items = wanted
+        # Text right against an item that is part of its name (口罩 in 成人口罩2) is not a remark.
+        for n, token in spoken:
+            for k in (n - 1, n + 1):
+                if 0 <= k < len(tokens) and tokens[k][0] == "text":
+                    touching = tokens[k][5] == token[4] or tokens[k][4] == token[5]
+                    if touching and _plain(tokens[k][3]) in self._names[token[1]]:
+                        absorbed.add(k)
+        left = [
+            t
+            for n, t in enumerate(tokens)
+            if (t[0] == "text" and n not in absorbed) or (t[0] == "num" and n not in used)
+        ]
+        # Pieces that stood side by side stay together: 18:00后送, not 18 : 00 后送.
         reading.remark = _plain(
             "".join(
-                t[3]
-                for n, t in enumerate(tokens)
-                if t[0] == "text" or (t[0] == "num" and n not in used)
+                ("" if n and left[n - 1][5] == t[4] else " ") + t[3] for n, t in enumerate(left)
             )
         )
 
 
-def _quantity_for(tokens: list[tuple], n: int, used: set[int], prefix: bool) -> int:
+def _merge_singles(tokens: list[tuple]) -> list[tuple]:
+    """Single characters of one item's name side by side are one mention: 鲜奶 → 鲜牛奶."""
+    merged: list[tuple] = []
+    for token in tokens:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and token[0] == last[0] == "one"
+            and token[1] == last[1]
+            and last[5] == token[4]
+        ):
+            merged[-1] = ("one", last[1], None, last[3] + token[3], last[4], token[5])
+        else:
+            merged.append(token)
+    return merged
+
+
+def _quantity_for(
+    tokens: list[tuple], n: int, used: set[int], prefix: bool, absorbed: set[int]
+) -> int:
     """Which number token (or -1) gives the quantity of the item at ``n``."""
 
     def free(k: int) -> bool:
@@ -498,6 +547,7 @@ def _quantity_for(tokens: list[tuple], n: int, used: set[int], prefix: bool) -> 
     # 成人口罩2包: a few characters of the name that were not part of it, then the number.
     gap = tokens[n + 1][3] if n + 1 < len(tokens) and tokens[n + 1][0] == "text" else " "
     if len(gap) <= 6 and not re.search(r"\s", gap) and free(n + 2):
+        absorbed.add(n + 1)
         return n + 2
     return -1
 
