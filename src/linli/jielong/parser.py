@@ -273,7 +273,7 @@ def _aliases(items: Sequence[CatalogueItem], codes: dict[str, int]) -> tuple[dic
         for group in _VARIANTS:
             if any(word in name for word in group if len(word) > 1):
                 levels[2] += [(word, item.key) for word in group]
-        levels[3].append((name, item.key))
+        levels[3] += [(name, item.key), (clean(item.name).lower().strip(), item.key)]
     levels.append(list(codes.items()))
     names: dict[str, int] = {}
     for level in levels:
@@ -385,12 +385,12 @@ class Reader:
         before, after = body[:start], body[end:]
         after_tokens = self._tokens(after)
         if any(kind != "text" for kind, *_ in after_tokens):
-            reading.nickname = _plain(before)
+            reading.nickname = _nickname(before)
             tokens = after_tokens
         else:
             tokens = self._tokens(before)
             first = next((n for n, t in enumerate(tokens) if t[0] != "text"), len(tokens))
-            reading.nickname = _plain("".join(t[3] for t in tokens[:first]))
+            reading.nickname = _nickname("".join(t[3] for t in tokens[:first]))
             tokens = tokens[first:] + after_tokens
         self._read_items(reading, tokens)
         return reading
@@ -507,17 +507,23 @@ class Reader:
 
 
 def _merge_singles(tokens: list[tuple]) -> list[tuple]:
-    """Single characters of one item's name side by side are one mention: 鲜奶 → 鲜牛奶."""
+    """Pieces of one item's name side by side are one mention: 鲜奶 → 鲜牛奶, and 口罩 (成人)
+    → 口罩(成人) once, not twice. The same name twice is twice: 🍚🍚."""
     merged: list[tuple] = []
     for token in tokens:
-        last = merged[-1] if merged else None
-        if (
-            last is not None
-            and token[0] == last[0] == "one"
-            and token[1] == last[1]
-            and last[5] == token[4]
-        ):
+        if token[0] == "text" and not token[3].strip(" ()[]【】"):
+            # Spaces and brackets between two pieces of the same name join them.
+            merged.append(token)
+            continue
+        before = [t for t in merged[::-1] if not (t[0] == "text" and not t[3].strip(" ()[]【】"))]
+        last = before[0] if before else None
+        joins = last is not None and token[0] == last[0] and token[1] == last[1]
+        if joins and token[0] == "one" and last is not None and last[5] == token[4]:
             merged[-1] = ("one", last[1], None, last[3] + token[3], last[4], token[5])
+        elif joins and token[0] == "item" and last is not None and last[3] != token[3]:
+            while merged[-1] is not last:
+                merged.pop()
+            merged[-1] = ("item", last[1], None, last[3], last[4], token[5])
         else:
             merged.append(token)
     return merged
@@ -560,6 +566,11 @@ def _number(text: str) -> int | str:
     return value if value is not None else text
 
 
+def _nickname(text: str) -> str:
+    """What stood between the number and the address: spaces squeezed, separators trimmed."""
+    return re.sub(r"\s+", " ", text).strip(" ,.;:、，。；：-")
+
+
 def _plain(text: str) -> str:
     """Leftover text as a remark: spaces squeezed, stray punctuation trimmed."""
     return re.sub(r"\s+", " ", text).strip(" ,.;:、，。；：-()[]【】")
@@ -572,7 +583,9 @@ def split_chain(text: str) -> tuple[list[str], list[str]]:
     lines = text.splitlines()[:MAX_LINES]
     start = 0
     numbered_at = [n for n, line in enumerate(lines) if _is_entry(line)]
-    if numbered_at:
+    if not numbered_at and lines and HEADER.match(clean(lines[0])):
+        start = len(lines)
+    elif numbered_at:
         blanks = [n for n in range(numbered_at[-1]) if not lines[n].strip()]
         # The last blank line with a numbered line after it and no more than notices
         # between them: the start of the chain.
@@ -607,6 +620,35 @@ def _continues(paragraph: list[str], rest: list[str]) -> bool:
         (NUMBERED.match(clean(line[:MAX_LINE])) for line in rest if line.strip()), None
     )
     return following is not None and int(following[1]) > int(numbers[-1][1])  # type: ignore[index]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One household's line in a chain to write."""
+
+    name: str
+    building: str
+    room: str
+    items: dict[int, int]
+
+
+def write_chain(header: Sequence[str], items: Sequence[CatalogueItem], rows: Iterable[Row]) -> str:
+    """A chain as WeChat shows one: the header lines, a blank line, then ``1. name place
+    item×quantity unit …`` for each row. :func:`read_chain` reads it back to the same rows."""
+    by_key = {item.key: item for item in items}
+    position = {item.key: n for n, item in enumerate(items)}
+    lines = []
+    for number, row in enumerate(rows, start=1):
+        unit, room = room_key(row.room)
+        place = f"{row.building}{unit + '单元' if unit else ''}{room}"
+        wanted = " ".join(
+            f"{by_key[key].name}×{quantity}{by_key[key].unit}"
+            for key, quantity in sorted(row.items.items(), key=lambda pair: position[pair[0]])
+        )
+        # A name is the member's to choose; only what would change how the line reads goes.
+        name = " ".join(re.sub(r"[@#]", "", row.name).split())
+        lines.append(f"{number}. {name} {place} {wanted}".replace("  ", " "))
+    return "\n".join([*header, "", *lines]) + "\n"
 
 
 def read_chain(text: str, items: Sequence[CatalogueItem]) -> Chain:

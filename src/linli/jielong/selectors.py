@@ -14,7 +14,7 @@ from linli.communities.models import Household
 from linli.core.errors import Invalid, Message
 from linli.core.formatting import yuan
 from linli.groupbuys import selectors as groupbuy_selectors
-from linli.groupbuys.models import GroupBuy, GroupBuyItem, Order, OrderLine
+from linli.groupbuys.models import GroupBuy, Order, OrderLine
 
 from .models import ImportedLine
 from .parser import (
@@ -23,9 +23,11 @@ from .parser import (
     CatalogueItem,
     Problem,
     Reading,
+    Row,
     building_key,
     read_chain,
     room_key,
+    write_chain,
 )
 
 # The most text one import takes: a chain of about 2,000 lines.
@@ -289,14 +291,12 @@ def chain_text(*, who: Roles, group_buy_id: int) -> str:
     group_buy = groupbuy_selectors.managed_group_buy(who, group_buy_id)
     items = list(group_buy.items.all())
     cutoff = timezone.localtime(group_buy.cutoff_at).strftime("%m-%d %H:%M")
-    head = ["#接龙", group_buy.title]
-    head += [
-        f"{_code(n)}. {i.product.name} {yuan(i.price_fen)}/{i.product.unit}"
-        for n, i in enumerate(items)
+    header = ["#接龙", group_buy.title]
+    header += [
+        f"{_code(n)}. {item.product.name} {yuan(item.price_fen)}/{item.product.unit}"
+        for n, item in enumerate(items)
     ]
-    head.append(f"截单 {cutoff}")
-    totals: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    names: dict[int, str] = {}
+    header.append(f"截单 {cutoff}")
     lines = (
         OrderLine.objects.filter(
             order__group_buy=group_buy, order__status__in=groupbuy_selectors.ACTIVE
@@ -304,27 +304,19 @@ def chain_text(*, who: Roles, group_buy_id: int) -> str:
         .select_related("order__household__building")
         .order_by("order__seq", "order__placed_at", "order_id", "item_id")
     )
-    order: list[Household] = []
+    rows: dict[int, Row] = {}
     for line in lines:
         household = line.order.household
-        if household.pk not in names:
-            names[household.pk] = household.contact_name
-            order.append(household)
-        totals[household.pk][line.item_id] += line.quantity
-    by_id: dict[int, GroupBuyItem] = {item.pk: item for item in items}
-    body = []
-    for number, household in enumerate(order, start=1):
-        unit, room = room_key(household.room)
-        place = f"{household.building.name}{unit + '单元' if unit else ''}{room}"
-        wanted = " ".join(
-            f"{by_id[item_id].product.name}{quantity}{by_id[item_id].product.unit}"
-            for item_id, quantity in sorted(
-                totals[household.pk].items(), key=lambda pair: by_id[pair[0]].position
+        if household.pk not in rows:
+            rows[household.pk] = Row(
+                name=household.contact_name,
+                building=household.building.name,
+                room=household.room,
+                items={},
             )
-        )
-        name = " ".join(household.contact_name.split())
-        body.append(f"{number}. {name} {place} {wanted}")
-    return "\n".join([*head, "", *body]) + "\n"
+        wanted = rows[household.pk].items
+        wanted[line.item_id] = wanted.get(line.item_id, 0) + line.quantity
+    return write_chain(header, catalogue(group_buy), rows.values())
 
 
 def _code(index: int) -> str:
