@@ -48,8 +48,8 @@ def test_preview_reads_matches_and_stores_nothing(hood):
     assert [(i.name, i.quantity) for i in first.items] == [("崇明青菜", 2), ("土鸡蛋", 1)]
     assert (second.household_id, second.remark, second.nickname) == (two.pk, "放门口", "Lily🌸")
     assert (third.action, third.household_id) == ("unmatched", None)
-    assert "9号楼" in third.reason
-    assert fourth.action == "unreadable" and "building and room" in fourth.reason
+    assert third.reason == "本小区没有“9”号楼（读自 9-909）。"
+    assert fourth.action == "unreadable" and fourth.reason.startswith("没找到楼号和房号")
     assert not Order.objects.filter(group_buy=group_buy).exists()
 
 

@@ -1,10 +1,13 @@
 """The 接龙 import and export, for programs. Thin: parse, call a selector or the service."""
 
+from typing import Annotated
+
 from ninja import Router, Schema
+from pydantic import Field, StrictStr
 
 from linli.access import roles
 from linli.core.idempotency import idempotent
-from linli.core.schemas import In, text
+from linli.core.schemas import In
 from linli.groupbuys import selectors as groupbuy_selectors
 from linli.groupbuys import services as groupbuy_services
 
@@ -15,7 +18,7 @@ router = Router(tags=["接龙 chains"])
 
 
 class ChainIn(In):
-    text: text(MAX_CHAIN, min_length=1)
+    text: Annotated[StrictStr, Field(min_length=1, max_length=MAX_CHAIN)]
 
 
 class ChainOut(Schema):

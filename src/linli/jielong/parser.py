@@ -65,8 +65,8 @@ class Address:
     room: str  # "1201"
 
     def __str__(self) -> str:
-        unit = f"{self.unit}单元" if self.unit else ""
-        return f"{self.building}号楼{unit}{self.room}"
+        """As chains write it most: 3-1201, or 3-1-1201 with a unit."""
+        return "-".join(part for part in (self.building, self.unit, self.room) if part)
 
 
 @dataclass

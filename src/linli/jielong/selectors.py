@@ -122,7 +122,11 @@ class _Households:
     def find(self, address: Address) -> tuple[Household | None, Message | None]:
         where = str(address)
         if address.building not in self.buildings:
-            return None, Message(_("There is no building %(building)s here."), building=where)
+            return None, Message(
+                _("This community has no building “%(building)s” (read from %(place)s)."),
+                building=address.building,
+                place=where,
+            )
         found = self.by_place.get((address.building, address.room), [])
         if address.unit:
             found = [(unit, h) for unit, h in found if unit in ("", address.unit)]
@@ -183,7 +187,8 @@ def preview_import(*, who: Roles, group_buy_id: int, text: str) -> Preview:
     )
     counts |= {Action.UNREADABLE: 0, Action.UNMATCHED: 0}
     for reading, household, why in matched:
-        order_id = None
+        order_id: int | None = None
+        reason: str | None
         if reading.problem is not None:
             action = Action.SKIP if reading.problem in NOT_ORDERS else Action.UNREADABLE
             reason = str(
