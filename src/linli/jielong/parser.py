@@ -98,14 +98,18 @@ class Chain:
 # ---------------------------------------------------------------------------------------------
 # Text clean-up
 
-_INVISIBLE = dict.fromkeys(map(ord, "\ufe0f\ufe0e\u200b\u200c\u200e\u200f\u2060\ufeff"), None)
-_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−﹣－ー_~～", "-"))
+_ODD = re.compile("[\ufe0f\ufe0e\u200b\u200c\u200e\u200f\u2060\ufeff‐‑‒–—―−﹣－ー_~～]")
+
+
+def _odd(match: re.Match) -> str:
+    return "" if match.group() in "\ufe0f\ufe0e\u200b\u200c\u200e\u200f\u2060\ufeff" else "-"
 
 
 def clean(text: str) -> str:
     """Full-width to half-width (NFKC), variation selectors and zero-width marks gone, every
     dash one ``-``. Latin letters keep their case: every pattern here ignores it."""
-    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_DASHES)
+    text = unicodedata.normalize("NFKC", text)
+    return _ODD.sub(_odd, text) if _ODD.search(text) else text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -139,11 +143,9 @@ NUMBERED = re.compile(r"^\s*(\d{1,5})\s*(?:[.、,:)]|\s)(?![\d])\s*")
 FORM_WORDS = re.compile(r"楼号|房号|门牌号|室号|例[:：]|例如|格式|模板|姓名\s*[+-]|数量\s*$")
 
 UNITS = "份个斤盒袋箱只瓶包颗棵把块条桶提组套件罐支串杯听扎板根粒张双对打斤两kg公斤g克"
-_UNIT = (
-    "(?:(?:kg|g)(?![a-z\\d])|公斤|["
-    + UNITS.replace("kg", "").replace("公斤", "").replace("g", "")
-    + "])"
-)
+_UNIT_WORD = "(?:公斤|[" + UNITS.replace("kg", "").replace("公斤", "").replace("g", "") + "])"
+# kg and g only right after the number, and not as the start of a word: 5kg, not 2 G×3.
+_UNIT = "(?:\\s*" + _UNIT_WORD + "|(?:kg|g)(?![a-z\\d]))"
 
 # Buildings and rooms: 3号楼1201, 3-1201, 3-1-1201, 3栋1单元1201, 12#301, 3幢502室, b座1203.
 _ROOM = r"(?P<room>\d{3,4})(?!\d)\s*(?:室|房|号(?!楼))?"
@@ -338,18 +340,27 @@ class Reader:
         if others:
             item_parts.append(r"(?P<one>" + "|".join(map(re.escape, others)) + r")")
         if letters:
-            item_parts.append(r"(?<![a-z])(?P<letter>[" + "".join(letters) + r"])(?![a-z])")
+            # A code letter stands alone (A2, a 1), or before x2: Ax2.
+            item_parts.append(
+                r"(?<![a-z])(?P<letter>["
+                + "".join(letters)
+                + r"])(?![a-z](?<!x)|x(?!\s*(?:\d|"
+                + CN_NUMBER
+                + ")))"
+            )
         # Chinese numbers only before a unit or at the end of a phrase: 两盒, 大米一, not 一起.
         number = (
-            r"(?P<num>\d{1,6}(?:\.\d+)?|" + CN_NUMBER + r"(?=\s*" + _UNIT + r"|\s|$|[,、;.!)\]】]))"
+            r"(?P<num>\d{1,6}(?:\.\d+)?|" + CN_NUMBER + r"(?=" + _UNIT + r"|\s|$|[,、;.!)\]】]))"
         )
         parts = [
             *item_parts,
             r"(?P<code>(?<![a-z])[a-z]\s*套餐|(?<!\d)\d{1,2}\s*号(?!楼))",
-            r"(?P<mark>[x×*+])\s*(?P<mnum>\d{1,6}|" + CN_NUMBER + r")\s*" + _UNIT + "?",
-            number + r"\s*(?P<unit>" + _UNIT + r")?",
+            r"(?P<mark>[x×*+])\s*(?P<mnum>\d{1,6}|" + CN_NUMBER + r")" + _UNIT + "?",
+            number + r"(?P<unit>" + _UNIT + r")?",
         ]
-        self._token = re.compile("|".join(parts), re.IGNORECASE)
+        # Matched against lower-cased text (faster than a case-blind pattern this size).
+        self._token = re.compile("|".join(parts))
+        self._token_any_case = re.compile("|".join(parts), re.IGNORECASE)
         self._only = self.items[0].key if len(self.items) == 1 else None
         self._names = {item.key: _bare(item.name) for item in self.items}
 
@@ -398,28 +409,31 @@ class Reader:
     def _tokens(self, text: str) -> list[tuple]:
         """(kind, value, extra, raw, start, end) for items, codes, numbers and text between."""
         tokens: list[tuple] = []
+        append = tokens.append
         position = 0
-        for match in self._token.finditer(text):
-            if match.start() > position:
-                chunk = text[position : match.start()]
-                tokens.append(("text", chunk, None, chunk, position, match.start()))
-            raw, found, span = match.group(), match.groupdict(), match.span()
-            if found.get("item") is not None:
-                tokens.append(("item", self._longer[found["item"].lower()], None, raw, *span))
-            elif found.get("one") is not None:
+        lower = text.lower()
+        scan = self._token.finditer(lower) if len(lower) == len(text) else None
+        for match in scan or self._token_any_case.finditer(text):
+            start, end = match.span()
+            if start > position:
+                chunk = text[position:start]
+                append(("text", chunk, None, chunk, position, start))
+            raw, group = text[start:end], match.lastgroup
+            if group == "item":
+                append(("item", self._longer[raw.lower()], None, raw, start, end))
+            elif group == "one":
                 # An emoji the description gave an item names it anywhere.
-                kind = "item" if found["one"] in self.codes else "one"
-                tokens.append((kind, self._single[found["one"].lower()], None, raw, *span))
-            elif found.get("letter") is not None:
-                tokens.append(("item", self._single[found["letter"].lower()], None, raw, *span))
-            elif found["code"] is not None:
-                code = re.sub(r"\s", "", found["code"])
-                tokens.append(("code", code, None, raw, *span))
-            elif found["mark"] is not None:
-                tokens.append(("num", _number(found["mnum"]), "mark", raw, *span))
+                kind = "item" if raw in self.codes else "one"
+                append((kind, self._single[raw.lower()], None, raw, start, end))
+            elif group == "letter":
+                append(("item", self._single[raw.lower()], None, raw, start, end))
+            elif group == "code":
+                append(("code", re.sub(r"\s", "", raw), None, raw, start, end))
+            elif group == "mnum":
+                append(("num", _number(match["mnum"]), "mark", raw, start, end))
             else:
-                tokens.append(("num", _number(found["num"]), found["unit"], raw, *span))
-            position = match.end()
+                append(("num", _number(match["num"]), match["unit"], raw, start, end))
+            position = end
         if position < len(text):
             tokens.append(("text", text[position:], None, text[position:], position, len(text)))
         return tokens
@@ -436,17 +450,19 @@ class Reader:
                 after is not None and after[0] == "num" and tokens[n][5] == after[4]
             )
 
-        alone = [t for t in tokens if t[0] != "text" or _plain(t[3])]
-        if len(alone) == 1 and alone[0][0] == "one":
-            tokens = [("item", *t[1:]) if t[0] == "one" else t for t in tokens]
-        tokens = [
-            ("item", *token[1:]) if token[0] == "one" and next_to_number(n) else token
-            for n, token in enumerate(tokens)
-        ]
-        tokens = [
-            ("text", token[3], None, *token[3:]) if token[0] == "one" else token for token in tokens
-        ]
-        tokens = [t for t in tokens if t[0] != "text" or t[3].strip()]
+        if any(t[0] == "one" for t in tokens):
+            alone = [t for t in tokens if t[0] != "text" or t[3].strip(_TRIM)]
+            if len(alone) == 1:
+                tokens = [("item", *t[1:]) if t[0] == "one" else t for t in tokens]
+            tokens = [
+                ("item", *token[1:]) if token[0] == "one" and next_to_number(n) else token
+                for n, token in enumerate(tokens)
+            ]
+            tokens = [
+                ("text", token[3], None, *token[3:]) if token[0] == "one" else token
+                for token in tokens
+            ]
+        tokens = [t for t in tokens if t[0] != "text" or not t[3].isspace()]
         for kind, value, *_ in tokens:
             if kind == "code":
                 reading.problem, reading.detail = Problem.UNKNOWN_ITEM, value
@@ -509,6 +525,8 @@ class Reader:
 def _merge_singles(tokens: list[tuple]) -> list[tuple]:
     """Pieces of one item's name side by side are one mention: 鲜奶 → 鲜牛奶, and 口罩 (成人)
     → 口罩(成人) once, not twice. The same name twice is twice: 🍚🍚."""
+    if sum(t[0] in ("one", "item") for t in tokens) < 2:
+        return tokens
     merged: list[tuple] = []
     for token in tokens:
         if token[0] == "text" and not token[3].strip(" ()[]【】"):
@@ -552,7 +570,7 @@ def _quantity_for(
         return n + 1
     # 成人口罩2包: a few characters of the name that were not part of it, then the number.
     gap = tokens[n + 1][3] if n + 1 < len(tokens) and tokens[n + 1][0] == "text" else " "
-    if len(gap) <= 6 and not re.search(r"\s", gap) and free(n + 2):
+    if len(gap) <= 6 and len(gap.split()) == 1 and gap.split()[0] == gap and free(n + 2):
         absorbed.add(n + 1)
         return n + 2
     return -1
@@ -566,14 +584,17 @@ def _number(text: str) -> int | str:
     return value if value is not None else text
 
 
+_TRIM = " ,.;:、，。；：-()[]【】"
+
+
 def _nickname(text: str) -> str:
     """What stood between the number and the address: spaces squeezed, separators trimmed."""
-    return re.sub(r"\s+", " ", text).strip(" ,.;:、，。；：-")
+    return " ".join(text.split()).strip(",.;:、，。；：-")
 
 
 def _plain(text: str) -> str:
     """Leftover text as a remark: spaces squeezed, stray punctuation trimmed."""
-    return re.sub(r"\s+", " ", text).strip(" ,.;:、，。；：-()[]【】")
+    return " ".join(text.split()).strip(_TRIM)
 
 
 def split_chain(text: str) -> tuple[list[str], list[str]]:
