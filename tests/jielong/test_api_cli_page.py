@@ -3,14 +3,18 @@ checks who is asking, and answers bad input in the caller's language without sto
 
 import io
 import json
+import re
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from linli.groupbuys.models import Order
+from linli.groupbuys.models import GroupBuy, Order
+from linli.jielong.models import ImportedLine
 
 from ..apiclient import Api
+from ..state import snapshot
 from .test_import import address, chain_for, orders_by_household
 
 
@@ -176,3 +180,56 @@ def test_the_page_refuses_those_who_do_not_run_the_group_buy(setup):
     assert refused.status_code == 403
     assert "只有" in refused.content.decode()
     assert not Order.objects.filter(group_buy=group_buy).exists()
+
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def state() -> dict:
+    return {**snapshot(), "chain_lines": list(ImportedLine.objects.values_list("pk", "order_id"))}
+
+
+@pytest.mark.parametrize("language", ["zh-Hans", "en"])
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({"text": ""}, 422, "invalid"),
+        ({"text": "   \n  "}, 422, "invalid"),
+        ({"text": 12}, 422, "invalid"),
+        ({"chain": "1. 小王 1-101 青菜1"}, 422, "invalid"),
+        ({"text": "1. 小王 1-101 青菜1", "extra": True}, 422, "invalid"),
+        ({"text": "a" * 500_001}, 422, "invalid"),
+        ({"text": "好" * 500_000}, 413, "too_large"),
+        ({"text": "1. \x00"}, 422, "invalid"),
+    ],
+    ids=["empty", "blank", "number", "no-text", "unknown-field", "too-long", "too-large", "nul"],
+)
+def test_bad_chains_get_a_4xx_in_the_callers_language_and_change_nothing(
+    setup, body, status, code, language
+):
+    hood, group_buy, _text = setup
+    api = Api(hood.leader_user, language=language)
+    before = state()
+    for step in ("preview", "import"):
+        response = api.post(f"/group-buys/{group_buy.pk}/jielong/{step}", body, key=f"k-{step}")
+        assert response.status_code == status, response.content
+        error = response.json()
+        assert error["code"] == code
+        assert bool(CJK.search(error["message"])) == (language == "zh-Hans"), error
+    assert state() == before
+
+
+def test_importing_after_the_cutoff_is_refused_and_closes_the_group_buy(setup, now):
+    hood, group_buy, text = setup
+    GroupBuy.objects.filter(pk=group_buy.pk).update(
+        opens_at=now - timedelta(days=2), cutoff_at=now - timedelta(minutes=1)
+    )
+    refused = Api(hood.leader_user, language="zh-Hans").post(
+        f"/group-buys/{group_buy.pk}/jielong/import", {"text": text}
+    )
+    assert refused.status_code == 409
+    assert CJK.search(refused.json()["message"])
+    assert not Order.objects.filter(group_buy=group_buy).exists()
+    assert not ImportedLine.objects.exists()
+    group_buy.refresh_from_db()
+    assert group_buy.status == GroupBuy.Status.FAILED  # nobody ordered: it did not form

@@ -30,8 +30,9 @@ from .parser import (
     write_chain,
 )
 
-# The most text one import takes: a chain of some 15,000 lines, still well inside the 2.5 MB
-# request body Django accepts (Chinese is 3 bytes a character in UTF-8).
+# The most text one import takes: a chain of some 15,000 lines. A 10,000-line chain stays
+# inside the 2.5 MB request body Django accepts even with its Chinese escaped (\uXXXX, 6 bytes
+# a character); a body over that is refused as too large before it gets here.
 MAX_CHAIN = 500_000
 
 
