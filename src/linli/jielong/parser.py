@@ -148,15 +148,15 @@ _UNIT_WORD = "(?:公斤|[" + UNITS.replace("kg", "").replace("公斤", "").repla
 _UNIT = "(?:\\s*" + _UNIT_WORD + "|(?:kg|g)(?![a-z\\d]))"
 
 # Buildings and rooms: 3号楼1201, 3-1201, 3-1-1201, 3栋1单元1201, 12#301, 3幢502室, b座1203.
-_ROOM = r"(?P<room>\d{3,4})(?!\d)\s*(?:室|房|号(?!楼))?"
-_BUILDING_WORD = r"(?:号楼|号栋|栋|幢|座|楼|#|号(?=\s*\d{3,4}(?!\d)))"
+_ROOM = r"(?P<room>\d{3,5})(?!\d)\s*(?:室|房|号(?!楼))?"
+_BUILDING_WORD = r"(?:号楼|号栋|栋|幢|座|楼|#|号(?=\s*\d{3,5}(?!\d)))"
 ADDRESS = re.compile(
     r"(?<![\da-z])(?P<building>\d{1,3}|[a-z]|[一二三四五六七八九十]{1,3}(?=号|栋|幢))\s*"
     + _BUILDING_WORD
     + r"\s*"
     r"(?:(?P<unit>\d{1,2})\s*单元\s*-?\s*)?" + _ROOM + r"|"
     r"(?<![\d.])(?P<building2>\d{1,3}|[a-z])\s*-\s*(?:(?P<unit2>\d{1,2})\s*-\s*)?"
-    r"(?P<room2>\d{3,4})(?![\d.])",
+    r"(?P<room2>\d{3,5})(?![\d.])",
     re.IGNORECASE,
 )
 
