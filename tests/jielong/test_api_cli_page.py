@@ -163,11 +163,11 @@ def test_the_page_previews_then_confirms(setup):
     assert preview.status_code == 200
     html = preview.content.decode()
     assert f"No household of this community at {place(hood.households[0])}." in html
-    assert "2 new orders" in html and "Confirm and place the orders" in html
+    assert "2 new orders, 0 changed, 0 cancelled" in html and "Confirm and place the orders" in html
     assert not Order.objects.filter(group_buy=group_buy).exists()
 
     confirmed = client.post(page, {"step": "confirm", "text": text})
-    assert "2 orders placed, 0 changed, 0 refused." in confirmed.content.decode()
+    assert "2 orders placed, 0 changed, 0 cancelled, 0 refused." in confirmed.content.decode()
     assert Order.objects.filter(group_buy=group_buy).count() == 2
     assert "崇明青菜×3斤" in client.get(page).content.decode()  # the export below
 

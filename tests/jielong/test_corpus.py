@@ -71,6 +71,8 @@ def describe(reading: Reading, items: list[CatalogueItem]) -> str:
         if part
     )
     text = f"{reading.nickname} @ {place}:" if reading.nickname else f"{place}:"
+    if reading.cancel:
+        text += " cancel"
     text += "".join(f" {names[key]}×{quantity}" for key, quantity in reading.items.items())
     return text + (f" | {reading.remark}" if reading.remark else "")
 

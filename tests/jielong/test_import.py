@@ -6,6 +6,7 @@ from django.utils import translation
 
 from linli.access import roles
 from linli.core.errors import LinliError
+from linli.groupbuys import services as groupbuy_services
 from linli.groupbuys.models import Order
 from linli.jielong import selectors, services
 from linli.jielong.models import ImportedLine
@@ -115,3 +116,45 @@ def test_only_a_leader_of_the_community_may_import(hood):
         with pytest.raises(LinliError):
             services.import_chain(actor=outsider, group_buy_id=group_buy.pk, text=text)
     assert not Order.objects.filter(group_buy=group_buy).exists()
+
+
+def test_a_later_line_saying_cancel_takes_the_imported_order_back(hood):
+    group_buy = hood.open()
+    one, two = hood.households[:2]
+    first = [f"1. 王 {address(one)} 青菜2", f"2. 李 {address(two)} 鸡蛋1"]
+    services.import_chain(
+        actor=hood.leader_user, group_buy_id=group_buy.pk, text=chain_for(hood, *first)
+    )
+    longer = [*first, f"3. 王 {address(one)} 取消", f"4. 赵 {address(hood.households[2])} 不要了"]
+    preview = selectors.preview_import(
+        who=roles(hood.leader_user), group_buy_id=group_buy.pk, text=chain_for(hood, *longer)
+    )
+    assert [line.action for line in preview.lines] == ["replaced", "same", "cancel", "skip"]
+    result = services.import_chain(
+        actor=hood.leader_user, group_buy_id=group_buy.pk, text=chain_for(hood, *longer)
+    )
+    assert result.cancelled == 1
+    assert orders_by_household(group_buy) == {two.pk: {"土鸡蛋": 1}}
+    stock = dict(group_buy.items.values_list("product__name", "stock_left"))
+    assert stock["崇明青菜"] == 50  # given back
+    again = services.import_chain(
+        actor=hood.leader_user, group_buy_id=group_buy.pk, text=chain_for(hood, *longer)
+    )
+    assert (again.placed, again.changed, again.cancelled) == (0, 0, 0)
+
+
+def test_the_preview_warns_when_a_household_also_ordered_in_the_app(hood):
+    group_buy = hood.open()
+    item = group_buy.items.order_by("position").first()
+    own = groupbuy_services.place_order(
+        actor=hood.members[1], group_buy_id=group_buy.pk, lines={item.pk: 1}
+    )
+    text = chain_for(hood, f"1. 李 {address(hood.households[1])} 鸡蛋1")
+    with translation.override("en"):
+        preview = selectors.preview_import(
+            who=roles(hood.leader_user), group_buy_id=group_buy.pk, text=text
+        )
+    assert preview.lines[0].action == "place"
+    assert preview.lines[0].reason == (
+        f"This household also has order {own.pk}, not from the chain; this adds another."
+    )

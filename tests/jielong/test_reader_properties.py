@@ -39,7 +39,7 @@ BOUND = 0.25
 def check(reading) -> None:
     if reading.problem is None:
         assert reading.number is not None and reading.address is not None
-        assert reading.items, reading
+        assert reading.items or reading.cancel, reading
         assert all(0 < q <= MAX_QUANTITY for q in reading.items.values())
         assert set(reading.items) <= {item.key for item in ITEMS}
     else:

@@ -39,6 +39,7 @@ class ImportOut(Schema):
     group_buy_id: int
     placed: int
     changed: int
+    cancelled: int
     refused: int
     lines: list[OutcomeOut]
 
@@ -75,6 +76,7 @@ def import_chain(request, group_buy_id: int, payload: ChainIn):
         group_buy_id=result.group_buy_id,
         placed=result.placed,
         changed=result.changed,
+        cancelled=result.cancelled,
         refused=result.refused,
         lines=[
             OutcomeOut(

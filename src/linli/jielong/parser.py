@@ -80,11 +80,14 @@ class Reading:
     address: Address | None = None
     items: dict[int, int] = field(default_factory=dict)  # item key → quantity
     remark: str = ""
+    cancel: bool = False  # the line takes the household's order back: 3-1201 取消
     problem: Problem | None = None
     detail: str = ""  # what the problem is about: the unknown item, the quantity
 
     @property
     def is_order(self) -> bool:
+        """An order, or the cancelling of one: a line that names a household and what it
+        wants."""
         return self.problem is None
 
 
@@ -142,6 +145,7 @@ HEADER = re.compile(r"^\s*#\s*(接龙|群接龙|group\s*note|jielong)", re.IGNOR
 NUMBERED = re.compile(r"^\s*(\d{1,5})\s*(?:[.、,:)]|\s)(?![\d])\s*")
 FORM_WORDS = re.compile(r"楼号|房号|门牌号|室号|例[:：]|例如|格式|模板|姓名\s*[+-]|数量\s*$")
 
+CANCEL = re.compile(r"取消|不要了|退团|退出|cancel", re.IGNORECASE)
 UNITS = "份个斤盒袋箱只瓶包颗棵把块条桶提组套件罐支串杯听扎板根粒张双对打斤两kg公斤g克"
 _UNIT_WORD = "(?:公斤|[" + UNITS.replace("kg", "").replace("公斤", "").replace("g", "") + "])"
 # kg and g only right after the number, and not as the start of a word: 5kg, not 2 G×3.
@@ -439,6 +443,13 @@ class Reader:
         return tokens
 
     def _read_items(self, reading: Reading, tokens: list[tuple]) -> None:
+        # 取消 without a quantity takes the household's order back (草莓取消 too).
+        if all(t[0] in ("text", "one", "item") for t in tokens):
+            said = "".join(t[3] for t in tokens)
+            if CANCEL.search(said):
+                reading.cancel = True
+                reading.remark = _plain(CANCEL.sub(" ", said))
+                return
         tokens = _merge_singles(tokens)
 
         # Single characters name an item only right next to a number (3桔, 原1, (2桔)), or

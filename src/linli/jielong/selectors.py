@@ -41,6 +41,7 @@ class Action:
 
     PLACE = "place"  # a new order for the household
     CHANGE = "change"  # the household's imported order gets this line's items
+    CANCEL = "cancel"  # the line says 取消: the household's imported order is cancelled
     SAME = "same"  # already imported as it is: nothing to do
     REPLACED = "replaced"  # a later line of the same household counts instead
     SKIP = "skip"  # not an order: a notice, form text, a remark
@@ -179,15 +180,19 @@ def preview_import(*, who: Roles, group_buy_id: int, text: str) -> Preview:
         line.number: line
         for line in ImportedLine.objects.filter(group_buy=group_buy).select_related("order")
     }
-    orders = _imported_orders(group_buy, {h.pk for _r, h, _w in matched if h is not None})
+    matched_ids = {h.pk for _r, h, _w in matched if h is not None}
+    orders = _imported_orders(group_buy, matched_ids)
+    elsewhere = _orders_placed_elsewhere(group_buy, matched_ids)
     numbers = {r.index: r.number for r in readings}
     example = " ".join(f"{item.product.name}1" for item in list(items.values())[:2])
 
     lines, counts = (
         [],
-        dict.fromkeys((Action.PLACE, Action.CHANGE, Action.SAME, Action.REPLACED, Action.SKIP), 0),
+        dict.fromkeys(
+            (Action.PLACE, Action.CHANGE, Action.CANCEL, Action.SAME, Action.REPLACED), 0
+        ),
     )
-    counts |= {Action.UNREADABLE: 0, Action.UNMATCHED: 0}
+    counts |= {Action.SKIP: 0, Action.UNREADABLE: 0, Action.UNMATCHED: 0}
     for reading, household, why in matched:
         order_id: int | None = None
         reason: str | None
@@ -213,6 +218,16 @@ def preview_import(*, who: Roles, group_buy_id: int, text: str) -> Preview:
             )
         else:
             action, reason, order_id = _plan(reading, household, imported, orders)
+            if action == Action.PLACE and household.pk in elsewhere:
+                reason = str(
+                    Message(
+                        _(
+                            "This household also has order %(orders)s, not from the chain; this "
+                            "adds another."
+                        ),
+                        orders=", ".join(map(str, elsewhere[household.pk])),
+                    )
+                )
         counts[action] += 1
         lines.append(
             PreviewLine(
@@ -258,6 +273,22 @@ def _imported_orders(group_buy: GroupBuy, household_ids: set[int]) -> dict[int, 
     return {line.household_id: line.order for line in chain_lines}
 
 
+def _orders_placed_elsewhere(group_buy: GroupBuy, household_ids: set[int]) -> dict[int, list]:
+    """Each household's live orders that no import placed (ordered in the app, say)."""
+    placed = (
+        Order.objects.filter(
+            group_buy=group_buy, household_id__in=household_ids, status=Order.Status.PLACED
+        )
+        .exclude(chain_lines__isnull=False)
+        .order_by("pk")
+        .values_list("household_id", "pk")
+    )
+    result: dict[int, list] = {}
+    for household_id, order_id in placed:
+        result.setdefault(household_id, []).append(order_id)
+    return result
+
+
 def _plan(
     reading: Reading,
     household: Household,
@@ -271,6 +302,18 @@ def _plan(
             Action.SAME,
             str(Message(_("Already imported as order %(order)s."), order=known.order_id)),
             known.order_id,
+        )
+    if reading.cancel:
+        if order is None:
+            return (
+                Action.SKIP,
+                str(_("Nothing to cancel: no order of this household came from the chain.")),
+                None,
+            )
+        return (
+            Action.CANCEL,
+            str(Message(_("Cancels order %(order)s."), order=order.pk)),
+            order.pk,
         )
     if order is None:
         return Action.PLACE, None, None

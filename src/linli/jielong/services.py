@@ -12,7 +12,7 @@ from linli.accounts.models import User
 from linli.core import audit
 from linli.core.errors import LinliError, render
 from linli.groupbuys.models import GroupBuy
-from linli.groupbuys.services import change_order, place_order
+from linli.groupbuys.services import cancel_order, change_order, place_order
 from linli.groupbuys.services.ordering import MAX_NOTE, check_accepting_orders
 
 from .models import ImportedLine
@@ -44,6 +44,10 @@ class ImportResult:
         return sum(o.done and o.line.action == Action.CHANGE for o in self.outcomes)
 
     @property
+    def cancelled(self) -> int:
+        return sum(o.done and o.line.action == Action.CANCEL for o in self.outcomes)
+
+    @property
     def refused(self) -> int:
         return sum(o.error is not None for o in self.outcomes)
 
@@ -66,7 +70,7 @@ def import_chain(
         check_accepting_orders(GroupBuy.objects.get(pk=group_buy_id), now)
         outcomes = []
         for line in preview.lines:
-            if line.action not in (Action.PLACE, Action.CHANGE):
+            if line.action not in (Action.PLACE, Action.CHANGE, Action.CANCEL):
                 outcomes.append(Outcome(line, False, line.order_id, None))
                 continue
             outcomes.append(_apply(actor, group_buy_id, line, now))
@@ -79,6 +83,7 @@ def import_chain(
                 "lines": len(preview.lines),
                 "placed": [o.order_id for o in outcomes if o.done and o.line.action == "place"],
                 "changed": [o.order_id for o in outcomes if o.done and o.line.action == "change"],
+                "cancelled": [o.order_id for o in outcomes if o.done and o.line.action == "cancel"],
                 "refused": [o.line.number for o in outcomes if o.error is not None],
             },
         )
@@ -100,6 +105,9 @@ def _apply(actor: User, group_buy_id: int, line: PreviewLine, now: datetime) -> 
                     note=note,
                     now=now,
                 )
+            elif line.action == Action.CANCEL:
+                assert line.order_id is not None
+                order = cancel_order(actor=actor, order_id=line.order_id, now=now)
             else:
                 assert line.order_id is not None
                 order = change_order(

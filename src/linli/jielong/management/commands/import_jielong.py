@@ -50,7 +50,8 @@ class Command(LinliCommand):
             return
         self._table([o.line for o in outcome.outcomes], [o.error for o in outcome.outcomes])
         self.console.print(
-            f"placed {outcome.placed} · changed {outcome.changed} · refused {outcome.refused}"
+            f"placed {outcome.placed} · changed {outcome.changed} · "
+            f"cancelled {outcome.cancelled} · refused {outcome.refused}"
         )
 
     @staticmethod
