@@ -4,7 +4,7 @@ through the group buys' own order service (stock, limits and all)."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from linli.access import roles
@@ -66,6 +66,7 @@ def import_chain(
     now = now or timezone.now()
     who = roles(actor)
     with transaction.atomic():
+        _hold_imports(group_buy_id)
         preview: Preview = preview_import(who=who, group_buy_id=group_buy_id, text=text)
         check_accepting_orders(GroupBuy.objects.get(pk=group_buy_id), now)
         outcomes = []
@@ -88,6 +89,22 @@ def import_chain(
             },
         )
     return ImportResult(group_buy_id=group_buy_id, outcomes=outcomes)
+
+
+# The first key of the PostgreSQL advisory lock that runs imports into one group buy one at a
+# time (the order service's own lock uses 0x4C4C).
+IMPORT_LOCK = 0x4A4C
+
+
+def _hold_imports(group_buy_id: int) -> None:
+    """Two imports of the same chain at once must not both see a line as new: the second
+    waits, then reads what the first stored. Orders placed meanwhile are not held up. SQLite
+    runs write transactions one at a time and needs nothing here."""
+    if connection.vendor != "postgresql":
+        return
+    key = (group_buy_id + 2**31) % 2**32 - 2**31
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_LOCK, key])
 
 
 def _apply(actor: User, group_buy_id: int, line: PreviewLine, now: datetime) -> Outcome:
