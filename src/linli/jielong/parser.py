@@ -473,6 +473,17 @@ class Reader:
                 ("text", token[3], None, *token[3:]) if token[0] == "one" else token
                 for token in tokens
             ]
+        # A Chinese number without a unit counts only right against an item (大米一): in 张三
+        # 鸡蛋2 the 三 is part of a name.
+        tokens = [
+            ("text", t[3], None, *t[3:])
+            if t[0] == "num"
+            and t[2] is None
+            and not t[3][:1].isdigit()
+            and not _touches_item(tokens, n)
+            else t
+            for n, t in enumerate(tokens)
+        ]
         tokens = [t for t in tokens if t[0] != "text" or not t[3].isspace()]
         for kind, value, *_ in tokens:
             if kind == "code":
@@ -531,6 +542,14 @@ class Reader:
                 ("" if n and left[n - 1][5] == t[4] else " ") + t[3] for n, t in enumerate(left)
             )
         )
+
+
+def _touches_item(tokens: list[tuple], n: int) -> bool:
+    before = tokens[n - 1] if n else None
+    after = tokens[n + 1] if n + 1 < len(tokens) else None
+    return (before is not None and before[0] == "item" and before[5] == tokens[n][4]) or (
+        after is not None and after[0] == "item" and tokens[n][5] == after[4]
+    )
 
 
 def _merge_singles(tokens: list[tuple]) -> list[tuple]:
@@ -600,7 +619,7 @@ _TRIM = " ,.;:、，。；：-()[]【】"
 
 def _nickname(text: str) -> str:
     """What stood between the number and the address: spaces squeezed, separators trimmed."""
-    return " ".join(text.split()).strip(",.;:、，。；：-")
+    return " ".join(text.split()).strip(",.;:、，。；：-").rstrip(" ([【")
 
 
 def _plain(text: str) -> str:
