@@ -158,3 +158,27 @@ def test_the_preview_warns_when_a_household_also_ordered_in_the_app(hood):
     assert preview.lines[0].reason == (
         f"This household also has order {own.pk}, not from the chain; this adds another."
     )
+
+
+def test_a_corrected_address_moves_the_order_to_the_right_household(hood):
+    group_buy = hood.open()
+    wrong, right = hood.households[:2]
+    services.import_chain(
+        actor=hood.leader_user,
+        group_buy_id=group_buy.pk,
+        text=chain_for(hood, f"1. 王 {address(wrong)} 青菜2"),
+    )
+    first = Order.objects.get(group_buy=group_buy)
+    corrected = chain_for(hood, f"1. 王 {address(right)} 青菜2")
+    with translation.override("en"):
+        preview = selectors.preview_import(
+            who=roles(hood.leader_user), group_buy_id=group_buy.pk, text=corrected
+        )
+    line = preview.lines[0]
+    assert (line.action, line.household_id, line.cancels_order_id) == ("place", right.pk, first.pk)
+    assert f"its order {first.pk} is cancelled" in line.reason
+    services.import_chain(actor=hood.leader_user, group_buy_id=group_buy.pk, text=corrected)
+    assert orders_by_household(group_buy) == {right.pk: {"崇明青菜": 2}}
+    first.refresh_from_db()
+    assert first.status == Order.Status.CANCELLED
+    assert dict(group_buy.items.values_list("product__name", "stock_left"))["崇明青菜"] == 48

@@ -85,6 +85,9 @@ class PreviewLine:
     action: str
     reason: str | None
     order_id: int | None = None
+    # The order an earlier text of this line placed for a household it no longer names (the
+    # member corrected the address): confirming cancels it.
+    cancels_order_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,9 @@ def preview_import(*, who: Roles, group_buy_id: int, text: str) -> Preview:
     last_line = {h.pk: r.index for r, h, _why in matched if h is not None}
     imported = {
         line.number: line
-        for line in ImportedLine.objects.filter(group_buy=group_buy).select_related("order")
+        for line in ImportedLine.objects.filter(group_buy=group_buy).select_related(
+            "order", "household__building"
+        )
     }
     matched_ids = {h.pk for _r, h, _w in matched if h is not None}
     orders = _imported_orders(group_buy, matched_ids)
@@ -229,6 +234,14 @@ def preview_import(*, who: Roles, group_buy_id: int, text: str) -> Preview:
                     )
                 )
         counts[action] += 1
+        moved = _moved_away(reading, household, imported, last_line)
+        if moved is not None:
+            note = Message(
+                _("This line named %(place)s before: its order %(order)s is cancelled."),
+                place=_label(moved.household),
+                order=moved.order_id,
+            )
+            reason = f"{reason} {note}" if reason else str(note)
         lines.append(
             PreviewLine(
                 index=reading.index,
@@ -253,6 +266,7 @@ def preview_import(*, who: Roles, group_buy_id: int, text: str) -> Preview:
                 action=action,
                 reason=reason,
                 order_id=order_id,
+                cancels_order_id=moved.order_id if moved is not None else None,
             )
         )
     return Preview(group_buy_id=group_buy.pk, title=group_buy.title, lines=lines, counts=counts)
@@ -271,6 +285,22 @@ def _imported_orders(group_buy: GroupBuy, household_ids: set[int]) -> dict[int, 
         .order_by("imported_at", "id")
     )
     return {line.household_id: line.order for line in chain_lines}
+
+
+def _moved_away(
+    reading: Reading,
+    household: Household | None,
+    imported: dict[int, ImportedLine],
+    last_line: dict[int, int],
+) -> ImportedLine | None:
+    """The imported line of the same number, if it placed a live order for a household that
+    this line no longer names and that has no line of its own in the chain."""
+    known = imported.get(reading.number) if reading.number is not None else None
+    if known is None or household is None or known.household_id == household.pk:
+        return None
+    if known.household_id in last_line or known.order.status != Order.Status.PLACED:
+        return None
+    return known
 
 
 def _orders_placed_elsewhere(group_buy: GroupBuy, household_ids: set[int]) -> dict[int, list]:

@@ -70,11 +70,16 @@ def import_chain(
         preview: Preview = preview_import(who=who, group_buy_id=group_buy_id, text=text)
         check_accepting_orders(GroupBuy.objects.get(pk=group_buy_id), now)
         outcomes = []
+        moved_cancelled = []
         for line in preview.lines:
             if line.action not in (Action.PLACE, Action.CHANGE, Action.CANCEL):
-                outcomes.append(Outcome(line, False, line.order_id, None))
-                continue
-            outcomes.append(_apply(actor, group_buy_id, line, now))
+                outcome = Outcome(line, False, line.order_id, None)
+            else:
+                outcome = _apply(actor, group_buy_id, line, now)
+            if line.cancels_order_id is not None and outcome.error is None:
+                cancel_order(actor=actor, order_id=line.cancels_order_id, now=now)
+                moved_cancelled.append(line.cancels_order_id)
+            outcomes.append(outcome)
         audit.record(
             actor=actor,
             action="jielong.imported",
@@ -86,6 +91,7 @@ def import_chain(
                 "changed": [o.order_id for o in outcomes if o.done and o.line.action == "change"],
                 "cancelled": [o.order_id for o in outcomes if o.done and o.line.action == "cancel"],
                 "refused": [o.line.number for o in outcomes if o.error is not None],
+                "moved_away": moved_cancelled,
             },
         )
     return ImportResult(group_buy_id=group_buy_id, outcomes=outcomes)
