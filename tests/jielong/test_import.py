@@ -98,6 +98,14 @@ def test_a_line_the_order_service_refuses_is_reported_and_tried_again_later(hood
     one, two = hood.households[:2]
     text = chain_for(hood, f"1. 王 {address(one)} 青菜2", f"2. 李 {address(two)} 青菜2")
     with translation.override("en"):
+        foreseen = selectors.preview_import(
+            who=roles(hood.leader_user), group_buy_id=group_buy.pk, text=text
+        )
+    assert [line.warning for line in foreseen.lines] == [
+        None,
+        "Will be refused: only 1 斤 of 崇明青菜 left.",
+    ]
+    with translation.override("en"):
         result = services.import_chain(actor=hood.leader_user, group_buy_id=group_buy.pk, text=text)
     assert result.refused == 1
     refused = next(o for o in result.outcomes if o.error)
@@ -182,3 +190,23 @@ def test_a_corrected_address_moves_the_order_to_the_right_household(hood):
     first.refresh_from_db()
     assert first.status == Order.Status.CANCELLED
     assert dict(group_buy.items.values_list("product__name", "stock_left"))["崇明青菜"] == 48
+
+
+def test_the_preview_foresees_a_limit_per_household(hood):
+    group_buy = hood.open(limit=3)
+    one = hood.households[0]
+    item = group_buy.items.order_by("position").first()
+    groupbuy_services.place_order(
+        actor=hood.leader_user, group_buy_id=group_buy.pk, lines={item.pk: 2}, household_id=one.pk
+    )
+    text = chain_for(hood, f"1. 王 {address(one)} 青菜2")
+    with translation.override("en"):
+        preview = selectors.preview_import(
+            who=roles(hood.leader_user), group_buy_id=group_buy.pk, text=text
+        )
+        assert preview.lines[0].warning == (
+            "Will be refused: 崇明青菜 is limited to 3 斤 per household, and this household "
+            "has 2 already."
+        )
+        result = services.import_chain(actor=hood.leader_user, group_buy_id=group_buy.pk, text=text)
+    assert result.refused == 1 and "limited to 3" in result.outcomes[0].error

@@ -72,6 +72,8 @@ class Command(LinliCommand):
         table = Table("#", "household", "items", "action", "reason")
         for n, line in enumerate(lines):
             reason = (errors[n] if errors and errors[n] else None) or line.reason or ""
+            if line.warning and not errors:
+                reason = f"{reason} {line.warning}".strip()
             table.add_row(
                 str(line.number or ""),
                 line.household or line.address or "",
@@ -97,4 +99,5 @@ def _line(line: selectors.PreviewLine) -> dict:
         "remark": line.remark,
         "action": line.action,
         "reason": line.reason,
+        "warning": line.warning,
     }
