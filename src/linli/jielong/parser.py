@@ -444,7 +444,7 @@ class Reader:
 
     def _read_items(self, reading: Reading, tokens: list[tuple]) -> None:
         # 取消 without a quantity takes the household's order back (草莓取消 too).
-        if all(t[0] in ("text", "one", "item") for t in tokens):
+        if not any(t[0] == "num" or t[0] == "code" for t in tokens):
             said = "".join(t[3] for t in tokens)
             if CANCEL.search(said):
                 reading.cancel = True
@@ -473,22 +473,22 @@ class Reader:
                 ("text", token[3], None, *token[3:]) if token[0] == "one" else token
                 for token in tokens
             ]
-        # A Chinese number without a unit counts only right against an item (大米一): in 张三
-        # 鸡蛋2 the 三 is part of a name.
-        tokens = [
-            ("text", t[3], None, *t[3:])
-            if t[0] == "num"
-            and t[2] is None
-            and not t[3][:1].isdigit()
-            and not _touches_item(tokens, n)
-            else t
-            for n, t in enumerate(tokens)
-        ]
-        tokens = [t for t in tokens if t[0] != "text" or not t[3].isspace()]
-        for kind, value, *_ in tokens:
-            if kind == "code":
-                reading.problem, reading.detail = Problem.UNKNOWN_ITEM, value
+        # One pass: a Chinese number without a unit counts only right against an item (大米一;
+        # in 张三 鸡蛋2 the 三 is part of a name); spaces go; a code no item has stops here.
+        kept = []
+        for n, t in enumerate(tokens):
+            kind = t[0]
+            if kind == "text":
+                if t[3].isspace():
+                    continue
+            elif kind == "num":
+                if t[2] is None and not t[3][:1].isdigit() and not _touches_item(tokens, n):
+                    t = ("text", t[3], None, *t[3:])
+            elif kind == "code":
+                reading.problem, reading.detail = Problem.UNKNOWN_ITEM, t[1]
                 return
+            kept.append(t)
+        tokens = kept
         spoken = [(n, t) for n, t in enumerate(tokens) if t[0] == "item"]
         used: set[int] = set()
         absorbed: set[int] = set()
@@ -555,7 +555,8 @@ def _touches_item(tokens: list[tuple], n: int) -> bool:
 def _merge_singles(tokens: list[tuple]) -> list[tuple]:
     """Pieces of one item's name side by side are one mention: 鲜奶 → 鲜牛奶, and 口罩 (成人)
     → 口罩(成人) once, not twice. The same name twice is twice: 🍚🍚."""
-    if sum(t[0] in ("one", "item") for t in tokens) < 2:
+    kinds = [t[0] for t in tokens]
+    if kinds.count("item") + kinds.count("one") < 2:
         return tokens
     merged: list[tuple] = []
     for token in tokens:
@@ -659,7 +660,8 @@ def split_chain(text: str) -> tuple[list[str], list[str]]:
 
 
 def _is_entry(line: str) -> bool:
-    return NUMBERED.match(clean(line[:MAX_LINE])) is not None
+    # The number and its mark stand in the first few characters: clean only those.
+    return NUMBERED.match(clean(line[:24])) is not None
 
 
 def _continues(paragraph: list[str], rest: list[str]) -> bool:
