@@ -8,6 +8,7 @@ from linli.jielong import services
 from linli.jielong.models import ImportedLine
 
 from ..groupbuys.conftest import add_households, collide, live_hood  # noqa: F401 - a fixture
+from .conftest import number_rooms
 from .test_import import address, chain_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
@@ -16,6 +17,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 def test_the_same_chain_imported_eight_times_at_once_places_each_order_once(live_hood):  # noqa: F811
     group_buy = live_hood.open(stock=(500, 500))
     add_households(live_hood, 12)
+    number_rooms(live_hood.community)
     households = list(
         live_hood.community.buildings.first().households.all().select_related("building")
     ) + list(live_hood.community.buildings.last().households.all().select_related("building"))

@@ -55,13 +55,16 @@ class ImportResult:
 def import_chain(
     *, actor: User, group_buy_id: int, text: str, now: datetime | None = None
 ) -> ImportResult:
-    """Place (or change) the orders the chain's preview shows, as the leader on behalf of each
-    household, and remember each line imported so that importing the chain again, or a longer
-    version of it, adds only what is new.
+    """Do what the chain's preview shows — place, change or cancel each household's order, as
+    the leader on behalf of the household, through the order service — and remember each line
+    imported, so that importing the chain again, or a longer version of it, adds only what is
+    new.
 
-    One transaction; each order is its own savepoint, so a line the order service refuses
-    (out of stock, over a limit) is reported with the reason and the others still go in.
-    Refused lines are not remembered: importing again tries them again.
+    One transaction, imports into one group buy one at a time; each order is its own
+    savepoint, so a line the order service refuses (out of stock, over a limit) is reported
+    with its reason and the others still go in. Refused lines are not remembered: importing
+    again tries them again. Raises (and changes nothing) when the caller does not run the group
+    buy or it no longer takes orders.
     """
     now = now or timezone.now()
     who = roles(actor)
