@@ -485,6 +485,18 @@ def _login_body(world: World, role: str) -> dict:
     return {"username": user.username, "password": "pw-for-tests"}
 
 
+def _chain_body(world: World, role: str) -> dict:
+    household = world.households["member"]
+    return {"text": f"#接龙\n\n1. 小王 {household.building.name}{household.room} 青菜1"}
+
+
+def check_chain_export(world, role, response):
+    """The leader's chain names every household that ordered, with its own name and room."""
+    text = response.json()["text"]
+    for household in world.community_households[:3]:
+        assert f"{household.contact_name} {household.building.name}{household.room}" in text
+
+
 TABLE: dict[str, Row] = {
     "GET /me": Row("/me", SIGNED_IN, check=check_me),
     "GET /tokens": Row("/tokens", SIGNED_IN, check=check_tokens),
@@ -560,6 +572,15 @@ TABLE: dict[str, Row] = {
             "code": w.ids["formed_code"],
             "lines": [{"item_id": w.ids["formed_item"], "quantity": 1}],
         },
+    ),
+    "POST /group-buys/{group_buy_id}/jielong/preview": Row(
+        "/group-buys/{open_gb}/jielong/preview", RUNS_IT, body=_chain_body
+    ),
+    "POST /group-buys/{group_buy_id}/jielong/import": Row(
+        "/group-buys/{open_gb}/jielong/import", RUNS_IT, body=_chain_body
+    ),
+    "GET /group-buys/{group_buy_id}/jielong": Row(
+        "/group-buys/{open_gb}/jielong", RUNS_IT, check=check_chain_export
     ),
     "GET /orders": Row("/orders", SIGNED_IN, check=check_my_orders),
     "GET /orders/{order_id}": Row("/orders/{open_order}", OWNS_ORDER, check=check_one_order),

@@ -28,6 +28,7 @@ from linli.core.validation import translate
 from linli.groupbuys.api import router as groupbuys_router
 from linli.groupbuys.errors import CutoffPassed
 from linli.groupbuys.services import settle
+from linli.jielong.api import router as jielong_router
 from linli.ledger.api import router as ledger_router
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ api.add_router("", communities_router)
 api.add_router("", catalog_router)
 api.add_router("", groupbuys_router)
 api.add_router("", ledger_router)
+api.add_router("", jielong_router)
 
 
 def _error(request, status: int, code: str, message, details=None):

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "linli.catalog",
     "linli.groupbuys",
     "linli.ledger",
+    "linli.jielong",
     "linli.web",
     "linli.demo",
 ]

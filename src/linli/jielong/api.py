@@ -1,0 +1,106 @@
+"""The 接龙 import and export, for programs. Thin: parse, call a selector or the service."""
+
+from typing import Annotated
+
+from ninja import Router, Schema
+from pydantic import Field, StrictStr
+
+from linli.access import roles
+from linli.core.idempotency import idempotent
+from linli.core.schemas import In
+from linli.groupbuys import selectors as groupbuy_selectors
+from linli.groupbuys import services as groupbuy_services
+
+from . import selectors, services
+from .selectors import MAX_CHAIN, Preview
+
+router = Router(tags=["接龙 chains"])
+
+
+class ChainIn(In):
+    text: Annotated[StrictStr, Field(min_length=1, max_length=MAX_CHAIN)]
+
+
+class ChainOut(Schema):
+    group_buy_id: int
+    text: str
+
+
+class OutcomeOut(Schema):
+    number: int | None
+    household_id: int | None
+    action: str
+    done: bool
+    order_id: int | None
+    error: str | None
+
+
+class ImportOut(Schema):
+    group_buy_id: int
+    placed: int
+    changed: int
+    cancelled: int
+    refused: int
+    lines: list[OutcomeOut]
+
+
+def _settle(request, group_buy_id: int) -> None:
+    """Close the group buy first if its cutoff has passed (and 404 if the caller cannot see
+    it), as every group buy call does."""
+    groupbuy_selectors.group_buy_for(roles(request.auth), group_buy_id)
+    groupbuy_services.settle(group_buy_id)
+
+
+@router.post(
+    "/group-buys/{group_buy_id}/jielong/preview",
+    response=Preview,
+    summary="Read a 接龙 chain: what importing it would do, line by line (stores nothing)",
+)
+def preview_chain(request, group_buy_id: int, payload: ChainIn):
+    _settle(request, group_buy_id)
+    return selectors.preview_import(
+        who=roles(request.auth), group_buy_id=group_buy_id, text=payload.text
+    )
+
+
+@router.post(
+    "/group-buys/{group_buy_id}/jielong/import",
+    response={200: ImportOut},
+    summary="Import a 接龙 chain: place the orders its preview shows (leader)",
+)
+@idempotent
+def import_chain(request, group_buy_id: int, payload: ChainIn):
+    _settle(request, group_buy_id)
+    result = services.import_chain(actor=request.auth, group_buy_id=group_buy_id, text=payload.text)
+    return 200, ImportOut(
+        group_buy_id=result.group_buy_id,
+        placed=result.placed,
+        changed=result.changed,
+        cancelled=result.cancelled,
+        refused=result.refused,
+        lines=[
+            OutcomeOut(
+                number=o.line.number,
+                household_id=o.line.household_id,
+                action=o.line.action,
+                done=o.done,
+                order_id=o.order_id,
+                error=o.error,
+            )
+            for o in result.outcomes
+        ],
+    )
+
+
+@router.get(
+    "/group-buys/{group_buy_id}/jielong",
+    response=ChainOut,
+    summary="The group buy's orders as a 接龙 text to paste into WeChat (leader)",
+)
+def export_chain(request, group_buy_id: int):
+    _settle(request, group_buy_id)
+    text = selectors.chain_text(who=roles(request.auth), group_buy_id=group_buy_id)
+    return ChainOut(group_buy_id=group_buy_id, text=text)
+
+
+__all__ = ["router"]

@@ -1,0 +1,716 @@
+"""Read the text of a WeChat 接龙 chain: pure Python, no Django, no database.
+
+A chain as WeChat writes it::
+
+    #接龙
+    崇明蔬菜团 周六到货
+    A. 青菜 4.5元/斤  B. 土鸡蛋 28元/盒
+    1.6 晚8点截单
+
+    1. 小王 3-1201 A2 B1
+    2、Lily🌸 12#301 青菜x2 不要太老
+    3，张阿姨 3栋1单元1201 两盒鸡蛋
+
+The description (everything before the last blank line that precedes numbered lines) names
+the items, sometimes with a code (``A.``, ``1、``, an emoji); every line after it is a chain
+line. Each numbered line is read as: the member's nickname, an address (building and room),
+items with quantities, and whatever is left over (a remark such as ``不要香菜``). A line that
+cannot be read carries a :class:`Problem` code and its parameters; the caller turns those
+into a message in the reader's language.
+
+Every line is read in time linear in its length (one pass of a few compiled regular
+expressions, no backtracking that can blow up), and lines longer than :data:`MAX_LINE` are
+refused, not read.
+"""
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+MAX_LINE = 300
+MAX_QUANTITY = 999
+MAX_LINES = 20_000
+
+
+class Problem(StrEnum):
+    """Why a chain line gave no order."""
+
+    NOTICE = "notice"  # @所有人 … : a message to the group, not an order
+    FORM = "form"  # leftover form text: 楼号-房号 姓名 数量
+    REMARK = "remark"  # a line without a number: the leader's own remark
+    TOO_LONG = "too_long"
+    NO_ADDRESS = "no_address"
+    NO_ITEMS = "no_items"
+    UNKNOWN_ITEM = "unknown_item"
+    BAD_QUANTITY = "bad_quantity"
+    EMPTY = "empty"
+
+
+@dataclass(frozen=True)
+class CatalogueItem:
+    """One item on offer, as the caller knows it (``key`` is the caller's id)."""
+
+    key: int
+    name: str
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Address:
+    building: str  # "3", "B": what names the building, upper-case
+    unit: str  # "1" for 1单元, or ""
+    room: str  # "1201"
+
+    def __str__(self) -> str:
+        """As chains write it most: 3-1201, or 3-1-1201 with a unit."""
+        return "-".join(part for part in (self.building, self.unit, self.room) if part)
+
+
+@dataclass
+class Reading:
+    """One chain line as read."""
+
+    index: int  # 1-based position among the chain lines
+    text: str  # the line as written
+    number: int | None = None
+    nickname: str = ""
+    address: Address | None = None
+    items: dict[int, int] = field(default_factory=dict)  # item key → quantity
+    remark: str = ""
+    cancel: bool = False  # the line takes the household's order back: 3-1201 取消
+    problem: Problem | None = None
+    detail: str = ""  # what the problem is about: the unknown item, the quantity
+
+    @property
+    def is_order(self) -> bool:
+        """An order, or the cancelling of one: a line that names a household and what it
+        wants."""
+        return self.problem is None
+
+
+@dataclass
+class Chain:
+    header: list[str]
+    lines: list[Reading]
+    codes: dict[str, int]  # alias from the description → item key
+
+
+# ---------------------------------------------------------------------------------------------
+# Text clean-up
+
+_ODD = re.compile("[\ufe0f\ufe0e\u200b\u200c\u200e\u200f\u2060\ufeff‐‑‒–—―−﹣－ー_~～]")
+
+
+def _odd(match: re.Match) -> str:
+    return "" if match.group() in "\ufe0f\ufe0e\u200b\u200c\u200e\u200f\u2060\ufeff" else "-"
+
+
+def clean(text: str) -> str:
+    """Full-width to half-width (NFKC), variation selectors and zero-width marks gone, every
+    dash one ``-``. Latin letters keep their case: every pattern here ignores it."""
+    text = unicodedata.normalize("NFKC", text)
+    return _ODD.sub(_odd, text) if _ODD.search(text) else text
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers
+
+_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5}
+_DIGIT |= {"六": 6, "七": 7, "八": 8, "九": 9}
+CN_NUMBER = "[零〇一二两俩三四五六七八九十百]{1,4}"
+
+
+def chinese_number(text: str) -> int | None:
+    """一 … 九十九, 两, 一百: the numbers people type for quantities; None for anything else."""
+    if text == "百" or text == "一百":
+        return 100
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        if "十" in ones or (tens and tens not in _DIGIT) or (ones and ones not in _DIGIT):
+            return None
+        return _DIGIT.get(tens, 1) * 10 + _DIGIT.get(ones, 0) if tens or ones else 10
+    if len(text) == 1 and text in _DIGIT:
+        return _DIGIT[text]
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Chain lines and numbers
+
+HEADER = re.compile(r"^\s*#\s*(接龙|群接龙|group\s*note|jielong)", re.IGNORECASE)
+# "1. ", "2、", "3,", "4:", "5)" — but not "1.6" (a date) or "10:30" (a time).
+NUMBERED = re.compile(r"^\s*(\d{1,5})\s*(?:[.、,:)]|\s)(?![\d])\s*")
+FORM_WORDS = re.compile(r"楼号|房号|门牌号|室号|例[:：]|例如|格式|模板|姓名\s*[+-]|数量\s*$")
+
+CANCEL = re.compile(r"取消|不要了|退团|退出|cancel", re.IGNORECASE)
+UNITS = "份个斤盒袋箱只瓶包颗棵把块条桶提组套件罐支串杯听扎板根粒张双对打斤两kg公斤g克"
+_UNIT_WORD = "(?:公斤|[" + UNITS.replace("kg", "").replace("公斤", "").replace("g", "") + "])"
+# kg and g only right after the number, and not as the start of a word: 5kg, not 2 G×3.
+_UNIT = "(?:\\s*" + _UNIT_WORD + "|(?:kg|g)(?![a-z\\d]))"
+
+# Buildings and rooms: 3号楼1201, 3-1201, 3-1-1201, 3栋1单元1201, 12#301, 3幢502室, b座1203.
+_ROOM = r"(?P<room>\d{3,5})(?!\d)\s*(?:室|房|号(?!楼))?"
+_BUILDING_WORD = r"(?:号楼|号栋|栋|幢|座|楼|#|号(?=\s*\d{3,5}(?!\d)))"
+ADDRESS = re.compile(
+    r"(?<![\da-z])(?P<building>\d{1,3}|[a-z]|[一二三四五六七八九十]{1,3}(?=号|栋|幢))\s*"
+    + _BUILDING_WORD
+    + r"\s*"
+    r"(?:(?P<unit>\d{1,2})\s*单元\s*-?\s*)?" + _ROOM + r"|"
+    r"(?<![\d.])(?P<building2>\d{1,3}|[a-z])\s*-\s*(?:(?P<unit2>\d{1,2})\s*-\s*)?"
+    r"(?P<room2>\d{3,5})(?![\d.])",
+    re.IGNORECASE,
+)
+
+
+def read_address(text: str) -> tuple[Address, int, int] | None:
+    """The first address in ``text`` (cleaned) and its span."""
+    match = ADDRESS.search(text)
+    if match is None:
+        return None
+    building = match["building"] or match["building2"]
+    unit = match["unit"] or match["unit2"] or ""
+    room = match["room"] or match["room2"]
+    if not building.isascii():
+        building = str(chinese_number(building) or building)
+    address = Address(building.upper().lstrip("0") or "0", unit.lstrip("0"), room.lstrip("0"))
+    return address, match.start(), match.end()
+
+
+def building_key(name: str) -> str:
+    """What names a building in our records: "3号楼" → "3", "B座" → "B"."""
+    match = re.match(r"\s*(\d{1,3}|[a-z])(?![a-z])", clean(name), re.IGNORECASE)
+    return (match[1].upper().lstrip("0") or "0") if match else clean(name).strip().upper()
+
+
+def room_key(room: str) -> tuple[str, str]:
+    """A household's room as (unit, number): "1201" → ("", "1201"), "1单元1201" → ("1",
+    "1201"), "1-1201" → ("1", "1201")."""
+    text = clean(room)
+    numbers = re.findall(r"\d+", text)
+    if not numbers:
+        return "", text.strip()
+    if len(numbers) >= 2:
+        return numbers[-2].lstrip("0"), numbers[-1].lstrip("0") or "0"
+    return "", numbers[0].lstrip("0") or "0"
+
+
+# ---------------------------------------------------------------------------------------------
+# Items: the names a chain uses for them
+
+EMOJI = "[\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2b55\u2705\u274c]"
+# Sizes said in a word: whichever item's name has a word of a group is named by all of them.
+_VARIANTS = (
+    ("成人", "大人", "大号", "大份", "成人款", "大"),
+    ("儿童", "小孩", "小号", "小份", "儿童款", "童", "小"),
+)
+_MENU_LINE = re.compile(
+    r"^\s*[\[【(]?\s*(?:(?P<letter>[a-z])(?![a-z])|(?P<num>\d{1,2})(?!\d)|(?P<emoji>"
+    + EMOJI
+    + r"))\s*(?P<tail>套餐|号)?\s*[\]】)]?\s*[.、,:)\s-]?\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_PRICE = re.compile(r"[¥$]?\s*\d+(?:\.\d+)?\s*(?:元|块|¥)?\s*(?:/\s*\S+)?")
+
+
+def _bare(name: str) -> str:
+    return re.sub(r"[\s()\[\]【】]", "", clean(name).lower())
+
+
+def _best_item(text: str, items: Sequence[CatalogueItem]) -> CatalogueItem | None:
+    """The item whose name shares the most characters, in order, with ``text`` (at least two,
+    or the whole name), if one item stands out."""
+    text = _bare(_PRICE.sub(" ", text))
+    scored = []
+    for item in items:
+        name = _bare(item.name)
+        matcher = difflib.SequenceMatcher(None, text, name, autojunk=False)
+        size = sum(block.size for block in matcher.get_matching_blocks())
+        if size >= 2 or (size and size == len(name)):
+            scored.append((size, item))
+    scored.sort(key=lambda pair: -pair[0])
+    if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
+        return None
+    return scored[0][1]
+
+
+def menu_codes(description: Iterable[str], items: Sequence[CatalogueItem]) -> dict[str, int]:
+    """Codes the description gives items: ``A. 青菜``, ``1、鸡蛋``, ``🍊 砂糖桔``, ``B套餐：…``,
+    and any emoji on an item's line. Several may stand on one line (``A青菜  B鸡蛋``)."""
+    codes: dict[str, int] = {}
+    for raw in description:
+        for part in re.split(r"\s{2,}|[;|]", clean(raw[:MAX_LINE])):
+            match = _MENU_LINE.match(part)
+            if match is None or not match["rest"]:
+                continue
+            item = _best_item(match["rest"].lower(), items)
+            if item is None:
+                continue
+            if match["letter"]:
+                codes[match["letter"].lower()] = item.key
+                codes[match["letter"].lower() + "套餐"] = item.key
+            elif match["num"]:
+                codes[match["num"] + "号"] = item.key
+                codes["第" + match["num"]] = item.key
+                if match["tail"] == "套餐":
+                    codes[match["num"] + "套餐"] = item.key
+            for emoji in re.findall(EMOJI, part):
+                codes[emoji] = item.key
+    return codes
+
+
+def _aliases(items: Sequence[CatalogueItem], codes: dict[str, int]) -> tuple[dict, dict]:
+    """(names of two characters or more, single characters) → item key.
+
+    Names come in levels, each overriding the one before: single characters of a product's
+    name, then the pieces it starts or ends with (大米 for 五常大米), then variant words (大 for
+    成人, 小 for 儿童), then whole names, then the codes the description gives. A name two
+    items share at one level is nobody's at that level.
+    """
+    levels: list[list[tuple[str, int]]] = [[], [], [], []]
+    for item in items:
+        name = _bare(item.name)
+        levels[0] += [(char, item.key) for char in set(name)]
+        pieces = {name[:end] for end in range(2, len(name))}
+        pieces |= {name[start:] for start in range(1, len(name) - 1)}
+        levels[1] += [(piece, item.key) for piece in pieces]
+        for group in _VARIANTS:
+            if any(word in name for word in group if len(word) > 1):
+                levels[2] += [(word, item.key) for word in group]
+        levels[3] += [(name, item.key), (clean(item.name).lower().strip(), item.key)]
+    levels.append(list(codes.items()))
+    names: dict[str, int] = {}
+    for level in levels:
+        keys: dict[str, set[int]] = {}
+        for alias, key in level:
+            keys.setdefault(alias, set()).add(key)
+        for alias, found in keys.items():
+            if len(found) == 1:
+                names[alias] = found.pop()
+            else:
+                names.pop(alias, None)
+    names = {a: k for a, k in names.items() if a.strip() and not a.isdigit()}
+    longer = {a: k for a, k in names.items() if len(a) > 1}
+    single = {
+        a: k
+        for a, k in names.items()
+        if len(a) == 1 and a not in UNITS and not ("a" <= a <= "z") and a not in "x*+×"
+    }
+    # Single letters given as codes are names of their own (``A2``).
+    single |= {a: k for a, k in codes.items() if len(a) == 1 and "a" <= a <= "z"}
+    return longer, single
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One regular expression for many literal words, as a trie, so that matching does not
+    try each word in turn; longest words first at every branch."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + build(child) for char, child in node.items() if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return "(?:" + body + ")?"
+        return body
+
+    return build(trie)
+
+
+@dataclass
+class Reader:
+    """Reads chain lines against one catalogue (and the codes its description gave)."""
+
+    items: Sequence[CatalogueItem]
+    codes: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        longer, single = _aliases(self.items, self.codes)
+        self._longer, self._single = longer, single
+        letters = sorted(a for a in single if "a" <= a <= "z")
+        others = sorted(a for a in single if not ("a" <= a <= "z"))
+        item_parts = []
+        if longer:
+            item_parts.append(r"(?P<item>" + _trie_pattern(longer) + r")")
+        if others:
+            item_parts.append(r"(?P<one>" + "|".join(map(re.escape, others)) + r")")
+        if letters:
+            # A code letter stands alone (A2, a 1), or before x2: Ax2.
+            item_parts.append(
+                r"(?<![a-z])(?P<letter>["
+                + "".join(letters)
+                + r"])(?![a-z](?<!x)|x(?!\s*(?:\d|"
+                + CN_NUMBER
+                + ")))"
+            )
+        # Chinese numbers only before a unit or at the end of a phrase: 两盒, 大米一, not 一起.
+        number = (
+            r"(?P<num>\d{1,6}(?:\.\d+)?|" + CN_NUMBER + r"(?=" + _UNIT + r"|\s|$|[,、;.!)\]】]))"
+        )
+        parts = [
+            *item_parts,
+            r"(?P<code>(?<![a-z])[a-z]\s*套餐|(?<!\d)\d{1,2}\s*号(?!楼))",
+            r"(?P<mark>[x×*+])\s*(?P<mnum>\d{1,6}|" + CN_NUMBER + r")" + _UNIT + "?",
+            number + r"(?P<unit>" + _UNIT + r")?",
+        ]
+        # Matched against lower-cased text (faster than a case-blind pattern this size).
+        self._token = re.compile("|".join(parts))
+        self._token_any_case = re.compile("|".join(parts), re.IGNORECASE)
+        self._only = self.items[0].key if len(self.items) == 1 else None
+        self._names = {item.key: _bare(item.name) for item in self.items}
+
+    # -- one line ------------------------------------------------------------------------------
+
+    def read(self, text: str, index: int = 1) -> Reading:
+        reading = Reading(index=index, text=text)
+        if len(text) > MAX_LINE:
+            reading.problem = Problem.TOO_LONG
+            return reading
+        line = clean(text).strip()
+        numbered = NUMBERED.match(line)
+        if numbered is None:
+            reading.problem = Problem.NOTICE if line.startswith("@") else Problem.REMARK
+            return reading
+        reading.number = int(numbered[1])
+        body = line[numbered.end() :]
+        if not body.strip():
+            reading.problem = Problem.EMPTY
+            return reading
+        if "@" in body:
+            reading.problem = Problem.NOTICE
+            return reading
+        if FORM_WORDS.search(body):
+            reading.problem = Problem.FORM
+            return reading
+        found = read_address(body)
+        if found is None:
+            reading.nickname = body.strip()
+            reading.problem = Problem.NO_ADDRESS
+            return reading
+        reading.address, start, end = found
+        before, after = body[:start], body[end:]
+        after_tokens = self._tokens(after)
+        if any(kind != "text" for kind, *_ in after_tokens):
+            reading.nickname = _nickname(before)
+            tokens = after_tokens
+        else:
+            tokens = self._tokens(before)
+            first = next((n for n, t in enumerate(tokens) if t[0] != "text"), len(tokens))
+            reading.nickname = _nickname("".join(t[3] for t in tokens[:first]))
+            tokens = tokens[first:] + after_tokens
+        self._read_items(reading, tokens)
+        return reading
+
+    def _tokens(self, text: str) -> list[tuple]:
+        """(kind, value, extra, raw, start, end) for items, codes, numbers and text between."""
+        tokens: list[tuple] = []
+        append = tokens.append
+        position = 0
+        lower = text.lower()
+        scan = self._token.finditer(lower) if len(lower) == len(text) else None
+        for match in scan or self._token_any_case.finditer(text):
+            start, end = match.span()
+            if start > position:
+                chunk = text[position:start]
+                append(("text", chunk, None, chunk, position, start))
+            raw, group = text[start:end], match.lastgroup
+            if group == "item":
+                append(("item", self._longer[raw.lower()], None, raw, start, end))
+            elif group == "one":
+                # An emoji the description gave an item names it anywhere.
+                kind = "item" if raw in self.codes else "one"
+                append((kind, self._single[raw.lower()], None, raw, start, end))
+            elif group == "letter":
+                append(("item", self._single[raw.lower()], None, raw, start, end))
+            elif group == "code":
+                append(("code", re.sub(r"\s", "", raw), None, raw, start, end))
+            elif group == "mnum":
+                append(("num", _number(match["mnum"]), "mark", raw, start, end))
+            else:
+                append(("num", _number(match["num"]), match["unit"], raw, start, end))
+            position = end
+        if position < len(text):
+            tokens.append(("text", text[position:], None, text[position:], position, len(text)))
+        return tokens
+
+    def _read_items(self, reading: Reading, tokens: list[tuple]) -> None:
+        # 取消 without a quantity takes the household's order back (草莓取消 too).
+        if not any(t[0] == "num" or t[0] == "code" for t in tokens):
+            said = "".join(t[3] for t in tokens)
+            if CANCEL.search(said):
+                reading.cancel = True
+                reading.remark = _plain(CANCEL.sub(" ", said))
+                return
+        tokens = _merge_singles(tokens)
+
+        # Single characters name an item only right next to a number (3桔, 原1, (2桔)), or
+        # when they are all the line says (桔).
+        def next_to_number(n: int) -> bool:
+            before = tokens[n - 1] if n else None
+            after = tokens[n + 1] if n + 1 < len(tokens) else None
+            return (before is not None and before[0] == "num" and before[5] == tokens[n][4]) or (
+                after is not None and after[0] == "num" and tokens[n][5] == after[4]
+            )
+
+        if any(t[0] == "one" for t in tokens):
+            alone = [t for t in tokens if t[0] != "text" or t[3].strip(_TRIM)]
+            if len(alone) == 1:
+                tokens = [("item", *t[1:]) if t[0] == "one" else t for t in tokens]
+            tokens = [
+                ("item", *token[1:]) if token[0] == "one" and next_to_number(n) else token
+                for n, token in enumerate(tokens)
+            ]
+            tokens = [
+                ("text", token[3], None, *token[3:]) if token[0] == "one" else token
+                for token in tokens
+            ]
+        # One pass: a Chinese number without a unit counts only right against an item (大米一;
+        # in 张三 鸡蛋2 the 三 is part of a name); spaces go; a code no item has stops here.
+        kept = []
+        for n, t in enumerate(tokens):
+            kind = t[0]
+            if kind == "text":
+                if t[3].isspace():
+                    continue
+            elif kind == "num":
+                if t[2] is None and not t[3][:1].isdigit() and not _touches_item(tokens, n):
+                    t = ("text", t[3], None, *t[3:])
+            elif kind == "code":
+                reading.problem, reading.detail = Problem.UNKNOWN_ITEM, t[1]
+                return
+            kept.append(t)
+        tokens = kept
+        spoken = [(n, t) for n, t in enumerate(tokens) if t[0] == "item"]
+        used: set[int] = set()
+        absorbed: set[int] = set()
+        wanted: dict[int, int] = {}
+        quantities: list[tuple[int, object]] = []
+        if spoken:
+            # Numbers go before the names (3桔2贡, 2份青菜) when the line starts that way;
+            # otherwise after them (青菜2 鸡蛋1, A套餐1份).
+            first = next(n for n, t in enumerate(tokens) if t[0] in ("item", "num"))
+            prefix = tokens[first][0] == "num"
+            for n, token in spoken:
+                near = _quantity_for(tokens, n, used, prefix, absorbed)
+                if near >= 0:
+                    used.add(near)
+                    quantities.append((token[1], tokens[near][1]))
+                else:
+                    quantities.append((token[1], 1))
+        elif self._only is not None:
+            near = next((n for n, t in enumerate(tokens) if t[0] == "num"), -1)
+            if near >= 0:
+                used.add(near)
+            quantities.append((self._only, tokens[near][1] if near >= 0 else 1))
+        else:
+            reading.problem = Problem.NO_ITEMS
+            reading.remark = _plain("".join(t[3] for t in tokens))
+            return
+        for key, quantity in quantities:
+            if not isinstance(quantity, int) or not 0 < quantity <= MAX_QUANTITY:
+                reading.problem, reading.detail = Problem.BAD_QUANTITY, str(quantity)
+                return
+            wanted[key] = wanted.get(key, 0) + quantity
+            if wanted[key] > MAX_QUANTITY:
+                reading.problem, reading.detail = Problem.BAD_QUANTITY, str(wanted[key])
+                return
+        reading.items = wanted
+        # Text right against an item that is part of its name (口罩 in 成人口罩2) is not a remark.
+        for n, token in spoken:
+            for k in (n - 1, n + 1):
+                if 0 <= k < len(tokens) and tokens[k][0] == "text":
+                    touching = tokens[k][5] == token[4] or tokens[k][4] == token[5]
+                    if touching and _plain(tokens[k][3]) in self._names[token[1]]:
+                        absorbed.add(k)
+        left = [
+            t
+            for n, t in enumerate(tokens)
+            if (t[0] == "text" and n not in absorbed) or (t[0] == "num" and n not in used)
+        ]
+        # Pieces that stood side by side stay together: 18:00后送, not 18 : 00 后送.
+        reading.remark = _plain(
+            "".join(
+                ("" if n and left[n - 1][5] == t[4] else " ") + t[3] for n, t in enumerate(left)
+            )
+        )
+
+
+def _touches_item(tokens: list[tuple], n: int) -> bool:
+    before = tokens[n - 1] if n else None
+    after = tokens[n + 1] if n + 1 < len(tokens) else None
+    return (before is not None and before[0] == "item" and before[5] == tokens[n][4]) or (
+        after is not None and after[0] == "item" and tokens[n][5] == after[4]
+    )
+
+
+def _merge_singles(tokens: list[tuple]) -> list[tuple]:
+    """Pieces of one item's name side by side are one mention: 鲜奶 → 鲜牛奶, and 口罩 (成人)
+    → 口罩(成人) once, not twice. The same name twice is twice: 🍚🍚."""
+    kinds = [t[0] for t in tokens]
+    if kinds.count("item") + kinds.count("one") < 2:
+        return tokens
+    merged: list[tuple] = []
+    for token in tokens:
+        if token[0] == "text" and not token[3].strip(" ()[]【】"):
+            # Spaces and brackets between two pieces of the same name join them.
+            merged.append(token)
+            continue
+        before = [t for t in merged[::-1] if not (t[0] == "text" and not t[3].strip(" ()[]【】"))]
+        last = before[0] if before else None
+        joins = last is not None and token[0] == last[0] and token[1] == last[1]
+        if joins and token[0] == "one" and last is not None and last[5] == token[4]:
+            merged[-1] = ("one", last[1], None, last[3] + token[3], last[4], token[5])
+        elif joins and token[0] == "item" and last is not None and last[3] != token[3]:
+            while merged[-1] is not last:
+                merged.pop()
+            merged[-1] = ("item", last[1], None, last[3], last[4], token[5])
+        else:
+            merged.append(token)
+    return merged
+
+
+def _quantity_for(
+    tokens: list[tuple], n: int, used: set[int], prefix: bool, absorbed: set[int]
+) -> int:
+    """Which number token (or -1) gives the quantity of the item at ``n``."""
+
+    def free(k: int) -> bool:
+        return 0 <= k < len(tokens) and k not in used and tokens[k][0] == "num"
+
+    def item(k: int) -> bool:
+        return 0 <= k < len(tokens) and tokens[k][0] == "item"
+
+    if prefix:
+        if free(n - 1):
+            return n - 1
+        # 2份青菜 鸡蛋1: this one has its number after it, unless that number is the next
+        # item's own.
+        if free(n + 1) and not item(n + 2):
+            return n + 1
+        return -1
+    if free(n + 1):
+        return n + 1
+    # 成人口罩2包: a few characters of the name that were not part of it, then the number.
+    gap = tokens[n + 1][3] if n + 1 < len(tokens) and tokens[n + 1][0] == "text" else " "
+    if len(gap) <= 6 and len(gap.split()) == 1 and gap.split()[0] == gap and free(n + 2):
+        absorbed.add(n + 1)
+        return n + 2
+    return -1
+
+
+def _number(text: str) -> int | str:
+    """An integer quantity, or the text when it is not one (1.5, 一百零一)."""
+    if text.isdigit():
+        return int(text)
+    value = chinese_number(text)
+    return value if value is not None else text
+
+
+_TRIM = " ,.;:、，。；：-()[]【】"
+
+
+def _nickname(text: str) -> str:
+    """What stood between the number and the address: spaces squeezed, separators trimmed."""
+    return " ".join(text.split()).strip(",.;:、，。；：-").rstrip(" ([【")
+
+
+def _plain(text: str) -> str:
+    """Leftover text as a remark: spaces squeezed, stray punctuation trimmed."""
+    return " ".join(text.split()).strip(_TRIM)
+
+
+def split_chain(text: str) -> tuple[list[str], list[str]]:
+    """(description lines, chain lines). The chain lines start after the last blank line
+    that comes before a numbered line; a chain without blank lines (its top cut off) is all
+    chain lines, except a header line at its top."""
+    lines = text.splitlines()[:MAX_LINES]
+    start = 0
+    numbered_at = [n for n, line in enumerate(lines) if _is_entry(line)]
+    if not numbered_at and lines and HEADER.match(clean(lines[0])):
+        start = len(lines)
+    elif numbered_at:
+        blanks = [n for n in range(numbered_at[-1]) if not lines[n].strip()]
+        # The last blank line with a numbered line after it and no more than notices
+        # between them: the start of the chain.
+        if blanks:
+            start = blanks[-1] + 1
+            # A blank line among the chain lines themselves: go back while the paragraph
+            # before is numbered lines too, and numbered in sequence.
+            while True:
+                earlier = [n for n in blanks if n < start - 1]
+                top = earlier[-1] + 1 if earlier else 0
+                paragraph = [line for line in lines[top : start - 1] if line.strip()]
+                if not paragraph or not _continues(paragraph, lines[start:]):
+                    break
+                start = top
+        elif lines and HEADER.match(clean(lines[0])):
+            start = numbered_at[0]
+    header = lines[:start]
+    chain = [line for line in lines[start:] if line.strip()]
+    return header, chain
+
+
+def _is_entry(line: str) -> bool:
+    # The number and its mark stand in the first few characters: clean only those.
+    return NUMBERED.match(clean(line[:24])) is not None
+
+
+def _continues(paragraph: list[str], rest: list[str]) -> bool:
+    """The paragraph is all numbered chain lines that the rest continues (1, 2, … then 3 …)."""
+    numbers = [NUMBERED.match(clean(line[:MAX_LINE])) for line in paragraph]
+    if not all(numbers) or not any(read_address(clean(line[:MAX_LINE])) for line in paragraph):
+        return False
+    following = next(
+        (NUMBERED.match(clean(line[:MAX_LINE])) for line in rest if line.strip()), None
+    )
+    return following is not None and int(following[1]) > int(numbers[-1][1])  # type: ignore[index]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One household's line in a chain to write."""
+
+    name: str
+    building: str
+    room: str
+    items: dict[int, int]
+
+
+def write_chain(header: Sequence[str], items: Sequence[CatalogueItem], rows: Iterable[Row]) -> str:
+    """A chain as WeChat shows one: the header lines, a blank line, then ``1. name place
+    item×quantity unit …`` for each row. :func:`read_chain` reads it back to the same rows."""
+    by_key = {item.key: item for item in items}
+    position = {item.key: n for n, item in enumerate(items)}
+    lines = []
+    for number, row in enumerate(rows, start=1):
+        unit, room = room_key(row.room)
+        place = f"{row.building}{unit + '单元' if unit else ''}{room}"
+        wanted = " ".join(
+            f"{by_key[key].name}×{quantity}{by_key[key].unit}"
+            for key, quantity in sorted(row.items.items(), key=lambda pair: position[pair[0]])
+        )
+        # A name is the member's to choose; only what would change how the line reads goes.
+        name = " ".join(re.sub(r"[@#]", "", row.name).split())
+        lines.append(f"{number}. {name} {place} {wanted}".replace("  ", " "))
+    return "\n".join([*header, "", *lines]) + "\n"
+
+
+def read_chain(text: str, items: Sequence[CatalogueItem]) -> Chain:
+    """Read a whole chain against the items on offer."""
+    header, lines = split_chain(text)
+    codes = menu_codes(header, items)
+    reader = Reader(items, codes)
+    return Chain(
+        header=header,
+        lines=[reader.read(line, index) for index, line in enumerate(lines, start=1)],
+        codes=codes,
+    )

@@ -1,0 +1,490 @@
+"""Reads: what importing a chain would do (the preview), and a group buy's orders written
+out as a chain to paste back into WeChat. Both only for a leader of the community or an
+operator."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linli.access import Roles
+from linli.communities.models import Household
+from linli.core.errors import Invalid, Message
+from linli.core.formatting import yuan
+from linli.groupbuys import selectors as groupbuy_selectors
+from linli.groupbuys.models import GroupBuy, GroupBuyItem, Order, OrderLine
+
+from .models import ImportedLine
+from .parser import (
+    MAX_LINE,
+    Address,
+    CatalogueItem,
+    Problem,
+    Reading,
+    Row,
+    building_key,
+    read_chain,
+    room_key,
+    write_chain,
+)
+
+# The most text one import takes: a chain of some 15,000 lines. A 10,000-line chain stays
+# inside the 2.5 MB request body Django accepts even with its Chinese escaped (\uXXXX, 6 bytes
+# a character); a body over that is refused as too large before it gets here.
+MAX_CHAIN = 500_000
+
+
+class Action:
+    """What confirming does with a chain line."""
+
+    PLACE = "place"  # a new order for the household
+    CHANGE = "change"  # the household's imported order gets this line's items
+    CANCEL = "cancel"  # the line says 取消: the household's imported order is cancelled
+    SAME = "same"  # already imported as it is: nothing to do
+    REPLACED = "replaced"  # a later line of the same household counts instead
+    SKIP = "skip"  # not an order: a notice, form text, a remark
+    UNREADABLE = "unreadable"
+    UNMATCHED = "unmatched"  # read, but no household of the community lives there
+
+
+PROBLEMS = {
+    Problem.NOTICE: _("A notice to the group, not an order."),
+    Problem.FORM: _("Form text left in the chain, not an order."),
+    Problem.REMARK: _("No number in front: a remark, not an order."),
+    Problem.EMPTY: _("Nothing after the number."),
+    Problem.TOO_LONG: _("Too long to be an order (more than %(max)s characters)."),
+    Problem.NO_ADDRESS: _("No building and room found (write it like 3-1201 or 3号楼1201)."),
+    Problem.NO_ITEMS: _("No item of this group buy named; say which, e.g. %(example)s."),
+    Problem.UNKNOWN_ITEM: _("“%(detail)s” is not an item of this group buy."),
+    Problem.BAD_QUANTITY: _("“%(detail)s” is not a quantity from 1 to 999."),
+}
+NOT_ORDERS = {Problem.NOTICE, Problem.FORM, Problem.REMARK}
+
+
+@dataclass(frozen=True)
+class PreviewItem:
+    item_id: int
+    name: str
+    unit: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class PreviewLine:
+    index: int
+    number: int | None
+    text: str
+    nickname: str
+    address: str | None
+    household_id: int | None
+    household: str | None
+    items: list[PreviewItem]
+    remark: str
+    action: str
+    reason: str | None
+    order_id: int | None = None
+    # The order an earlier text of this line placed for a household it no longer names (the
+    # member corrected the address): confirming cancels it.
+    cancels_order_id: int | None = None
+    # Why the order service will refuse this line when confirmed (stock, a limit), if it will.
+    warning: str | None = None
+
+
+@dataclass(frozen=True)
+class Preview:
+    group_buy_id: int
+    title: str
+    lines: list[PreviewLine]
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def catalogue(group_buy: GroupBuy) -> list[CatalogueItem]:
+    return [
+        CatalogueItem(key=item.pk, name=item.product.name, unit=item.product.unit)
+        for item in group_buy.items.all()
+    ]
+
+
+@dataclass
+class _Households:
+    """The community's households by building and room, read in one query."""
+
+    by_place: dict[tuple[str, str], list[tuple[str, Household]]]
+    buildings: set[str]
+
+    @classmethod
+    def of(cls, community_id: int) -> "_Households":
+        by_place: dict[tuple[str, str], list[tuple[str, Household]]] = defaultdict(list)
+        buildings = set()
+        for household in Household.objects.filter(
+            building__community_id=community_id
+        ).select_related("building"):
+            key = building_key(household.building.name)
+            unit, room = room_key(household.room)
+            by_place[key, room].append((unit, household))
+            buildings.add(key)
+        return cls(by_place, buildings)
+
+    def find(self, address: Address) -> tuple[Household | None, Message | None]:
+        where = str(address)
+        if address.building not in self.buildings:
+            return None, Message(
+                _("This community has no building “%(building)s” (read from %(place)s)."),
+                building=address.building,
+                place=where,
+            )
+        found = self.by_place.get((address.building, address.room), [])
+        if address.unit:
+            found = [(unit, h) for unit, h in found if unit in ("", address.unit)]
+        if not found:
+            return None, Message(_("No household of this community at %(place)s."), place=where)
+        if len(found) > 1:
+            return None, Message(
+                _("Several households at %(place)s: add the unit (单元)."), place=where
+            )
+        return found[0][1], None
+
+
+def _label(household: Household) -> str:
+    return f"{household.building.name} {household.room} {household.contact_name}"
+
+
+def read_for(who: Roles, group_buy_id: int, text: str) -> tuple[GroupBuy, list[Reading]]:
+    """The group buy (if the caller runs it) and the chain read against its items."""
+    group_buy = groupbuy_selectors.managed_group_buy(who, group_buy_id)
+    if not text.strip():
+        raise Invalid(details=[{"field": "text", "message": _("Paste the text of the chain.")}])
+    if len(text) > MAX_CHAIN or "\x00" in text:
+        raise Invalid(
+            details=[
+                {
+                    "field": "text",
+                    "message": Message(_("At most %(max)s characters."), max=MAX_CHAIN),
+                }
+            ]
+        )
+    return group_buy, read_chain(text, catalogue(group_buy)).lines
+
+
+def preview_import(*, who: Roles, group_buy_id: int, text: str) -> Preview:
+    """What confirming this chain would do, line by line, with the reason for every line that
+    gives no order. Stores nothing."""
+    group_buy, readings = read_for(who, group_buy_id, text)
+    items = {item.pk: item for item in group_buy.items.all()}
+    households = _Households.of(group_buy.community_id)
+    matched: list[tuple[Reading, Household | None, Message | None]] = []
+    for reading in readings:
+        household, why = (None, None)
+        if reading.is_order and reading.address is not None:
+            household, why = households.find(reading.address)
+        matched.append((reading, household, why))
+    last_line = {h.pk: r.index for r, h, _why in matched if h is not None}
+    imported = {
+        line.number: line
+        for line in ImportedLine.objects.filter(group_buy=group_buy).select_related(
+            "order", "household__building"
+        )
+    }
+    matched_ids = {h.pk for _r, h, _w in matched if h is not None}
+    orders = _imported_orders(group_buy, matched_ids)
+    elsewhere = _orders_placed_elsewhere(group_buy, matched_ids)
+    numbers = {r.index: r.number for r in readings}
+    example = " ".join(f"{item.product.name}1" for item in list(items.values())[:2])
+
+    lines, counts = (
+        [],
+        dict.fromkeys(
+            (Action.PLACE, Action.CHANGE, Action.CANCEL, Action.SAME, Action.REPLACED), 0
+        ),
+    )
+    counts |= {Action.SKIP: 0, Action.UNREADABLE: 0, Action.UNMATCHED: 0}
+    for reading, household, why in matched:
+        order_id: int | None = None
+        reason: str | None
+        if reading.problem is not None:
+            action = Action.SKIP if reading.problem in NOT_ORDERS else Action.UNREADABLE
+            reason = str(
+                Message(
+                    PROBLEMS[reading.problem],
+                    max=MAX_LINE,
+                    detail=reading.detail,
+                    example=example,
+                )
+            )
+        elif household is None:
+            action, reason = Action.UNMATCHED, str(why)
+        elif last_line[household.pk] != reading.index:
+            action = Action.REPLACED
+            reason = str(
+                Message(
+                    _("Line %(number)s of the same household replaces this one."),
+                    number=numbers[last_line[household.pk]] or "",
+                )
+            )
+        else:
+            action, reason, order_id = _plan(reading, household, imported, orders)
+            if action == Action.PLACE and household.pk in elsewhere:
+                reason = str(
+                    Message(
+                        _(
+                            "This household also has order %(orders)s, not from the chain; this "
+                            "adds another."
+                        ),
+                        orders=", ".join(map(str, elsewhere[household.pk])),
+                    )
+                )
+        counts[action] += 1
+        moved = _moved_away(reading, household, imported, last_line)
+        if moved is not None:
+            note = Message(
+                _("This line named %(place)s before: its order %(order)s is cancelled."),
+                place=_label(moved.household),
+                order=moved.order_id,
+            )
+            reason = f"{reason} {note}" if reason else str(note)
+        lines.append(
+            PreviewLine(
+                index=reading.index,
+                number=reading.number,
+                text=reading.text,
+                nickname=reading.nickname,
+                address=str(reading.address) if reading.address else None,
+                household_id=household.pk if household else None,
+                household=_label(household) if household else None,
+                items=[
+                    PreviewItem(
+                        item_id=key,
+                        name=items[key].product.name,
+                        unit=items[key].product.unit,
+                        quantity=quantity,
+                    )
+                    for key, quantity in sorted(
+                        reading.items.items(), key=lambda pair: items[pair[0]].position
+                    )
+                ],
+                remark=reading.remark,
+                action=action,
+                reason=reason,
+                order_id=order_id,
+                cancels_order_id=moved.order_id if moved is not None else None,
+            )
+        )
+    lines = _foresee_refusals(group_buy, items, lines)
+    counts["warnings"] = sum(line.warning is not None for line in lines)
+    return Preview(group_buy_id=group_buy.pk, title=group_buy.title, lines=lines, counts=counts)
+
+
+def _foresee_refusals(
+    group_buy: GroupBuy, items: dict[int, GroupBuyItem], lines: list[PreviewLine]
+) -> list[PreviewLine]:
+    """Play the confirm through, line by line in the same order, against the stock left and
+    the limits per household, and warn on each line the order service will refuse. Two
+    queries, whatever the chain's length."""
+    households = {line.household_id for line in lines if line.household_id is not None}
+    held: dict[int, dict[int, dict[int, int]]] = defaultdict(dict)  # household → order → items
+    for household_id, order_id, item_id, quantity in OrderLine.objects.filter(
+        order__group_buy=group_buy,
+        order__status=Order.Status.PLACED,
+        order__household_id__in=households,
+    ).values_list("order__household_id", "order_id", "item_id", "quantity"):
+        held[household_id].setdefault(order_id, {})[item_id] = quantity
+    orders = {order_id: wanted for by in held.values() for order_id, wanted in by.items()}
+    left = {item_id: item.stock_left for item_id, item in items.items()}
+    result = []
+    for line in lines:
+        warning = None
+        if line.action in (Action.PLACE, Action.CHANGE, Action.CANCEL):
+            assert line.household_id is not None
+            mine = held[line.household_id]
+            old = orders.get(line.order_id, {}) if line.order_id is not None else {}
+            new = (
+                {} if line.action == Action.CANCEL else {i.item_id: i.quantity for i in line.items}
+            )
+            delta = {k: new.get(k, 0) - old.get(k, 0) for k in set(new) | set(old)}
+            warning = _refusal(items, left, mine, line.order_id, new, delta)
+            if warning is None:
+                for item_id, change in delta.items():
+                    left[item_id] -= change
+                mine.pop(line.order_id or 0, None)
+                if new:
+                    key = line.order_id or -line.index  # a new order: a key of its own
+                    mine[key] = orders[key] = new
+        if line.cancels_order_id is not None and warning is None:
+            for item_id, quantity in orders.pop(line.cancels_order_id, {}).items():
+                left[item_id] += quantity
+            for by in held.values():
+                by.pop(line.cancels_order_id, None)
+        result.append(replace(line, warning=warning) if warning else line)
+    return result
+
+
+def _refusal(
+    items: dict[int, GroupBuyItem],
+    left: dict[int, int],
+    mine: dict[int, dict[int, int]],
+    order_id: int | None,
+    new: dict[int, int],
+    delta: dict[int, int],
+) -> str | None:
+    for item_id, change in sorted(delta.items()):
+        if change > left[item_id]:
+            item = items[item_id]
+            return str(
+                Message(
+                    _("Will be refused: only %(left)s %(unit)s of %(product)s left."),
+                    left=left[item_id],
+                    unit=item.product.unit,
+                    product=item.product.name,
+                )
+            )
+    for item_id, quantity in sorted(new.items()):
+        limit = items[item_id].per_household_limit
+        others = sum(q.get(item_id, 0) for key, q in mine.items() if key != order_id)
+        if limit is not None and others + quantity > limit:
+            item = items[item_id]
+            return str(
+                Message(
+                    _(
+                        "Will be refused: %(product)s is limited to %(limit)s %(unit)s per "
+                        "household, and this household has %(had)s already."
+                    ),
+                    product=item.product.name,
+                    limit=limit,
+                    unit=item.product.unit,
+                    had=others,
+                )
+            )
+    return None
+
+
+def _imported_orders(group_buy: GroupBuy, household_ids: set[int]) -> dict[int, Order]:
+    """Each household's live order placed by an earlier import (the latest, if several)."""
+    chain_lines = (
+        ImportedLine.objects.filter(
+            group_buy=group_buy,
+            household_id__in=household_ids,
+            order__status=Order.Status.PLACED,
+        )
+        .select_related("order")
+        .prefetch_related(Prefetch("order__lines", queryset=OrderLine.objects.order_by("id")))
+        .order_by("imported_at", "id")
+    )
+    return {line.household_id: line.order for line in chain_lines}
+
+
+def _moved_away(
+    reading: Reading,
+    household: Household | None,
+    imported: dict[int, ImportedLine],
+    last_line: dict[int, int],
+) -> ImportedLine | None:
+    """The imported line of the same number, if it placed a live order for a household that
+    this line no longer names and that has no line of its own in the chain."""
+    known = imported.get(reading.number) if reading.number is not None else None
+    if known is None or household is None or known.household_id == household.pk:
+        return None
+    if known.household_id in last_line or known.order.status != Order.Status.PLACED:
+        return None
+    return known
+
+
+def _orders_placed_elsewhere(group_buy: GroupBuy, household_ids: set[int]) -> dict[int, list]:
+    """Each household's live orders that no import placed (ordered in the app, say)."""
+    placed = (
+        Order.objects.filter(
+            group_buy=group_buy, household_id__in=household_ids, status=Order.Status.PLACED
+        )
+        .exclude(chain_lines__isnull=False)
+        .order_by("pk")
+        .values_list("household_id", "pk")
+    )
+    result: dict[int, list] = {}
+    for household_id, order_id in placed:
+        result.setdefault(household_id, []).append(order_id)
+    return result
+
+
+def _plan(
+    reading: Reading,
+    household: Household,
+    imported: dict[int, ImportedLine],
+    orders: dict[int, Order],
+) -> tuple[str, str | None, int | None]:
+    known = imported.get(reading.number) if reading.number is not None else None
+    order = orders.get(household.pk)
+    if known is not None and known.text == reading.text and known.household_id == household.pk:
+        return (
+            Action.SAME,
+            str(Message(_("Already imported as order %(order)s."), order=known.order_id)),
+            known.order_id,
+        )
+    if reading.cancel:
+        if order is None:
+            return (
+                Action.SKIP,
+                str(_("Nothing to cancel: no order of this household came from the chain.")),
+                None,
+            )
+        return (
+            Action.CANCEL,
+            str(Message(_("Cancels order %(order)s."), order=order.pk)),
+            order.pk,
+        )
+    if order is None:
+        return Action.PLACE, None, None
+    if {line.item_id: line.quantity for line in order.lines.all()} == reading.items:
+        return (
+            Action.SAME,
+            str(Message(_("Order %(order)s already has these items."), order=order.pk)),
+            order.pk,
+        )
+    return (
+        Action.CHANGE,
+        str(Message(_("Replaces the items of order %(order)s."), order=order.pk)),
+        order.pk,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Export
+
+
+def chain_text(*, who: Roles, group_buy_id: int) -> str:
+    """The group buy's live orders as a 接龙 to paste into WeChat: a header naming the items
+    and the cutoff, a blank line, then one numbered line per household (its orders added up)
+    with its name, building and room, and its items. Importing it back gives the same orders."""
+    group_buy = groupbuy_selectors.managed_group_buy(who, group_buy_id)
+    items = list(group_buy.items.all())
+    cutoff = timezone.localtime(group_buy.cutoff_at).strftime("%m-%d %H:%M")
+    header = ["#接龙", group_buy.title]
+    header += [
+        f"{_code(n)}. {item.product.name} {yuan(item.price_fen)}/{item.product.unit}"
+        for n, item in enumerate(items)
+    ]
+    header.append(f"截单 {cutoff}")
+    lines = (
+        OrderLine.objects.filter(
+            order__group_buy=group_buy, order__status__in=groupbuy_selectors.ACTIVE
+        )
+        .select_related("order__household__building")
+        .order_by("order__seq", "order__placed_at", "order_id", "item_id")
+    )
+    rows: dict[int, Row] = {}
+    for line in lines:
+        household = line.order.household
+        if household.pk not in rows:
+            rows[household.pk] = Row(
+                name=household.contact_name,
+                building=household.building.name,
+                room=household.room,
+                items={},
+            )
+        wanted = rows[household.pk].items
+        wanted[line.item_id] = wanted.get(line.item_id, 0) + line.quantity
+    return write_chain(header, catalogue(group_buy), rows.values())
+
+
+def _code(index: int) -> str:
+    return chr(ord("A") + index) if index < 26 else str(index + 1)
