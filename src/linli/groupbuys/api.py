@@ -13,9 +13,12 @@ from linli.core.idempotency import idempotent
 from linli.core.schemas import QueryText
 
 from . import selectors, services
+from .allocation import Policy
 from .errors import GroupBuyNotFound, OrderNotFound
 from .models import GroupBuy, Order
 from .schemas import (
+    AllocationIn,
+    AllocationOut,
     DeliveryIn,
     GroupBuyIn,
     GroupBuyOut,
@@ -214,6 +217,41 @@ def confirm_pickup(request, group_buy_id: int, payload: PickupIn):
         lines=dict(_lines(payload.lines)) if payload.lines else None,
     )
     return 200, _order_out(request, order.pk)
+
+
+@router.get(
+    "/group-buys/{group_buy_id}/items/{item_id}/allocation",
+    response=AllocationOut,
+    summary="Preview how a short delivery of an item would be shared out by a policy (leader)",
+)
+def preview_allocation(request, group_buy_id: int, item_id: int, policy: Policy):
+    _touch(request, group_buy_id)
+    return services.plan_allocation(
+        actor=request.auth, group_buy_id=group_buy_id, item_id=item_id, policy=policy
+    )
+
+
+@router.post(
+    "/group-buys/{group_buy_id}/items/{item_id}/allocation",
+    response=AllocationOut,
+    summary="Share out a short delivery of an item by a policy, once (leader)",
+)
+@idempotent
+def apply_allocation(request, group_buy_id: int, item_id: int, payload: AllocationIn):
+    _touch(request, group_buy_id)
+    plan = services.apply_allocation(
+        actor=request.auth, group_buy_id=group_buy_id, item_id=item_id, policy=payload.policy
+    )
+    return 200, AllocationOut.from_orm(plan)
+
+
+@router.get(
+    "/group-buys/{group_buy_id}/shortfalls",
+    response=list[selectors.Shortfall],
+    summary="Order lines left short by a shared-out delivery, with the value to refund (leader)",
+)
+def list_shortfalls(request, group_buy_id: int):
+    return selectors.shortfalls(_managed(request, group_buy_id))
 
 
 @router.get("/orders", response=list[OrderOut], summary="Orders I may see, newest first")

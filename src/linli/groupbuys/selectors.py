@@ -5,7 +5,7 @@ of orders."""
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 
 from linli.access import Roles
 
@@ -269,3 +269,70 @@ def purchase_order_for(who: Roles, purchase_order_id: int) -> PurchaseOrder:
     if purchase_order is None:
         raise PurchaseOrderNotFound()
     return purchase_order
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """What one order line did not get of a short delivery, and what that is worth."""
+
+    order_id: int
+    seq: int | None
+    household_id: int
+    item_id: int
+    product: str
+    unit: str
+    ordered: int
+    allocated: int
+    shortfall: int
+    unit_price_fen: int
+    refund_fen: int
+
+
+def shortfalls(group_buy: GroupBuy, *, item_id: int | None = None) -> list[Shortfall]:
+    """Order lines left short by a shared-out delivery (allocated < ordered), by 跟团号. One
+    query."""
+    lines = OrderLine.objects.filter(
+        order__group_buy=group_buy,
+        order__status=Order.Status.CONFIRMED,
+        allocated__isnull=False,
+        allocated__lt=F("quantity"),
+    )
+    if item_id is not None:
+        lines = lines.filter(item_id=item_id)
+    rows = lines.order_by("order__seq", "order_id", "item_id").values_list(
+        "order_id",
+        "order__seq",
+        "order__household_id",
+        "item_id",
+        "item__product__name",
+        "item__product__unit",
+        "quantity",
+        "allocated",
+        "unit_price_fen",
+    )
+    return [
+        Shortfall(
+            order_id=order_id,
+            seq=seq,
+            household_id=household_id,
+            item_id=line_item_id,
+            product=product,
+            unit=unit,
+            ordered=quantity,
+            allocated=allocated,
+            shortfall=quantity - allocated,
+            unit_price_fen=price,
+            refund_fen=(quantity - allocated) * price,
+        )
+        for (
+            order_id,
+            seq,
+            household_id,
+            line_item_id,
+            product,
+            unit,
+            quantity,
+            allocated,
+            price,
+        ) in rows
+    ]

@@ -1,0 +1,291 @@
+"""The supplier delivered less than was ordered: the leader shares it out by a named policy.
+
+The leader previews the outcome of each policy (:func:`plan_allocation`, which changes
+nothing), then applies one (:func:`apply_allocation`): each order line of the item gets its
+share in ``OrderLine.allocated``, and the hand-out never gives more than that. What was
+already handed out before the sharing stays with its order: only the rest of the delivery is
+shared, over what each line still asks for. Applying is done once per item; applying the same
+policy again changes nothing, another policy is refused. The shortfall of each line (ordered −
+allocated) and its value are then readable with :func:`linli.groupbuys.selectors.shortfalls`
+and handed to :func:`linli.groupbuys.refunds.on_shortfall`.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from linli.access import Roles, roles
+from linli.accounts.models import User
+from linli.core import audit
+from linli.core.formatting import LocalTime
+
+from .. import refunds, selectors
+from ..allocation import TIE_RULE, VULNERABLE_RULE, Claim, Policy, allocate
+from ..errors import (
+    AlreadyAllocated,
+    DeliveryNotRecorded,
+    GroupBuyNotFound,
+    NotLeader,
+    PickupNotReady,
+    UnknownItems,
+    UnknownPolicy,
+)
+from ..models import GroupBuy, GroupBuyItem, Order, OrderLine, PurchaseOrderLine
+from .closing import complete_group_buy
+
+
+@dataclass(frozen=True)
+class LineShare:
+    """One order line's share of the delivery."""
+
+    line_id: int
+    order_id: int
+    seq: int | None
+    household_id: int
+    building: str
+    room: str
+    vulnerable: bool
+    ordered: int
+    picked_up: int
+    allocated: int
+    unit_price_fen: int
+
+    @property
+    def shortfall(self) -> int:
+        return self.ordered - self.allocated
+
+    @property
+    def shortfall_fen(self) -> int:
+        return self.shortfall * self.unit_price_fen
+
+
+@dataclass(frozen=True)
+class AllocationPlan:
+    """The outcome of a policy for one item: each line's share, the totals and the rules."""
+
+    item_id: int
+    group_buy_id: int
+    purchase_order_id: int
+    product: str
+    unit: str
+    policy: str
+    ordered: int
+    delivered: int
+    applied_at: datetime | None
+    rules: list[Any] = field(default_factory=list)
+    lines: list[LineShare] = field(default_factory=list)
+
+    @property
+    def policy_label(self) -> Any:
+        return Policy(self.policy).label
+
+    @property
+    def allocated(self) -> int:
+        return sum(line.allocated for line in self.lines)
+
+    @property
+    def shortfall(self) -> int:
+        return sum(line.shortfall for line in self.lines)
+
+    @property
+    def shortfall_fen(self) -> int:
+        return sum(line.shortfall_fen for line in self.lines)
+
+    @property
+    def applied(self) -> bool:
+        return self.applied_at is not None
+
+
+def _policy(policy: str) -> Policy:
+    try:
+        return Policy(policy)
+    except ValueError:
+        raise UnknownPolicy(choices=", ".join(Policy)) from None
+
+
+def _checked_item(
+    who: Roles, group_buy_id: int, item_id: int, *, lock: bool
+) -> tuple[GroupBuyItem, PurchaseOrderLine]:
+    """The item and its purchase-order line, if the caller runs its group buy and the
+    supplier has recorded the delivery."""
+    group_buy = GroupBuy.objects.select_related("community").filter(pk=group_buy_id).first()
+    if group_buy is None or not who.sees(group_buy.community_id):
+        raise GroupBuyNotFound()
+    items = GroupBuyItem.objects.select_related("product")
+    item = items.filter(pk=item_id, group_buy=group_buy).first()
+    if item is None:
+        raise UnknownItems(items=str(item_id))
+    item.group_buy = group_buy
+    if not who.manages(group_buy.community_id):
+        raise NotLeader(community=group_buy.community.name)
+    if group_buy.status != GroupBuy.Status.FORMED:
+        raise PickupNotReady(status=group_buy.get_status_display())
+    po_lines = PurchaseOrderLine.objects.filter(item=item)
+    if lock:
+        # The group buy first, as the hand-out takes it: the two never wait on each other.
+        GroupBuy.objects.select_for_update().filter(pk=group_buy.pk).exists()
+        po_lines = po_lines.select_for_update()
+    po_line = po_lines.first()
+    if po_line is None:  # formed, but nobody ordered this item
+        raise UnknownItems(items=str(item_id))
+    if po_line.delivered is None:
+        raise DeliveryNotRecorded(product=item.product.name)
+    return item, po_line
+
+
+def _plan(
+    item: GroupBuyItem, po_line: PurchaseOrderLine, policy: Policy, *, lock: bool
+) -> AllocationPlan:
+    lines = OrderLine.objects.filter(item=item, order__status=Order.Status.CONFIRMED).order_by(
+        "order__seq", "order__placed_at", "order_id"
+    )
+    if lock:
+        lines = lines.select_for_update(of=("self",))
+    rows = list(
+        lines.values_list(
+            "id",
+            "order_id",
+            "order__seq",
+            "order__household_id",
+            "order__household__building__name",
+            "order__household__room",
+            "order__household__vulnerable",
+            "quantity",
+            "picked_up",
+            "unit_price_fen",
+        )
+    )
+    assert po_line.delivered is not None
+    supply = po_line.delivered - po_line.handed_out
+    shares = allocate(
+        policy,
+        [Claim(quantity=row[7] - row[8], vulnerable=row[6]) for row in rows],
+        supply,
+    )
+    return AllocationPlan(
+        item_id=item.pk,
+        group_buy_id=item.group_buy_id,
+        purchase_order_id=po_line.purchase_order_id,
+        product=item.product.name,
+        unit=item.product.unit,
+        policy=policy.value,
+        ordered=po_line.quantity,
+        delivered=po_line.delivered,
+        applied_at=po_line.allocated_at,
+        rules=[policy.rule, VULNERABLE_RULE, TIE_RULE],
+        lines=[
+            LineShare(
+                line_id=row[0],
+                order_id=row[1],
+                seq=row[2],
+                household_id=row[3],
+                building=row[4],
+                room=row[5],
+                vulnerable=row[6],
+                ordered=row[7],
+                picked_up=row[8],
+                allocated=row[8] + share,
+                unit_price_fen=row[9],
+            )
+            for row, share in zip(rows, shares, strict=True)
+        ],
+    )
+
+
+def plan_allocation(*, actor: User, group_buy_id: int, item_id: int, policy: str) -> AllocationPlan:
+    """What ``policy`` would give each order line of the item. Changes nothing. Once the
+    item has been shared out, the plan of the applied policy shows the stored shares."""
+    chosen = _policy(policy)
+    item, po_line = _checked_item(roles(actor), group_buy_id, item_id, lock=False)
+    if po_line.allocated_at is not None and po_line.allocation_policy == chosen:
+        return _applied(item, po_line)
+    return _plan(item, po_line, chosen, lock=False)
+
+
+def _applied(item: GroupBuyItem, po_line: PurchaseOrderLine) -> AllocationPlan:
+    """The shares as stored when the allocation was applied."""
+    plan = _plan(item, po_line, Policy(po_line.allocation_policy), lock=False)
+    stored = dict(OrderLine.objects.filter(item=item).values_list("pk", "allocated"))
+    lines = [
+        LineShare(**{**line.__dict__, "allocated": stored[line.line_id] or 0})
+        for line in plan.lines
+    ]
+    return AllocationPlan(**{**plan.__dict__, "lines": lines})
+
+
+def apply_allocation(
+    *, actor: User, group_buy_id: int, item_id: int, policy: str, now: datetime | None = None
+) -> AllocationPlan:
+    """Share out the delivered units of an item by ``policy`` (leader of the community or
+    operator): store each order line's share, mark orders with nothing left to collect as
+    collected, record it in the audit trail and hand the shortfalls to the refund hook. One
+    transaction; it holds the purchase-order line and the item's order lines."""
+    chosen = _policy(policy)
+    now = now or timezone.now()
+    who = roles(actor)
+    with transaction.atomic():
+        item, po_line = _checked_item(who, group_buy_id, item_id, lock=True)
+        if po_line.allocated_at is not None:
+            if po_line.allocation_policy == chosen:
+                return _applied(item, po_line)
+            raise AlreadyAllocated(
+                product=item.product.name,
+                policy=Policy(po_line.allocation_policy).label,
+                at=LocalTime(po_line.allocated_at),
+            )
+        plan = _plan(item, po_line, chosen, lock=True)
+        OrderLine.objects.bulk_update(
+            [OrderLine(pk=line.line_id, allocated=line.allocated) for line in plan.lines],
+            ["allocated"],
+            batch_size=1000,
+        )
+        po_line.allocation_policy = chosen.value
+        po_line.allocated_at = now
+        po_line.save(update_fields=["allocation_policy", "allocated_at"])
+        nothing_left = _mark_collected(item, now)
+        audit.record(
+            actor=actor,
+            action="purchase_order_line.allocated",
+            target=po_line,
+            data={
+                "item_id": item.pk,
+                "policy": chosen.value,
+                "ordered": plan.ordered,
+                "delivered": plan.delivered,
+                "allocated": plan.allocated,
+                "shortfall": plan.shortfall,
+                "shortfall_fen": plan.shortfall_fen,
+                "lines": len(plan.lines),
+                "orders_collected": nothing_left,
+            },
+        )
+        refunds.on_shortfall(
+            group_buy_id=item.group_buy_id,
+            shortfalls=selectors.shortfalls(item.group_buy, item_id=item.pk),
+        )
+        waiting = Order.objects.filter(group_buy=item.group_buy, status=Order.Status.CONFIRMED)
+        if not waiting.exclude(pickup=Order.Pickup.FULL).exists():
+            complete_group_buy(
+                group_buy=item.group_buy, now=now, reason="all_collected", actor=actor
+            )
+    return AllocationPlan(**{**plan.__dict__, "applied_at": now})
+
+
+def _mark_collected(item: GroupBuyItem, now: datetime) -> int:
+    """Orders of the item left with nothing more to collect count as collected. One UPDATE."""
+    left = OrderLine.objects.filter(
+        order=OuterRef("pk"), picked_up__lt=Coalesce(F("allocated"), F("quantity"))
+    )
+    has_item = OrderLine.objects.filter(order=OuterRef("pk"), item=item)
+    return (
+        Order.objects.filter(group_buy_id=item.group_buy_id, status=Order.Status.CONFIRMED)
+        .filter(Exists(has_item))
+        .exclude(pickup=Order.Pickup.FULL)
+        .exclude(Exists(left))
+        .update(pickup=Order.Pickup.FULL, collected_at=now, updated_at=now)
+    )
