@@ -196,6 +196,15 @@ def distribution_for_building(group_buy: GroupBuy, building_id: int) -> QuerySet
     ).order_by("household__room", "seq")
 
 
+def distribution_orders(group_buy: GroupBuy) -> QuerySet[Order]:
+    """Who gets what in every building: by building, then room, then 跟团号."""
+    return _with_lines(
+        Order.objects.filter(group_buy=group_buy, status=Order.Status.CONFIRMED)
+    ).order_by(
+        "household__building__position", "household__building__name", "household__room", "seq"
+    )
+
+
 _BUILDING_ROOM = re.compile(
     r"^\s*([0-9A-Za-z]+)\s*(?:号楼|号|栋|幢|座|#|-|—|/|\s)\s*(?:[0-9]+\s*单元\s*)?([0-9A-Za-z]+)\s*室?\s*$"
 )
