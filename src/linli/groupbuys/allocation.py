@@ -21,8 +21,8 @@ Each policy is one sort at most: 100,000 claims take a fraction of a second.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
@@ -73,9 +73,9 @@ VULNERABLE_RULE = _(
 )
 
 
-@dataclass(frozen=True)
-class Claim:
-    """What one order line still asks for. Claims are passed earliest order first."""
+class Claim(NamedTuple):
+    """What one order line still asks for. Claims are passed earliest order first. (A tuple:
+    100,000 of them are made in a few milliseconds.)"""
 
     quantity: int
     vulnerable: bool = False

@@ -280,7 +280,7 @@ def purchase_order_for(who: Roles, purchase_order_id: int) -> PurchaseOrder:
     return purchase_order
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Shortfall:
     """What one order line did not get of a short delivery, and what that is worth."""
 
