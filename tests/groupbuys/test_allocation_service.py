@@ -1,9 +1,11 @@
 """A short delivery shared out through the services and the API: preview, apply once, hand out
 no more than the share, and read the shortfall to refund."""
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from linli.core.models import AuditEvent
 from linli.groupbuys import errors, selectors, services
@@ -266,3 +268,20 @@ def test_through_the_api(hood, short):
     order = leader.get(f"/orders/{_orders[0].pk}").json()
     assert {line["item_id"]: line["allocated"] for line in order["lines"]}[greens.pk] == 2
     assert Api(hood.members[1]).get(f"/group-buys/{group_buy.pk}/shortfalls").status_code == 403
+
+
+def test_from_the_command_line(hood, short, monkeypatch):
+    group_buy, greens, _orders, _later = short
+    monkeypatch.setenv("LINLI_LANGUAGE", "en")
+    args = ["allocate", "--as", hood.leader_user.username, str(group_buy.pk), str(greens.pk)]
+    out = io.StringIO()
+    call_command(*args, "--policy", "fcfs", stdout=out)
+    assert "preview" in out.getvalue()
+    assert "allocated 6, short 4, to refund ¥18.00" in out.getvalue()
+    assert stored(greens) == [None, None, None, None]
+    out = io.StringIO()
+    call_command(*args, "--policy", "fcfs", "--apply", stdout=out)
+    assert "preview" not in out.getvalue()
+    assert stored(greens) == [4, 0, 2, 0]
+    with pytest.raises(CommandError, match="already shared out"):
+        call_command(*args, "--policy", "equal", "--apply", stdout=io.StringIO())

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import segno
+from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -269,3 +270,30 @@ def test_sheets_follow_the_callers_language(hood, formed):
         .extract_text()
     )
     assert "Purchase order" in text and "Supplier" in text
+
+
+def test_sheets_from_the_command_line(hood, formed, tmp_path, monkeypatch):
+    group_buy, purchase_order = formed
+    monkeypatch.setenv("LINLI_LANGUAGE", "zh_CN.UTF-8")
+    target = tmp_path / "楼栋.xlsx"
+    out = io.StringIO()
+    call_command(
+        "sheets", "--as", hood.leader_user.username, "distribution", str(group_buy.pk),
+        "--format", "xlsx", "-o", str(target), stdout=out,
+    )  # fmt: skip
+    assert f"wrote {target}" in out.getvalue()
+    assert load_workbook(target).sheetnames == [
+        b.name for b in hood.community.buildings.order_by("position")
+    ]
+    target = tmp_path / "po.pdf"
+    call_command(
+        "sheets", "--as", hood.supplier_user.username, "purchase-order", str(purchase_order.pk),
+        "-o", str(target), stdout=io.StringIO(),
+    )  # fmt: skip
+    assert "采购单" in PdfReader(target).pages[0].extract_text()
+    with pytest.raises(CommandError, match="团长"):
+        call_command(
+            "sheets", "--as", hood.members[1].username, "distribution", str(group_buy.pk),
+            "-o", str(tmp_path / "no.pdf"), stdout=io.StringIO(),
+        )  # fmt: skip
+    assert not (tmp_path / "no.pdf").exists()

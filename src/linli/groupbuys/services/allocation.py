@@ -299,15 +299,22 @@ def apply_allocation(
 
 
 def _store_shares(lines: list[LineShare]) -> None:
-    """One UPDATE per share value and up to 900 lines (under SQLite's parameter limit): about
-    a hundred short statements for 100,000 lines, where an UPDATE with a CASE per line took
-    seconds."""
-    by_share: dict[int, list[int]] = {}
-    for line in lines:
-        by_share.setdefault(line.allocated, []).append(line.line_id)
+    """Every line's share in a few statements: on PostgreSQL one UPDATE joined to the shares
+    sent as two arrays; on SQLite one UPDATE per share value and up to 900 lines (under its
+    parameter limit). An UPDATE with a CASE per line took seconds for 100,000 lines."""
     table = connection.ops.quote_name(OrderLine._meta.db_table)
     allocated = connection.ops.quote_name(OrderLine._meta.get_field("allocated").column or "")
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} AS l SET {allocated} = v.share"
+                " FROM unnest(%s::bigint[], %s::integer[]) AS v(id, share) WHERE l.id = v.id",
+                [[line.line_id for line in lines], [line.allocated for line in lines]],
+            )
+            return
+        by_share: dict[int, list[int]] = {}
+        for line in lines:
+            by_share.setdefault(line.allocated, []).append(line.line_id)
         for share, ids in sorted(by_share.items()):
             for start in range(0, len(ids), 900):
                 chunk = ids[start : start + 900]
