@@ -113,7 +113,11 @@ def _checked_item(
 ) -> tuple[GroupBuyItem, PurchaseOrderLine]:
     """The item and its purchase-order line, if the caller runs its group buy and the
     supplier has recorded the delivery."""
-    group_buy = GroupBuy.objects.select_related("community").filter(pk=group_buy_id).first()
+    group_buys = GroupBuy.objects.select_related("community")
+    if lock:
+        # The group buy first, as the hand-out takes it: the two never wait on each other.
+        group_buys = group_buys.select_for_update(of=("self",))
+    group_buy = group_buys.filter(pk=group_buy_id).first()
     if group_buy is None or not who.sees(group_buy.community_id):
         raise GroupBuyNotFound()
     items = GroupBuyItem.objects.select_related("product")
@@ -127,8 +131,6 @@ def _checked_item(
         raise PickupNotReady(status=group_buy.get_status_display())
     po_lines = PurchaseOrderLine.objects.filter(item=item)
     if lock:
-        # The group buy first, as the hand-out takes it: the two never wait on each other.
-        GroupBuy.objects.select_for_update().filter(pk=group_buy.pk).exists()
         po_lines = po_lines.select_for_update()
     po_line = po_lines.first()
     if po_line is None:  # formed, but nobody ordered this item
@@ -139,7 +141,7 @@ def _checked_item(
 
 
 @cache
-def _lines_sql(lock: bool) -> str:
+def _lines_sql() -> str:
     """The item's confirmed order lines, earliest order first, with the household's place.
 
     Written out (see ``docs/decisions/0008-hot-queries-in-sql.md``): for 100,000 lines the
@@ -166,16 +168,12 @@ def _lines_sql(lock: bool) -> str:
         f" WHERE l.{column(OrderLine, 'item')} = %s AND o.{column(Order, 'status')} = %s"
         f" ORDER BY o.{column(Order, 'seq')}, o.{column(Order, 'placed_at')}, o.id"
     )
-    if lock and connection.features.has_select_for_update_of:
-        sql += " FOR UPDATE OF l"
     return sql
 
 
-def _plan(
-    item: GroupBuyItem, po_line: PurchaseOrderLine, policy: Policy, *, lock: bool
-) -> AllocationPlan:
+def _plan(item: GroupBuyItem, po_line: PurchaseOrderLine, policy: Policy) -> AllocationPlan:
     with connection.cursor() as cursor:
-        cursor.execute(_lines_sql(lock), [item.pk, Order.Status.CONFIRMED])
+        cursor.execute(_lines_sql(), [item.pk, Order.Status.CONFIRMED])
         rows = cursor.fetchall()
     assert po_line.delivered is not None
     supply = po_line.delivered - po_line.handed_out
@@ -217,12 +215,12 @@ def plan_allocation(*, actor: User, group_buy_id: int, item_id: int, policy: str
     item, po_line = _checked_item(roles(actor), group_buy_id, item_id, lock=False)
     if po_line.allocated_at is not None and po_line.allocation_policy == chosen:
         return _applied(item, po_line)
-    return _plan(item, po_line, chosen, lock=False)
+    return _plan(item, po_line, chosen)
 
 
 def _applied(item: GroupBuyItem, po_line: PurchaseOrderLine) -> AllocationPlan:
     """The shares as stored when the allocation was applied."""
-    plan = _plan(item, po_line, Policy(po_line.allocation_policy), lock=False)
+    plan = _plan(item, po_line, Policy(po_line.allocation_policy))
     stored = dict(OrderLine.objects.filter(item=item).values_list("pk", "allocated"))
     lines = [line._replace(allocated=stored[line.line_id] or 0) for line in plan.lines]
     return replace(plan, lines=lines)
@@ -234,7 +232,9 @@ def apply_allocation(
     """Share out the delivered units of an item by ``policy`` (leader of the community or
     operator): store each order line's share, mark orders with nothing left to collect as
     collected, record it in the audit trail and hand the shortfalls to the refund hook. One
-    transaction; it holds the purchase-order line and the item's order lines."""
+    transaction; it holds the group buy's row and the purchase-order line. The order lines
+    need no lock of their own: once a group buy has formed, only the hand-out writes them, and
+    it takes the group buy's row first."""
     chosen = _policy(policy)
     now = now or timezone.now()
     who = roles(actor)
@@ -248,7 +248,7 @@ def apply_allocation(
                 policy=Policy(po_line.allocation_policy).label,
                 at=LocalTime(po_line.allocated_at),
             )
-        plan = _plan(item, po_line, chosen, lock=True)
+        plan = _plan(item, po_line, chosen)
         _store_shares(plan.lines)
         po_line.allocation_policy = chosen.value
         po_line.allocated_at = now
