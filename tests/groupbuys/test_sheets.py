@@ -2,7 +2,7 @@
 the Excel with openpyxl, the PDF's text with pypdf, its QR codes module by module."""
 
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import segno
@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from linli.core.formatting import mask_phone
 from linli.groupbuys import services
 from linli.groupbuys.models import OrderLine, PurchaseOrder
+from linli.groupbuys.sheets import content, distribution_pdf, distribution_workbook
 
 from ..apiclient import Api
 from .conftest import add_households
@@ -297,3 +298,38 @@ def test_sheets_from_the_command_line(hood, formed, tmp_path, monkeypatch):
             "-o", str(tmp_path / "no.pdf"), stdout=io.StringIO(),
         )  # fmt: skip
     assert not (tmp_path / "no.pdf").exists()
+
+
+def test_names_with_emoji_or_rare_characters_still_print():
+    """WeChat nicknames and notes carry emoji the Chinese font has no glyph for: the sheet is
+    still made, with every other character in place."""
+    book = content.DistributionBook(
+        group_buy_id=1,
+        title="周末团🎉",
+        community="幸福里",
+        pickup_place="南门",
+        pickup_starts_at=datetime(2026, 11, 24, 2, tzinfo=UTC),
+        pickup_ends_at=datetime(2026, 11, 24, 8, tzinfo=UTC),
+        columns=[content.Column(item_id=1, product="🥚土鸡蛋", unit="盒")],
+        buildings=[
+            content.BuildingSheet(
+                building_id=1,
+                name="3号楼",
+                rows=[
+                    content.Row(
+                        seq=1,
+                        room="1201",
+                        household="小王🌸Wang",
+                        phone="138****0000",
+                        quantities=[2],
+                        pickup_code="000000000001",
+                        remarks="放门口😀 𠀀",
+                    )
+                ],
+            )
+        ],
+    )
+    text = PdfReader(io.BytesIO(distribution_pdf(book))).pages[0].extract_text()
+    assert "小王" in text and "Wang" in text and "土鸡蛋 2盒" in text and "放门口" in text
+    sheet = load_workbook(io.BytesIO(distribution_workbook(book)))["3号楼"]
+    assert sheet["C4"].value == "小王🌸Wang" and sheet["F4"].value == "000000000001"
