@@ -120,13 +120,13 @@ def _checked_item(
     group_buy = group_buys.filter(pk=group_buy_id).first()
     if group_buy is None or not who.sees(group_buy.community_id):
         raise GroupBuyNotFound()
+    if not who.manages(group_buy.community_id):
+        raise NotLeader(community=group_buy.community.name)
     items = GroupBuyItem.objects.select_related("product")
     item = items.filter(pk=item_id, group_buy=group_buy).first()
     if item is None:
         raise UnknownItems(items=str(item_id))
     item.group_buy = group_buy
-    if not who.manages(group_buy.community_id):
-        raise NotLeader(community=group_buy.community.name)
     if group_buy.status != GroupBuy.Status.FORMED:
         raise PickupNotReady(status=group_buy.get_status_display())
     po_lines = PurchaseOrderLine.objects.filter(item=item)
