@@ -260,6 +260,9 @@ def test_through_the_api(hood, short):
     assert conflict.json()["code"] == "already_allocated"
     assert stored(greens) == [2, 1, 2, 1]
 
+    # The per-building summary counts what is handed out now: 10 ordered, 6 shared out.
+    summary = leader.get(f"/group-buys/{group_buy.pk}/distribution").json()
+    assert sum(row["units"] for row in summary) == 6 + 1  # the greens and the box of eggs
     owed = leader.get(f"/group-buys/{group_buy.pk}/shortfalls").json()
     assert [(row["seq"], row["shortfall"], row["refund_fen"]) for row in owed] == [
         (1, 2, 900),

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from linli.access import Roles
 
@@ -171,7 +172,11 @@ def distribution_summary(group_buy: GroupBuy) -> list[BuildingSummary]:
     rows = (
         OrderLine.objects.filter(order__in=confirmed)
         .values("order__household__building_id", "order__household__building__name")
-        .annotate(orders=Count("order", distinct=True), units=Sum("quantity"))
+        # Units to hand out: each line's share once a short delivery is shared out.
+        .annotate(
+            orders=Count("order", distinct=True),
+            units=Sum(Coalesce("allocated", "quantity")),
+        )
         .order_by("order__household__building__position", "order__household__building__name")
     )
     return [
