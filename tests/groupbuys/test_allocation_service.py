@@ -104,6 +104,12 @@ def test_applying_stores_the_shares_caps_the_hand_out_and_leaves_the_refund(hood
         (2, 3, 2, 450),
         (4, 1, 0, 450),
     ]
+    # What the refund hook is given: per household, over the whole group buy.
+    assert selectors.shortfall_by_household(group_buy) == {
+        orders[0].household_id: 900,
+        orders[1].household_id: 450,
+        orders[3].household_id: 450,
+    }
 
     # The fourth household gets nothing: there is nothing left to collect.
     orders[3].refresh_from_db()

@@ -350,3 +350,20 @@ def shortfalls(group_buy: GroupBuy, *, item_id: int | None = None) -> list[Short
             price,
         ) in rows
     ]
+
+
+def shortfall_by_household(group_buy: GroupBuy) -> dict[int, int]:
+    """``{household_id: fen}``: the value of what each household ordered and was not given
+    of short deliveries shared out so far, over every item of the group buy. One GROUP BY."""
+    rows = (
+        OrderLine.objects.filter(
+            order__group_buy=group_buy,
+            order__status=Order.Status.CONFIRMED,
+            allocated__isnull=False,
+            allocated__lt=F("quantity"),
+        )
+        .values_list("order__household_id")
+        .annotate(fen=Sum((F("quantity") - F("allocated")) * F("unit_price_fen")))
+        .order_by()
+    )
+    return dict(rows)

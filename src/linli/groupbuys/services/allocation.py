@@ -271,24 +271,10 @@ def apply_allocation(
             },
         )
         refunds.on_shortfall(
-            group_buy_id=item.group_buy_id,
-            shortfalls=[
-                selectors.Shortfall(
-                    order_id=line.order_id,
-                    seq=line.seq,
-                    household_id=line.household_id,
-                    item_id=item.pk,
-                    product=item.product.name,
-                    unit=item.product.unit,
-                    ordered=line.ordered,
-                    allocated=line.allocated,
-                    shortfall=line.shortfall,
-                    unit_price_fen=line.unit_price_fen,
-                    refund_fen=line.shortfall_fen,
-                )
-                for line in plan.lines
-                if line.shortfall
-            ],
+            group_buy=item.group_buy,
+            owed_fen=selectors.shortfall_by_household(item.group_buy),
+            actor=actor,
+            at=now,
         )
         waiting = Order.objects.filter(group_buy=item.group_buy, status=Order.Status.CONFIRMED)
         if not waiting.exclude(pickup=Order.Pickup.FULL).exists():
