@@ -31,14 +31,16 @@ def snapshot() -> dict:
             )
         ),
         "lines": list(
-            OrderLine.objects.order_by("pk").values_list("pk", "item_id", "quantity", "picked_up")
+            OrderLine.objects.order_by("pk").values_list(
+                "pk", "item_id", "quantity", "picked_up", "allocated"
+            )
         ),
         "purchase_orders": list(
             PurchaseOrder.objects.order_by("pk").values_list("pk", "delivery_recorded_at")
         ),
         "purchase_lines": list(
             PurchaseOrderLine.objects.order_by("pk").values_list(
-                "pk", "quantity", "delivered", "handed_out"
+                "pk", "quantity", "delivered", "handed_out", "allocation_policy", "allocated_at"
             )
         ),
         "tokens": list(ApiToken.objects.order_by("pk").values_list("pk", "name", "revoked_at")),

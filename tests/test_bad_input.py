@@ -257,6 +257,7 @@ PLACE = "/group-buys/{gb}/orders"
 CHANGE = "/orders/{order}"
 OPEN = "/group-buys"
 DELIVERY = "/purchase-orders/{purchase_order}/delivery"
+ALLOCATION = "/group-buys/{past_gb}/items/{past_eggs}/allocation"
 PICKUP = "/group-buys/{past_gb}/pickups"
 
 CASES = [
@@ -1107,6 +1108,109 @@ CASES = [
         "leader",
         "GET",
         "/communities/{community}/households?q=%00",
+    ),
+    # Sharing out a short delivery.
+    Case(
+        "allocation: no such policy",
+        "leader",
+        "POST",
+        ALLOCATION,
+        {"policy": "lottery"},
+    ),
+    Case("allocation: policy a number", "leader", "POST", ALLOCATION, {"policy": 1}),
+    Case("allocation: no policy", "leader", "POST", ALLOCATION, {}),
+    Case(
+        "allocation: unknown field",
+        "leader",
+        "POST",
+        ALLOCATION,
+        {"policy": "fcfs", "refund": False},
+    ),
+    Case("allocation preview: no such policy", "leader", "GET", ALLOCATION + "?policy=lottery"),
+    Case("allocation preview: no policy", "leader", "GET", ALLOCATION),
+    Case(
+        "allocation: before the delivery is recorded",
+        "leader",
+        "POST",
+        ALLOCATION,
+        {"policy": "fcfs"},
+        status=409,
+        code="delivery_not_recorded",
+    ),
+    Case(
+        "allocation: a group buy that has not formed",
+        "leader",
+        "POST",
+        "/group-buys/{gb}/items/{greens}/allocation",
+        {"policy": "fcfs"},
+        status=409,
+        code="pickup_not_ready",
+    ),
+    Case(
+        "allocation: an item of another group buy",
+        "leader",
+        "POST",
+        "/group-buys/{past_gb}/items/{greens}/allocation",
+        {"policy": "fcfs"},
+        code="unknown_items",
+    ),
+    Case(
+        "allocation: by a member",
+        "neighbour",
+        "POST",
+        ALLOCATION,
+        {"policy": "fcfs"},
+        status=403,
+        code="not_leader",
+    ),
+    Case(
+        "allocation: by another community's leader",
+        "other_leader",
+        "POST",
+        ALLOCATION,
+        {"policy": "fcfs"},
+        status=404,
+        code="group_buy_not_found",
+    ),
+    Case(
+        "allocation: item id 10**30",
+        "leader",
+        "POST",
+        f"/group-buys/{{past_gb}}/items/{HUGE}/allocation",
+        {"policy": "fcfs"},
+        code="unknown_items",
+    ),
+    Case(
+        "distribution sheet: a group buy that has not formed",
+        "leader",
+        "GET",
+        "/group-buys/{gb}/distribution.pdf",
+        status=409,
+        code="pickup_not_ready",
+    ),
+    Case(
+        "distribution sheet: by a member",
+        "member",
+        "GET",
+        "/group-buys/{past_gb}/distribution.xlsx",
+        status=403,
+        code="not_leader",
+    ),
+    Case(
+        "purchase order sheet: another supplier's",
+        "other_supplier",
+        "GET",
+        "/purchase-orders/{purchase_order}.pdf",
+        status=404,
+        code="purchase_order_not_found",
+    ),
+    Case(
+        "purchase order sheet: id 10**30",
+        "supplier",
+        "GET",
+        f"/purchase-orders/{HUGE}.xlsx",
+        status=404,
+        code="purchase_order_not_found",
     ),
     # Query parameters of the wrong type.
     Case("list: community id not a number", "member", "GET", "/group-buys?community_id=abc"),

@@ -12,6 +12,7 @@ another community); ``leader`` of the community (who lives there too); ``other_l
 ``supplier`` (of the group buys' products); ``other_supplier``; ``operator``.
 """
 
+import io
 import json
 import re
 from collections.abc import Callable
@@ -22,6 +23,8 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from linli.accounts.models import ApiToken, User
 from linli.accounts.services import issue_token
@@ -119,6 +122,12 @@ def build_world(hood) -> World:
     services.close_group_buy(actor=hood.leader_user, group_buy_id=formed_gb.pk, early=True)
     formed_order.refresh_from_db()
     purchase_order = PurchaseOrder.objects.get(group_buy=formed_gb, supplier=hood.supplier)
+    # None of the eggs came: the leader may share out the shortage.
+    services.record_delivery(
+        actor=hood.supplier_user,
+        purchase_order_id=purchase_order.pk,
+        delivered={hood.products[1].pk: 0},
+    )
     # The other community's formed group buy, of a third supplier's rice.
     other_gb = services.open_group_buy(
         actor=hood.other_leader_user,
@@ -160,6 +169,7 @@ def build_world(hood) -> World:
             "formed_code": formed_order.pickup_code,
             "open_item": open_items[0].pk,
             "formed_item": formed_items[0].pk,
+            "short_item": formed_items[1].pk,
             "product": hood.products[0].pk,
             "building": hood.households[1].building_id,
             "purchase_order": purchase_order.pk,
@@ -435,6 +445,55 @@ def check_purchase_orders(world, role, response):
     assert_no_household_data(world, role, response)
 
 
+def file_text(response) -> str:
+    """The text of a downloaded workbook (every cell) or PDF (every page)."""
+    content = io.BytesIO(response.content)
+    if response["Content-Type"] == "application/pdf":
+        return "\n".join(page.extract_text() for page in PdfReader(content).pages)
+    workbook = load_workbook(content)
+    return "\n".join(
+        str(value)
+        for sheet in workbook
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    )
+
+
+def check_distribution_file(world, role, response):
+    """Every confirmed order of the community's formed group buy, phones masked but for the
+    operator's eyes."""
+    text = file_text(response)
+    for order in Order.objects.filter(group_buy_id=world.ids["formed_gb"]).select_related(
+        "household"
+    ):
+        assert order.pickup_code in text
+        assert order.household.contact_name in text
+        if role == "operator":
+            assert order.household.phone in text
+        else:
+            assert mask_phone(order.household.phone) in text
+    own = world.households[role]
+    for household in world.community_households + world.other_households:
+        if role != "operator" and (own is None or household.pk != own.pk):
+            assert household.phone not in text, f"{role} sees {household.phone}"
+    for household in world.other_households:
+        assert household.contact_name not in text
+
+
+def check_purchase_order_file(world, role, response):
+    """Quantities per product; no household's name, phone or pickup code."""
+    text = file_text(response)
+    purchase_order = PurchaseOrder.objects.get(pk=world.ids["purchase_order"])
+    for line in purchase_order.lines.select_related("product"):
+        assert line.product.name in text
+    for household in world.community_households + world.other_households:
+        assert household.contact_name not in text
+        assert household.phone not in text and mask_phone(household.phone) not in text
+    for code in Order.objects.values_list("pickup_code", flat=True):
+        assert code not in text
+
+
 # ---------------------------------------------------------------------------------------------
 # The table.
 
@@ -582,6 +641,23 @@ TABLE: dict[str, Row] = {
     "GET /group-buys/{group_buy_id}/jielong": Row(
         "/group-buys/{open_gb}/jielong", RUNS_IT, check=check_chain_export
     ),
+    "GET /group-buys/{group_buy_id}/distribution.xlsx": Row(
+        "/group-buys/{formed_gb}/distribution.xlsx", RUNS_IT, check=check_distribution_file
+    ),
+    "GET /group-buys/{group_buy_id}/distribution.pdf": Row(
+        "/group-buys/{formed_gb}/distribution.pdf", RUNS_IT, check=check_distribution_file
+    ),
+    "GET /group-buys/{group_buy_id}/items/{item_id}/allocation": Row(
+        "/group-buys/{formed_gb}/items/{short_item}/allocation",
+        RUNS_IT,
+        query=lambda w, r: {"policy": "equal"},
+    ),
+    "POST /group-buys/{group_buy_id}/items/{item_id}/allocation": Row(
+        "/group-buys/{formed_gb}/items/{short_item}/allocation",
+        RUNS_IT,
+        body=lambda w, r: {"policy": "fcfs"},
+    ),
+    "GET /group-buys/{group_buy_id}/shortfalls": Row("/group-buys/{formed_gb}/shortfalls", RUNS_IT),
     "GET /orders": Row("/orders", SIGNED_IN, check=check_my_orders),
     "GET /orders/{order_id}": Row("/orders/{open_order}", OWNS_ORDER, check=check_one_order),
     "PUT /orders/{order_id}": Row(
@@ -598,6 +674,16 @@ TABLE: dict[str, Row] = {
         "/purchase-orders/{purchase_order}",
         cells(404, leader=OK, supplier=OK, operator=OK),
         check=check_purchase_orders,
+    ),
+    "GET /purchase-orders/{purchase_order_id}.xlsx": Row(
+        "/purchase-orders/{purchase_order}.xlsx",
+        cells(404, leader=OK, supplier=OK, operator=OK),
+        check=check_purchase_order_file,
+    ),
+    "GET /purchase-orders/{purchase_order_id}.pdf": Row(
+        "/purchase-orders/{purchase_order}.pdf",
+        cells(404, leader=OK, supplier=OK, operator=OK),
+        check=check_purchase_order_file,
     ),
     "POST /purchase-orders/{purchase_order_id}/delivery": Row(
         "/purchase-orders/{purchase_order}/delivery",

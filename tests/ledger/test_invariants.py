@@ -46,7 +46,6 @@ class LedgerMachine(RuleBasedStateMachine):
         self.paid: dict[int, int] = defaultdict(int)  # what each household paid, net
         self.refunded: dict[int, int] = defaultdict(int)  # what was paid back to it
         self.short: dict[int, int] = defaultdict(int)  # value of what it ordered and did not get
-        self.short_by_gb: dict[int, dict[int, int]] = {}  # the same per group buy, latest
         self._example = transaction.atomic()
         self._example.__enter__()
 
@@ -142,9 +141,13 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def short_delivery(self, data):
-        """The supplier delivers less; the latest orders go short first (a stand-in for the
-        leader's allocation), and the ledger refunds each household the value it lost."""
-        formed = self.open_ones(GroupBuy.Status.FORMED)
+        """The supplier delivers less; the leader shares each short item out by a policy, and
+        the ledger credits each household what it paid for and will not get."""
+        formed = [
+            g
+            for g in self.open_ones(GroupBuy.Status.FORMED)
+            if not PurchaseOrder.objects.filter(group_buy=g, delivery_recorded_at__isnull=False)
+        ]
         if not formed:
             return
         group_buy = data.draw(st.sampled_from(formed))
@@ -154,22 +157,20 @@ class LedgerMachine(RuleBasedStateMachine):
         groupbuys.record_delivery(
             actor=self.hood.supplier_user, purchase_order_id=purchase_order.pk, delivered=delivered
         )
-        shortfall: dict[int, int] = defaultdict(int)
         for line in lines:
-            missing = line.quantity - delivered[line.product_id]
-            for order_line in (
-                OrderLine.objects.filter(item=line.item_id, order__status=Order.Status.CONFIRMED)
-                .select_related("order")
-                .order_by("-order__seq")
-            ):
-                lost = min(missing, order_line.quantity)
-                shortfall[order_line.order.household_id] += lost * order_line.unit_price_fen
-                missing -= lost
-        services.refund_shortfalls(group_buy, shortfall)
-        before = self.short_by_gb.get(group_buy.pk, {})
-        for household in self.households:
-            self.short[household] += shortfall.get(household, 0) - before.get(household, 0)
-        self.short_by_gb[group_buy.pk] = dict(shortfall)
+            if delivered[line.product_id] < line.quantity:
+                groupbuys.apply_allocation(
+                    actor=self.hood.leader_user,
+                    group_buy_id=group_buy.pk,
+                    item_id=line.item_id,
+                    policy=data.draw(st.sampled_from(["proportional", "equal", "fcfs"])),
+                )
+        # What the model expects: each short line's value, ordered − shared out, at its price.
+        for order_line in OrderLine.objects.filter(
+            order__group_buy=group_buy, allocated__isnull=False
+        ).select_related("order"):
+            lost = (order_line.quantity - order_line.allocated) * order_line.unit_price_fen
+            self.short[order_line.order.household_id] += lost
 
     @rule(data=st.data())
     def complete(self, data):

@@ -15,12 +15,20 @@ class ItemInline(ReadOnlyInline):
 
 class LineInline(ReadOnlyInline):
     model = OrderLine
-    fields = ("item", "quantity", "unit_price_fen", "picked_up")
+    fields = ("item", "quantity", "unit_price_fen", "allocated", "picked_up")
 
 
 class PurchaseOrderLineInline(ReadOnlyInline):
     model = PurchaseOrderLine
-    fields = ("product", "quantity", "unit_cost_fen", "delivered", "handed_out")
+    fields = (
+        "product",
+        "quantity",
+        "unit_cost_fen",
+        "delivered",
+        "allocation_policy",
+        "allocated_at",
+        "handed_out",
+    )
 
 
 @admin.register(GroupBuy)

@@ -12,10 +12,13 @@ from linli.access import roles
 from linli.core.idempotency import idempotent
 from linli.core.schemas import QueryText
 
-from . import selectors, services
+from . import selectors, services, sheets
+from .allocation import Policy
 from .errors import GroupBuyNotFound, OrderNotFound
 from .models import GroupBuy, Order
 from .schemas import (
+    AllocationIn,
+    AllocationOut,
     DeliveryIn,
     GroupBuyIn,
     GroupBuyOut,
@@ -214,6 +217,111 @@ def confirm_pickup(request, group_buy_id: int, payload: PickupIn):
         lines=dict(_lines(payload.lines)) if payload.lines else None,
     )
     return 200, _order_out(request, order.pk)
+
+
+@router.get(
+    "/group-buys/{group_buy_id}/items/{item_id}/allocation",
+    response=AllocationOut,
+    summary="Preview how a short delivery of an item would be shared out by a policy (leader)",
+)
+def preview_allocation(request, group_buy_id: int, item_id: int, policy: Policy):
+    _touch(request, group_buy_id)
+    return services.plan_allocation(
+        actor=request.auth, group_buy_id=group_buy_id, item_id=item_id, policy=policy
+    )
+
+
+@router.post(
+    "/group-buys/{group_buy_id}/items/{item_id}/allocation",
+    response=AllocationOut,
+    summary="Share out a short delivery of an item by a policy, once (leader)",
+)
+@idempotent
+def apply_allocation(request, group_buy_id: int, item_id: int, payload: AllocationIn):
+    _touch(request, group_buy_id)
+    plan = services.apply_allocation(
+        actor=request.auth, group_buy_id=group_buy_id, item_id=item_id, policy=payload.policy
+    )
+    return 200, AllocationOut.from_orm(plan)
+
+
+@router.get(
+    "/group-buys/{group_buy_id}/shortfalls",
+    response=list[selectors.Shortfall],
+    summary="Order lines left short by a shared-out delivery, with the value to refund (leader)",
+)
+def list_shortfalls(request, group_buy_id: int):
+    return selectors.shortfalls(_managed(request, group_buy_id))
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
+_FILE = {200: None}
+
+
+def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _file_doc(content_type: str) -> dict:
+    return {"responses": {"200": {"content": {content_type: {}}}}}
+
+
+def _distribution_book(request, group_buy_id: int) -> sheets.content.DistributionBook:
+    return sheets.distribution_book(roles(request.auth), _managed(request, group_buy_id))
+
+
+@router.get(
+    "/group-buys/{group_buy_id}/distribution.xlsx",
+    response=_FILE,
+    summary="Per-building distribution as Excel: one sheet per building (leader)",
+    openapi_extra=_file_doc(XLSX),
+)
+def distribution_xlsx(request, group_buy_id: int):
+    book = _distribution_book(request, group_buy_id)
+    return _file(sheets.distribution_workbook(book), XLSX, f"distribution-{group_buy_id}.xlsx")
+
+
+@router.get(
+    "/group-buys/{group_buy_id}/distribution.pdf",
+    response=_FILE,
+    summary="Per-building distribution as an A4 PDF: a page per building, QR pickup codes (leader)",
+    openapi_extra=_file_doc(PDF),
+)
+def distribution_pdf(request, group_buy_id: int):
+    book = _distribution_book(request, group_buy_id)
+    return _file(sheets.distribution_pdf(book), PDF, f"distribution-{group_buy_id}.pdf")
+
+
+@router.get(
+    "/purchase-orders/{purchase_order_id}.xlsx",
+    response=_FILE,
+    summary="A purchase order as Excel: quantities per product, no household data",
+    openapi_extra=_file_doc(XLSX),
+)
+def purchase_order_xlsx(request, purchase_order_id: int):
+    sheet = sheets.purchase_sheet(
+        selectors.purchase_order_for(roles(request.auth), purchase_order_id)
+    )
+    return _file(
+        sheets.purchase_order_workbook(sheet), XLSX, f"purchase-order-{purchase_order_id}.xlsx"
+    )
+
+
+@router.get(
+    "/purchase-orders/{purchase_order_id}.pdf",
+    response=_FILE,
+    summary="A purchase order as an A4 PDF: quantities per product, no household data",
+    openapi_extra=_file_doc(PDF),
+)
+def purchase_order_pdf(request, purchase_order_id: int):
+    sheet = sheets.purchase_sheet(
+        selectors.purchase_order_for(roles(request.auth), purchase_order_id)
+    )
+    return _file(sheets.purchase_order_pdf(sheet), PDF, f"purchase-order-{purchase_order_id}.pdf")
 
 
 @router.get("/orders", response=list[OrderOut], summary="Orders I may see, newest first")

@@ -156,3 +156,24 @@ class DeliveryOutOfRange(Invalid):
         "Delivered quantities must be between what was already handed out and what was ordered."
     )
     line_template = _("%(product)s: from %(low)s to %(high)s %(unit)s.")
+
+
+class UnknownPolicy(Invalid):
+    code = "unknown_policy"
+    template = _("There is no such way to share out a delivery; choose one of: %(choices)s.")
+
+
+class DeliveryNotRecorded(Conflict):
+    code = "delivery_not_recorded"
+    template = _(
+        "The supplier has not recorded the delivery of %(product)s yet; it can be shared out "
+        "once it has."
+    )
+
+
+class AlreadyAllocated(Conflict):
+    code = "already_allocated"
+    template = _(
+        "%(product)s was already shared out (%(policy)s) at %(at)s; it cannot be shared out "
+        "again another way."
+    )

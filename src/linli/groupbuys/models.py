@@ -216,6 +216,9 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField(_("quantity"))
     unit_price_fen = models.PositiveIntegerField(_("unit price (fen)"))
     picked_up = models.PositiveIntegerField(_("picked up"), default=0)
+    # Set when a short delivery is shared out (``services.allocation``): what this line gets,
+    # at most what was ordered; the hand-out never gives more. None: the full quantity.
+    allocated = models.PositiveIntegerField(_("allocated"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("order line")
@@ -227,10 +230,24 @@ class OrderLine(models.Model):
             models.CheckConstraint(
                 condition=Q(picked_up__lte=F("quantity")), name="line_picked_up_at_most_ordered"
             ),
+            models.CheckConstraint(
+                condition=Q(allocated__isnull=True) | Q(allocated__lte=F("quantity")),
+                name="line_allocated_at_most_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(allocated__isnull=True) | Q(picked_up__lte=F("allocated")),
+                name="line_picked_up_at_most_allocated",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.item_id} × {self.quantity}"
+
+    @property
+    def due(self) -> int:
+        """What this line hands out in all: its share of a short delivery, or what was
+        ordered."""
+        return self.quantity if self.allocated is None else self.allocated
 
 
 class PurchaseOrder(models.Model):
@@ -283,6 +300,11 @@ class PurchaseOrderLine(models.Model):
     unit_cost_fen = models.PositiveIntegerField(_("unit cost (fen)"))
     delivered = models.PositiveIntegerField(_("delivered"), null=True, blank=True)
     handed_out = models.PositiveIntegerField(_("handed out"), default=0)
+    # A database default too: the demo and the benchmarks insert lines in bulk SQL.
+    allocation_policy = models.CharField(
+        _("shared out by"), max_length=12, blank=True, default="", db_default=""
+    )
+    allocated_at = models.DateTimeField(_("shared out at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("purchase order line")

@@ -7,6 +7,7 @@ from pydantic import Field, StrictInt
 from linli.access import roles
 from linli.core.schemas import Id, In, Moment, text
 
+from .allocation import Policy
 from .services.opening import (
     MAX_DESCRIPTION,
     MAX_ITEMS,
@@ -141,6 +142,9 @@ class OrderLineOut(Schema):
     quantity: int
     unit_price_fen: int
     picked_up: int
+    allocated: int | None = Field(
+        description="Its share of a short delivery once shared out; null: the full quantity"
+    )
 
     @staticmethod
     def resolve_product_id(line) -> int:
@@ -269,3 +273,50 @@ class PurchaseOrderOut(Schema):
     @staticmethod
     def resolve_lines(po):
         return list(po.lines.all())
+
+
+class AllocationIn(In):
+    policy: Policy
+
+
+class LineShareOut(Schema):
+    line_id: int
+    order_id: int
+    seq: int | None
+    building: str
+    room: str
+    vulnerable: bool
+    ordered: int
+    picked_up: int
+    allocated: int
+    shortfall: int
+    shortfall_fen: int
+
+
+class AllocationOut(Schema):
+    """One policy's outcome for one item: each order line's share and the rules applied."""
+
+    item_id: int
+    group_buy_id: int
+    purchase_order_id: int
+    product: str
+    unit: str
+    policy: Policy
+    policy_label: str
+    ordered: int
+    delivered: int
+    allocated: int
+    shortfall: int
+    shortfall_fen: int
+    applied: bool
+    applied_at: datetime | None
+    rules: list[str]
+    lines: list[LineShareOut]
+
+    @staticmethod
+    def resolve_policy_label(plan) -> str:
+        return str(plan.policy_label)
+
+    @staticmethod
+    def resolve_rules(plan) -> list[str]:
+        return [str(rule) for rule in plan.rules]

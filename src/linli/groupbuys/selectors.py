@@ -5,7 +5,8 @@ of orders."""
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from linli.access import Roles
 
@@ -171,7 +172,11 @@ def distribution_summary(group_buy: GroupBuy) -> list[BuildingSummary]:
     rows = (
         OrderLine.objects.filter(order__in=confirmed)
         .values("order__household__building_id", "order__household__building__name")
-        .annotate(orders=Count("order", distinct=True), units=Sum("quantity"))
+        # Units to hand out: each line's share once a short delivery is shared out.
+        .annotate(
+            orders=Count("order", distinct=True),
+            units=Sum(Coalesce("allocated", "quantity")),
+        )
         .order_by("order__household__building__position", "order__household__building__name")
     )
     return [
@@ -194,6 +199,15 @@ def distribution_for_building(group_buy: GroupBuy, building_id: int) -> QuerySet
             household__building_id=building_id,
         )
     ).order_by("household__room", "seq")
+
+
+def distribution_orders(group_buy: GroupBuy) -> QuerySet[Order]:
+    """Who gets what in every building: by building, then room, then 跟团号."""
+    return _with_lines(
+        Order.objects.filter(group_buy=group_buy, status=Order.Status.CONFIRMED)
+    ).order_by(
+        "household__building__position", "household__building__name", "household__room", "seq"
+    )
 
 
 _BUILDING_ROOM = re.compile(
@@ -269,3 +283,87 @@ def purchase_order_for(who: Roles, purchase_order_id: int) -> PurchaseOrder:
     if purchase_order is None:
         raise PurchaseOrderNotFound()
     return purchase_order
+
+
+@dataclass(slots=True)
+class Shortfall:
+    """What one order line did not get of a short delivery, and what that is worth."""
+
+    order_id: int
+    seq: int | None
+    household_id: int
+    item_id: int
+    product: str
+    unit: str
+    ordered: int
+    allocated: int
+    shortfall: int
+    unit_price_fen: int
+    refund_fen: int
+
+
+def shortfalls(group_buy: GroupBuy, *, item_id: int | None = None) -> list[Shortfall]:
+    """Order lines left short by a shared-out delivery (allocated < ordered), by 跟团号. One
+    query."""
+    lines = OrderLine.objects.filter(
+        order__group_buy=group_buy,
+        order__status=Order.Status.CONFIRMED,
+        allocated__isnull=False,
+        allocated__lt=F("quantity"),
+    )
+    if item_id is not None:
+        lines = lines.filter(item_id=item_id)
+    rows = lines.order_by("order__seq", "order_id", "item_id").values_list(
+        "order_id",
+        "order__seq",
+        "order__household_id",
+        "item_id",
+        "item__product__name",
+        "item__product__unit",
+        "quantity",
+        "allocated",
+        "unit_price_fen",
+    )
+    return [
+        Shortfall(
+            order_id=order_id,
+            seq=seq,
+            household_id=household_id,
+            item_id=line_item_id,
+            product=product,
+            unit=unit,
+            ordered=quantity,
+            allocated=allocated,
+            shortfall=quantity - allocated,
+            unit_price_fen=price,
+            refund_fen=(quantity - allocated) * price,
+        )
+        for (
+            order_id,
+            seq,
+            household_id,
+            line_item_id,
+            product,
+            unit,
+            quantity,
+            allocated,
+            price,
+        ) in rows
+    ]
+
+
+def shortfall_by_household(group_buy: GroupBuy) -> dict[int, int]:
+    """``{household_id: fen}``: the value of what each household ordered and was not given
+    of short deliveries shared out so far, over every item of the group buy. One GROUP BY."""
+    rows = (
+        OrderLine.objects.filter(
+            order__group_buy=group_buy,
+            order__status=Order.Status.CONFIRMED,
+            allocated__isnull=False,
+            allocated__lt=F("quantity"),
+        )
+        .values_list("order__household_id")
+        .annotate(fen=Sum((F("quantity") - F("allocated")) * F("unit_price_fen")))
+        .order_by()
+    )
+    return dict(rows)

@@ -5,6 +5,7 @@ raises a :mod:`linli.groupbuys.errors` error (nothing changed) when the request 
 carried out.
 """
 
+from .allocation import AllocationPlan, LineShare, apply_allocation, plan_allocation
 from .closing import (
     close_due_group_buys,
     close_group_buy,
@@ -18,7 +19,10 @@ from .ordering import cancel_order, change_order, place_order
 from .pickup import confirm_pickup
 
 __all__ = [
+    "AllocationPlan",
     "ItemSpec",
+    "LineShare",
+    "apply_allocation",
     "cancel_order",
     "change_order",
     "close_due_group_buys",
@@ -27,6 +31,7 @@ __all__ = [
     "confirm_pickup",
     "open_group_buy",
     "place_order",
+    "plan_allocation",
     "record_delivery",
     "settle",
     "settle_due",

@@ -11,8 +11,16 @@ from linli.access import roles
 from linli.accounts.models import User
 from linli.core import audit
 from linli.core.errors import Invalid, Message
+from linli.core.formatting import LocalTime
 
-from ..errors import DeliveryOutOfRange, GroupBuyClosed, NotSupplier, PurchaseOrderNotFound
+from ..allocation import Policy
+from ..errors import (
+    AlreadyAllocated,
+    DeliveryOutOfRange,
+    GroupBuyClosed,
+    NotSupplier,
+    PurchaseOrderNotFound,
+)
 from ..models import GroupBuy, PurchaseOrder
 
 
@@ -68,6 +76,12 @@ def record_delivery(
         problems = []
         for product_id, quantity in sorted(delivered.items()):
             line = lines[product_id]
+            if line.allocated_at is not None and quantity != line.delivered:
+                raise AlreadyAllocated(
+                    product=line.product.name,
+                    policy=Policy(line.allocation_policy).label,
+                    at=LocalTime(line.allocated_at),
+                )
             if type(quantity) is not int or not line.handed_out <= quantity <= line.quantity:
                 problems.append(
                     {

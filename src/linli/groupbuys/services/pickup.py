@@ -80,7 +80,8 @@ def confirm_pickup(
             raise AlreadyCollected(seq=order.seq, at=LocalTime(order.collected_at or now))
 
         lines_by_item = {line.item_id: line for line in order.lines.select_related("item__product")}
-        due = {item_id: line.quantity - line.picked_up for item_id, line in lines_by_item.items()}
+        # A line's share of a short delivery, once shared out, caps what it hands out.
+        due = {item_id: line.due - line.picked_up for item_id, line in lines_by_item.items()}
         if wanted is None:
             wanted = {item_id: left for item_id, left in due.items() if left > 0}
         unknown = sorted(set(wanted) - set(lines_by_item))
@@ -138,7 +139,7 @@ def confirm_pickup(
             line = lines_by_item[item_id]
             line.picked_up += asked
             line.save(update_fields=["picked_up"])
-        complete = all(line.picked_up == line.quantity for line in lines_by_item.values())
+        complete = all(line.picked_up == line.due for line in lines_by_item.values())
         order.pickup = Order.Pickup.FULL if complete else Order.Pickup.PARTIAL
         order.updated_at = now
         if complete:

@@ -1,0 +1,329 @@
+"""The supplier delivered less than was ordered: the leader shares it out by a named policy.
+
+The leader previews the outcome of each policy (:func:`plan_allocation`, which changes
+nothing), then applies one (:func:`apply_allocation`): each order line of the item gets its
+share in ``OrderLine.allocated``, and the hand-out never gives more than that. What was
+already handed out before the sharing stays with its order: only the rest of the delivery is
+shared, over what each line still asks for. Applying is done once per item; applying the same
+policy again changes nothing, another policy is refused. The shortfall of each line (ordered −
+allocated) and its value are then readable with :func:`linli.groupbuys.selectors.shortfalls`
+and credited back to each household on the ledger (:func:`linli.ledger.services.refund_shortfalls`).
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from functools import cache
+from typing import Any, NamedTuple
+
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from linli.access import Roles, roles
+from linli.accounts.models import User
+from linli.core import audit
+from linli.core.formatting import LocalTime
+from linli.ledger import services as ledger
+
+from .. import selectors
+from ..allocation import TIE_RULE, VULNERABLE_RULE, Claim, Policy, allocate
+from ..errors import (
+    AlreadyAllocated,
+    DeliveryNotRecorded,
+    GroupBuyNotFound,
+    NotLeader,
+    PickupNotReady,
+    UnknownItems,
+    UnknownPolicy,
+)
+from ..models import GroupBuy, GroupBuyItem, Order, OrderLine, PurchaseOrderLine
+from .closing import complete_group_buy
+
+
+class LineShare(NamedTuple):
+    """One order line's share of the delivery. (A tuple: an item may have 100,000 lines.)"""
+
+    line_id: int
+    order_id: int
+    seq: int | None
+    household_id: int
+    building: str
+    room: str
+    vulnerable: bool
+    ordered: int
+    picked_up: int
+    allocated: int
+    unit_price_fen: int
+
+    @property
+    def shortfall(self) -> int:
+        return self.ordered - self.allocated
+
+    @property
+    def shortfall_fen(self) -> int:
+        return self.shortfall * self.unit_price_fen
+
+
+@dataclass(frozen=True)
+class AllocationPlan:
+    """The outcome of a policy for one item: each line's share, the totals and the rules."""
+
+    item_id: int
+    group_buy_id: int
+    purchase_order_id: int
+    product: str
+    unit: str
+    policy: str
+    ordered: int
+    delivered: int
+    applied_at: datetime | None
+    rules: list[Any] = field(default_factory=list)
+    lines: list[LineShare] = field(default_factory=list)
+
+    @property
+    def policy_label(self) -> Any:
+        return Policy(self.policy).label
+
+    @property
+    def allocated(self) -> int:
+        return sum(line.allocated for line in self.lines)
+
+    @property
+    def shortfall(self) -> int:
+        return sum(line.shortfall for line in self.lines)
+
+    @property
+    def shortfall_fen(self) -> int:
+        return sum(line.shortfall_fen for line in self.lines)
+
+    @property
+    def applied(self) -> bool:
+        return self.applied_at is not None
+
+
+def _policy(policy: str) -> Policy:
+    try:
+        return Policy(policy)
+    except ValueError:
+        raise UnknownPolicy(choices=", ".join(Policy)) from None
+
+
+def _checked_item(
+    who: Roles, group_buy_id: int, item_id: int, *, lock: bool
+) -> tuple[GroupBuyItem, PurchaseOrderLine]:
+    """The item and its purchase-order line, if the caller runs its group buy and the
+    supplier has recorded the delivery."""
+    group_buys = GroupBuy.objects.select_related("community")
+    if lock:
+        # The group buy first, as the hand-out takes it: the two never wait on each other.
+        group_buys = group_buys.select_for_update(of=("self",))
+    group_buy = group_buys.filter(pk=group_buy_id).first()
+    if group_buy is None or not who.sees(group_buy.community_id):
+        raise GroupBuyNotFound()
+    if not who.manages(group_buy.community_id):
+        raise NotLeader(community=group_buy.community.name)
+    items = GroupBuyItem.objects.select_related("product")
+    item = items.filter(pk=item_id, group_buy=group_buy).first()
+    if item is None:
+        raise UnknownItems(items=str(item_id))
+    item.group_buy = group_buy
+    if group_buy.status != GroupBuy.Status.FORMED:
+        raise PickupNotReady(status=group_buy.get_status_display())
+    po_lines = PurchaseOrderLine.objects.filter(item=item)
+    if lock:
+        po_lines = po_lines.select_for_update()
+    po_line = po_lines.first()
+    if po_line is None:  # formed, but nobody ordered this item
+        raise UnknownItems(items=str(item_id))
+    if po_line.delivered is None:
+        raise DeliveryNotRecorded(product=item.product.name)
+    return item, po_line
+
+
+@cache
+def _lines_sql() -> str:
+    """The item's confirmed order lines, earliest order first, with the household's place.
+
+    Written out (see ``docs/decisions/0008-hot-queries-in-sql.md``): for 100,000 lines the
+    ORM's row conversion cost more than the query itself.
+    """
+    from linli.communities.models import Building, Household
+
+    def table(model) -> str:
+        return connection.ops.quote_name(model._meta.db_table)
+
+    def column(model, name: str) -> str:
+        return connection.ops.quote_name(model._meta.get_field(name).column)
+
+    sql = (
+        f"SELECT l.id, l.{column(OrderLine, 'order')}, o.{column(Order, 'seq')},"
+        f" o.{column(Order, 'household')}, b.{column(Building, 'name')},"
+        f" h.{column(Household, 'room')}, h.{column(Household, 'vulnerable')},"
+        f" l.{column(OrderLine, 'quantity')}, l.{column(OrderLine, 'picked_up')},"
+        f" l.{column(OrderLine, 'unit_price_fen')}"
+        f" FROM {table(OrderLine)} l"
+        f" JOIN {table(Order)} o ON o.id = l.{column(OrderLine, 'order')}"
+        f" JOIN {table(Household)} h ON h.id = o.{column(Order, 'household')}"
+        f" JOIN {table(Building)} b ON b.id = h.{column(Household, 'building')}"
+        f" WHERE l.{column(OrderLine, 'item')} = %s AND o.{column(Order, 'status')} = %s"
+        f" ORDER BY o.{column(Order, 'seq')}, o.{column(Order, 'placed_at')}, o.id"
+    )
+    return sql
+
+
+def _plan(item: GroupBuyItem, po_line: PurchaseOrderLine, policy: Policy) -> AllocationPlan:
+    with connection.cursor() as cursor:
+        cursor.execute(_lines_sql(), [item.pk, Order.Status.CONFIRMED])
+        rows = cursor.fetchall()
+    assert po_line.delivered is not None
+    supply = po_line.delivered - po_line.handed_out
+    shares = allocate(policy, [Claim(row[7] - row[8], bool(row[6])) for row in rows], supply)
+    return AllocationPlan(
+        item_id=item.pk,
+        group_buy_id=item.group_buy_id,
+        purchase_order_id=po_line.purchase_order_id,
+        product=item.product.name,
+        unit=item.product.unit,
+        policy=policy.value,
+        ordered=po_line.quantity,
+        delivered=po_line.delivered,
+        applied_at=po_line.allocated_at,
+        rules=[policy.rule, VULNERABLE_RULE, TIE_RULE],
+        lines=[
+            LineShare(
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                row[5],
+                bool(row[6]),
+                row[7],
+                row[8],
+                row[8] + share,
+                row[9],
+            )
+            for row, share in zip(rows, shares, strict=True)
+        ],
+    )
+
+
+def plan_allocation(*, actor: User, group_buy_id: int, item_id: int, policy: str) -> AllocationPlan:
+    """What ``policy`` would give each order line of the item. Changes nothing. Once the
+    item has been shared out, the plan of the applied policy shows the stored shares."""
+    chosen = _policy(policy)
+    item, po_line = _checked_item(roles(actor), group_buy_id, item_id, lock=False)
+    if po_line.allocated_at is not None and po_line.allocation_policy == chosen:
+        return _applied(item, po_line)
+    return _plan(item, po_line, chosen)
+
+
+def _applied(item: GroupBuyItem, po_line: PurchaseOrderLine) -> AllocationPlan:
+    """The shares as stored when the allocation was applied."""
+    plan = _plan(item, po_line, Policy(po_line.allocation_policy))
+    stored = dict(OrderLine.objects.filter(item=item).values_list("pk", "allocated"))
+    lines = [line._replace(allocated=stored[line.line_id] or 0) for line in plan.lines]
+    return replace(plan, lines=lines)
+
+
+def apply_allocation(
+    *, actor: User, group_buy_id: int, item_id: int, policy: str, now: datetime | None = None
+) -> AllocationPlan:
+    """Share out the delivered units of an item by ``policy`` (leader of the community or
+    operator): store each order line's share, mark orders with nothing left to collect as
+    collected, record it in the audit trail and refund the shortfalls on the ledger. One
+    transaction; it holds the group buy's row and the purchase-order line. The order lines
+    need no lock of their own: once a group buy has formed, only the hand-out writes them, and
+    it takes the group buy's row first."""
+    chosen = _policy(policy)
+    now = now or timezone.now()
+    who = roles(actor)
+    with transaction.atomic():
+        item, po_line = _checked_item(who, group_buy_id, item_id, lock=True)
+        if po_line.allocated_at is not None:
+            if po_line.allocation_policy == chosen:
+                return _applied(item, po_line)
+            raise AlreadyAllocated(
+                product=item.product.name,
+                policy=Policy(po_line.allocation_policy).label,
+                at=LocalTime(po_line.allocated_at),
+            )
+        plan = _plan(item, po_line, chosen)
+        _store_shares(plan.lines)
+        po_line.allocation_policy = chosen.value
+        po_line.allocated_at = now
+        po_line.save(update_fields=["allocation_policy", "allocated_at"])
+        nothing_left = _mark_collected(item, now)
+        audit.record(
+            actor=actor,
+            action="purchase_order_line.allocated",
+            target=po_line,
+            data={
+                "item_id": item.pk,
+                "policy": chosen.value,
+                "ordered": plan.ordered,
+                "delivered": plan.delivered,
+                "allocated": plan.allocated,
+                "shortfall": plan.shortfall,
+                "shortfall_fen": plan.shortfall_fen,
+                "lines": len(plan.lines),
+                "orders_collected": nothing_left,
+            },
+        )
+        # What each household paid for and will not get, over every item shared out so far:
+        # the ledger credits it the difference from what it credited before.
+        ledger.refund_shortfalls(
+            item.group_buy,
+            selectors.shortfall_by_household(item.group_buy),
+            actor=actor,
+            at=now,
+        )
+        waiting = Order.objects.filter(group_buy=item.group_buy, status=Order.Status.CONFIRMED)
+        if not waiting.exclude(pickup=Order.Pickup.FULL).exists():
+            complete_group_buy(
+                group_buy=item.group_buy, now=now, reason="all_collected", actor=actor
+            )
+    return replace(plan, applied_at=now)
+
+
+def _store_shares(lines: list[LineShare]) -> None:
+    """Every line's share in a few statements: on PostgreSQL one UPDATE joined to the shares
+    sent as two arrays; on SQLite one UPDATE per share value and up to 900 lines (under its
+    parameter limit). An UPDATE with a CASE per line took seconds for 100,000 lines."""
+    table = connection.ops.quote_name(OrderLine._meta.db_table)
+    allocated = connection.ops.quote_name(OrderLine._meta.get_field("allocated").column or "")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} AS l SET {allocated} = v.share"
+                " FROM unnest(%s::bigint[], %s::integer[]) AS v(id, share) WHERE l.id = v.id",
+                [[line.line_id for line in lines], [line.allocated for line in lines]],
+            )
+            return
+        by_share: dict[int, list[int]] = {}
+        for line in lines:
+            by_share.setdefault(line.allocated, []).append(line.line_id)
+        for share, ids in sorted(by_share.items()):
+            for start in range(0, len(ids), 900):
+                chunk = ids[start : start + 900]
+                cursor.execute(
+                    f"UPDATE {table} SET {allocated} = %s"
+                    f" WHERE id IN ({', '.join(['%s'] * len(chunk))})",
+                    [share, *chunk],
+                )
+
+
+def _mark_collected(item: GroupBuyItem, now: datetime) -> int:
+    """Orders of the item left with nothing more to collect count as collected. One UPDATE."""
+    left = OrderLine.objects.filter(
+        order=OuterRef("pk"), picked_up__lt=Coalesce(F("allocated"), F("quantity"))
+    )
+    has_item = OrderLine.objects.filter(order=OuterRef("pk"), item=item)
+    return (
+        Order.objects.filter(group_buy_id=item.group_buy_id, status=Order.Status.CONFIRMED)
+        .filter(Exists(has_item))
+        .exclude(pickup=Order.Pickup.FULL)
+        .exclude(Exists(left))
+        .update(pickup=Order.Pickup.FULL, collected_at=now, updated_at=now)
+    )
