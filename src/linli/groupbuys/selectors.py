@@ -5,7 +5,7 @@ of orders."""
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 
 from linli.access import Roles
 
@@ -139,7 +139,30 @@ def visible_orders(who: Roles) -> QuerySet[Order]:
     scope = Q(group_buy__community_id__in=who.led_community_ids)
     if who.household_id is not None:
         scope |= Q(household_id=who.household_id)
+    if who.user_id is not None:
+        scope |= Q(placed_by_id=who.user_id)  # orders placed for a neighbour
     return _with_lines(Order.objects.filter(scope))
+
+
+def own_orders(who: Roles) -> QuerySet[Order]:
+    """A member's "my orders": their household's, and those they placed for a neighbour
+    (leaders' view of the whole community is ``visible_orders``)."""
+    scope = Q(pk__in=[])
+    if who.household_id is not None:
+        scope |= Q(household_id=who.household_id)
+    if who.user_id is not None:
+        scope |= Q(placed_by_id=who.user_id)
+    return _with_lines(Order.objects.filter(scope)).order_by("-placed_at", "-id")
+
+
+def short_deliveries(order: Order) -> dict[int, tuple[int, int]]:
+    """For each item of the order whose supplier delivered less than was ordered for the
+    community: ``{item_id: (delivered, ordered)}``. One query."""
+    item_ids = [line.item_id for line in order.lines.all()]
+    rows = PurchaseOrderLine.objects.filter(
+        item_id__in=item_ids, delivered__isnull=False, delivered__lt=F("quantity")
+    ).values_list("item_id", "delivered", "quantity")
+    return {item_id: (delivered, quantity) for item_id, delivered, quantity in rows}
 
 
 def order_for(who: Roles, order_id: int) -> Order:
