@@ -21,6 +21,7 @@ from linli.communities.selectors import (
 )
 from linli.core.errors import LinliError
 from linli.groupbuys import selectors, services
+from linli.groupbuys.errors import NotLeader
 from linli.groupbuys.models import GroupBuy
 
 from ..pages import Roles, field_errors, page, whole_number
@@ -106,6 +107,8 @@ def open_group_buy(request, who: Roles, community_id: int):
     """One form: the group buy and, per supplier product, a price, a stock and a limit. A
     product with no stock typed is left out."""
     community = _led(who, community_id)
+    if not who.leads(community.pk):
+        raise NotLeader(community=community.name)  # operators run communities, leaders open
     products = list(search_products(who, query=request.GET.get("product", "")[:40])[:300])
     now = timezone.now().replace(second=0, microsecond=0)
     initial = {
