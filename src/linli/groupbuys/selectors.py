@@ -42,9 +42,14 @@ def group_buy_for(who: Roles, group_buy_id: int) -> GroupBuy:
 def managed_group_buy(who: Roles, group_buy_id: int) -> GroupBuy:
     """A group buy the caller runs (leader of its community, or operator)."""
     group_buy = group_buy_for(who, group_buy_id)
+    check_manages(who, group_buy)
+    return group_buy
+
+
+def check_manages(who: Roles, group_buy: GroupBuy) -> None:
+    """Refuse (403) a caller who sees the group buy but does not run it."""
     if not who.manages(group_buy.community_id):
         raise NotLeader(community=group_buy.community.name)
-    return group_buy
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ class Migration(migrations.Migration):
             name="neighbours_may_order",
             field=models.BooleanField(
                 default=False,
+                db_default=False,
                 help_text=(
                     "The household has agreed that members of other households in its "
                     "community may order on its behalf (for households without a phone). Set "

@@ -24,7 +24,7 @@ from linli.groupbuys import selectors, services
 from linli.groupbuys.errors import NotLeader
 from linli.groupbuys.models import GroupBuy
 
-from ..pages import Roles, field_errors, page, whole_number
+from ..pages import Roles, field_errors, page, settled_group_buy, whole_number
 from ..registry import group_buy_links
 
 
@@ -197,9 +197,10 @@ def open_group_buy(request, who: Roles, community_id: int):
 
 
 def _managed(who: Roles, group_buy_id: int) -> GroupBuy:
-    selectors.group_buy_for(who, group_buy_id)  # 404 for what the caller may not see
-    services.settle(group_buy_id)
-    return selectors.managed_group_buy(who, group_buy_id)
+    """A group buy the caller runs: 404 if they may not see it, 403 if they only see it."""
+    group_buy = settled_group_buy(who, group_buy_id)
+    selectors.check_manages(who, group_buy)
+    return group_buy
 
 
 @page

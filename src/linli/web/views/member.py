@@ -8,19 +8,16 @@ from django.views.decorators.http import require_POST
 from linli.communities.selectors import households_to_order_for
 from linli.core.errors import LinliError
 from linli.groupbuys import selectors, services
-from linli.groupbuys.errors import GroupBuyNotFound
 from linli.groupbuys.models import GroupBuy, Order
 
-from ..pages import Roles, field_errors, page, whole_number
-
-
-def _settled_group_buy(who: Roles, group_buy_id: int) -> GroupBuy:
-    """The group buy if the caller may see it (404 otherwise), closed first if its cutoff has
-    passed, as the API does."""
-    if not selectors.visible_group_buys(who).filter(pk=group_buy_id).exists():
-        raise GroupBuyNotFound()
-    services.settle(group_buy_id)
-    return selectors.group_buy_for(who, group_buy_id)
+from ..pages import (
+    Roles,
+    behind_the_clock,
+    field_errors,
+    page,
+    settled_group_buy,
+    whole_number,
+)
 
 
 def _quantities(post, items) -> tuple[dict[int, int], dict[str, str], dict[str, list[str]]]:
@@ -51,7 +48,7 @@ def _accepting(group_buy: GroupBuy) -> bool:
 def group_buy(request, who: Roles, group_buy_id: int):
     """Items with price, unit, what is left and the limit; the cutoff, the pickup; and the
     order form (a POST here places the order)."""
-    group_buy = _settled_group_buy(who, group_buy_id)
+    group_buy = settled_group_buy(who, group_buy_id)
     items = list(group_buy.items.all())
     neighbours = list(households_to_order_for(who, group_buy.community_id))
     context = {
@@ -115,7 +112,7 @@ def _order_context(who: Roles, order: Order) -> dict:
 
 def _settled_order(who: Roles, order_id: int) -> Order:
     order = selectors.order_for(who, order_id)
-    if order.group_buy.status == GroupBuy.Status.OPEN:
+    if behind_the_clock(order.group_buy):
         services.settle(order.group_buy_id)
         order = selectors.order_for(who, order_id)
     return order
