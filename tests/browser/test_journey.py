@@ -200,10 +200,12 @@ def test_the_whole_cycle_in_a_phone_browser(chromium, live_server, screenshots, 
     leader.fill("#code", code)
     leader.click("form.gate button")
     expect(leader.locator("#handed-out")).to_contain_text(words.collected)
+    expect(leader.locator("#code")).to_have_value("")  # ready for the next in the queue
     shot(leader, "leader-handout")
     leader.fill("#code", code)
     leader.click("form.gate button")
     expect(leader.locator(".alert")).to_contain_text(words.used)
+    expect(leader.locator("#code")).to_have_value(code)
     leader.fill("#code", "000000000000")
     leader.click("form.gate button")
     expect(leader.locator(".alert")).to_contain_text(words.foreign)

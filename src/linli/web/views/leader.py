@@ -271,7 +271,6 @@ def handout(request, who: Roles, group_buy_id: int):
         order_id = request.POST.get("order", "")
         try:
             if code:
-                context["code"] = code
                 done = services.confirm_pickup(
                     actor=request.user, group_buy_id=group_buy.pk, code=code
                 )
@@ -293,13 +292,14 @@ def handout(request, who: Roles, group_buy_id: int):
                 )
         except LinliError as error:
             fields, general = field_errors(error)
-            context.update(errors=fields, general=general)
+            # A refused code stays in the field to be checked; a handed-out one is cleared for
+            # the next person in the queue.
+            context.update(errors=fields, general=general, code=code)
             status = error.status
         else:
             context["done"] = selectors.order_for(who, done.pk)
             group_buy = selectors.group_buy_for(who, group_buy.pk)
             context["group_buy"] = group_buy
-            query = query or ""
     if query:
         context["found"] = list(selectors.find_orders_for_pickup(group_buy, query=query))
     return render(request, "web/leader/handout.html", context, status=status)
