@@ -89,8 +89,17 @@ def sign_in(browser: Browser, base: str, user, words: Words, *, javascript: bool
     return page
 
 
+UNLABELLED = """() => [...document.querySelectorAll("input, select, textarea")]
+    .filter((el) => el.type !== "hidden")
+    .filter((el) => !(el.id && document.querySelector(`label[for="${el.id}"]`))
+                    && !el.getAttribute("aria-label") && !el.closest("label"))
+    .map((el) => el.name || el.outerHTML)"""
+
+
 def fits_360(page: Page) -> None:
-    """Readable on a 360-pixel-wide screen: nothing sticks out sideways."""
+    """Readable on a 360-pixel-wide screen: nothing sticks out sideways; and every input has a
+    label."""
+    assert page.evaluate(UNLABELLED) == [], page.url
     page.set_viewport_size({"width": 360, "height": 740})
     width = page.evaluate("document.documentElement.scrollWidth")
     page.set_viewport_size(PHONE)
@@ -120,6 +129,7 @@ def test_the_whole_cycle_in_a_phone_browser(chromium, live_server, screenshots, 
     leader.fill(f"#stock-{eggs.pk}", "10")
     leader.fill(f"#price-{eggs.pk}", "26.50")
     shot(leader, "leader-open")
+    fits_360(leader)
     leader.click("form.form button[type=submit].primary")
     expect(leader.locator("#group-buy-status")).to_have_text(words.open)
     group_buy = GroupBuy.objects.get(community=hood.community)
@@ -190,6 +200,7 @@ def test_the_whole_cycle_in_a_phone_browser(chromium, live_server, screenshots, 
     supplier.click("form.form button[type=submit]")
     expect(supplier.locator("#delivery-status")).to_contain_text(words.recorded)
     shot(supplier, "supplier-purchase-order")
+    fits_360(supplier)
 
     # The member shows the pickup code; the leader types it at the gate.
     alice.goto(alice_order_url)
@@ -202,6 +213,7 @@ def test_the_whole_cycle_in_a_phone_browser(chromium, live_server, screenshots, 
     expect(leader.locator("#handed-out")).to_contain_text(words.collected)
     expect(leader.locator("#code")).to_have_value("")  # ready for the next in the queue
     shot(leader, "leader-handout")
+    fits_360(leader)
     leader.fill("#code", code)
     leader.click("form.gate button")
     expect(leader.locator(".alert")).to_contain_text(words.used)
