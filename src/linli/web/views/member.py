@@ -90,7 +90,7 @@ def group_buy(request, who: Roles, group_buy_id: int):
 
 @page
 def my_orders(request, who: Roles):
-    orders = list(selectors.own_orders(who)[:50])
+    orders = list(selectors.own_orders(who)[:30])
     return render(request, "web/member/orders.html", {"orders": orders, "roles": who})
 
 
