@@ -185,3 +185,18 @@ def test_a_supplier_records_a_short_delivery_and_a_bad_one_is_refused_by_the_fie
     assert "Short delivery: the supplier brought 3 of 4 斤" in page
     # Another supplier cannot even find it.
     assert browse(hood.other_supplier_user).post(url, {}).status_code == 404
+
+
+def test_a_hand_out_with_nothing_typed_hands_out_nothing(hood, browse, formed):
+    group_buy, orders, greens, eggs = formed
+    url = f"/lead/group-buys/{group_buy.pk}/handout"
+    leader = browse(hood.leader_user)
+    blank = leader.post(
+        url, {"order": orders[0].pk, f"take-{greens.pk}": "", f"take-{eggs.pk}": "0"}
+    )
+    assert blank.status_code == 422 and "at least one item" in text(blank)
+    wrong = leader.post(url, {"order": orders[0].pk, f"take-{greens.pk}": "two"})
+    assert wrong.status_code == 422 and "whole number" in text(wrong)
+    orders[0].refresh_from_db()
+    assert orders[0].pickup == Order.Pickup.NONE
+    assert all(line.picked_up == 0 for line in orders[0].lines.all())

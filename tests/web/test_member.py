@@ -172,6 +172,11 @@ def test_change_and_cancel_before_the_cutoff(hood, browse):
     too_many = member.post(f"/orders/{order.pk}/change", {f"q-{eggs.pk}": "9"})
     assert too_many.status_code == 409
     assert "Only 3 盒 of 土鸡蛋 left" in text(too_many)
+    # Emptying every quantity is not a silent cancel: cancelling is its own button.
+    emptied = member.post(f"/orders/{order.pk}/change", {f"q-{greens.pk}": "", f"q-{eggs.pk}": ""})
+    assert emptied.status_code == 422 and "at least one item" in text(emptied)
+    order.refresh_from_db()
+    assert order.status == Order.Status.PLACED
     assert member.post(f"/orders/{order.pk}/cancel").status_code == 302
     order.refresh_from_db()
     assert order.status == Order.Status.CANCELLED

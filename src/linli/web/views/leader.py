@@ -19,7 +19,7 @@ from linli.communities.selectors import (
     households_of,
     visible_communities,
 )
-from linli.core.errors import LinliError
+from linli.core.errors import Invalid, LinliError
 from linli.groupbuys import selectors, services
 from linli.groupbuys.errors import NotLeader
 from linli.groupbuys.models import GroupBuy
@@ -275,20 +275,14 @@ def handout(request, who: Roles, group_buy_id: int):
                     actor=request.user, group_buy_id=group_buy.pk, code=code
                 )
             else:
-                lines = {}
-                for key, value in request.POST.items():
-                    if key.startswith("take-"):
-                        try:
-                            quantity = whole_number(value)
-                        except ValueError:
-                            quantity = None
-                        if quantity:
-                            lines[int(key[5:])] = quantity
+                # The quantities to hand out now, as the leader left or typed them; none at all
+                # is refused (the service says so), never read as "everything".
+                lines = _take(request.POST)
                 done = services.confirm_pickup(
                     actor=request.user,
                     group_buy_id=group_buy.pk,
                     order_id=int(order_id) if order_id.isdigit() else 0,
-                    lines=lines or None,
+                    lines=lines,
                 )
         except LinliError as error:
             fields, general = field_errors(error)
@@ -303,6 +297,20 @@ def handout(request, who: Roles, group_buy_id: int):
     if query:
         context["found"] = list(selectors.find_orders_for_pickup(group_buy, query=query))
     return render(request, "web/leader/handout.html", context, status=status)
+
+
+def _take(post) -> dict[int, int]:
+    """``take-<item id>`` fields: quantities to hand out; blank or 0 is none of that item."""
+    lines = {}
+    for key, value in post.items():
+        if key.startswith("take-") and key[5:].isdigit():
+            try:
+                quantity = whole_number(value)
+            except ValueError:
+                raise Invalid(_("Enter a whole number, or leave it empty.")) from None
+            if quantity:
+                lines[int(key[5:])] = quantity
+    return lines
 
 
 @page

@@ -144,10 +144,7 @@ def change_order(request, who: Roles, order_id: int):
         context.update(errors=errors, general=[_("Check the quantities marked below.")])
         return render(request, "web/member/order.html", context, status=422)
     try:
-        if lines:
-            services.change_order(actor=request.user, order_id=order.pk, lines=lines)
-        else:
-            services.cancel_order(actor=request.user, order_id=order.pk)
+        services.change_order(actor=request.user, order_id=order.pk, lines=lines)
     except LinliError as error:
         fields, general = field_errors(error)
         context.update(errors=fields, general=general)
