@@ -97,6 +97,7 @@ def test_the_sign_in_page_and_the_token_sign_in_share_one_throttle(hood):
     right = {"username": hood.members[1].username, "password": "pw-for-tests"}
     page = client.post("/login/", right)
     assert page.status_code == 429 and "Too many attempts" in text(page)
+    assert f'value="{hood.members[1].username}"' in text(page)
     api = client.post("/api/auth/token", json.dumps(right), content_type="application/json")
     assert api.status_code == 429
     assert "_auth_user_id" not in client.session

@@ -24,11 +24,12 @@ class SignIn(auth_views.LoginView):
 
     def post(self, request, *args, **kwargs):
         if not password_throttle().allow_request(request):
-            form = self.get_form()
-            form.is_valid()  # keeps what was typed
-            form.errors.clear()
-            form.add_error(None, _("Too many attempts; wait a minute and try again."))
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+            # Refused before the password is even checked; the username typed stays.
+            form = self.form_class(request, initial={"username": request.POST.get("username")})
+            context = self.get_context_data(
+                form=form, general=[_("Too many attempts; wait a minute and try again.")]
+            )
+            return self.render_to_response(context, status=429)
         return super().post(request, *args, **kwargs)
 
 
