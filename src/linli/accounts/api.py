@@ -2,7 +2,6 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from ninja import Router
 from ninja.responses import Status
-from ninja.throttling import AnonRateThrottle
 
 from linli.access import roles
 from linli.core.errors import LinliError
@@ -10,6 +9,7 @@ from linli.core.idempotency import idempotent
 from linli.core.schemas import Error
 
 from . import services
+from .auth import password_throttle
 from .models import ApiToken
 from .schemas import MeOut, NewTokenOut, PasswordLoginIn, TokenIn, TokenOut
 
@@ -52,7 +52,7 @@ def create_token(request, payload: TokenIn):
 @router.post(
     "/auth/token",
     auth=None,
-    throttle=[AnonRateThrottle("10/m")],
+    throttle=[password_throttle()],
     response={201: NewTokenOut, 401: Error},
     summary="Trade a username and password for a token",
 )

@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja.security import HttpBearer, SessionAuth
+from ninja.throttling import AnonRateThrottle
 from ninja.utils import check_csrf
 
 from linli.core.errors import Forbidden
@@ -53,3 +54,9 @@ class BrowserSession(SessionAuth):
 
 token_auth = TokenAuth()
 session_auth = BrowserSession()
+
+
+def password_throttle() -> AnonRateThrottle:
+    """The one throttle on password sign-in, for ``POST /api/auth/token`` and the sign-in page
+    alike: they count attempts from one address together, in the shared cache."""
+    return AnonRateThrottle("10/m")

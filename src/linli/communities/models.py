@@ -67,6 +67,16 @@ class Household(models.Model):
         _("why vulnerable"), max_length=20, choices=Vulnerability.choices, blank=True
     )
     notes = models.CharField(_("notes"), max_length=200, blank=True)
+    # A default in the database too: bulk loaders (the demo city) insert households without it.
+    neighbours_may_order = models.BooleanField(
+        _("ordered for by neighbours"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "The household has agreed that members of other households in its community may "
+            "order on its behalf (for households without a phone). Set by a leader."
+        ),
+    )
 
     class Meta:
         verbose_name = _("household")

@@ -43,3 +43,16 @@ def households_of(who: Roles, community: Community, *, building_id=None, query="
             Q(room__icontains=query) | Q(contact_name__icontains=query) | Q(phone__endswith=query)
         )
     return households.order_by("building__position", "building__name", "room")
+
+
+def households_to_order_for(who: Roles, community_id: int) -> QuerySet[Household]:
+    """Households of the community that the caller may order for besides their own: those a
+    leader marked "ordered for by neighbours" (they agreed; they have no phone)."""
+    if not who.sees(community_id):
+        return Household.objects.none()
+    households = Household.objects.filter(
+        building__community_id=community_id, neighbours_may_order=True
+    ).select_related("building")
+    if who.household_id is not None:
+        households = households.exclude(pk=who.household_id)
+    return households.order_by("building__position", "building__name", "room")

@@ -32,7 +32,10 @@ class NotSupplier(Forbidden):
 
 class NotYourHousehold(Forbidden):
     code = "not_your_household"
-    template = _("You can only order for your own household.")
+    template = _(
+        "You can only order for your own household, or for a neighbour's that a leader has "
+        "marked as ordered for by neighbours."
+    )
 
 
 class HouseholdOutsideCommunity(Invalid):

@@ -43,9 +43,14 @@ def group_buy_for(who: Roles, group_buy_id: int) -> GroupBuy:
 def managed_group_buy(who: Roles, group_buy_id: int) -> GroupBuy:
     """A group buy the caller runs (leader of its community, or operator)."""
     group_buy = group_buy_for(who, group_buy_id)
+    check_manages(who, group_buy)
+    return group_buy
+
+
+def check_manages(who: Roles, group_buy: GroupBuy) -> None:
+    """Refuse (403) a caller who sees the group buy but does not run it."""
     if not who.manages(group_buy.community_id):
         raise NotLeader(community=group_buy.community.name)
-    return group_buy
 
 
 @dataclass(frozen=True)
@@ -140,7 +145,30 @@ def visible_orders(who: Roles) -> QuerySet[Order]:
     scope = Q(group_buy__community_id__in=who.led_community_ids)
     if who.household_id is not None:
         scope |= Q(household_id=who.household_id)
+    if who.user_id is not None:
+        scope |= Q(placed_by_id=who.user_id)  # orders placed for a neighbour
     return _with_lines(Order.objects.filter(scope))
+
+
+def own_orders(who: Roles) -> QuerySet[Order]:
+    """A member's "my orders": their household's, and those they placed for a neighbour
+    (leaders' view of the whole community is ``visible_orders``)."""
+    scope = Q(pk__in=[])
+    if who.household_id is not None:
+        scope |= Q(household_id=who.household_id)
+    if who.user_id is not None:
+        scope |= Q(placed_by_id=who.user_id)
+    return _with_lines(Order.objects.filter(scope)).order_by("-placed_at", "-id")
+
+
+def short_deliveries(order: Order) -> dict[int, tuple[int, int]]:
+    """For each item of the order whose supplier delivered less than was ordered for the
+    community: ``{item_id: (delivered, ordered)}``. One query."""
+    item_ids = [line.item_id for line in order.lines.all()]
+    rows = PurchaseOrderLine.objects.filter(
+        item_id__in=item_ids, delivered__isnull=False, delivered__lt=F("quantity")
+    ).values_list("item_id", "delivered", "quantity")
+    return {item_id: (delivered, quantity) for item_id, delivered, quantity in rows}
 
 
 def order_for(who: Roles, order_id: int) -> Order:

@@ -142,11 +142,18 @@ def check_accepting_orders(group_buy: GroupBuy, now: datetime) -> None:
 
 
 def _household_for(who: Roles, group_buy: GroupBuy, household_id: int | None) -> Household:
+    """The household an order is for: the caller's own; for a leader or an operator any of
+    the community; for a member, also a household of their own community that neighbours may
+    order for (it agreed, and a leader marked it)."""
     if household_id is None:
         if who.household_id is None:
             raise NoHousehold()
         household_id = who.household_id
-    elif household_id != who.household_id and not who.manages(group_buy.community_id):
+    elif (
+        household_id != who.household_id
+        and not who.manages(group_buy.community_id)
+        and not (who.community_id == group_buy.community_id and _neighbours_may_order(household_id))
+    ):
         raise NotYourHousehold()
     # Read under the household's lock, which the limits need (see the module text).
     household = (
@@ -161,6 +168,10 @@ def _household_for(who: Roles, group_buy: GroupBuy, household_id: int | None) ->
     if household.building.community_id != group_buy.community_id:
         raise HouseholdOutsideCommunity(community=group_buy.community.name)
     return household
+
+
+def _neighbours_may_order(household_id: int) -> bool:
+    return Household.objects.filter(pk=household_id, neighbours_may_order=True).exists()
 
 
 def _lock_household(household_id: int) -> None:
@@ -390,7 +401,9 @@ def _order_for_change(actor: User, order_id: int) -> tuple[Roles, Order]:
     who = roles(actor)
     order = Order.objects.select_related("group_buy").filter(pk=order_id).first()
     if order is None or not (
-        order.household_id == who.household_id or who.manages(order.group_buy.community_id)
+        order.household_id == who.household_id
+        or order.placed_by_id == who.user_id
+        or who.manages(order.group_buy.community_id)
     ):
         raise OrderNotFound()
     return who, order

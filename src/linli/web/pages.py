@@ -1,0 +1,99 @@
+"""What every page does the same way: who is asking, and errors shown in the user's language."""
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from linli.access import Roles, roles
+from linli.core.errors import LinliError
+from linli.core.errors import render as render_details
+from linli.groupbuys import selectors, services
+from linli.groupbuys.models import GroupBuy
+
+
+def page(view: Callable) -> Callable:
+    """Signed in, or sent to the sign-in page; a refusal from a selector or a service becomes a
+    page with the translated message and its status (404 for what is not yours to see)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            return view(request, roles(request.user), *args, **kwargs)
+        except LinliError as error:
+            return error_page(request, error)
+
+    return wrapper
+
+
+def behind_the_clock(group_buy: GroupBuy, now: datetime | None = None) -> bool:
+    """Whether the group buy as read is due for :func:`services.settle` (its cutoff or its
+    pickup window has passed), so that pages settle only when there is something to do."""
+    now = now or timezone.now()
+    return (group_buy.status == GroupBuy.Status.OPEN and now >= group_buy.cutoff_at) or (
+        group_buy.status == GroupBuy.Status.FORMED and now >= group_buy.pickup_ends_at
+    )
+
+
+def settled_group_buy(who: Roles, group_buy_id: int) -> GroupBuy:
+    """The group buy if the caller may see it (404 otherwise), brought up to date with the
+    clock first when it is due (closed at the cutoff), as the API does."""
+    group_buy = selectors.group_buy_for(who, group_buy_id)
+    if behind_the_clock(group_buy):
+        services.settle(group_buy_id)
+        group_buy = selectors.group_buy_for(who, group_buy_id)
+    return group_buy
+
+
+def error_page(request: HttpRequest, error: LinliError) -> HttpResponse:
+    return render(
+        request,
+        "web/error.html",
+        {"error": error, "details": render_details(error.details)},
+        status=error.status,
+    )
+
+
+def field_errors(error: LinliError) -> tuple[dict[str, list[str]], list[str]]:
+    """A service's refusal split into messages per field (``details[].field`` or
+    ``item_id``/``product_id``) and messages for the whole form."""
+    fields: dict[str, list[str]] = {}
+    general: list[str] = [str(error.message)]
+    for detail in render_details(error.details):
+        key = detail.get("field")
+        if key is None and "item_id" in detail:
+            key = f"item-{detail['item_id']}"
+        if key is None and "product_id" in detail:
+            key = f"product-{detail['product_id']}"
+        if key is None:
+            general.append(detail.get("message", ""))
+        else:
+            fields.setdefault(str(key), []).append(detail.get("message", ""))
+    return fields, general
+
+
+def whole_number(text: str) -> int | None:
+    """A quantity as typed: blank is ``None``; anything not a whole number raises ValueError."""
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 7:
+        raise ValueError(text)
+    return int(text)
+
+
+__all__ = [
+    "Roles",
+    "behind_the_clock",
+    "error_page",
+    "field_errors",
+    "page",
+    "settled_group_buy",
+    "whole_number",
+]

@@ -1,0 +1,110 @@
+"""The front door's tiles, and the links on a leader's group-buy page, declared by the apps.
+
+An app adds a service to the home page by declaring a :class:`Tile` in a ``tiles.py`` module
+of its own (found at start-up, as the admin finds ``admin.py``), not by editing a template::
+
+    # linli/rewards/tiles.py
+    from django.utils.translation import gettext_lazy as _
+    from linli.web.registry import Tile, register
+
+    register(Tile(key="rewards", title=_("My points"), url_name="rewards:home", order=40,
+                  shown_to=lambda who: who.household_id is not None))
+
+Later pieces of the leader's group-buy page (sheets, 接龙 import, shortages, money) declare a
+:class:`GroupBuyLink` the same way.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+
+from linli.access import Roles
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line under a tile: a label, where it goes, and a short note."""
+
+    label: str
+    url: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Tile:
+    key: str
+    title: Any  # a lazy translation
+    url_name: str  # where the tile leads; "" for a tile that is only its entries
+    order: int = 100
+    description: Any = ""
+    shown_to: Callable[[Roles], bool] = field(default=lambda who: not who.anonymous)
+    # Up to a few lines under the tile (today's group buys, say); one query at most.
+    entries: Callable[[Any, Roles], Sequence[Entry]] | None = None
+
+    def url(self) -> str:
+        return reverse(self.url_name) if self.url_name else ""
+
+
+@dataclass(frozen=True)
+class GroupBuyLink:
+    """A link on the leader's page of one group buy (``url_name`` takes its id)."""
+
+    key: str
+    title: Any
+    url_name: str
+    order: int = 100
+    # Which group buys it applies to, by status ("formed", "open", …); empty means all.
+    statuses: frozenset[str] = frozenset()
+
+    def url(self, group_buy_id: int) -> str:
+        return reverse(self.url_name, args=[group_buy_id])
+
+
+_tiles: dict[str, Tile] = {}
+_group_buy_links: dict[str, GroupBuyLink] = {}
+
+
+def register(tile: Tile) -> Tile:
+    """Add (or replace, by key) a tile on the home page."""
+    _tiles[tile.key] = tile
+    return tile
+
+
+def unregister(key: str) -> None:
+    _tiles.pop(key, None)
+
+
+def register_group_buy_link(link: GroupBuyLink) -> GroupBuyLink:
+    _group_buy_links[link.key] = link
+    return link
+
+
+def unregister_group_buy_link(key: str) -> None:
+    _group_buy_links.pop(key, None)
+
+
+@dataclass(frozen=True)
+class ShownTile:
+    tile: Tile
+    url: str
+    entries: Sequence[Entry]
+
+
+def tiles_for(request: Any, who: Roles) -> list[ShownTile]:
+    """The tiles this caller sees, in order, each with its entries."""
+    shown = []
+    for tile in sorted(_tiles.values(), key=lambda tile: (tile.order, tile.key)):
+        if tile.shown_to(who):
+            entries = tile.entries(request, who) if tile.entries else ()
+            shown.append(ShownTile(tile=tile, url=tile.url(), entries=entries))
+    return shown
+
+
+def group_buy_links(group_buy_id: int, status: str) -> list[tuple[Any, str]]:
+    return [
+        (link.title, link.url(group_buy_id))
+        for link in sorted(_group_buy_links.values(), key=lambda link: (link.order, link.key))
+        if not link.statuses or status in link.statuses
+    ]

@@ -1,0 +1,1 @@
+"""The pages: the front door, and the member's, leader's and supplier's pages."""

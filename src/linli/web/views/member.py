@@ -1,0 +1,165 @@
+"""A member's pages: a group buy and its order form, my orders, change and cancel."""
+
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.communities.selectors import households_to_order_for
+from linli.core.errors import LinliError
+from linli.groupbuys import selectors, services
+from linli.groupbuys.models import GroupBuy, Order
+
+from ..pages import (
+    Roles,
+    behind_the_clock,
+    field_errors,
+    page,
+    settled_group_buy,
+    whole_number,
+)
+
+
+def _quantities(post, items) -> tuple[dict[int, int], dict[str, str], dict[str, list[str]]]:
+    """Quantities typed per item (``q-<item id>``): the lines, what was typed, and errors."""
+    lines, typed, errors = {}, {}, {}
+    for item in items:
+        key = f"item-{item.pk}"
+        text = post.get(f"q-{item.pk}", "")
+        typed[key] = text
+        try:
+            quantity = whole_number(text)
+        except ValueError:
+            errors[key] = [_("Enter a whole number, or leave it empty.")]
+            continue
+        if quantity:
+            lines[item.pk] = quantity
+    return lines, typed, errors
+
+
+def _accepting(group_buy: GroupBuy) -> bool:
+    now = timezone.now()
+    return (
+        group_buy.status == GroupBuy.Status.OPEN and group_buy.opens_at <= now < group_buy.cutoff_at
+    )
+
+
+@page
+def group_buy(request, who: Roles, group_buy_id: int):
+    """Items with price, unit, what is left and the limit; the cutoff, the pickup; and the
+    order form (a POST here places the order)."""
+    group_buy = settled_group_buy(who, group_buy_id)
+    items = list(group_buy.items.all())
+    neighbours = list(households_to_order_for(who, group_buy.community_id))
+    context = {
+        "group_buy": group_buy,
+        "items": items,
+        "accepting": _accepting(group_buy),
+        "neighbours": neighbours,
+        "typed": {},
+        "errors": {},
+        "general": [],
+        "mine": list(selectors.orders_of_group_buy(who, group_buy))
+        if who.household_id is not None and not who.manages(group_buy.community_id)
+        else [],
+    }
+    if request.method != "POST":
+        return render(request, "web/member/group_buy.html", context)
+
+    lines, typed, errors = _quantities(request.POST, items)
+    household = request.POST.get("household", "")
+    note = request.POST.get("note", "")
+    context.update(typed=typed, chosen_household=household, note=note)
+    if errors:
+        context.update(errors=errors, general=[_("Check the quantities marked below.")])
+        return render(request, "web/member/group_buy.html", context, status=422)
+    try:
+        order = services.place_order(
+            actor=request.user,
+            group_buy_id=group_buy.pk,
+            lines=lines,
+            household_id=int(household) if household.isdigit() else None,
+            note=note,
+        )
+    except LinliError as error:
+        fields, general = field_errors(error)
+        context.update(errors=fields, general=general)
+        return render(request, "web/member/group_buy.html", context, status=error.status)
+    return redirect("order", order.pk)
+
+
+@page
+def my_orders(request, who: Roles):
+    orders = list(selectors.own_orders(who)[:30])
+    return render(request, "web/member/orders.html", {"orders": orders, "roles": who})
+
+
+def _order_context(who: Roles, order: Order) -> dict:
+    group_buy = order.group_buy
+    return {
+        "order": order,
+        "group_buy": group_buy,
+        "changeable": order.status == Order.Status.PLACED and _accepting(group_buy),
+        "short": selectors.short_deliveries(order)
+        if order.status == Order.Status.CONFIRMED
+        else {},
+        "for_neighbour": order.household_id != who.household_id,
+        "typed": {},
+        "errors": {},
+        "general": [],
+    }
+
+
+def _settled_order(who: Roles, order_id: int) -> Order:
+    order = selectors.order_for(who, order_id)
+    if behind_the_clock(order.group_buy):
+        services.settle(order.group_buy_id)
+        order = selectors.order_for(who, order_id)
+    return order
+
+
+@page
+def order(request, who: Roles, order_id: int):
+    """Status, lines, change or cancel before the cutoff, the pickup code (QR and digits), and
+    what the supplier delivered short."""
+    order = _settled_order(who, order_id)
+    context = _order_context(who, order)
+    if context["changeable"]:
+        context["items"] = list(selectors.group_buy_for(who, order.group_buy_id).items.all())
+        context["typed"] = {
+            f"item-{line.item_id}": str(line.quantity) for line in order.lines.all()
+        }
+    return render(request, "web/member/order.html", context)
+
+
+@require_POST
+@page
+def change_order(request, who: Roles, order_id: int):
+    order = _settled_order(who, order_id)
+    items = list(selectors.group_buy_for(who, order.group_buy_id).items.all())
+    lines, typed, errors = _quantities(request.POST, items)
+    context = _order_context(who, order)
+    context.update(items=items, typed=typed)
+    if errors:
+        context.update(errors=errors, general=[_("Check the quantities marked below.")])
+        return render(request, "web/member/order.html", context, status=422)
+    try:
+        services.change_order(actor=request.user, order_id=order.pk, lines=lines)
+    except LinliError as error:
+        fields, general = field_errors(error)
+        context.update(errors=fields, general=general)
+        return render(request, "web/member/order.html", context, status=error.status)
+    return redirect("order", order.pk)
+
+
+@require_POST
+@page
+def cancel_order(request, who: Roles, order_id: int):
+    order = _settled_order(who, order_id)
+    try:
+        services.cancel_order(actor=request.user, order_id=order.pk)
+    except LinliError as error:
+        context = _order_context(who, order)
+        context["general"] = field_errors(error)[1]
+        return render(request, "web/member/order.html", context, status=error.status)
+    return redirect("order", order.pk)

@@ -1,0 +1,84 @@
+"""A supplier's pages: products and the stock on offer, purchase orders (quantities only, never
+a household), and recording what was delivered."""
+
+from django.db.models import Sum
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from linli.catalog.selectors import visible_products
+from linli.core.errors import Forbidden, LinliError
+from linli.groupbuys import selectors, services
+from linli.groupbuys.models import GroupBuy, GroupBuyItem
+
+from ..pages import Roles, field_errors, page, whole_number
+
+
+@page
+def overview(request, who: Roles):
+    if not who.supplier_ids:
+        raise Forbidden()
+    products = list(visible_products(who).filter(supplier_id__in=who.supplier_ids)[:200])
+    open_items = GroupBuyItem.objects.filter(
+        product__supplier_id__in=who.supplier_ids, group_buy__status=GroupBuy.Status.OPEN
+    )
+    on_offer = {
+        row["product_id"]: row
+        for row in open_items.values("product_id").annotate(
+            stock=Sum("stock_initial"), left=Sum("stock_left")
+        )
+    }
+    purchase_orders = list(
+        selectors.visible_purchase_orders(who)
+        .filter(supplier_id__in=who.supplier_ids)
+        .order_by("delivery_recorded_at", "-created_at", "-id")[:50]
+    )
+    return render(
+        request,
+        "web/supplier/overview.html",
+        {"products": products, "on_offer": on_offer, "purchase_orders": purchase_orders},
+    )
+
+
+@page
+def purchase_order(request, who: Roles, purchase_order_id: int):
+    """Quantities per product for one community; the supplier records what it delivered."""
+    purchase_order = selectors.purchase_order_for(who, purchase_order_id)
+    lines = list(purchase_order.lines.all())
+    context: dict = {
+        "purchase_order": purchase_order,
+        "lines": lines,
+        "typed": {
+            f"product-{line.product_id}": "" if line.delivered is None else str(line.delivered)
+            for line in lines
+        },
+        "errors": {},
+        "general": [],
+        "may_record": purchase_order.supplier_id in who.supplier_ids or who.operator,
+    }
+    if request.method != "POST":
+        return render(request, "web/supplier/purchase_order.html", context)
+    delivered = {}
+    for line in lines:
+        key = f"product-{line.product_id}"
+        text = request.POST.get(f"delivered-{line.product_id}", "")
+        context["typed"][key] = text
+        try:
+            quantity = whole_number(text)
+        except ValueError:
+            context["errors"][key] = [_("Enter a whole number, or leave it empty.")]
+            continue
+        if quantity is not None:
+            delivered[line.product_id] = quantity
+    status = 422
+    if not context["errors"]:
+        try:
+            services.record_delivery(
+                actor=request.user, purchase_order_id=purchase_order.pk, delivered=delivered
+            )
+        except LinliError as error:
+            fields, general = field_errors(error)
+            context.update(errors=fields, general=general)
+            status = error.status
+        else:
+            return redirect("purchase-order", purchase_order.pk)
+    return render(request, "web/supplier/purchase_order.html", context, status=status)

@@ -1,0 +1,87 @@
+"""The ledger's pages through a real session: the leader records money at the gate, a member
+sees what they owe, and nobody opens what is not theirs."""
+
+from django.test import Client
+
+from linli.ledger.models import Entry
+
+from ..state import snapshot
+from .conftest import order, owes
+
+
+def signed_in(user, language="en") -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(user)
+    return client
+
+
+def test_the_leader_records_a_payment_and_sees_who_still_owes(hood, now):
+    group_buy = hood.open(now=now)
+    order(hood, 0, group_buy, (2, 1), now)  # ¥37.00
+    order(hood, 1, group_buy, (1, 0), now)  # ¥4.50
+    leader = signed_in(hood.leader_user)
+    url = f"/money/group-buys/{group_buy.pk}/"
+    page = leader.get(url)
+    assert page.status_code == 200
+    assert "¥41.50" in page.content.decode()  # still owed, in total
+    response = leader.post(
+        url,
+        {
+            "what": "payment",
+            "household": hood.households[0].pk,
+            "amount": "37",
+            "method": "wechat_transfer",
+            "reference": "4200009",
+        },
+    )
+    assert response.status_code == 302 and response["Location"].endswith("?recorded=payment")
+    assert owes(hood.households[0]) == 0
+    page = leader.get(response["Location"]).content.decode()
+    assert "Payment recorded." in page and 'id="total-owes">¥4.50' in page
+
+
+def test_a_mistyped_amount_is_shown_next_to_the_field_and_changes_nothing(hood, now):
+    group_buy = hood.open(now=now)
+    order(hood, 0, group_buy, (2, 1), now)
+    url = f"/money/group-buys/{group_buy.pk}/"
+    for language, says in (("en", "Write an amount in yuan"), ("zh-hans", "请按元填写金额")):
+        leader = signed_in(hood.leader_user, language)
+        before = snapshot()
+        form = {
+            "what": "payment",
+            "household": hood.households[0].pk,
+            "amount": "37块",
+            "method": "cash",
+        }
+        page = leader.post(url, form)
+        assert page.status_code == 422
+        text = page.content.decode()
+        assert says in text and 'value="37块"' in text
+        assert snapshot() == before
+    refund = {"what": "refund", "household": hood.households[0].pk, "amount": "1", "method": "cash"}
+    page = signed_in(hood.leader_user).post(url, refund)
+    assert page.status_code == 422 and "Only ¥0.00 is due" in page.content.decode()
+    assert not Entry.objects.exclude(kind=Entry.Kind.CHARGE).exists()
+
+
+def test_a_member_sees_what_they_owe_and_nothing_of_others(hood, now):
+    group_buy = hood.open(now=now)
+    order(hood, 0, group_buy, (2, 1), now)
+    member = signed_in(hood.members[0])
+    page = member.get("/money/")
+    assert page.status_code == 200 and "You owe ¥37.00." in page.content.decode()
+    zh = signed_in(hood.members[0], "zh-hans").get("/money/").content.decode()
+    assert "您欠 ¥37.00。" in zh
+    assert member.get(f"/money/group-buys/{group_buy.pk}/").status_code == 403
+    assert (
+        signed_in(hood.other_leader_user).get(f"/money/group-buys/{group_buy.pk}/").status_code
+        == 404
+    )
+    assert Client().get("/money/").status_code == 302  # to the sign-in page
+
+
+def test_the_home_page_and_the_leaders_group_buy_page_lead_to_the_money(hood, now):
+    group_buy = hood.open(now=now)
+    assert "/money/" in signed_in(hood.members[1]).get("/").content.decode()
+    page = signed_in(hood.leader_user).get(f"/lead/group-buys/{group_buy.pk}/")
+    assert f"/money/group-buys/{group_buy.pk}/" in page.content.decode()
