@@ -85,3 +85,24 @@ def test_the_home_page_and_the_leaders_group_buy_page_lead_to_the_money(hood, no
     assert "/money/" in signed_in(hood.members[1]).get("/").content.decode()
     page = signed_in(hood.leader_user).get(f"/lead/group-buys/{group_buy.pk}/")
     assert f"/money/group-buys/{group_buy.pk}/" in page.content.decode()
+
+
+def test_a_member_sees_a_shared_out_shortage_credited_back(hood, now):
+    from linli.groupbuys import services as groupbuys
+
+    from .conftest import close, deliver
+
+    group_buy = hood.open(now=now)
+    order(hood, 0, group_buy, (4, 0), now)  # first: 4 斤
+    second = order(hood, 1, group_buy, (3, 0), now)  # then 3 斤
+    at = close(group_buy)
+    deliver(hood, group_buy, (5,), at)  # 5 of 7 came
+    greens = group_buy.items.order_by("position").first()
+    groupbuys.apply_allocation(
+        actor=hood.leader_user, group_buy_id=group_buy.pk, item_id=greens.pk, policy="fcfs", now=at
+    )
+    member = signed_in(hood.members[1])
+    page = member.get(f"/orders/{second.pk}/").content.decode()
+    assert "Shared out: you get 1 斤; ¥9.00 is credited back to you." in page
+    assert owes(hood.households[1]) == 3 * 450 - 900
+    assert "You owe ¥4.50." in member.get("/money/").content.decode()

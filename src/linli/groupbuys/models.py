@@ -249,6 +249,11 @@ class OrderLine(models.Model):
         ordered."""
         return self.quantity if self.allocated is None else self.allocated
 
+    @property
+    def shortfall_fen(self) -> int:
+        """What the household paid for this line and will not get: credited back to it."""
+        return (self.quantity - self.due) * self.unit_price_fen
+
 
 class PurchaseOrder(models.Model):
     """What one supplier delivers to one community for one formed group buy. No household
