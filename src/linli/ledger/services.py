@@ -283,10 +283,12 @@ def settle_group_buy(group_buy: GroupBuy, *, at: datetime) -> Entry | None:
 # Money in and out ------------------------------------------------------------------------
 
 
-def _check_amount(amount_fen: int) -> int:
+def _money(amount_fen: int, method: str, reference: str) -> tuple[int, str]:
+    """A sum of money moved by hand: a whole number of fen within bounds, a known method
+    recorded by hand, and the reference as that method keeps it."""
     if type(amount_fen) is not int or not 0 < amount_fen <= MAX_AMOUNT_FEN:
         raise BadAmount(most=MAX_AMOUNT_FEN)
-    return amount_fen
+    return amount_fen, method_for(method).clean_reference(reference)[:MAX_REFERENCE]
 
 
 def _managed_group_buy(actor: User, group_buy_id: int) -> GroupBuy:
@@ -338,9 +340,7 @@ def record_payment(
     household and amount is the same payment and posts nothing."""
     group_buy = _managed_group_buy(actor, group_buy_id)
     _household_in(group_buy, household_id)
-    amount_fen = _check_amount(amount_fen)
-    payment_method = method_for(method)
-    reference = payment_method.clean_reference(reference)[:MAX_REFERENCE]
+    amount_fen, reference = _money(amount_fen, method, reference)
     key = f"payment:{method}:{reference}" if reference else None
     with transaction.atomic():
         entry = post(
@@ -393,9 +393,7 @@ def record_refund(
     delivery left to its credit). Never more than is due to it in this group buy."""
     group_buy = _managed_group_buy(actor, group_buy_id)
     _household_in(group_buy, household_id)
-    amount_fen = _check_amount(amount_fen)
-    payment_method = method_for(method)
-    reference = payment_method.clean_reference(reference)[:MAX_REFERENCE]
+    amount_fen, reference = _money(amount_fen, method, reference)
     with transaction.atomic():
         # One refund at a time per household and group buy: the balance read below stays true.
         _lock_account(Acct(Kind.HOUSEHOLD, household_id))
@@ -463,9 +461,7 @@ def pay_out(
         raise NotOperator()
     if kind not in (Kind.SUPPLIER, Kind.LEADER):
         raise AccountNotFound()
-    amount_fen = _check_amount(amount_fen)
-    payment_method = method_for(method)
-    reference = payment_method.clean_reference(reference)[:MAX_REFERENCE]
+    amount_fen, reference = _money(amount_fen, method, reference)
     account = Acct(kind, owner_id)
     with transaction.atomic():
         _lock_account(account)
