@@ -9,6 +9,7 @@ from ninja import Router
 from ninja.pagination import paginate
 
 from linli.access import roles
+from linli.core.files import FILE, PDF, XLSX, attachment, documented
 from linli.core.idempotency import idempotent
 from linli.core.schemas import QueryText
 
@@ -254,74 +255,60 @@ def list_shortfalls(request, group_buy_id: int):
     return selectors.shortfalls(_managed(request, group_buy_id))
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PDF = "application/pdf"
-_FILE = {200: None}
-
-
-def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _file_doc(content_type: str) -> dict:
-    return {"responses": {"200": {"content": {content_type: {}}}}}
-
-
 def _distribution_book(request, group_buy_id: int) -> sheets.content.DistributionBook:
     return sheets.distribution_book(roles(request.auth), _managed(request, group_buy_id))
 
 
 @router.get(
     "/group-buys/{group_buy_id}/distribution.xlsx",
-    response=_FILE,
+    response=FILE,
     summary="Per-building distribution as Excel: one sheet per building (leader)",
-    openapi_extra=_file_doc(XLSX),
+    openapi_extra=documented(XLSX),
 )
 def distribution_xlsx(request, group_buy_id: int):
     book = _distribution_book(request, group_buy_id)
-    return _file(sheets.distribution_workbook(book), XLSX, f"distribution-{group_buy_id}.xlsx")
+    return attachment(sheets.distribution_workbook(book), XLSX, f"distribution-{group_buy_id}.xlsx")
 
 
 @router.get(
     "/group-buys/{group_buy_id}/distribution.pdf",
-    response=_FILE,
+    response=FILE,
     summary="Per-building distribution as an A4 PDF: a page per building, QR pickup codes (leader)",
-    openapi_extra=_file_doc(PDF),
+    openapi_extra=documented(PDF),
 )
 def distribution_pdf(request, group_buy_id: int):
     book = _distribution_book(request, group_buy_id)
-    return _file(sheets.distribution_pdf(book), PDF, f"distribution-{group_buy_id}.pdf")
+    return attachment(sheets.distribution_pdf(book), PDF, f"distribution-{group_buy_id}.pdf")
 
 
 @router.get(
     "/purchase-orders/{purchase_order_id}.xlsx",
-    response=_FILE,
+    response=FILE,
     summary="A purchase order as Excel: quantities per product, no household data",
-    openapi_extra=_file_doc(XLSX),
+    openapi_extra=documented(XLSX),
 )
 def purchase_order_xlsx(request, purchase_order_id: int):
     sheet = sheets.purchase_sheet(
         selectors.purchase_order_for(roles(request.auth), purchase_order_id)
     )
-    return _file(
+    return attachment(
         sheets.purchase_order_workbook(sheet), XLSX, f"purchase-order-{purchase_order_id}.xlsx"
     )
 
 
 @router.get(
     "/purchase-orders/{purchase_order_id}.pdf",
-    response=_FILE,
+    response=FILE,
     summary="A purchase order as an A4 PDF: quantities per product, no household data",
-    openapi_extra=_file_doc(PDF),
+    openapi_extra=documented(PDF),
 )
 def purchase_order_pdf(request, purchase_order_id: int):
     sheet = sheets.purchase_sheet(
         selectors.purchase_order_for(roles(request.auth), purchase_order_id)
     )
-    return _file(sheets.purchase_order_pdf(sheet), PDF, f"purchase-order-{purchase_order_id}.pdf")
+    return attachment(
+        sheets.purchase_order_pdf(sheet), PDF, f"purchase-order-{purchase_order_id}.pdf"
+    )
 
 
 @router.get("/orders", response=list[OrderOut], summary="Orders I may see, newest first")

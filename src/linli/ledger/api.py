@@ -1,11 +1,11 @@
 """The ledger, for programs: reports, payments and refunds recorded by leaders, payouts and
 corrections by operators. Thin: check the caller through the selectors and services."""
 
-from django.http import HttpResponse
 from django.utils.text import slugify
 from ninja import Router
 
 from linli.access import roles
+from linli.core.files import FILE, XLSX, attachment, documented
 from linli.core.idempotency import idempotent
 from linli.groupbuys.api import _touch
 
@@ -24,14 +24,6 @@ from .schemas import (
 )
 
 router = Router(tags=["ledger"])
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
 
 
 def _group_buy_out(ledger: selectors.GroupBuyLedger) -> dict:
@@ -75,11 +67,18 @@ def group_buy_ledger(request, group_buy_id: int):
     return _group_buy_out(selectors.group_buy_ledger(roles(request.auth), group_buy_id))
 
 
-@router.get("/group-buys/{group_buy_id}/ledger.xlsx", summary="The same, as Excel")
+@router.get(
+    "/group-buys/{group_buy_id}/ledger.xlsx",
+    response=FILE,
+    summary="The same, as Excel",
+    openapi_extra=documented(XLSX),
+)
 def group_buy_ledger_xlsx(request, group_buy_id: int):
     _touch(request, group_buy_id)
     ledger = selectors.group_buy_ledger(roles(request.auth), group_buy_id)
-    return _xlsx(excel.group_buy_workbook(ledger), f"ledger-group-buy-{group_buy_id}")
+    return attachment(
+        excel.group_buy_workbook(ledger), XLSX, f"ledger-group-buy-{group_buy_id}.xlsx"
+    )
 
 
 @router.post(
@@ -114,11 +113,16 @@ def leader_ledger(request, leader_id: int):
     return _leader_out(selectors.leader_ledger(roles(request.auth), leader_id))
 
 
-@router.get("/leaders/{leader_id}/ledger.xlsx", summary="The same, as Excel")
+@router.get(
+    "/leaders/{leader_id}/ledger.xlsx",
+    response=FILE,
+    summary="The same, as Excel",
+    openapi_extra=documented(XLSX),
+)
 def leader_ledger_xlsx(request, leader_id: int):
     ledger = selectors.leader_ledger(roles(request.auth), leader_id)
     name = slugify(ledger.leader.user.get_username()) or str(leader_id)
-    return _xlsx(excel.leader_workbook(ledger), f"ledger-leader-{name}")
+    return attachment(excel.leader_workbook(ledger), XLSX, f"ledger-leader-{name}.xlsx")
 
 
 def _leader_out(ledger: selectors.LeaderLedger) -> dict:
