@@ -26,6 +26,8 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.rounding import split
+
 
 class Policy(StrEnum):
     PROPORTIONAL = "proportional"
@@ -130,22 +132,11 @@ def allocate(
 
 def proportional(quantities: Sequence[int], supply: int) -> list[int]:
     """Largest remainder: ``supply × q / total`` rounded down, the leftover units one each to
-    the largest remainders, earlier claims first among equal remainders."""
-    demand = sum(quantities)
-    if supply >= demand:
+    the largest remainders, earlier claims first among equal remainders (the same rule that
+    splits money, :func:`linli.core.rounding.split`)."""
+    if supply >= sum(quantities):
         return list(quantities)
-    shares = []
-    remainders = []
-    for quantity in quantities:
-        whole, remainder = divmod(supply * quantity, demand)
-        shares.append(whole)
-        remainders.append(remainder)
-    left = supply - sum(shares)
-    if left:
-        ranked = sorted(range(len(quantities)), key=lambda index: -remainders[index])
-        for index in ranked[:left]:
-            shares[index] += 1
-    return shares
+    return split(supply, quantities)
 
 
 def equal_shares(quantities: Sequence[int], supply: int) -> list[int]:

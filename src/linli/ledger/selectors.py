@@ -11,10 +11,10 @@ from django.db.models import Sum
 
 from linli.access import Roles
 from linli.communities.models import Household, Leader
+from linli.core import rounding
 from linli.groupbuys import selectors as groupbuys
 from linli.groupbuys.models import GroupBuy
 
-from . import rounding
 from .errors import AccountNotFound
 from .models import Account, Entry, Posting, Unit
 

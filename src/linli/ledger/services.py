@@ -22,12 +22,11 @@ from django.utils import timezone
 
 from linli.access import roles
 from linli.accounts.models import User
-from linli.core import audit
+from linli.core import audit, rounding
 from linli.core.formatting import yuan
 from linli.groupbuys.errors import GroupBuyNotFound, NotLeader
 from linli.groupbuys.models import GroupBuy, Order, PurchaseOrderLine
 
-from . import rounding
 from .errors import (
     AccountNotFound,
     AlreadyReversed,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from linli.ledger.rounding import share, split
+from linli.core.rounding import share, split
 
 
 @pytest.mark.parametrize(
