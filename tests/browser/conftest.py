@@ -36,3 +36,20 @@ def screenshots(tmp_path) -> Path:
     folder = Path(os.environ.get("LINLI_SCREENSHOTS") or tmp_path / "screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_connections_end(django_db_setup, django_db_blocker):
+    """The live server's request threads leave their PostgreSQL sessions open when the run
+    ends, and the test database cannot be dropped while they are there (it would be left on
+    the server, one per run). End them before the database is dropped."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )

@@ -39,6 +39,9 @@ from linli.groupbuys.models import (
 
 from ..servers import LINLI, environment
 
+# libpq names the connections of the processes this test starts (PGAPPNAME) with this.
+APPLICATION = "linli-close-crash"
+
 ORDERS = 250  # per group buy
 CUTOFF_VICTIMS = 12  # closed by `linli cutoff`, killed at random: 3,000 orders
 KILL_ROUNDS = 6
@@ -269,9 +272,12 @@ def wait_for_the_killed_connection_to_end(timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     with connection.cursor() as cursor:
         while True:
+            # Only the processes this test started (they carry its application name): other
+            # tests' servers may still hold idle connections to the same database.
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                "WHERE datname = current_database() AND application_name = %s",
+                [APPLICATION],
             )
             if not cursor.fetchone()[0]:
                 return
@@ -320,7 +326,7 @@ def done_count(group_buy_ids) -> int:
 @pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_a_close_killed_at_any_moment_is_untouched_or_done(live_hood, tmp_path):
-    env = environment(tmp_path)
+    env = {**environment(tmp_path), "PGAPPNAME": APPLICATION}
     started = time.monotonic()
     linli_cutoff(env)  # nothing is due yet: how long the command takes to start and stop
     startup = time.monotonic() - started
