@@ -26,19 +26,6 @@ from .schemas import (
 router = Router(tags=["ledger"])
 
 
-def _group_buy_out(ledger: selectors.GroupBuyLedger) -> dict:
-    return {
-        "group_buy_id": ledger.group_buy.pk,
-        "title": ledger.group_buy.title,
-        "status": ledger.group_buy.status,
-        "households": ledger.households,
-        "total": ledger.total,
-        "commission_fen": ledger.commission_fen,
-        "commission_settled": ledger.commission_settled,
-        "commission_bp": ledger.commission_bp,
-    }
-
-
 @router.get("/ledger/methods", response=list[MethodOut], summary="Payment methods")
 def list_methods(request):
     return [
@@ -64,7 +51,7 @@ def household_statement(request, household_id: int):
 )
 def group_buy_ledger(request, group_buy_id: int):
     _touch(request, group_buy_id)
-    return _group_buy_out(selectors.group_buy_ledger(roles(request.auth), group_buy_id))
+    return selectors.group_buy_ledger(roles(request.auth), group_buy_id)
 
 
 @router.get(
@@ -105,12 +92,12 @@ def record_refund(request, group_buy_id: int, payload: MoneyIn):
 
 @router.get("/leaders/me/ledger", response=LeaderLedgerOut, summary="My group buys' money")
 def my_leader_ledger(request):
-    return _leader_out(selectors.leader_ledger(roles(request.auth)))
+    return selectors.leader_ledger(roles(request.auth))
 
 
 @router.get("/leaders/{leader_id}/ledger", response=LeaderLedgerOut)
 def leader_ledger(request, leader_id: int):
-    return _leader_out(selectors.leader_ledger(roles(request.auth), leader_id))
+    return selectors.leader_ledger(roles(request.auth), leader_id)
 
 
 @router.get(
@@ -125,25 +112,9 @@ def leader_ledger_xlsx(request, leader_id: int):
     return attachment(excel.leader_workbook(ledger), XLSX, f"ledger-leader-{name}.xlsx")
 
 
-def _leader_out(ledger: selectors.LeaderLedger) -> dict:
-    return {
-        "leader_id": ledger.leader.pk,
-        "group_buys": ledger.group_buys,
-        "total": ledger.total,
-        "commission_paid_fen": ledger.commission_paid_fen,
-    }
-
-
 @router.get("/suppliers/{supplier_id}/ledger", response=SupplierLedgerOut)
 def supplier_ledger(request, supplier_id: int):
-    ledger = selectors.supplier_ledger(roles(request.auth), supplier_id)
-    return {
-        **ledger.__dict__,
-        "group_buys": [
-            {"group_buy_id": pk, "title": title, "payable_fen": fen}
-            for pk, title, fen in ledger.group_buys
-        ],
-    }
+    return selectors.supplier_ledger(roles(request.auth), supplier_id)
 
 
 @router.post(

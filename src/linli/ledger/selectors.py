@@ -55,6 +55,11 @@ class Line:
         self.owes = max(self.balance, 0)
         self.refund_due = max(-self.balance, 0)
 
+    def absorb(self, other: "Line") -> None:
+        """Add ``other``'s figures to these (a total over households or group buys)."""
+        for name in ("charged", "paid", "credited", "refunded", "owes", "refund_due"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
 
 @dataclass
 class HouseholdLine(Line):
@@ -70,6 +75,18 @@ class GroupBuyLedger:
     commission_fen: int
     commission_settled: bool
     commission_bp: int
+
+    @property
+    def group_buy_id(self) -> int:
+        return self.group_buy.pk
+
+    @property
+    def title(self) -> str:
+        return self.group_buy.title
+
+    @property
+    def status(self) -> str:
+        return self.group_buy.status
 
 
 @dataclass
@@ -89,6 +106,19 @@ class LeaderLedger:
     total: GroupBuyLine = field(default_factory=GroupBuyLine)
     commission_paid_fen: int = 0
 
+    @property
+    def leader_id(self) -> int:
+        return self.leader.pk
+
+
+@dataclass(frozen=True)
+class Payable:
+    """What one completed group buy owes a supplier."""
+
+    group_buy_id: int
+    title: str
+    payable_fen: int
+
 
 @dataclass
 class SupplierLedger:
@@ -97,7 +127,7 @@ class SupplierLedger:
     payable_fen: int
     paid_fen: int
     outstanding_fen: int
-    group_buys: list[tuple[int, str, int]]
+    group_buys: list[Payable]
 
 
 def _by_household(group_buy_ids: list[int]):
@@ -131,6 +161,13 @@ def _settled_commission(group_buy_ids: list[int]) -> dict[int, int]:
     )
 
 
+def _commission(group_buy_id: int, sales: int, rate: int, settled: dict[int, int]) -> int:
+    """The leader's commission: as settled, or due at the leader's rate on the sales so far."""
+    if group_buy_id in settled:
+        return -settled[group_buy_id]
+    return rounding.share(sales, rate)
+
+
 def group_buy_ledger(who: Roles, group_buy_id: int) -> GroupBuyLedger:
     """Who paid, who owes, refunds due and done, and the leader's commission, for a leader of
     the group buy's community or an operator."""
@@ -148,22 +185,14 @@ def group_buy_ledger(who: Roles, group_buy_id: int) -> GroupBuyLedger:
     for line in lines.values():
         line.label = labels.get(line.household_id, "")
         line.close()
-        for column in _SIGN:
-            total.add(column, _SIGN[column] * getattr(line, column))
-        total.owes += line.owes
-        total.refund_due += line.refund_due
+        total.absorb(line)
     rate = group_buy.leader.commission_bp if group_buy.leader_id else 0
     settled = _settled_commission([group_buy.pk])
-    commission = (
-        -settled[group_buy.pk]
-        if group_buy.pk in settled
-        else rounding.share(total.charged - total.credited, rate)
-    )
     return GroupBuyLedger(
         group_buy=group_buy,
         households=sorted(lines.values(), key=lambda line: line.label),
         total=total,
-        commission_fen=commission,
+        commission_fen=_commission(group_buy.pk, total.charged - total.credited, rate, settled),
         commission_settled=group_buy.pk in settled,
         commission_bp=rate,
     )
@@ -198,27 +227,19 @@ def leader_ledger(who: Roles, leader_id: int | None = None) -> LeaderLedger:
     }
     for group_buy_id, household_id, column, amount in _by_household(ids):
         per_household[group_buy_id, household_id].add(column, amount)
-        rows[group_buy_id].add(column, amount)
     for (group_buy_id, _h), line in per_household.items():
         line.close()
         row = rows[group_buy_id]
-        row.owes += line.owes
-        row.refund_due += line.refund_due
+        row.absorb(line)
         row.owing_households += line.owes > 0
         row.overpaid_households += line.refund_due > 0
     settled = _settled_commission(ids)
     ledger = LeaderLedger(leader=leader, group_buys=list(rows.values()))
     total = ledger.total
     for row in ledger.group_buys:
-        row.commission_fen = (
-            -settled[row.group_buy_id]
-            if row.group_buy_id in settled
-            else rounding.share(row.charged - row.credited, leader.commission_bp)
-        )
-        for column in _SIGN:
-            total.add(column, _SIGN[column] * getattr(row, column))
-        total.owes += row.owes
-        total.refund_due += row.refund_due
+        sales = row.charged - row.credited
+        row.commission_fen = _commission(row.group_buy_id, sales, leader.commission_bp, settled)
+        total.absorb(row)
         total.commission_fen += row.commission_fen
         total.owing_households += row.owing_households
         total.overpaid_households += row.overpaid_households
@@ -267,7 +288,7 @@ def supplier_ledger(who: Roles, supplier_id: int) -> SupplierLedger:
         payable_fen=payable,
         paid_fen=paid,
         outstanding_fen=payable - paid,
-        group_buys=[(pk, title, -total) for pk, title, total in settled],
+        group_buys=[Payable(pk, title, -total) for pk, title, total in settled],
     )
 
 

@@ -24,7 +24,7 @@ from linli.access import roles
 from linli.accounts.models import User
 from linli.core import audit, rounding
 from linli.core.formatting import yuan
-from linli.groupbuys.errors import GroupBuyNotFound, NotLeader
+from linli.groupbuys import selectors as groupbuys
 from linli.groupbuys.models import GroupBuy, Order, PurchaseOrderLine
 
 from .errors import (
@@ -290,16 +290,6 @@ def _money(amount_fen: int, method: str, reference: str) -> tuple[int, str]:
     return amount_fen, method_for(method).clean_reference(reference)[:MAX_REFERENCE]
 
 
-def _managed_group_buy(actor: User, group_buy_id: int) -> GroupBuy:
-    who = roles(actor)
-    group_buy = GroupBuy.objects.select_related("community").filter(pk=group_buy_id).first()
-    if group_buy is None or not who.sees(group_buy.community_id):
-        raise GroupBuyNotFound()
-    if not who.manages(group_buy.community_id):
-        raise NotLeader(community=group_buy.community.name)
-    return group_buy
-
-
 def _household_in(group_buy: GroupBuy, household_id: int) -> int:
     from linli.communities.models import Household
     from linli.groupbuys.errors import HouseholdOutsideCommunity
@@ -337,7 +327,7 @@ def record_payment(
     """A leader (or an operator) records money a household paid for a group buy: "received
     ¥36.00 by WeChat transfer, ref …". The same reference recorded again for the same
     household and amount is the same payment and posts nothing."""
-    group_buy = _managed_group_buy(actor, group_buy_id)
+    group_buy = groupbuys.managed_group_buy(roles(actor), group_buy_id)
     _household_in(group_buy, household_id)
     amount_fen, reference = _money(amount_fen, method, reference)
     key = f"payment:{method}:{reference}" if reference else None
@@ -390,7 +380,7 @@ def record_refund(
 ) -> Entry:
     """A leader records money paid back to a household (what a failed group buy or a short
     delivery left to its credit). Never more than is due to it in this group buy."""
-    group_buy = _managed_group_buy(actor, group_buy_id)
+    group_buy = groupbuys.managed_group_buy(roles(actor), group_buy_id)
     _household_in(group_buy, household_id)
     amount_fen, reference = _money(amount_fen, method, reference)
     with transaction.atomic():
