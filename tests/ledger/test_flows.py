@@ -165,7 +165,12 @@ def test_short_delivery_refund_and_settlement_split_the_sales(hood, now):
         services.pay_out(amount_fen=cost + 1, reference="B1", **payout)
     with pytest.raises(errors.NotOperator):
         services.pay_out(**{**payout, "actor": hood.leader_user}, amount_fen=1, reference="B1")
-    services.pay_out(amount_fen=cost, reference="B1", **payout)
+    paid = services.pay_out(amount_fen=cost, reference="B1", **payout)
+    # Sent again (a retry), it is the same payout, though nothing is owed any more; the same
+    # transfer number for another amount is refused.
+    assert services.pay_out(amount_fen=cost, reference="B1", **payout).pk == paid.pk
+    with pytest.raises(errors.ReferenceUsed):
+        services.pay_out(amount_fen=cost - 1, reference="B1", **payout)
     supplier = selectors.supplier_ledger(roles(hood.supplier_user), hood.supplier.pk)
     assert (supplier.paid_fen, supplier.outstanding_fen) == (cost, 0)
     assert selectors.check().ok

@@ -452,28 +452,35 @@ def pay_out(
         raise AccountNotFound()
     amount_fen, reference = _money(amount_fen, method, reference)
     account = Acct(kind, owner_id)
+    key = f"payout:{method}:{reference}" if reference else None
     with transaction.atomic():
         _lock_account(account)
+        # The same payout sent again is answered with the first one, even though nothing is
+        # owed any more; the same reference for another account or amount is refused.
+        earlier = Entry.objects.filter(key=key).first() if key else None
+        if earlier is not None:
+            if _sole_amount(earlier, kind) != (owner_id, amount_fen):
+                raise ReferenceUsed(reference=reference)
+            return earlier
         owed = -balance(account)
         if amount_fen > owed:
             raise PayoutTooLarge(due=yuan(max(owed, 0)))
         entry = post(
             Entry.Kind.PAYOUT,
             [(account, amount_fen), (Acct(Kind.CLEARING, method=method), -amount_fen)],
-            key=f"payout:{method}:{reference}" if reference else None,
+            key=key,
             actor=actor,
             at=at,
             method=method,
             reference=reference,
         )
         assert entry is not None
-        if getattr(entry, "_fresh", False):
-            audit.record(
-                actor=actor,
-                action="ledger.paid_out",
-                target=entry,
-                data={"account": str(account), "amount_fen": amount_fen, "method": method},
-            )
+        audit.record(
+            actor=actor,
+            action="ledger.paid_out",
+            target=entry,
+            data={"account": str(account), "amount_fen": amount_fen, "method": method},
+        )
     return entry
 
 
