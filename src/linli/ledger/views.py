@@ -2,15 +2,13 @@
 group buy, who paid, who owes and what is due back, with payments and refunds recorded on the
 spot; a supplier's payable. Thin: the selectors and services decide."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.errors import Invalid, LinliError
-from linli.web.pages import Roles, field_errors, page
+from linli.web.pages import Roles, fen_from_yuan, field_errors, page
 
 from . import selectors, services
 from .errors import AccountNotFound
@@ -30,18 +28,17 @@ def mine(request, who: Roles):
     return render(request, "ledger/mine.html", context)
 
 
-def fen_from_yuan(text: str) -> int:
-    """ "36" or "36.5" or "¥36.50" → 3650; a clear error for anything else."""
-    cleaned = text.strip().lstrip("¥￥").replace(",", "")
+def _amount(text: str) -> int:
+    """The amount typed, in fen; a clear error next to the field for anything else."""
     try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        amount = Decimal("NaN")
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        fen = fen_from_yuan(text)
+    except ValueError:
+        fen = None
+    if not fen:
         raise Invalid(
             details=[{"field": "amount", "message": _("Write an amount in yuan, like 36.50.")}]
         )
-    return int(amount * 100)
+    return fen
 
 
 @page
@@ -60,7 +57,7 @@ def group_buy(request, who: Roles, group_buy_id: int):
                 actor=request.user,
                 group_buy_id=group_buy_id,
                 household_id=int(typed["household"]) if typed["household"].isdigit() else 0,
-                amount_fen=fen_from_yuan(typed["amount"]),
+                amount_fen=_amount(typed["amount"]),
                 method=typed["method"],
                 reference=typed["reference"],
             )

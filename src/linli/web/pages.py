@@ -88,10 +88,23 @@ def whole_number(text: str) -> int | None:
     return int(text)
 
 
+def fen_from_yuan(text: str) -> int | None:
+    """Money as typed (12, 12.5, ¥12.50, ￥1,200): in fen; blank is ``None``; ValueError
+    for anything else."""
+    text = text.strip().lstrip("¥￥").replace(",", "")
+    if not text:
+        return None
+    whole, _dot, cents = text.partition(".")
+    if not whole.isdigit() or not (cents == "" or (cents.isdigit() and len(cents) <= 2)):
+        raise ValueError(text)
+    return int(whole) * 100 + int(cents.ljust(2, "0") or 0)
+
+
 __all__ = [
     "Roles",
     "behind_the_clock",
     "error_page",
+    "fen_from_yuan",
     "field_errors",
     "page",
     "settled_group_buy",

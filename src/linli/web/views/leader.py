@@ -24,7 +24,7 @@ from linli.groupbuys import selectors, services
 from linli.groupbuys.errors import NotLeader
 from linli.groupbuys.models import GroupBuy
 
-from ..pages import Roles, field_errors, page, settled_group_buy, whole_number
+from ..pages import Roles, fen_from_yuan, field_errors, page, settled_group_buy, whole_number
 from ..registry import group_buy_links
 
 
@@ -91,17 +91,6 @@ def _local_input(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
 
-def _price_fen(text: str) -> int | None:
-    """¥ as typed (12, 12.5, 12.50) in fen; blank is None; ValueError otherwise."""
-    text = text.strip().lstrip("¥")
-    if not text:
-        return None
-    whole, _dot, cents = text.partition(".")
-    if not whole.isdigit() or not (cents == "" or (cents.isdigit() and len(cents) <= 2)):
-        raise ValueError(text)
-    return int(whole) * 100 + int(cents.ljust(2, "0") or 0)
-
-
 @page
 def open_group_buy(request, who: Roles, community_id: int):
     """One form: the group buy and, per supplier product, a price, a stock and a limit. A
@@ -133,7 +122,7 @@ def open_group_buy(request, who: Roles, community_id: int):
             typed.update({f"{name}-{product.pk}": value for name, value in row.items()})
             try:
                 stock = whole_number(row["stock"])
-                price = _price_fen(row["price"])
+                price = fen_from_yuan(row["price"])
                 limit = whole_number(row["limit"])
             except ValueError:
                 errors[f"product-{product.pk}"] = [_("Price in yuan (12.50), whole numbers.")]
