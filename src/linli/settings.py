@@ -134,6 +134,9 @@ CACHES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# The session and its user are read with one written-out query each (every page asks).
+AUTHENTICATION_BACKENDS = ["linli.accounts.sessions.Backend"]
+SESSION_ENGINE = "linli.accounts.sessions"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
