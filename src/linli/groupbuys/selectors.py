@@ -4,16 +4,26 @@ of orders."""
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
+from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from linli.access import Roles
+from linli.catalog.models import Product
+from linli.communities.models import Community
+from linli.core.rows import Picked
 
 from .errors import GroupBuyNotFound, NotLeader, OrderNotFound, PurchaseOrderNotFound
 from .models import GroupBuy, GroupBuyItem, Order, OrderLine, PurchaseOrder, PurchaseOrderLine
 
 ACTIVE = (Order.Status.PLACED, Order.Status.CONFIRMED)
+# The tables of the written-out reads below, as they are named in them.
+_GROUP_BUY, _COMMUNITY = Picked(GroupBuy, "g"), Picked(Community, "c")
+_ITEM, _PRODUCT = Picked(GroupBuyItem, "i"), Picked(Product, "p")
+_ITEM_AT = len(_GROUP_BUY.fields) + len(_COMMUNITY.fields)
 
 
 def visible_group_buys(who: Roles) -> QuerySet[GroupBuy]:
@@ -27,17 +37,68 @@ def visible_group_buys(who: Roles) -> QuerySet[GroupBuy]:
     return group_buys.filter(scope)
 
 
-def group_buy_for(who: Roles, group_buy_id: int) -> GroupBuy:
-    items = GroupBuyItem.objects.select_related("product").order_by("position", "id")
-    group_buy = (
-        visible_group_buys(who)
-        .prefetch_related(Prefetch("items", queryset=items))
-        .filter(pk=group_buy_id)
-        .first()
+def open_now(who: Roles, limit: int = 8) -> list[GroupBuy]:
+    """The group buys of the caller's own community taking orders now, soonest cutoff first
+    (the member's home page; written out, as every member's visit asks it)."""
+    if who.community_id is None:
+        return []
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(_open_now_sql(), [who.community_id, GroupBuy.Status.OPEN, now, now, limit])
+        return [_GROUP_BUY.build(row)[0] for row in cursor.fetchall()]  # type: ignore[misc]
+
+
+@cache
+def _open_now_sql() -> str:
+    g = _GROUP_BUY
+    return (
+        f"SELECT {g.columns} FROM {g.table} WHERE {g.column('community')} = %s"
+        f" AND {g.column('status')} = %s AND {g.column('opens_at')} <= %s"
+        f" AND {g.column('cutoff_at')} > %s ORDER BY {g.column('cutoff_at')}, g.id LIMIT %s"
     )
-    if group_buy is None:
+
+
+def group_buy_for(who: Roles, group_buy_id: int) -> GroupBuy:
+    """The group buy with its community and its items (each with its product, in their order;
+    ``group_buy.items.all()`` asks nothing more), if the caller may see it (404 otherwise).
+
+    One written-out query: every group-buy page and call asks it, and the ORM's two took
+    several times longer to compose than to run (``docs/decisions/0015-page-speed.md``)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_group_buy_sql(), [group_buy_id])
+        rows = cursor.fetchall()
+    if not rows:
         raise GroupBuyNotFound()
+    group_buy, rest = _GROUP_BUY.build(rows[0])
+    community, _rest = _COMMUNITY.build(rest)
+    assert group_buy is not None and community is not None
+    if not who.sees(group_buy.community_id):
+        raise GroupBuyNotFound()
+    group_buy.community = community
+    items = []
+    for row in rows:
+        item, rest = _ITEM.build(row[_ITEM_AT:])
+        if item is not None:
+            item.product = _PRODUCT.build(rest)[0]
+            item.group_buy = group_buy
+            items.append(item)
+    prefetched = group_buy.items.get_queryset()  # as prefetch_related leaves it
+    prefetched._result_cache, prefetched._prefetch_done = items, True
+    group_buy._prefetched_objects_cache = {"items": prefetched}
     return group_buy
+
+
+@cache
+def _group_buy_sql() -> str:
+    return (
+        f"SELECT {_GROUP_BUY.columns}, {_COMMUNITY.columns}, {_ITEM.columns}, {_PRODUCT.columns}"
+        f" FROM {_GROUP_BUY.table}"
+        f" JOIN {_COMMUNITY.table} ON c.id = {_GROUP_BUY.column('community')}"
+        f" LEFT JOIN {_ITEM.table} ON {_ITEM.column('group_buy')} = g.id"
+        f" LEFT JOIN {_PRODUCT.table} ON p.id = {_ITEM.column('product')}"
+        f" WHERE g.id = %s"
+        f" ORDER BY {_ITEM.column('position')}, {_ITEM.column('id')}"
+    )
 
 
 def managed_group_buy(who: Roles, group_buy_id: int) -> GroupBuy:
@@ -83,38 +144,31 @@ class Tally:
 
 
 def tally(group_buy: GroupBuy) -> Tally:
-    """Orders per item and how far the group buy is from forming. Three queries."""
-    active = Q(lines__order__status__in=ACTIVE)
-    items = (
-        GroupBuyItem.objects.filter(group_buy=group_buy)
-        .select_related("product")
-        .annotate(
-            ordered=Sum("lines__quantity", filter=active, default=0),
-            households=Count("lines__order__household", filter=active, distinct=True),
+    """Orders per item and how far the group buy is from forming: its items (as read with it
+    by :func:`group_buy_for`) and one written-out query for the sums, which leaders' pages
+    poll every few seconds."""
+    with connection.cursor() as cursor:
+        cursor.execute(_tally_sql(), [group_buy.pk, *ACTIVE] * 2)
+        sums = {item_id: (int(units), buyers, sales) for item_id, units, buyers, sales in cursor}
+    orders, households, sales = sums.pop(None, (0, 0, 0))
+    rows = []
+    for item in group_buy.items.all():
+        ordered, buyers, _sales = sums.get(item.pk, (0, 0, None))
+        rows.append(
+            ItemTally(
+                item_id=item.pk,
+                product_id=item.product_id,
+                name=item.product.name,
+                unit=item.product.unit,
+                price_fen=item.price_fen,
+                stock_initial=item.stock_initial,
+                stock_left=item.stock_left,
+                ordered=ordered,
+                households=buyers,
+            )
         )
-        .order_by("position", "id")
-    )
-    totals = Order.objects.filter(group_buy=group_buy, status__in=ACTIVE).aggregate(
-        orders=Count("id"),
-        households=Count("household", distinct=True),
-        sales=Sum("total_fen", default=0),
-    )
-    rows = [
-        ItemTally(
-            item_id=item.pk,
-            product_id=item.product_id,
-            name=item.product.name,
-            unit=item.product.unit,
-            price_fen=item.price_fen,
-            stock_initial=item.stock_initial,
-            stock_left=item.stock_left,
-            ordered=item.ordered,
-            households=item.households,
-        )
-        for item in items
-    ]
     units = sum(row.ordered for row in rows)
-    fill = totals["households"] if group_buy.threshold == GroupBuy.Threshold.HOUSEHOLDS else units
+    fill = households if group_buy.threshold == GroupBuy.Threshold.HOUSEHOLDS else units
     return Tally(
         group_buy_id=group_buy.pk,
         status=group_buy.status,
@@ -123,11 +177,26 @@ def tally(group_buy: GroupBuy) -> Tally:
         max_to_close=group_buy.max_to_close,
         fill=fill,
         to_form=max(group_buy.min_to_form - fill, 0),
-        orders=totals["orders"],
-        households=totals["households"],
+        orders=orders,
+        households=households,
         units=units,
-        sales_fen=totals["sales"],
+        sales_fen=int(sales),
         items=rows,
+    )
+
+
+@cache
+def _tally_sql() -> str:
+    """Per item (units ordered, households), then the whole (NULL: orders, households, sales)."""
+    line, order = Picked(OrderLine, "l"), Picked(Order, "o")
+    active = f"{order.column('group_buy')} = %s AND {order.column('status')} IN (%s, %s)"
+    households = f"COUNT(DISTINCT {order.column('household')})"
+    return (
+        f"SELECT {line.column('item')}, SUM({line.column('quantity')}), {households}, NULL"
+        f" FROM {line.table} JOIN {order.table} ON o.id = {line.column('order')}"
+        f" WHERE {active} GROUP BY {line.column('item')}"
+        f" UNION ALL SELECT NULL, COUNT(*), {households},"
+        f" COALESCE(SUM({order.column('total_fen')}), 0) FROM {order.table} WHERE {active}"
     )
 
 
@@ -184,6 +253,33 @@ def orders_of_group_buy(who: Roles, group_buy: GroupBuy) -> QuerySet[Order]:
     if not who.manages(group_buy.community_id):
         orders = orders.filter(household_id=who.household_id)
     return orders.order_by("seq", "placed_at", "id")
+
+
+@dataclass(frozen=True)
+class Ordered:
+    id: int
+    total_fen: int
+
+
+def household_orders(who: Roles, group_buy: GroupBuy) -> list[Ordered]:
+    """The caller's household's live orders in the group buy, for the line "your household
+    already ordered" on its page. Written out: every member's view of the page asks it."""
+    if who.household_id is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_household_orders_sql(), [group_buy.pk, who.household_id, *ACTIVE])
+        return [Ordered(*row) for row in cursor]
+
+
+@cache
+def _household_orders_sql() -> str:
+    order = Picked(Order, "o")
+    return (
+        f"SELECT o.id, {order.column('total_fen')} FROM {order.table}"
+        f" WHERE {order.column('group_buy')} = %s AND {order.column('household')} = %s"
+        f" AND {order.column('status')} IN (%s, %s)"
+        f" ORDER BY {order.column('seq')}, {order.column('placed_at')}, o.id"
+    )
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,10 @@
 their own ``tiles.py``."""
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.access import Roles
-from linli.groupbuys.models import GroupBuy
-from linli.groupbuys.selectors import visible_group_buys
+from linli.groupbuys.selectors import open_now
 
 from .registry import Entry, Tile, register
 from .templatetags.linli import time_left
@@ -15,20 +13,13 @@ from .templatetags.linli import time_left
 
 def todays_group_buys(request, who: Roles) -> list[Entry]:
     """Open group buys of the member's community, soonest cutoff first. One query."""
-    now = timezone.now()
-    group_buys = visible_group_buys(who).filter(
-        community_id=who.community_id,
-        status=GroupBuy.Status.OPEN,
-        opens_at__lte=now,
-        cutoff_at__gt=now,
-    )
     return [
         Entry(
             label=group_buy.title,
             url=reverse("group-buy", args=[group_buy.pk]),
             note=str(_("closes in %(left)s")) % {"left": time_left(group_buy.cutoff_at)},
         )
-        for group_buy in group_buys.order_by("cutoff_at", "id")[:8]
+        for group_buy in open_now(who)
     ]
 
 

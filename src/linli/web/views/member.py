@@ -59,9 +59,7 @@ def group_buy(request, who: Roles, group_buy_id: int):
         "typed": {},
         "errors": {},
         "general": [],
-        "mine": list(selectors.orders_of_group_buy(who, group_buy))
-        if who.household_id is not None and not who.manages(group_buy.community_id)
-        else [],
+        "mine": selectors.household_orders(who, group_buy),
     }
     if request.method != "POST":
         return render(request, "web/member/group_buy.html", context)
