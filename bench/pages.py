@@ -15,12 +15,16 @@ network), for:
 - the leader's **tally**: the leader's page of their open group buy with the most orders, and
   the tally alone as htmx asks for it every few seconds;
 - beside them, a **minimal Django view** (``/healthz``: one ``SELECT 1``, a JSON answer) through
-  the same stack.
+  the same stack, the target's reference;
+- and, to show where the time goes, the **signed-in frame**: a view added here that answers a
+  signed-in member with the site's frame alone (the base template: header, language switch,
+  sign-out) and reads nothing but who is asking — the least any page of ours costs.
 
 Requests go round-robin, one of each page in turn, ``--requests`` times after ``--warmup``
 uncounted rounds, so that a slow moment of the machine hits every page alike. Each page's
 queries are counted too (the test ``tests/web/test_queries.py`` asserts that they do not grow
-with the number of orders). Target: each page's p95 within 3× the minimal view's.
+with the number of orders). Target: each page's p95 within 3× the minimal view's. Ratios to
+the signed-in frame are shown too: what our own reads and templates add.
 """
 
 import argparse
@@ -51,6 +55,24 @@ def busiest_open_group_buy(community_ids):
     )
 
 
+FRAME = "signed-in frame"
+
+
+def add_frame_view() -> None:
+    """``/_bench/frame``: the base template for a signed-in caller, nothing else read."""
+    from django.shortcuts import render
+    from django.urls import path
+
+    import linli.urls
+    from linli.web.pages import page
+
+    @page
+    def frame(request, who):
+        return render(request, "web/base.html", {"roles": who})
+
+    linli.urls.urlpatterns.append(path("_bench/frame", frame))
+
+
 def main() -> None:
     args = parse_args()
     with throwaway_database("pages") as db:
@@ -66,6 +88,7 @@ def main() -> None:
         from linli.groupbuys.models import Order
 
         call_command("collectstatic", interactive=False, verbosity=0)  # as `linli serve` does
+        add_frame_view()
         say(f"generating the {args.size} demo city")
         started = time.perf_counter()
         demo = build(scale=SIZES[args.size])
@@ -95,6 +118,7 @@ def main() -> None:
         as_member, as_leader, anonymous = client(member), client(leader), client(None)
         pages = {
             "minimal view (/healthz)": (anonymous, "/healthz", {}),
+            FRAME: (as_member, "/_bench/frame", {}),
             "member home": (as_member, "/", {}),
             "group buy page": (as_member, f"/group-buys/{member_buy.pk}/", {}),
             "leader tally page": (as_leader, f"/lead/group-buys/{leader_buy.pk}/", {}),
@@ -131,10 +155,12 @@ def main() -> None:
                     timings[name].append(elapsed * 1000)
 
         base_p95 = percentile(timings["minimal view (/healthz)"], 95)
+        frame_p95 = percentile(timings[FRAME], 95)
         rows, figures = [], {}
         for name, values in timings.items():
             p50, p95 = percentile(values, 50), percentile(values, 95)
-            ratio = p95 / base_p95
+            ratio, over_frame = p95 / base_p95, p95 / frame_p95
+            page_row = not name.startswith("minimal") and name != FRAME
             rows.append(
                 [
                     name,
@@ -143,13 +169,15 @@ def main() -> None:
                     f"{p50:.2f}",
                     f"{p95:.2f}",
                     f"{ratio:.1f}×",
-                    "" if name.startswith("minimal") else ("yes" if ratio <= 3 else "NO"),
+                    f"{over_frame:.1f}×" if not name.startswith("minimal") else "",
+                    ("yes" if ratio <= 3 else "NO") if page_row else "",
                 ]
             )
             figures[name] = {
                 "p50_ms": rounded(p50, 2),
                 "p95_ms": rounded(p95, 2),
                 "p95_ratio": rounded(ratio, 2),
+                "p95_over_frame": rounded(over_frame, 2),
                 "queries": queries[name],
                 "orders": orders.get(name),
             }
@@ -158,7 +186,16 @@ def main() -> None:
                 f"Server time per page, {db.label}, demo city {args.size} "
                 f"({demo.figures.get('households', '?')} households, "
                 f"{demo.figures.get('orders', '?')} orders), {args.requests} requests each",
-                ["page", "orders in it", "queries", "p50 ms", "p95 ms", "p95 vs minimal", "≤ 3×"],
+                [
+                    "page",
+                    "orders in it",
+                    "queries",
+                    "p50 ms",
+                    "p95 ms",
+                    "p95 vs minimal",
+                    "p95 vs frame",
+                    "≤ 3×",
+                ],
                 rows,
             )
         )
@@ -174,7 +211,7 @@ def main() -> None:
                 "within_3x": all(
                     value["p95_ratio"] <= 3
                     for name, value in figures.items()
-                    if not name.startswith("minimal")
+                    if not name.startswith("minimal") and name != FRAME
                 ),
             }
         )

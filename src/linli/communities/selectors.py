@@ -1,10 +1,14 @@
+from functools import cache
+
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from linli.access import Roles
 from linli.core.errors import NotFound
+from linli.core.rows import Picked
 
-from .models import Community, Household
+from .models import Building, Community, Household
 
 
 class CommunityNotFound(NotFound):
@@ -45,14 +49,33 @@ def households_of(who: Roles, community: Community, *, building_id=None, query="
     return households.order_by("building__position", "building__name", "room")
 
 
-def households_to_order_for(who: Roles, community_id: int) -> QuerySet[Household]:
+def households_to_order_for(who: Roles, community_id: int) -> list[Household]:
     """Households of the community that the caller may order for besides their own: those a
-    leader marked "ordered for by neighbours" (they agreed; they have no phone)."""
+    leader marked "ordered for by neighbours" (they agreed; they have no phone), each with its
+    building. Written out: every member's view of a group-buy page asks it."""
     if not who.sees(community_id):
-        return Household.objects.none()
-    households = Household.objects.filter(
-        building__community_id=community_id, neighbours_may_order=True
-    ).select_related("building")
-    if who.household_id is not None:
-        households = households.exclude(pk=who.household_id)
-    return households.order_by("building__position", "building__name", "room")
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_neighbours_sql(), [community_id, who.household_id or 0])
+        rows = cursor.fetchall()
+    found = []
+    for row in rows:
+        household, rest = _HOUSEHOLD.build(row)
+        assert household is not None
+        household.building = _BUILDING.build(rest)[0]
+        found.append(household)
+    return found
+
+
+_HOUSEHOLD, _BUILDING = Picked(Household, "h"), Picked(Building, "b")
+
+
+@cache
+def _neighbours_sql() -> str:
+    h, b = _HOUSEHOLD, _BUILDING
+    return (
+        f"SELECT {h.columns}, {b.columns} FROM {h.table}"
+        f" JOIN {b.table} ON b.id = {h.column('building')}"
+        f" WHERE {b.column('community')} = %s AND {h.column('neighbours_may_order')}"
+        f" AND h.id <> %s ORDER BY {b.column('position')}, {b.column('name')}, {h.column('room')}"
+    )
