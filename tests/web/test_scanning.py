@@ -1,6 +1,6 @@
 """Scanning at the hand-out screen, without a browser: the member's QR opens the leader's
 hand-out page with the order found; the code field takes what a scanner types (digits with
-spaces, or that address)."""
+spaces, or that address); the page tells the camera scanner to start again."""
 
 import re
 from html import escape
@@ -122,3 +122,30 @@ def test_garbage_is_refused_in_the_leaders_language_and_changes_nothing(
         assert response.status_code == 422, garbage
         assert words in text(response)
     assert nothing_handed_out(*orders)
+
+
+def test_the_page_tells_the_camera_to_start_again_after_a_code_it_read(hood, browse, formed):
+    group_buy, (first, second) = formed
+    url = f"/lead/group-buys/{group_buy.pk}/handout"
+    leader = browse(hood.leader_user)
+    page = text(leader.get(url))
+    assert 'data-resume=""' in page and "web/vendor/jsQR.js" in page and "web/scan.js" in page
+    # Read by the camera: handed out, and the camera goes on, after a refusal too.
+    done = text(leader.post(url, {"code": address(group_buy, first), "scan": "1"}))
+    assert 'id="handed-out"' in done and 'data-resume="1"' in done
+    used = leader.post(url, {"code": address(group_buy, first), "scan": "1"})
+    assert used.status_code == 409 and 'data-resume="1"' in text(used)
+    # Typed: the camera stays off.
+    typed = text(leader.post(url, {"code": second.pickup_code}))
+    assert 'id="handed-out"' in typed and 'data-resume=""' in typed
+
+
+def test_jsqr_is_loaded_only_on_the_hand_out_page(hood, browse, formed):
+    group_buy, (first, _second) = formed
+    for user, url in (
+        (hood.leader_user, "/"),
+        (hood.leader_user, f"/lead/group-buys/{group_buy.pk}/"),
+        (hood.members[1], f"/orders/{first.pk}/"),
+    ):
+        page = browse(user).get(url)
+        assert page.status_code == 200 and "jsQR" not in text(page), url
