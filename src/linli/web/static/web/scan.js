@@ -62,8 +62,8 @@
     }
   }
 
-  // A decoder: the browser's own BarcodeDetector where it reads QR codes (Chrome on Android,
-  // Safari), else jsQR (vendor/jsQR.js, loaded before this file) on a frame drawn to a canvas.
+  // A decoder: the browser's own BarcodeDetector where it reads QR codes (Chrome on Android
+  // for one), else jsQR (vendor/jsQR.js, loaded before this file) on a frame drawn to a canvas.
   async function makeDecoder() {
     if ("BarcodeDetector" in window) {
       try {
