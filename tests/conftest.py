@@ -113,6 +113,12 @@ def _static_files_without_collectstatic(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _no_site_url(settings):
+    """Addresses come from the request, as without ``LINLI_SITE_URL``, unless a test sets it."""
+    settings.LINLI_SITE_URL = ""
+
+
 @pytest.fixture
 def hood(db) -> Neighbourhood:
     return make_neighbourhood()

@@ -8,6 +8,8 @@ Everything a deployment changes comes from the environment:
 - ``LINLI_DEBUG``: ``1`` for Django's debug pages.
 - ``LINLI_ALLOWED_HOSTS``: comma-separated host names.
 - ``LINLI_VAR``: where the SQLite file, the secret key and collected static files live.
+- ``LINLI_SITE_URL``: the scheme and host people reach the site on (``https://linli.example``),
+  for addresses written where no request tells it: the QR codes of a printed pickup sheet.
 """
 
 import os
@@ -173,6 +175,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LINLI_LOG_LEVEL", "WARNING")},
 }
+
+# The scheme and host of the site, without a trailing slash; empty: pages and the API take it
+# from the request, and printed sheets' QR codes hold the bare pickup code.
+LINLI_SITE_URL = os.environ.get("LINLI_SITE_URL", "").strip().rstrip("/")
 
 LINLI = {
     "DEMO_PASSWORD": "linli-demo-2026",

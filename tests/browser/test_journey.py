@@ -14,16 +14,15 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from linli.communities.models import Household
 from linli.groupbuys.models import GroupBuy, Order
 from tests.conftest import make_neighbourhood
 
-from .conftest import PHONE
+from .conftest import PHONE, sign_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-PASSWORD = "pw-for-tests"  # tests/factories.py
 
 
 @dataclass(frozen=True)
@@ -76,19 +75,6 @@ WORDS = {
 }
 
 
-def sign_in(browser: Browser, base: str, user, words: Words, *, javascript: bool = True) -> Page:
-    context = browser.new_context(
-        viewport=PHONE, locale=words.locale, java_script_enabled=javascript
-    )
-    page = context.new_page()
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(f"{base}/")
-    return page
-
-
 UNLABELLED = """() => [...document.querySelectorAll("input, select, textarea")]
     .filter((el) => el.type !== "hidden")
     .filter((el) => !(el.id && document.querySelector(`label[for="${el.id}"]`))
@@ -119,7 +105,7 @@ def test_the_whole_cycle_in_a_phone_browser(chromium, live_server, screenshots, 
     )
 
     # The leader opens a group buy in one form.
-    leader = sign_in(chromium, base, hood.leader_user, words)
+    leader = sign_in(chromium, base, hood.leader_user, words.locale)
     leader.click("#tile-lead h2 a")
     leader.click(f"a[href='/lead/communities/{hood.community.pk}/new']")
     leader.fill("#id_title", "周末蔬菜团")
@@ -143,7 +129,7 @@ def test_the_whole_cycle_in_a_phone_browser(chromium, live_server, screenshots, 
     assert no_phone.neighbours_may_order
 
     # A member: home → the group buy → a quantity → place: three taps.
-    alice = sign_in(chromium, base, member, words)
+    alice = sign_in(chromium, base, member, words.locale)
     expect(alice.locator("#tile-today")).to_contain_text(words.today)
     shot(alice, "member-home")
     alice.click("#tile-today .entries a")
@@ -168,7 +154,7 @@ def test_the_whole_cycle_in_a_phone_browser(chromium, live_server, screenshots, 
     expect(leader.locator("#tally-totals")).to_contain_text("1")
 
     # A second member, JavaScript off, orders for the neighbour without a phone.
-    bob = sign_in(chromium, base, neighbour_member, words, javascript=False)
+    bob = sign_in(chromium, base, neighbour_member, words.locale, javascript=False)
     bob.goto(f"{base}/group-buys/{group_buy.pk}/")
     bob.select_option("#household", str(no_phone.pk))
     bob.fill(f"#q-{item[greens.pk].pk}", "3")
@@ -189,7 +175,7 @@ def test_the_whole_cycle_in_a_phone_browser(chromium, live_server, screenshots, 
     shot(leader, "leader-formed")
 
     # The supplier sees the purchase order, quantities only, and records a short delivery.
-    supplier = sign_in(chromium, base, hood.supplier_user, words)
+    supplier = sign_in(chromium, base, hood.supplier_user, words.locale)
     supplier.click("#tile-supply h2 a")
     supplier.click(".cards a")
     expect(supplier.locator("table.lines")).to_contain_text("5 斤")

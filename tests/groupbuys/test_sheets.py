@@ -324,6 +324,7 @@ def test_names_with_emoji_or_rare_characters_still_print():
                         quantities=[2],
                         pickup_code="000000000001",
                         remarks="放门口😀 𠀀",
+                        qr_text="000000000001",
                     )
                 ],
             )
@@ -333,3 +334,25 @@ def test_names_with_emoji_or_rare_characters_still_print():
     assert "小王" in text and "Wang" in text and "土鸡蛋 2盒" in text and "放门口" in text
     sheet = load_workbook(io.BytesIO(distribution_workbook(book)))["3号楼"]
     assert sheet["C4"].value == "小王🌸Wang" and sheet["F4"].value == "000000000001"
+
+
+def test_with_a_site_address_the_printed_qr_codes_open_the_hand_out_page(
+    hood, formed, tmp_path, settings
+):
+    """Made from the command line (no request to take the address from), the sheet's QR codes
+    hold the hand-out address on ``LINLI_SITE_URL``, which a leader's phone camera opens."""
+    group_buy, _po = formed
+    settings.LINLI_SITE_URL = "https://linli.example"
+    target = tmp_path / "楼栋.pdf"
+    call_command(
+        "sheets", "--as", hood.leader_user.username, "distribution", str(group_buy.pk),
+        "-o", str(target), stdout=io.StringIO(),
+    )  # fmt: skip
+    expected = {
+        code: f"https://linli.example/lead/group-buys/{group_buy.pk}/handout?q={code}"
+        for code in group_buy.orders.values_list("pickup_code", flat=True)
+    }
+    images = [image.image for page in PdfReader(target).pages for image in page.images]
+    assert sorted(read_qr(image, expected.values()) for image in images) == sorted(
+        expected.values()
+    )

@@ -17,6 +17,7 @@ from . import selectors, services, sheets
 from .allocation import Policy
 from .errors import GroupBuyNotFound, OrderNotFound
 from .models import GroupBuy, Order
+from .pickup_codes import pickup_qr_text, site_url
 from .schemas import (
     AllocationIn,
     AllocationOut,
@@ -354,11 +355,15 @@ def cancel_order(request, order_id: int):
     openapi_extra={"responses": {"200": {"content": {"image/png": {}}}}},
 )
 def pickup_qr(request, order_id: int, scale: int = 8):
-    code = _order(request, order_id).issued_pickup_code
+    """The QR holds the address of the leader's hand-out page with the code, which a leader's
+    phone camera opens and a scanner at the gate reads the code from."""
+    order = _order(request, order_id)
+    code = order.issued_pickup_code
     if code is None:
         raise OrderNotFound()
+    text = pickup_qr_text(group_buy_id=order.group_buy_id, code=code, base=site_url(request))
     buffer = io.BytesIO()
-    segno.make(code, error="m").save(buffer, kind="png", scale=min(max(scale, 2), 20), border=2)
+    segno.make(text, error="m").save(buffer, kind="png", scale=min(max(scale, 2), 20), border=2)
     response = HttpResponse(buffer.getvalue(), content_type="image/png")
     response["Cache-Control"] = "private, max-age=3600"
     return response

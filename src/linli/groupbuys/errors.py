@@ -131,6 +131,13 @@ class PickupCodeUnknown(NotFound):
     )
 
 
+class PickupCodeUnreadable(Invalid):
+    code = "pickup_code_unreadable"
+    template = _(
+        "A pickup code is 12 digits (spaces do not matter), or the address its QR code holds."
+    )
+
+
 class AlreadyCollected(Conflict):
     code = "already_collected"
     template = _("This code was already used: everything on order %(seq)s was collected at %(at)s.")

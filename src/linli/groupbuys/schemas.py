@@ -61,7 +61,8 @@ class OrderChangeIn(In):
 
 
 class PickupIn(In):
-    code: text(20, min_length=1) | None = None
+    # 12 digits, or the hand-out address a pickup code's QR holds, as a scanner types it.
+    code: text(300, min_length=1) | None = None
     order_id: Id | None = None
     lines: list[LineIn] | None = Field(None, min_length=1, max_length=MAX_LINES)
 

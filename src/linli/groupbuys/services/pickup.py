@@ -26,6 +26,7 @@ from ..errors import (
     UnknownItems,
 )
 from ..models import GroupBuy, Order, PurchaseOrderLine
+from ..pickup_codes import read_pickup_code
 from .closing import complete_group_buy
 from .ordering import normalise_lines
 
@@ -40,9 +41,11 @@ def confirm_pickup(
     now: datetime | None = None,
 ) -> Order:
     """Hand out an order found by id or pickup code: everything still due (``lines=None``) or
-    ``{item_id: quantity}`` of it. A fully collected order's code is refused. No item is
-    handed out beyond what the supplier delivered. The group buy completes with the last
-    order collected.
+    ``{item_id: quantity}`` of it. ``code`` is read as a scanner types it: digits, spaces
+    allowed, or the hand-out address its QR holds (:func:`..pickup_codes.read_pickup_code`;
+    another group buy's address is refused as a code this one does not have). A fully
+    collected order's code is refused. No item is handed out beyond what the supplier
+    delivered. The group buy completes with the last order collected.
     """
     if code is None and order_id is None:
         raise Invalid(
@@ -69,7 +72,8 @@ def confirm_pickup(
             group_buy=group_buy, status=Order.Status.CONFIRMED
         )
         if code is not None:
-            order = orders.filter(pickup_code="".join(code.split())).first()
+            wanted_code = read_pickup_code(code, group_buy_id=group_buy.pk)
+            order = orders.filter(pickup_code=wanted_code).first()
             if order is None:
                 raise PickupCodeUnknown()
         else:

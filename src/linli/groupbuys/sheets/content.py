@@ -16,6 +16,7 @@ from linli.core.formatting import LocalTime
 from .. import selectors
 from ..errors import PickupNotReady
 from ..models import GroupBuy, PurchaseOrder
+from ..pickup_codes import pickup_qr_text, site_url
 
 HANDED_OUT = (GroupBuy.Status.FORMED, GroupBuy.Status.COMPLETED)
 
@@ -43,6 +44,9 @@ class Row:
     quantities: list[int]
     pickup_code: str
     remarks: str
+    # What the printed QR holds: the hand-out address with the code when LINLI_SITE_URL is set
+    # (the sheet is also made from the command line, with no request), else the code.
+    qr_text: str
 
     def goods(self, columns: list[Column]) -> str:
         """``崇明青菜 2斤，土鸡蛋 1盒``: the row's goods as one line of text."""
@@ -96,6 +100,7 @@ def distribution_book(who: Roles, group_buy: GroupBuy) -> DistributionBook:
         for item in group_buy.items.all()
     ]
     position = {column.item_id: index for index, column in enumerate(columns)}
+    base = site_url()
     buildings: dict[int, BuildingSheet] = {}
     for order in selectors.distribution_orders(group_buy):
         household = order.household
@@ -125,6 +130,9 @@ def distribution_book(who: Roles, group_buy: GroupBuy) -> DistributionBook:
                 quantities=quantities,
                 pickup_code=order.pickup_code,
                 remarks=_("; ").join(remarks),
+                qr_text=pickup_qr_text(
+                    group_buy_id=group_buy.pk, code=order.pickup_code, base=base
+                ),
             )
         )
     return DistributionBook(

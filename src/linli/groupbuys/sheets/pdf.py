@@ -80,9 +80,9 @@ class _Document(FPDF):
         return bytes(self.output())
 
 
-def _qr_png(code: str) -> io.BytesIO:
+def _qr_png(text: str) -> io.BytesIO:
     buffer = io.BytesIO()
-    segno.make(code, error="m").save(buffer, kind="png", scale=6, border=1)
+    segno.make(text, error="m").save(buffer, kind="png", scale=6, border=1)
     buffer.seek(0)
     return buffer
 
@@ -141,7 +141,7 @@ def _building_pages(document: _Document, book: DistributionBook, building: Build
             start_page(continued=True)
         x, y = document.get_x(), document.get_y()
         document.rect(x, y, width, row_height)
-        document.image(_qr_png(row.pickup_code), x=x + 1, y=y + 1, w=QR_SIZE, h=QR_SIZE)
+        document.image(_qr_png(row.qr_text), x=x + 1, y=y + 1, w=QR_SIZE, h=QR_SIZE)
         left = x + widths["qr"]
         document.set_xy(left, y + 1)
         document.set_font(FONT, size=11)

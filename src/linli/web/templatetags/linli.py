@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.core.formatting import yuan as _yuan
+from linli.groupbuys.pickup_codes import pickup_qr_text, site_url
 
 register = template.Library()
 
@@ -33,9 +34,21 @@ def time_left(moment) -> str:
 
 
 @register.filter
-def qr_data_uri(code: str) -> str:
-    """The pickup code as an inline SVG QR image (no second request, works offline)."""
-    return segno.make(code, error="m").svg_data_uri(scale=6, border=2)
+def qr_data_uri(text: str) -> str:
+    """``text`` as an inline SVG QR image (no second request, works offline)."""
+    return segno.make(text, error="m").svg_data_uri(scale=6, border=2)
+
+
+@register.simple_tag(takes_context=True)
+def pickup_qr(context, order) -> str:
+    """The order's pickup code as an inline SVG QR holding the address of the leader's
+    hand-out page with the code (:mod:`linli.groupbuys.pickup_codes`)."""
+    text = pickup_qr_text(
+        group_buy_id=order.group_buy_id,
+        code=order.issued_pickup_code,
+        base=site_url(context.get("request")),
+    )
+    return qr_data_uri(text)
 
 
 @register.filter

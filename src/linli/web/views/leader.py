@@ -250,13 +250,20 @@ def building(request, who: Roles, group_buy_id: int, building_id: int):
 @page
 def handout(request, who: Roles, group_buy_id: int):
     """At the gate: scan or type a pickup code to hand an order out in full; or find orders by
-    跟团号, building + room or a phone's last four digits and hand out all or part of one."""
+    跟团号, building + room or a phone's last four digits and hand out all or part of one.
+
+    A pickup code's QR holds this page's address with ``?q=<code>``: opened by a leader's
+    camera app, it shows that order found (a GET never hands out). The code field takes the
+    digits or that address, as a scanner types it. ``scan=1`` comes with a code the page's
+    camera read (``static/web/scan.js``) and is sent back, so that the camera starts again
+    for the next person in the queue."""
     group_buy = _managed(who, group_buy_id)
     query = request.GET.get("q", "").strip()[:40]
     context: dict = {"group_buy": group_buy, "query": query, "roles": who, "errors": {}}
     status = 200
     if request.method == "POST":
-        code = request.POST.get("code", "").strip()[:20]
+        context["scanning"] = request.POST.get("scan") == "1"
+        code = request.POST.get("code", "").strip()[:300]
         order_id = request.POST.get("order", "")
         try:
             if code:
