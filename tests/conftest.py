@@ -13,7 +13,7 @@ from linli.accounts.models import User
 from linli.catalog.models import Product, Supplier
 from linli.communities.models import Community, Household, Leader
 from linli.groupbuys import services
-from linli.groupbuys.models import GroupBuy
+from linli.groupbuys.models import GroupBuy, Order
 
 from . import factories
 
@@ -75,6 +75,18 @@ class Neighbourhood:
             now=now,
             **factories.times(now, cutoff_in=cutoff_in),
         )
+
+    def formed(self, count: int = 2) -> tuple[GroupBuy, list[Order]]:
+        """A group buy closed early and formed, with ``count`` members' orders of 2 of its
+        first item (as read back, with their pickup codes)."""
+        group_buy = self.open()
+        first = group_buy.items.order_by("position").first()
+        orders = [
+            services.place_order(actor=member, group_buy_id=group_buy.pk, lines={first.pk: 2})
+            for member in self.members[1 : count + 1]
+        ]
+        services.close_group_buy(actor=self.leader_user, group_buy_id=group_buy.pk, early=True)
+        return group_buy, [Order.objects.get(pk=order.pk) for order in orders]
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from linli.core.models import AuditEvent
-from linli.groupbuys import services
 from linli.groupbuys.models import Order
 from linli.groupbuys.pickup_codes import pickup_qr_text
 from tests.conftest import make_neighbourhood
@@ -17,18 +16,6 @@ from tests.conftest import make_neighbourhood
 from .conftest import sign_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-
-def formed_with_orders(hood, count: int = 2):
-    """A formed group buy with ``count`` members' orders of greens."""
-    group_buy = hood.open()
-    greens = group_buy.items.order_by("position").first()
-    orders = [
-        services.place_order(actor=member, group_buy_id=group_buy.pk, lines={greens.pk: 2})
-        for member in hood.members[1 : count + 1]
-    ]
-    services.close_group_buy(actor=hood.leader_user, group_buy_id=group_buy.pk, early=True)
-    return group_buy, [Order.objects.get(pk=order.pk) for order in orders]
 
 
 def posts_to(page: Page, path: str) -> list:
@@ -42,7 +29,7 @@ def test_a_leader_hands_out_by_pointing_the_phone_camera_at_the_members_code(
     camera_chromium, live_server, screenshots
 ):
     hood = make_neighbourhood()
-    group_buy, (order, _other) = formed_with_orders(hood)
+    group_buy, (order, _other) = hood.formed()
     qr = pickup_qr_text(group_buy_id=group_buy.pk, code=order.pickup_code, base=live_server.url)
     leader = sign_in(camera_chromium(qr), live_server.url, hood.leader_user, "en-GB")
     handout = f"/lead/group-buys/{group_buy.pk}/handout"
@@ -76,8 +63,8 @@ def test_a_leader_hands_out_by_pointing_the_phone_camera_at_the_members_code(
 
 def test_a_code_of_another_group_buy_is_refused_and_scanning_goes_on(camera_chromium, live_server):
     hood = make_neighbourhood()
-    group_buy, orders = formed_with_orders(hood)
-    elsewhere, (stranger,) = formed_with_orders(hood, count=1)
+    group_buy, orders = hood.formed()
+    elsewhere, (stranger,) = hood.formed(1)
     qr = pickup_qr_text(group_buy_id=elsewhere.pk, code=stranger.pickup_code, base=live_server.url)
     leader = sign_in(camera_chromium(qr), live_server.url, hood.leader_user, "zh-CN")
     handout = f"/lead/group-buys/{group_buy.pk}/handout"
@@ -102,7 +89,7 @@ def test_a_code_of_another_group_buy_is_refused_and_scanning_goes_on(camera_chro
 
 def test_without_a_camera_the_leader_is_told_and_types(chromium, live_server):
     hood = make_neighbourhood()
-    group_buy, (order, _other) = formed_with_orders(hood)
+    group_buy, (order, _other) = hood.formed()
     leader = sign_in(chromium, live_server.url, hood.leader_user, "en-GB")
     leader.goto(f"{live_server.url}/lead/group-buys/{group_buy.pk}/handout")
     leader.click("#scan-start")
@@ -114,7 +101,7 @@ def test_without_a_camera_the_leader_is_told_and_types(chromium, live_server):
 
 def test_without_javascript_there_is_no_camera_button(chromium, live_server):
     hood = make_neighbourhood()
-    group_buy, _orders = formed_with_orders(hood)
+    group_buy, _orders = hood.formed()
     leader = sign_in(chromium, live_server.url, hood.leader_user, "en-GB", javascript=False)
     leader.goto(f"{live_server.url}/lead/group-buys/{group_buy.pk}/handout")
     expect(leader.locator("#code")).to_be_visible()

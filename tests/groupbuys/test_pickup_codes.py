@@ -9,7 +9,6 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from linli.core.models import AuditEvent
-from linli.groupbuys import services
 from linli.groupbuys.errors import PickupCodeUnknown, PickupCodeUnreadable
 from linli.groupbuys.models import Order
 from linli.groupbuys.pickup_codes import pickup_qr_text, read_pickup_code, site_url
@@ -101,14 +100,7 @@ def test_the_unreadable_message_is_in_the_callers_language():
 
 @pytest.fixture
 def formed(hood):
-    group_buy = hood.open()
-    greens = group_buy.items.order_by("position").first()
-    orders = [
-        services.place_order(actor=member, group_buy_id=group_buy.pk, lines={greens.pk: 2})
-        for member in hood.members[1:3]
-    ]
-    services.close_group_buy(actor=hood.leader_user, group_buy_id=group_buy.pk, early=True)
-    return group_buy, [Order.objects.get(pk=order.pk) for order in orders]
+    return hood.formed()
 
 
 def test_the_api_hands_out_by_the_address_a_scanner_typed(hood, formed):

@@ -9,7 +9,6 @@ import pytest
 import segno
 
 from linli.core.models import AuditEvent
-from linli.groupbuys import services
 from linli.groupbuys.models import Order
 
 from .conftest import text
@@ -17,14 +16,7 @@ from .conftest import text
 
 @pytest.fixture
 def formed(hood):
-    group_buy = hood.open()
-    greens = group_buy.items.order_by("position").first()
-    orders = [
-        services.place_order(actor=member, group_buy_id=group_buy.pk, lines={greens.pk: 2})
-        for member in hood.members[1:3]
-    ]
-    services.close_group_buy(actor=hood.leader_user, group_buy_id=group_buy.pk, early=True)
-    return group_buy, [Order.objects.get(pk=order.pk) for order in orders]
+    return hood.formed()
 
 
 def address(group_buy, order, base: str = "http://testserver") -> str:
