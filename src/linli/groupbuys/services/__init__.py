@@ -15,13 +15,14 @@ from .closing import (
 )
 from .delivery import record_delivery
 from .opening import ItemSpec, open_group_buy
-from .ordering import cancel_order, change_order, place_order
+from .ordering import accepting_orders, cancel_order, change_order, place_order
 from .pickup import confirm_pickup
 
 __all__ = [
     "AllocationPlan",
     "ItemSpec",
     "LineShare",
+    "accepting_orders",
     "apply_allocation",
     "cancel_order",
     "change_order",

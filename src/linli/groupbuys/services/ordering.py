@@ -28,7 +28,7 @@ from linli.access import Roles, roles
 from linli.accounts.models import User
 from linli.communities.models import Household
 from linli.core import audit
-from linli.core.errors import Invalid, Message
+from linli.core.errors import Invalid, LinliError, Message
 from linli.core.formatting import LocalTime
 from linli.ledger import services as ledger
 
@@ -130,6 +130,16 @@ def lock_group_buy_for_ordering(group_buy_id: int) -> GroupBuy:
     if group_buy.max_to_close is not None and connection.vendor == "postgresql":
         group_buy = GroupBuy.objects.select_for_update().order_by().get(pk=group_buy_id)
     return group_buy
+
+
+def accepting_orders(group_buy: GroupBuy, now: datetime | None = None) -> bool:
+    """Whether the group buy takes orders (and changes) now, as :func:`check_accepting_orders`
+    would let them through; for pages deciding whether to show the order form."""
+    try:
+        check_accepting_orders(group_buy, now or timezone.now())
+    except LinliError:
+        return False
+    return True
 
 
 def check_accepting_orders(group_buy: GroupBuy, now: datetime) -> None:

@@ -1,14 +1,13 @@
 """A member's pages: a group buy and its order form, my orders, change and cancel."""
 
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.communities.selectors import households_to_order_for
 from linli.core.errors import LinliError
 from linli.groupbuys import selectors, services
-from linli.groupbuys.models import GroupBuy, Order
+from linli.groupbuys.models import Order
 
 from ..pages import (
     Roles,
@@ -37,13 +36,6 @@ def _quantities(post, items) -> tuple[dict[int, int], dict[str, str], dict[str, 
     return lines, typed, errors
 
 
-def _accepting(group_buy: GroupBuy) -> bool:
-    now = timezone.now()
-    return (
-        group_buy.status == GroupBuy.Status.OPEN and group_buy.opens_at <= now < group_buy.cutoff_at
-    )
-
-
 @page
 def group_buy(request, who: Roles, group_buy_id: int):
     """Items with price, unit, what is left and the limit; the cutoff, the pickup; and the
@@ -54,7 +46,7 @@ def group_buy(request, who: Roles, group_buy_id: int):
     context = {
         "group_buy": group_buy,
         "items": items,
-        "accepting": _accepting(group_buy),
+        "accepting": services.accepting_orders(group_buy),
         "neighbours": neighbours,
         "typed": {},
         "errors": {},
@@ -97,7 +89,7 @@ def _order_context(who: Roles, order: Order) -> dict:
     return {
         "order": order,
         "group_buy": group_buy,
-        "changeable": order.status == Order.Status.PLACED and _accepting(group_buy),
+        "changeable": order.status == Order.Status.PLACED and services.accepting_orders(group_buy),
         "short": selectors.short_deliveries(order)
         if order.status == Order.Status.CONFIRMED
         else {},
