@@ -30,7 +30,7 @@ MAX_PLACE = 120
 @dataclass(frozen=True)
 class ItemSpec:
     product_id: int
-    price_fen: int
+    price_fen: int | None  # None: the product's suggested price
     stock: int
     per_household_limit: int | None = None
 
@@ -51,7 +51,7 @@ def _check_items(items: Sequence[ItemSpec]) -> tuple[list[dict], dict[int, Produ
         if spec.product_id in seen:
             problems.append(_field(f"{where}.product_id", _("This product is listed twice.")))
         seen.add(spec.product_id)
-        if not 0 < spec.price_fen <= MAX_PRICE_FEN:
+        if spec.price_fen is not None and not 0 < spec.price_fen <= MAX_PRICE_FEN:
             problems.append(
                 _field(f"{where}.price_fen", _("The price must be above ¥0 and at most ¥100,000."))
             )
@@ -186,7 +186,9 @@ def open_group_buy(
             GroupBuyItem(
                 group_buy=group_buy,
                 product=products[spec.product_id],
-                price_fen=spec.price_fen,
+                price_fen=products[spec.product_id].suggested_price_fen
+                if spec.price_fen is None
+                else spec.price_fen,
                 stock_initial=spec.stock,
                 stock_left=spec.stock,
                 per_household_limit=spec.per_household_limit,

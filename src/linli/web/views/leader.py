@@ -132,7 +132,7 @@ def open_group_buy(request, who: Roles, community_id: int):
                 specs.append(
                     services.ItemSpec(
                         product_id=product.pk,
-                        price_fen=price if price is not None else product.suggested_price_fen,
+                        price_fen=price,  # blank: the product's suggested price
                         stock=stock,
                         per_household_limit=limit,
                     )
