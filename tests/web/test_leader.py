@@ -200,3 +200,13 @@ def test_a_hand_out_with_nothing_typed_hands_out_nothing(hood, browse, formed):
     orders[0].refresh_from_db()
     assert orders[0].pickup == Order.Pickup.NONE
     assert all(line.picked_up == 0 for line in orders[0].lines.all())
+
+
+def test_the_supplier_sees_its_stock_in_open_group_buys(hood, browse):
+    group_buy = hood.open(stock=(30, 12))
+    greens, _eggs = group_buy.items.order_by("position")
+    services.place_order(actor=hood.members[1], group_buy_id=group_buy.pk, lines={greens.pk: 4})
+    hood.open(stock=(10, 5))  # a second open group buy adds to what is on offer
+    page = text(browse(hood.supplier_user).get("/supply/"))
+    row = page[page.index(hood.products[0].name) :].split("</tr>")[0]
+    assert re.findall(r"<td>(\d+)</td>", row) == ["40", "36"]

@@ -255,6 +255,20 @@ def orders_of_group_buy(who: Roles, group_buy: GroupBuy) -> QuerySet[Order]:
     return orders.order_by("seq", "placed_at", "id")
 
 
+def stock_on_offer(who: Roles) -> dict[int, dict]:
+    """Per product of the caller's suppliers, the stock in open group buys: ``stock`` offered
+    and ``left``. One query."""
+    items = GroupBuyItem.objects.filter(
+        product__supplier_id__in=who.supplier_ids, group_buy__status=GroupBuy.Status.OPEN
+    )
+    return {
+        row["product_id"]: row
+        for row in items.values("product_id").annotate(
+            stock=Sum("stock_initial"), left=Sum("stock_left")
+        )
+    }
+
+
 @dataclass(frozen=True)
 class Ordered:
     id: int

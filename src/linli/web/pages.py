@@ -8,6 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.access import Roles, roles
 from linli.core.errors import LinliError
@@ -88,6 +89,25 @@ def whole_number(text: str) -> int | None:
     return int(text)
 
 
+def whole_numbers(
+    post, fields: dict[int, str], key: str
+) -> tuple[dict[int, int], dict[str, str], dict[str, list[str]]]:
+    """The whole numbers typed in a form's ``fields`` (id → input name): those given, by id;
+    what was typed and the errors, by ``<key>-<id>`` as the templates look them up."""
+    numbers, typed, errors = {}, {}, {}
+    for id_, name in fields.items():
+        text = post.get(name, "")
+        typed[f"{key}-{id_}"] = text
+        try:
+            number = whole_number(text)
+        except ValueError:
+            errors[f"{key}-{id_}"] = [_("Enter a whole number, or leave it empty.")]
+            continue
+        if number is not None:
+            numbers[id_] = number
+    return numbers, typed, errors
+
+
 def fen_from_yuan(text: str) -> int | None:
     """Money as typed (12, 12.5, ¥12.50, ￥1,200): in fen; blank is ``None``; ValueError
     for anything else."""
@@ -109,4 +129,5 @@ __all__ = [
     "page",
     "settled_group_buy",
     "whole_number",
+    "whole_numbers",
 ]

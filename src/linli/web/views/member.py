@@ -15,25 +15,17 @@ from ..pages import (
     field_errors,
     page,
     settled_group_buy,
-    whole_number,
+    whole_numbers,
 )
 
 
 def _quantities(post, items) -> tuple[dict[int, int], dict[str, str], dict[str, list[str]]]:
-    """Quantities typed per item (``q-<item id>``): the lines, what was typed, and errors."""
-    lines, typed, errors = {}, {}, {}
-    for item in items:
-        key = f"item-{item.pk}"
-        text = post.get(f"q-{item.pk}", "")
-        typed[key] = text
-        try:
-            quantity = whole_number(text)
-        except ValueError:
-            errors[key] = [_("Enter a whole number, or leave it empty.")]
-            continue
-        if quantity:
-            lines[item.pk] = quantity
-    return lines, typed, errors
+    """Quantities typed per item (``q-<item id>``): the lines (0 is none), what was typed,
+    and errors."""
+    numbers, typed, errors = whole_numbers(
+        post, {item.pk: f"q-{item.pk}" for item in items}, "item"
+    )
+    return {item_id: quantity for item_id, quantity in numbers.items() if quantity}, typed, errors
 
 
 @page

@@ -1,16 +1,13 @@
 """A supplier's pages: products and the stock on offer, purchase orders (quantities only, never
 a household), and recording what was delivered."""
 
-from django.db.models import Sum
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 
 from linli.catalog.selectors import visible_products
 from linli.core.errors import Forbidden, LinliError
 from linli.groupbuys import selectors, services
-from linli.groupbuys.models import GroupBuy, GroupBuyItem
 
-from ..pages import Roles, field_errors, page, whole_number
+from ..pages import Roles, field_errors, page, whole_numbers
 
 
 @page
@@ -18,15 +15,6 @@ def overview(request, who: Roles):
     if not who.supplier_ids:
         raise Forbidden()
     products = list(visible_products(who).filter(supplier_id__in=who.supplier_ids)[:200])
-    open_items = GroupBuyItem.objects.filter(
-        product__supplier_id__in=who.supplier_ids, group_buy__status=GroupBuy.Status.OPEN
-    )
-    on_offer = {
-        row["product_id"]: row
-        for row in open_items.values("product_id").annotate(
-            stock=Sum("stock_initial"), left=Sum("stock_left")
-        )
-    }
     purchase_orders = list(
         selectors.visible_purchase_orders(who)
         .filter(supplier_id__in=who.supplier_ids)
@@ -35,7 +23,11 @@ def overview(request, who: Roles):
     return render(
         request,
         "web/supplier/overview.html",
-        {"products": products, "on_offer": on_offer, "purchase_orders": purchase_orders},
+        {
+            "products": products,
+            "on_offer": selectors.stock_on_offer(who),
+            "purchase_orders": purchase_orders,
+        },
     )
 
 
@@ -57,18 +49,10 @@ def purchase_order(request, who: Roles, purchase_order_id: int):
     }
     if request.method != "POST":
         return render(request, "web/supplier/purchase_order.html", context)
-    delivered = {}
-    for line in lines:
-        key = f"product-{line.product_id}"
-        text = request.POST.get(f"delivered-{line.product_id}", "")
-        context["typed"][key] = text
-        try:
-            quantity = whole_number(text)
-        except ValueError:
-            context["errors"][key] = [_("Enter a whole number, or leave it empty.")]
-            continue
-        if quantity is not None:
-            delivered[line.product_id] = quantity
+    delivered, typed, errors = whole_numbers(
+        request.POST, {line.product_id: f"delivered-{line.product_id}" for line in lines}, "product"
+    )
+    context.update(typed=typed, errors=errors)
     status = 422
     if not context["errors"]:
         try:
