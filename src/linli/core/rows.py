@@ -43,6 +43,10 @@ class Picked[M: Model]:
         return [field.attname for field in self.fields]
 
     @cached_property
+    def _pk_at(self) -> int:
+        return self._attnames.index(self.model._meta.pk.attname)  # type: ignore[union-attr]
+
+    @cached_property
     def _converters(self) -> list[tuple[int, Any]]:
         """The database's converters for fields that need one (SQLite's datetimes, booleans
         and decimals come back as text or numbers), as the ORM applies them."""
@@ -61,7 +65,7 @@ class Picked[M: Model]:
         JOIN that found nothing), and the rest of the row."""
         width = len(self.fields)
         values, rest = list(row[:width]), row[width:]
-        if values[self.fields.index(self.model._meta.pk)] is None:  # type: ignore[arg-type]
+        if values[self._pk_at] is None:
             return None, rest
         for index, (functions, expression) in self._converters:
             value = values[index]
