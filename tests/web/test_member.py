@@ -214,3 +214,17 @@ def test_the_language_follows_the_browser_and_can_be_switched(hood, browse):
     assert "下单" in text(member.get(url))
     member.post("/i18n/setlang/", {"language": "en", "next": url})
     assert "Place order" in text(member.get(url))
+
+
+def test_the_group_buy_page_shows_the_households_live_orders(hood, browse):
+    group_buy = hood.open(stock=(10, 5))
+    greens, _eggs = items(group_buy)
+    order = services.place_order(
+        actor=hood.members[1], group_buy_id=group_buy.pk, lines={greens.pk: 2}
+    )
+    url = f"/group-buys/{group_buy.pk}/"
+    page = text(browse(hood.members[1]).get(url))
+    assert "Your household already ordered:" in page and f"/orders/{order.pk}/" in page
+    assert "already ordered" not in text(browse(hood.members[2]).get(url))  # another household
+    services.cancel_order(actor=hood.members[1], order_id=order.pk)
+    assert "already ordered" not in text(browse(hood.members[1]).get(url))
