@@ -24,6 +24,7 @@ from linli.access import Roles, roles
 from linli.accounts.models import User
 from linli.core import audit
 from linli.core.formatting import LocalTime
+from linli.core.rows import Picked
 from linli.ledger import services as ledger
 
 from .. import selectors
@@ -150,26 +151,19 @@ def _lines_sql() -> str:
     """
     from linli.communities.models import Building, Household
 
-    def table(model) -> str:
-        return connection.ops.quote_name(model._meta.db_table)
-
-    def column(model, name: str) -> str:
-        return connection.ops.quote_name(model._meta.get_field(name).column)
-
-    sql = (
-        f"SELECT l.id, l.{column(OrderLine, 'order')}, o.{column(Order, 'seq')},"
-        f" o.{column(Order, 'household')}, b.{column(Building, 'name')},"
-        f" h.{column(Household, 'room')}, h.{column(Household, 'vulnerable')},"
-        f" l.{column(OrderLine, 'quantity')}, l.{column(OrderLine, 'picked_up')},"
-        f" l.{column(OrderLine, 'unit_price_fen')}"
-        f" FROM {table(OrderLine)} l"
-        f" JOIN {table(Order)} o ON o.id = l.{column(OrderLine, 'order')}"
-        f" JOIN {table(Household)} h ON h.id = o.{column(Order, 'household')}"
-        f" JOIN {table(Building)} b ON b.id = h.{column(Household, 'building')}"
-        f" WHERE l.{column(OrderLine, 'item')} = %s AND o.{column(Order, 'status')} = %s"
-        f" ORDER BY o.{column(Order, 'seq')}, o.{column(Order, 'placed_at')}, o.id"
+    line, order = Picked(OrderLine, "l"), Picked(Order, "o")
+    household, building = Picked(Household, "h"), Picked(Building, "b")
+    return (
+        f"SELECT l.id, {line.column('order')}, {order.column('seq')},"
+        f" {order.column('household')}, {building.column('name')}, {household.column('room')},"
+        f" {household.column('vulnerable')}, {line.column('quantity')},"
+        f" {line.column('picked_up')}, {line.column('unit_price_fen')}"
+        f" FROM {line.table} JOIN {order.table} ON o.id = {line.column('order')}"
+        f" JOIN {household.table} ON h.id = {order.column('household')}"
+        f" JOIN {building.table} ON b.id = {household.column('building')}"
+        f" WHERE {line.column('item')} = %s AND {order.column('status')} = %s"
+        f" ORDER BY {order.column('seq')}, {order.column('placed_at')}, o.id"
     )
-    return sql
 
 
 def _plan(item: GroupBuyItem, po_line: PurchaseOrderLine, policy: Policy) -> AllocationPlan:
