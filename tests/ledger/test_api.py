@@ -10,6 +10,7 @@ from django.db import connection
 from openpyxl import load_workbook
 
 from linli.groupbuys import services as groupbuys
+from linli.groupbuys.models import GroupBuy
 from linli.ledger.models import Entry
 
 from ..apiclient import Api
@@ -59,6 +60,15 @@ def test_the_report_as_excel_has_the_same_numbers(hood, paid_group_buy):
     assert rows[0][:3] == ("住户", "应付", "已付")
     assert rows[-1][0] == "合计"
     assert rows[-1][1:] == (41.5, 40.0, 0, 0, 4.5, 3.0)
+
+
+def test_a_title_excel_refuses_for_a_sheet_still_downloads(hood, paid_group_buy):
+    GroupBuy.objects.filter(pk=paid_group_buy.pk).update(title="蔬菜/水果: 周末 [Summary]")
+    response = Api(hood.leader_user).get(f"/group-buys/{paid_group_buy.pk}/ledger.xlsx")
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["蔬菜-水果- 周末 -Summary-", "Summary"]
+    assert list(workbook.worksheets[0].iter_rows(values_only=True))[-1][1:3] == (41.5, 40.0)
 
 
 def test_the_leader_report_and_household_statement(hood, paid_group_buy):

@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from linli.groupbuys.sheets.excel import _sheet_title
+
 from .selectors import GroupBuyLedger, LeaderLedger
 
 
@@ -15,7 +17,9 @@ def _yuan(fen: int) -> float:
 
 
 def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list]) -> None:
-    sheet = workbook.create_sheet(title[:31])
+    """A sheet titled as Excel allows (by the printed sheets' rule: a group buy's title may
+    hold ``/`` or ``:``), with a bold header, fitted columns and amounts in yuan."""
+    sheet = workbook.create_sheet(_sheet_title(title, {n.lower() for n in workbook.sheetnames}))
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
