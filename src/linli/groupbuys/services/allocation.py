@@ -144,7 +144,8 @@ def _checked_item(
 
 @cache
 def _lines_sql() -> str:
-    """The item's confirmed order lines, earliest order first, with the household's place.
+    """The item's confirmed order lines, earliest order first, with the household's place and
+    the share stored when the item was shared out.
 
     Written out (see ``docs/decisions/0008-hot-queries-in-sql.md``): for 100,000 lines the
     ORM's row conversion cost more than the query itself.
@@ -157,7 +158,7 @@ def _lines_sql() -> str:
         f"SELECT l.id, {line.column('order')}, {order.column('seq')},"
         f" {order.column('household')}, {building.column('name')}, {household.column('room')},"
         f" {household.column('vulnerable')}, {line.column('quantity')},"
-        f" {line.column('picked_up')}, {line.column('unit_price_fen')}"
+        f" {line.column('picked_up')}, {line.column('unit_price_fen')}, {line.column('allocated')}"
         f" FROM {line.table} JOIN {order.table} ON o.id = {line.column('order')}"
         f" JOIN {household.table} ON h.id = {order.column('household')}"
         f" JOIN {building.table} ON b.id = {household.column('building')}"
@@ -166,13 +167,22 @@ def _lines_sql() -> str:
     )
 
 
-def _plan(item: GroupBuyItem, po_line: PurchaseOrderLine, policy: Policy) -> AllocationPlan:
+def _plan(
+    item: GroupBuyItem, po_line: PurchaseOrderLine, policy: Policy, *, stored: bool = False
+) -> AllocationPlan:
+    """Each line's share by ``policy``: what was handed out before the sharing, and its share
+    of the rest of the delivery over what it still asks for. With ``stored``, the shares as
+    stored when the allocation was applied."""
     with connection.cursor() as cursor:
         cursor.execute(_lines_sql(), [item.pk, Order.Status.CONFIRMED])
         rows = cursor.fetchall()
     assert po_line.delivered is not None
-    supply = po_line.delivered - po_line.handed_out
-    shares = allocate(policy, [Claim(row[7] - row[8], bool(row[6])) for row in rows], supply)
+    if stored:
+        allocated = [row[10] or 0 for row in rows]
+    else:
+        supply = po_line.delivered - po_line.handed_out
+        shares = allocate(policy, [Claim(row[7] - row[8], bool(row[6])) for row in rows], supply)
+        allocated = [row[8] + share for row, share in zip(rows, shares, strict=True)]
     return AllocationPlan(
         item_id=item.pk,
         group_buy_id=item.group_buy_id,
@@ -195,10 +205,10 @@ def _plan(item: GroupBuyItem, po_line: PurchaseOrderLine, policy: Policy) -> All
                 bool(row[6]),
                 row[7],
                 row[8],
-                row[8] + share,
+                units,
                 row[9],
             )
-            for row, share in zip(rows, shares, strict=True)
+            for row, units in zip(rows, allocated, strict=True)
         ],
     )
 
@@ -215,10 +225,7 @@ def plan_allocation(*, actor: User, group_buy_id: int, item_id: int, policy: str
 
 def _applied(item: GroupBuyItem, po_line: PurchaseOrderLine) -> AllocationPlan:
     """The shares as stored when the allocation was applied."""
-    plan = _plan(item, po_line, Policy(po_line.allocation_policy))
-    stored = dict(OrderLine.objects.filter(item=item).values_list("pk", "allocated"))
-    lines = [line._replace(allocated=stored[line.line_id] or 0) for line in plan.lines]
-    return replace(plan, lines=lines)
+    return _plan(item, po_line, Policy(po_line.allocation_policy), stored=True)
 
 
 def apply_allocation(
