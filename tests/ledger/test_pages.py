@@ -1,8 +1,12 @@
 """The ledger's pages through a real session: the leader records money at the gate, a member
 sees what they owe, and nobody opens what is not theirs."""
 
+from datetime import timedelta
+
 from django.test import Client
 
+from linli.groupbuys.models import GroupBuy
+from linli.ledger import services
 from linli.ledger.models import Entry
 
 from ..state import snapshot
@@ -38,6 +42,26 @@ def test_the_leader_records_a_payment_and_sees_who_still_owes(hood, now):
     assert owes(hood.households[0]) == 0
     page = leader.get(response["Location"]).content.decode()
     assert "Payment recorded." in page and 'id="total-owes">¥4.50' in page
+
+
+def test_the_money_page_closes_a_group_buy_past_its_cutoff_first(hood, now):
+    group_buy = hood.open(min_to_form=100, now=now)
+    order(hood, 0, group_buy, (2, 1), now)  # ¥37.00, paid
+    order(hood, 1, group_buy, (1, 0), now)  # ¥4.50, not paid
+    services.record_payment(
+        actor=hood.leader_user,
+        group_buy_id=group_buy.pk,
+        household_id=hood.households[0].pk,
+        amount_fen=3700,
+        method="cash",
+    )
+    GroupBuy.objects.filter(pk=group_buy.pk).update(
+        opens_at=now - timedelta(days=1), cutoff_at=now - timedelta(minutes=1)
+    )
+    page = signed_in(hood.leader_user).get(f"/money/group-buys/{group_buy.pk}/").content.decode()
+    group_buy.refresh_from_db()
+    assert group_buy.status == GroupBuy.Status.FAILED  # too few ordered
+    assert 'id="total-owes">¥0.00' in page and 'id="total-refund-due">¥37.00' in page
 
 
 def test_a_mistyped_amount_is_shown_next_to_the_field_and_changes_nothing(hood, now):
