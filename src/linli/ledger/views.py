@@ -69,8 +69,6 @@ def group_buy(request, who: Roles, group_buy_id: int):
             )
         except LinliError as error:
             errors, general = field_errors(error)
-            errors.setdefault("household", errors.pop("household_id", []))
-            errors.setdefault("amount", errors.pop("amount_fen", []))
         else:
             url = reverse("ledger:group-buy", args=[group_buy_id])
             return HttpResponseRedirect(f"{url}?recorded={what}")
@@ -83,7 +81,7 @@ def group_buy(request, who: Roles, group_buy_id: int):
             "methods": METHODS.values(),
             "typed": typed,
             "errors": errors,
-            "general": general if errors or general else [],
+            "general": general,
             "recorded": request.GET.get("recorded", ""),
         },
         status=422 if general else 200,
