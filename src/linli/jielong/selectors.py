@@ -4,6 +4,7 @@ operator."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -36,7 +37,7 @@ from .parser import (
 MAX_CHAIN = 500_000
 
 
-class Action:
+class Action(StrEnum):
     """What confirming does with a chain line."""
 
     PLACE = "place"  # a new order for the household
@@ -48,6 +49,9 @@ class Action:
     UNREADABLE = "unreadable"
     UNMATCHED = "unmatched"  # read, but no household of the community lives there
 
+
+# The actions that confirming carries out through the order service.
+ORDERING = (Action.PLACE, Action.CHANGE, Action.CANCEL)
 
 PROBLEMS = {
     Problem.NOTICE: _("A notice to the group, not an order."),
@@ -193,13 +197,8 @@ def preview_import(*, who: Roles, group_buy_id: int, text: str) -> Preview:
     numbers = {r.index: r.number for r in readings}
     example = " ".join(f"{item.product.name}1" for item in list(items.values())[:2])
 
-    lines, counts = (
-        [],
-        dict.fromkeys(
-            (Action.PLACE, Action.CHANGE, Action.CANCEL, Action.SAME, Action.REPLACED), 0
-        ),
-    )
-    counts |= {Action.SKIP: 0, Action.UNREADABLE: 0, Action.UNMATCHED: 0}
+    lines: list[PreviewLine] = []
+    counts: dict[str, int] = dict.fromkeys(Action, 0)
     for reading, household, why in matched:
         order_id: int | None = None
         reason: str | None
@@ -295,7 +294,7 @@ def _foresee_refusals(
     result = []
     for line in lines:
         warning = None
-        if line.action in (Action.PLACE, Action.CHANGE, Action.CANCEL):
+        if line.action in ORDERING:
             assert line.household_id is not None
             mine = held[line.household_id]
             old = orders.get(line.order_id, {}) if line.order_id is not None else {}
@@ -411,7 +410,7 @@ def _plan(
     household: Household,
     imported: dict[int, ImportedLine],
     orders: dict[int, Order],
-) -> tuple[str, str | None, int | None]:
+) -> tuple[Action, str | None, int | None]:
     known = imported.get(reading.number) if reading.number is not None else None
     order = orders.get(household.pk)
     if known is not None and known.text == reading.text and known.household_id == household.pk:

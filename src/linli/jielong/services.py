@@ -16,7 +16,7 @@ from linli.groupbuys.services import cancel_order, change_order, place_order
 from linli.groupbuys.services.ordering import MAX_NOTE, check_accepting_orders
 
 from .models import ImportedLine
-from .selectors import Action, Preview, PreviewLine, preview_import
+from .selectors import ORDERING, Action, Preview, PreviewLine, preview_import
 
 
 @dataclass(frozen=True)
@@ -35,17 +35,21 @@ class ImportResult:
     group_buy_id: int
     outcomes: list[Outcome]
 
+    def orders(self, action: Action) -> list[int | None]:
+        """The orders that confirming placed, changed or cancelled (``action``)."""
+        return [o.order_id for o in self.outcomes if o.done and o.line.action == action]
+
     @property
     def placed(self) -> int:
-        return sum(o.done and o.line.action == Action.PLACE for o in self.outcomes)
+        return len(self.orders(Action.PLACE))
 
     @property
     def changed(self) -> int:
-        return sum(o.done and o.line.action == Action.CHANGE for o in self.outcomes)
+        return len(self.orders(Action.CHANGE))
 
     @property
     def cancelled(self) -> int:
-        return sum(o.done and o.line.action == Action.CANCEL for o in self.outcomes)
+        return len(self.orders(Action.CANCEL))
 
     @property
     def refused(self) -> int:
@@ -75,7 +79,7 @@ def import_chain(
         outcomes = []
         moved_cancelled = []
         for line in preview.lines:
-            if line.action not in (Action.PLACE, Action.CHANGE, Action.CANCEL):
+            if line.action not in ORDERING:
                 outcome = Outcome(line, False, line.order_id, None)
             else:
                 outcome = _apply(actor, group_buy_id, line, now)
@@ -83,6 +87,7 @@ def import_chain(
                 cancel_order(actor=actor, order_id=line.cancels_order_id, now=now)
                 moved_cancelled.append(line.cancels_order_id)
             outcomes.append(outcome)
+        result = ImportResult(group_buy_id=group_buy_id, outcomes=outcomes)
         audit.record(
             actor=actor,
             action="jielong.imported",
@@ -90,14 +95,14 @@ def import_chain(
             target_id=group_buy_id,
             data={
                 "lines": len(preview.lines),
-                "placed": [o.order_id for o in outcomes if o.done and o.line.action == "place"],
-                "changed": [o.order_id for o in outcomes if o.done and o.line.action == "change"],
-                "cancelled": [o.order_id for o in outcomes if o.done and o.line.action == "cancel"],
+                "placed": result.orders(Action.PLACE),
+                "changed": result.orders(Action.CHANGE),
+                "cancelled": result.orders(Action.CANCEL),
                 "refused": [o.line.number for o in outcomes if o.error is not None],
                 "moved_away": moved_cancelled,
             },
         )
-    return ImportResult(group_buy_id=group_buy_id, outcomes=outcomes)
+    return result
 
 
 # The first key of the PostgreSQL advisory lock that runs imports into one group buy one at a
