@@ -454,19 +454,12 @@ class Reader:
 
         # Single characters name an item only right next to a number (3桔, 原1, (2桔)), or
         # when they are all the line says (桔).
-        def next_to_number(n: int) -> bool:
-            before = tokens[n - 1] if n else None
-            after = tokens[n + 1] if n + 1 < len(tokens) else None
-            return (before is not None and before[0] == "num" and before[5] == tokens[n][4]) or (
-                after is not None and after[0] == "num" and tokens[n][5] == after[4]
-            )
-
         if any(t[0] == "one" for t in tokens):
             alone = [t for t in tokens if t[0] != "text" or t[3].strip(_TRIM)]
             if len(alone) == 1:
                 tokens = [("item", *t[1:]) if t[0] == "one" else t for t in tokens]
             tokens = [
-                ("item", *token[1:]) if token[0] == "one" and next_to_number(n) else token
+                ("item", *token[1:]) if token[0] == "one" and _touches(tokens, n, "num") else token
                 for n, token in enumerate(tokens)
             ]
             tokens = [
@@ -482,7 +475,7 @@ class Reader:
                 if t[3].isspace():
                     continue
             elif kind == "num":
-                if t[2] is None and not t[3][:1].isdigit() and not _touches_item(tokens, n):
+                if t[2] is None and not t[3][:1].isdigit() and not _touches(tokens, n, "item"):
                     t = ("text", t[3], None, *t[3:])
             elif kind == "code":
                 reading.problem, reading.detail = Problem.UNKNOWN_ITEM, t[1]
@@ -544,11 +537,13 @@ class Reader:
         )
 
 
-def _touches_item(tokens: list[tuple], n: int) -> bool:
+def _touches(tokens: list[tuple], n: int, kind: str) -> bool:
+    """Whether the token at ``n`` stands right against a token of ``kind``, with nothing
+    between them."""
     before = tokens[n - 1] if n else None
     after = tokens[n + 1] if n + 1 < len(tokens) else None
-    return (before is not None and before[0] == "item" and before[5] == tokens[n][4]) or (
-        after is not None and after[0] == "item" and tokens[n][5] == after[4]
+    return (before is not None and before[0] == kind and before[5] == tokens[n][4]) or (
+        after is not None and after[0] == kind and tokens[n][5] == after[4]
     )
 
 
