@@ -3,10 +3,11 @@ at once (on PostgreSQL they truly run side by side; SQLite serialises the writer
 
 from linli.ledger import errors, selectors, services
 from linli.ledger.models import Entry
+from linli.ledger.services import Kind
 
 from ..apiclient import Api
 from ..groupbuys.conftest import WORKERS, add_households, collide
-from .conftest import close, order, owes
+from .conftest import close, complete, order, owes
 
 
 def test_the_same_payment_sent_at_once_by_many_workers_posts_once(live_hood, now):
@@ -56,6 +57,30 @@ def test_concurrent_refunds_never_pay_back_more_than_is_due(live_hood, now):
     refused = [r for r in results if isinstance(r, errors.RefundTooLarge)]
     assert (len(paid_back), len(refused)) == (3, 9), results
     assert owes(live_hood.households[0]) == -700
+    assert selectors.check().ok
+
+
+def test_one_transfer_number_paid_out_at_once_to_two_accounts_is_taken_once(live_hood, now):
+    group_buy = live_hood.open(now=now)
+    order(live_hood, 0, group_buy, (2, 1), now)
+    close(group_buy)
+    complete(group_buy)  # the supplier and the leader are owed
+
+    def pay_out(kind, owner_id):
+        return lambda: services.pay_out(
+            actor=live_hood.operator,
+            kind=kind,
+            owner_id=owner_id,
+            amount_fen=100,
+            method="bank_transfer",
+            reference="B-77",
+        )
+
+    results = collide(
+        [pay_out(Kind.SUPPLIER, live_hood.supplier.pk), pay_out(Kind.LEADER, live_hood.leader.pk)]
+    )
+    assert sorted(type(result).__name__ for result in results) == ["Entry", "ReferenceUsed"]
+    assert Entry.objects.filter(kind=Entry.Kind.PAYOUT).count() == 1
     assert selectors.check().ok
 
 

@@ -171,6 +171,12 @@ def test_short_delivery_refund_and_settlement_split_the_sales(hood, now):
     assert services.pay_out(amount_fen=cost, reference="B1", **payout).pk == paid.pk
     with pytest.raises(errors.ReferenceUsed):
         services.pay_out(amount_fen=cost - 1, reference="B1", **payout)
+    with pytest.raises(errors.ReferenceUsed):  # nor for another account
+        services.pay_out(
+            **{**payout, "kind": Kind.LEADER, "owner_id": hood.leader.pk},
+            amount_fen=commission,
+            reference="B1",
+        )
     supplier = selectors.supplier_ledger(roles(hood.supplier_user), hood.supplier.pk)
     assert (supplier.paid_fen, supplier.outstanding_fen) == (cost, 0)
     assert selectors.check().ok

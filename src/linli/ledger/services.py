@@ -346,11 +346,9 @@ def record_payment(
             reference=reference,
         )
         assert entry is not None
-        if not getattr(entry, "_fresh", False):
-            if _sole_amount(entry, Kind.HOUSEHOLD) != (household_id, -amount_fen) or (
-                entry.group_buy_id != group_buy.pk
-            ):
-                raise ReferenceUsed(reference=reference)
+        if _recorded_before(
+            entry, reference, Kind.HOUSEHOLD, household_id, -amount_fen, group_buy.pk
+        ):
             return entry
         audit.record(
             actor=actor,
@@ -361,11 +359,26 @@ def record_payment(
     return entry
 
 
-def _sole_amount(entry: Entry, kind: str) -> tuple[int, int] | None:
+def _recorded_before(
+    entry: Entry,
+    reference: str,
+    kind: str,
+    owner_id: int,
+    amount: int,
+    group_buy_id: int | None = None,
+) -> bool:
+    """Whether :func:`post` found ``entry`` under its key (its reference) rather than writing
+    it: the same money sent again if it moved ``amount`` for this owner of ``kind`` in this
+    group buy; a reference already used for another owner, amount or group buy is refused,
+    whether it was recorded long ago or at the same moment."""
+    if getattr(entry, "_fresh", False):
+        return False
     rows = list(
         entry.postings.filter(account__kind=kind).values_list("account__owner_id", "amount")
     )
-    return rows[0] if len(rows) == 1 else None
+    if rows != [(owner_id, amount)] or entry.group_buy_id != group_buy_id:
+        raise ReferenceUsed(reference=reference)
+    return True
 
 
 def record_refund(
@@ -455,16 +468,7 @@ def pay_out(
     key = f"payout:{method}:{reference}" if reference else None
     with transaction.atomic():
         _lock_account(account)
-        # The same payout sent again is answered with the first one, even though nothing is
-        # owed any more; the same reference for another account or amount is refused.
-        earlier = Entry.objects.filter(key=key).first() if key else None
-        if earlier is not None:
-            if _sole_amount(earlier, kind) != (owner_id, amount_fen):
-                raise ReferenceUsed(reference=reference)
-            return earlier
         owed = -balance(account)
-        if amount_fen > owed:
-            raise PayoutTooLarge(due=yuan(max(owed, 0)))
         entry = post(
             Entry.Kind.PAYOUT,
             [(account, amount_fen), (Acct(Kind.CLEARING, method=method), -amount_fen)],
@@ -475,6 +479,12 @@ def pay_out(
             reference=reference,
         )
         assert entry is not None
+        # The same payout sent again is answered with the first one, even though nothing is
+        # owed any more.
+        if _recorded_before(entry, reference, kind, owner_id, amount_fen):
+            return entry
+        if amount_fen > owed:
+            raise PayoutTooLarge(due=yuan(max(owed, 0)))  # and the entry is rolled back
         audit.record(
             actor=actor,
             action="ledger.paid_out",
