@@ -23,7 +23,6 @@ def setup(hood):
     group_buy = hood.open()
     one, two = hood.households[:2]
     text = chain_for(
-        hood,
         f"1. 小王 {address(one)} A2 B1",
         f"2. Lily {address(two)} 青菜3 放门口",
         f"3. 老李 {one.building.name}909 鸡蛋1",

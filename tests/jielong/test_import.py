@@ -12,9 +12,23 @@ from linli.jielong import selectors, services
 from linli.jielong.models import ImportedLine
 
 
-def chain_for(hood, *lines: str) -> str:
+def chain_for(*lines: str) -> str:
     return "#接龙\n周末蔬菜团\nA. 青菜 4.5元/斤\nB. 鸡蛋 28元/盒\n1.6 晚8点截单\n\n" + "\n".join(
         lines
+    )
+
+
+def preview(hood, group_buy, *lines: str) -> selectors.Preview:
+    """What the leader sees on previewing a chain of ``lines`` (stores nothing)."""
+    return selectors.preview_import(
+        who=roles(hood.leader_user), group_buy_id=group_buy.pk, text=chain_for(*lines)
+    )
+
+
+def confirm(hood, group_buy, *lines: str) -> services.ImportResult:
+    """The leader confirms importing a chain of ``lines``."""
+    return services.import_chain(
+        actor=hood.leader_user, group_buy_id=group_buy.pk, text=chain_for(*lines)
     )
 
 
@@ -34,17 +48,14 @@ def orders_by_household(group_buy) -> dict[int, dict[str, int]]:
 def test_preview_reads_matches_and_stores_nothing(hood):
     group_buy = hood.open()
     one, two = hood.households[:2]
-    text = chain_for(
+    first, second, third, fourth = preview(
         hood,
+        group_buy,
         f"1. 小王 {address(one)} A2 B1",
         f"2. Lily🌸 {address(two)} 青菜x3 放门口",
         "3. 老李 9-909 鸡蛋1",
         "4. 赵 没写地址 鸡蛋1",
-    )
-    preview = selectors.preview_import(
-        who=roles(hood.leader_user), group_buy_id=group_buy.pk, text=text
-    )
-    first, second, third, fourth = preview.lines
+    ).lines
     assert (first.household_id, first.action) == (one.pk, "place")
     assert [(i.name, i.quantity) for i in first.items] == [("崇明青菜", 2), ("土鸡蛋", 1)]
     assert (second.household_id, second.remark, second.nickname) == (two.pk, "放门口", "Lily🌸")
@@ -58,9 +69,7 @@ def test_confirm_places_orders_and_reimport_adds_only_new_lines(hood):
     group_buy = hood.open()
     one, two, three = hood.households[:3]
     first_lines = [f"1. 小王 {address(one)} A2 B1", f"2. Lily {address(two)} 青菜3"]
-    result = services.import_chain(
-        actor=hood.leader_user, group_buy_id=group_buy.pk, text=chain_for(hood, *first_lines)
-    )
+    result = confirm(hood, group_buy, *first_lines)
     assert (result.placed, result.changed, result.refused) == (2, 0, 0)
     assert orders_by_household(group_buy) == {
         one.pk: {"崇明青菜": 2, "土鸡蛋": 1},
@@ -69,21 +78,15 @@ def test_confirm_places_orders_and_reimport_adds_only_new_lines(hood):
     placed_by = set(Order.objects.filter(group_buy=group_buy).values_list("placed_by", flat=True))
     assert placed_by == {hood.leader_user.pk}
 
-    again = services.import_chain(
-        actor=hood.leader_user, group_buy_id=group_buy.pk, text=chain_for(hood, *first_lines)
-    )
+    again = confirm(hood, group_buy, *first_lines)
     assert (again.placed, again.changed) == (0, 0)
     assert Order.objects.filter(group_buy=group_buy).count() == 2
 
     longer = [*first_lines, f"3. 张 {address(three)} 鸡蛋2", f"4. 小王 {address(one)} A5"]
-    preview = selectors.preview_import(
-        who=roles(hood.leader_user), group_buy_id=group_buy.pk, text=chain_for(hood, *longer)
-    )
-    assert [line.action for line in preview.lines] == ["replaced", "same", "place", "change"]
-    assert "4" in preview.lines[0].reason
-    services.import_chain(
-        actor=hood.leader_user, group_buy_id=group_buy.pk, text=chain_for(hood, *longer)
-    )
+    shown = preview(hood, group_buy, *longer)
+    assert [line.action for line in shown.lines] == ["replaced", "same", "place", "change"]
+    assert "4" in shown.lines[0].reason
+    confirm(hood, group_buy, *longer)
     assert orders_by_household(group_buy) == {
         one.pk: {"崇明青菜": 5},
         two.pk: {"崇明青菜": 3},
@@ -96,30 +99,25 @@ def test_confirm_places_orders_and_reimport_adds_only_new_lines(hood):
 def test_a_line_the_order_service_refuses_is_reported_and_tried_again_later(hood):
     group_buy = hood.open(stock=(3, 50))
     one, two = hood.households[:2]
-    text = chain_for(hood, f"1. 王 {address(one)} 青菜2", f"2. 李 {address(two)} 青菜2")
+    lines = [f"1. 王 {address(one)} 青菜2", f"2. 李 {address(two)} 青菜2"]
     with translation.override("en"):
-        foreseen = selectors.preview_import(
-            who=roles(hood.leader_user), group_buy_id=group_buy.pk, text=text
-        )
+        foreseen = preview(hood, group_buy, *lines)
     assert [line.warning for line in foreseen.lines] == [
         None,
         "Will be refused: only 1 斤 of 崇明青菜 left.",
     ]
     with translation.override("en"):
-        result = services.import_chain(actor=hood.leader_user, group_buy_id=group_buy.pk, text=text)
+        result = confirm(hood, group_buy, *lines)
     assert result.refused == 1
     refused = next(o for o in result.outcomes if o.error)
     assert refused.line.number == 2 and "1 斤 of 崇明青菜 left" in refused.error
     assert orders_by_household(group_buy) == {one.pk: {"崇明青菜": 2}}
-    preview = selectors.preview_import(
-        who=roles(hood.leader_user), group_buy_id=group_buy.pk, text=text
-    )
-    assert [line.action for line in preview.lines] == ["same", "place"]
+    assert [line.action for line in preview(hood, group_buy, *lines).lines] == ["same", "place"]
 
 
 def test_only_a_leader_of_the_community_may_import(hood):
     group_buy = hood.open()
-    text = chain_for(hood, f"1. 王 {address(hood.households[0])} 青菜2")
+    text = chain_for(f"1. 王 {address(hood.households[0])} 青菜2")
     for outsider in (hood.members[1], hood.other_leader_user):
         with pytest.raises(LinliError):
             services.import_chain(actor=outsider, group_buy_id=group_buy.pk, text=text)
@@ -130,24 +128,16 @@ def test_a_later_line_saying_cancel_takes_the_imported_order_back(hood):
     group_buy = hood.open()
     one, two = hood.households[:2]
     first = [f"1. 王 {address(one)} 青菜2", f"2. 李 {address(two)} 鸡蛋1"]
-    services.import_chain(
-        actor=hood.leader_user, group_buy_id=group_buy.pk, text=chain_for(hood, *first)
-    )
+    confirm(hood, group_buy, *first)
     longer = [*first, f"3. 王 {address(one)} 取消", f"4. 赵 {address(hood.households[2])} 不要了"]
-    preview = selectors.preview_import(
-        who=roles(hood.leader_user), group_buy_id=group_buy.pk, text=chain_for(hood, *longer)
-    )
-    assert [line.action for line in preview.lines] == ["replaced", "same", "cancel", "skip"]
-    result = services.import_chain(
-        actor=hood.leader_user, group_buy_id=group_buy.pk, text=chain_for(hood, *longer)
-    )
+    shown = preview(hood, group_buy, *longer)
+    assert [line.action for line in shown.lines] == ["replaced", "same", "cancel", "skip"]
+    result = confirm(hood, group_buy, *longer)
     assert result.cancelled == 1
     assert orders_by_household(group_buy) == {two.pk: {"土鸡蛋": 1}}
     stock = dict(group_buy.items.values_list("product__name", "stock_left"))
     assert stock["崇明青菜"] == 50  # given back
-    again = services.import_chain(
-        actor=hood.leader_user, group_buy_id=group_buy.pk, text=chain_for(hood, *longer)
-    )
+    again = confirm(hood, group_buy, *longer)
     assert (again.placed, again.changed, again.cancelled) == (0, 0, 0)
 
 
@@ -157,13 +147,10 @@ def test_the_preview_warns_when_a_household_also_ordered_in_the_app(hood):
     own = groupbuy_services.place_order(
         actor=hood.members[1], group_buy_id=group_buy.pk, lines={item.pk: 1}
     )
-    text = chain_for(hood, f"1. 李 {address(hood.households[1])} 鸡蛋1")
     with translation.override("en"):
-        preview = selectors.preview_import(
-            who=roles(hood.leader_user), group_buy_id=group_buy.pk, text=text
-        )
-    assert preview.lines[0].action == "place"
-    assert preview.lines[0].reason == (
+        shown = preview(hood, group_buy, f"1. 李 {address(hood.households[1])} 鸡蛋1")
+    assert shown.lines[0].action == "place"
+    assert shown.lines[0].reason == (
         f"This household also has order {own.pk}, not from the chain; this adds another."
     )
 
@@ -171,21 +158,14 @@ def test_the_preview_warns_when_a_household_also_ordered_in_the_app(hood):
 def test_a_corrected_address_moves_the_order_to_the_right_household(hood):
     group_buy = hood.open()
     wrong, right = hood.households[:2]
-    services.import_chain(
-        actor=hood.leader_user,
-        group_buy_id=group_buy.pk,
-        text=chain_for(hood, f"1. 王 {address(wrong)} 青菜2"),
-    )
+    confirm(hood, group_buy, f"1. 王 {address(wrong)} 青菜2")
     first = Order.objects.get(group_buy=group_buy)
-    corrected = chain_for(hood, f"1. 王 {address(right)} 青菜2")
+    corrected = f"1. 王 {address(right)} 青菜2"
     with translation.override("en"):
-        preview = selectors.preview_import(
-            who=roles(hood.leader_user), group_buy_id=group_buy.pk, text=corrected
-        )
-    line = preview.lines[0]
+        line = preview(hood, group_buy, corrected).lines[0]
     assert (line.action, line.household_id, line.cancels_order_id) == ("place", right.pk, first.pk)
     assert f"its order {first.pk} is cancelled" in line.reason
-    services.import_chain(actor=hood.leader_user, group_buy_id=group_buy.pk, text=corrected)
+    confirm(hood, group_buy, corrected)
     assert orders_by_household(group_buy) == {right.pk: {"崇明青菜": 2}}
     first.refresh_from_db()
     assert first.status == Order.Status.CANCELLED
@@ -199,14 +179,11 @@ def test_the_preview_foresees_a_limit_per_household(hood):
     groupbuy_services.place_order(
         actor=hood.leader_user, group_buy_id=group_buy.pk, lines={item.pk: 2}, household_id=one.pk
     )
-    text = chain_for(hood, f"1. 王 {address(one)} 青菜2")
+    line = f"1. 王 {address(one)} 青菜2"
     with translation.override("en"):
-        preview = selectors.preview_import(
-            who=roles(hood.leader_user), group_buy_id=group_buy.pk, text=text
-        )
-        assert preview.lines[0].warning == (
+        assert preview(hood, group_buy, line).lines[0].warning == (
             "Will be refused: 崇明青菜 is limited to 3 斤 per household, and this household "
             "has 2 already."
         )
-        result = services.import_chain(actor=hood.leader_user, group_buy_id=group_buy.pk, text=text)
+        result = confirm(hood, group_buy, line)
     assert result.refused == 1 and "limited to 3" in result.outcomes[0].error

@@ -22,7 +22,6 @@ def test_the_same_chain_imported_eight_times_at_once_places_each_order_once(live
         live_hood.community.buildings.first().households.all().select_related("building")
     ) + list(live_hood.community.buildings.last().households.all().select_related("building"))
     text = chain_for(
-        live_hood,
         *(f"{n}. 邻居{n} {address(h)} 青菜{n % 3 + 1} 鸡蛋1" for n, h in enumerate(households, 1)),
     )
 
