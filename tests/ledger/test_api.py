@@ -176,15 +176,18 @@ def test_ledger_check_proves_the_ledger_sound_and_finds_a_forged_entry(hood, pai
     assert f"{Entry.objects.count()} entries" in report
     # Someone writes straight into the database, around the services: one posting, unbalanced.
     entry = Entry.objects.create(kind=Entry.Kind.PAYMENT, memo="forged")
-    account_id = entry_account = Entry.objects.first().postings.first().account_id
+    account_id = Entry.objects.first().postings.first().account_id
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO ledger_posting (entry_id, account_id, amount) VALUES (%s, %s, %s)",
             [entry.pk, account_id, -5000],
         )
+    out = io.StringIO()
     with pytest.raises(CommandError, match="NOT sound"):
-        linli("ledger", "check")
-    assert entry_account
+        call_command("ledger", "check", stdout=out)
+    assert f"entry {entry.pk} does not balance in CNY: -5000" in out.getvalue()
+    assert f"entry {entry.pk} has fewer than two postings" in out.getvalue()
+    assert "CNY does not sum to zero: -5000" in out.getvalue()
 
 
 def test_a_leader_prints_their_money_from_the_command_line(hood, paid_group_buy):

@@ -27,7 +27,7 @@ def test_the_leader_records_a_payment_and_sees_who_still_owes(hood, now):
     url = f"/money/group-buys/{group_buy.pk}/"
     page = leader.get(url)
     assert page.status_code == 200
-    assert "¥41.50" in page.content.decode()  # still owed, in total
+    assert 'id="total-owes">¥41.50' in page.content.decode()  # still owed, in total
     response = leader.post(
         url,
         {
