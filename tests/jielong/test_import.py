@@ -5,7 +5,7 @@ import pytest
 from django.utils import translation
 
 from linli.access import roles
-from linli.core.errors import LinliError
+from linli.groupbuys import errors
 from linli.groupbuys import services as groupbuy_services
 from linli.groupbuys.models import Order
 from linli.jielong import selectors, services
@@ -118,8 +118,11 @@ def test_a_line_the_order_service_refuses_is_reported_and_tried_again_later(hood
 def test_only_a_leader_of_the_community_may_import(hood):
     group_buy = hood.open()
     text = chain_for(f"1. 王 {address(hood.households[0])} 青菜2")
-    for outsider in (hood.members[1], hood.other_leader_user):
-        with pytest.raises(LinliError):
+    for outsider, refusal in (
+        (hood.members[1], errors.NotLeader),
+        (hood.other_leader_user, errors.GroupBuyNotFound),
+    ):
+        with pytest.raises(refusal):
             services.import_chain(actor=outsider, group_buy_id=group_buy.pk, text=text)
     assert not Order.objects.filter(group_buy=group_buy).exists()
 
