@@ -10,7 +10,8 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from linli.core.formatting import mask_phone
+from linli.communities.models import Household
+from linli.core.formatting import mask_phone, yuan
 from linli.groupbuys import services
 from linli.groupbuys.models import OrderLine, PurchaseOrder
 from linli.groupbuys.sheets import content, distribution_pdf, distribution_workbook
@@ -201,8 +202,7 @@ def test_purchase_order_as_excel_and_pdf_with_no_household_data(hood, formed):
     lines = list(purchase_order.lines.select_related("product").order_by("item__position"))
     private = [
         text
-        for household in hood.community.buildings.first().community.buildings.all()
-        for h in household.households.all()
+        for h in Household.objects.filter(building__community=hood.community)
         for text in (h.contact_name, h.phone, mask_phone(h.phone))
     ] + [order.pickup_code for order in group_buy.orders.all()]
 
@@ -229,11 +229,13 @@ def test_purchase_order_as_excel_and_pdf_with_no_household_data(hood, formed):
     assert pdf.status_code == 200
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
     assert "采购单" in text and hood.supplier.name in text and hood.community.name in text
-    for line in lines:
-        assert line.product.name in text
-        assert f"{line.quantity}" in text
+    for line in lines:  # product, unit, ordered, delivered, unit cost, cost
+        assert (
+            f"{line.product.name} {line.product.unit} {line.quantity} {line.delivered} "
+            f"{yuan(line.unit_cost_fen)} {yuan(line.quantity * line.unit_cost_fen)}"
+        ) in text
     total_fen = sum(line.quantity * line.unit_cost_fen for line in lines)
-    assert f"¥{total_fen // 100}.{total_fen % 100:02d}" in text
+    assert yuan(total_fen) in text
     assert not [item for item in private if item and item in text]
 
 
