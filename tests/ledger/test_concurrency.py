@@ -1,6 +1,7 @@
 """Retries and double clicks, for real: many threads, each with its own connection, released
 at once (on PostgreSQL they truly run side by side; SQLite serialises the writers)."""
 
+from linli.groupbuys import services as groupbuys
 from linli.ledger import errors, selectors, services
 from linli.ledger.models import Entry
 from linli.ledger.services import Kind
@@ -114,6 +115,4 @@ def test_many_households_ordering_at_once_each_owe_exactly_their_order(live_hood
 
 
 def order_for(member, group_buy, lines):
-    from linli.groupbuys import services as groupbuys
-
     return groupbuys.place_order(actor=member, group_buy_id=group_buy.pk, lines=lines)

@@ -3,6 +3,7 @@
 import pytest
 
 from linli.access import roles
+from linli.groupbuys import errors as groupbuy_errors
 from linli.groupbuys import services as groupbuys
 from linli.ledger import errors, selectors, services
 from linli.ledger.models import Entry
@@ -60,9 +61,9 @@ def test_payments_are_for_leaders_of_the_community_and_known_methods(hood, now):
         "amount_fen": 100,
         "method": "cash",
     }
-    with pytest.raises(groupbuys_errors().NotLeader):
+    with pytest.raises(groupbuy_errors.NotLeader):
         services.record_payment(actor=hood.members[0], **pay)
-    with pytest.raises(groupbuys_errors().GroupBuyNotFound):
+    with pytest.raises(groupbuy_errors.GroupBuyNotFound):
         services.record_payment(actor=hood.other_leader_user, **pay)
     with pytest.raises(errors.UnknownMethod):
         services.record_payment(actor=hood.leader_user, **{**pay, "method": "wechat_pay"})
@@ -71,15 +72,9 @@ def test_payments_are_for_leaders_of_the_community_and_known_methods(hood, now):
     with pytest.raises(errors.BadAmount):
         services.record_payment(actor=hood.leader_user, **{**pay, "amount_fen": 0})
     outsider = hood.other_member.member.household_id
-    with pytest.raises(groupbuys_errors().HouseholdOutsideCommunity):
+    with pytest.raises(groupbuy_errors.HouseholdOutsideCommunity):
         services.record_payment(actor=hood.leader_user, **{**pay, "household_id": outsider})
     assert not Entry.objects.filter(kind=Entry.Kind.PAYMENT).exists()
-
-
-def groupbuys_errors():
-    from linli.groupbuys import errors as groupbuy_errors
-
-    return groupbuy_errors
 
 
 def test_a_failed_group_buy_leaves_what_was_paid_due_back_in_full(hood, now):
@@ -218,9 +213,9 @@ def test_each_caller_sees_only_their_own_accounts(hood, now):
         selectors.household_statement(roles(hood.operator), hood.households[0].pk).balance_fen
         == 450
     )
-    with pytest.raises(groupbuys_errors().GroupBuyNotFound):
+    with pytest.raises(groupbuy_errors.GroupBuyNotFound):
         selectors.group_buy_ledger(roles(hood.other_leader_user), group_buy.pk)
-    with pytest.raises(groupbuys_errors().NotLeader):
+    with pytest.raises(groupbuy_errors.NotLeader):
         selectors.group_buy_ledger(roles(hood.members[0]), group_buy.pk)
     with pytest.raises(errors.AccountNotFound):
         selectors.leader_ledger(roles(hood.other_leader_user), hood.leader.pk)

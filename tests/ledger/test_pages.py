@@ -5,12 +5,13 @@ from datetime import timedelta
 
 from django.test import Client
 
+from linli.groupbuys import services as groupbuys
 from linli.groupbuys.models import GroupBuy
 from linli.ledger import services
 from linli.ledger.models import Entry
 
 from ..state import snapshot
-from .conftest import order, owes
+from .conftest import close, deliver, order, owes
 
 
 def signed_in(user, language="en") -> Client:
@@ -112,10 +113,6 @@ def test_the_home_page_and_the_leaders_group_buy_page_lead_to_the_money(hood, no
 
 
 def test_a_member_sees_a_shared_out_shortage_credited_back(hood, now):
-    from linli.groupbuys import services as groupbuys
-
-    from .conftest import close, deliver
-
     group_buy = hood.open(now=now)
     order(hood, 0, group_buy, (4, 0), now)  # first: 4 斤
     second = order(hood, 1, group_buy, (3, 0), now)  # then 3 斤
