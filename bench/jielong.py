@@ -74,6 +74,16 @@ FULL_WIDTH = str.maketrans({chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)})
 
 
 @dataclass(frozen=True)
+class DatabaseRun:
+    label: str  # SQLite or PostgreSQL
+    preview_seconds: float
+    import_seconds: float
+    reimported: int  # orders placed or changed by importing the same lines again
+    placed: int
+    matched: int  # lines the preview would place an order for
+
+
+@dataclass(frozen=True)
 class Generated:
     text: str
     building: str | None  # None: not an order
@@ -217,9 +227,11 @@ def main() -> int:
     checks = [["every line read as generated", len(generated), len(generated) - wrong, wrong == 0]]
     say(f"read in {seconds:.3f} s; {wrong} misread")
 
-    preview_seconds, import_seconds, reimport_placed, placed, matched = db_part(args, places, text)
-    checks.append(["orders placed by the import", matched, placed, placed == matched])
-    checks.append(["orders placed by importing it again", 0, reimport_placed, reimport_placed == 0])
+    run = db_part(args, places, text)
+    checks.append(
+        ["orders placed by the import", run.matched, run.placed, run.placed == run.matched]
+    )
+    checks.append(["orders placed by importing it again", 0, run.reimported, run.reimported == 0])
 
     lines_per_s = len(generated) / seconds
     out.print(
@@ -238,19 +250,19 @@ def main() -> int:
                     f"{per_line[slowest] * 1e6:.0f}",
                 ],
                 [
-                    f"preview_import ({args.households:,} households, {db_label()})",
-                    f"{preview_seconds:.3f}",
+                    f"preview_import ({args.households:,} households, {run.label})",
+                    f"{run.preview_seconds:.3f}",
                     "",
-                    f"{len(generated) / preview_seconds:,.0f}",
+                    f"{len(generated) / run.preview_seconds:,.0f}",
                     "",
                     "",
                     "",
                 ],
                 [
                     f"import_chain of the first {args.imported} lines (place_order each)",
-                    f"{import_seconds:.3f}",
+                    f"{run.import_seconds:.3f}",
                     "",
-                    f"{args.imported / import_seconds:,.0f}",
+                    f"{args.imported / run.import_seconds:,.0f}",
                     "",
                     "",
                     "",
@@ -274,7 +286,7 @@ def main() -> int:
     emit(
         {
             "bench": "jielong",
-            "db": db_label().lower(),
+            "db": run.label.lower(),
             "lines": len(generated),
             "read_seconds": rounded(seconds, 4),
             "read_cpu_seconds": rounded(cpu_seconds, 4),
@@ -282,10 +294,10 @@ def main() -> int:
             "p50_us": rounded(percentile(per_line, 50) * 1e6, 1),
             "p99_us": rounded(percentile(per_line, 99) * 1e6, 1),
             "max_us": rounded(per_line[slowest] * 1e6, 1),
-            "preview_seconds": rounded(preview_seconds, 3),
+            "preview_seconds": rounded(run.preview_seconds, 3),
             "households": args.households,
             "import_lines": args.imported,
-            "import_seconds": rounded(import_seconds, 3),
+            "import_seconds": rounded(run.import_seconds, 3),
             "misread": wrong,
             "checks_ok": all(ok for *_, ok in checks),
         }
@@ -293,17 +305,9 @@ def main() -> int:
     return 0 if all(ok for *_, ok in checks) else 1
 
 
-_LABEL = ["SQLite"]
-
-
-def db_label() -> str:
-    return _LABEL[0]
-
-
-def db_part(args, places, text: str) -> tuple[float, float, int, int, int]:
+def db_part(args, places, text: str) -> DatabaseRun:
     """Preview the whole chain against a community, import its first lines, import again."""
     with throwaway_database("jielong") as db:
-        _LABEL[0] = db.label
         setup_django()
         from datetime import timedelta
 
@@ -367,23 +371,20 @@ def db_part(args, places, text: str) -> tuple[float, float, int, int, int]:
 
         head, body = text.split("\n\n", 1)
         first = "\n".join([head, "", *body.splitlines()[: args.imported]])
-        expected = selectors_count(preview_import(who=who, group_buy_id=group_buy.pk, text=first))
+        expected = preview_import(who=who, group_buy_id=group_buy.pk, text=first).counts["place"]
         started = time.perf_counter()
         result = import_chain(actor=leader_user, group_buy_id=group_buy.pk, text=first)
         import_seconds = time.perf_counter() - started
         again = import_chain(actor=leader_user, group_buy_id=group_buy.pk, text=first)
         say(f"imported {result.placed} orders in {import_seconds:.2f} s; again: {again.placed}")
-        return (
-            preview_seconds,
-            import_seconds,
-            again.placed + again.changed,
-            result.placed,
-            expected,
+        return DatabaseRun(
+            label=db.label,
+            preview_seconds=preview_seconds,
+            import_seconds=import_seconds,
+            reimported=again.placed + again.changed,
+            placed=result.placed,
+            matched=expected,
         )
-
-
-def selectors_count(preview) -> int:
-    return preview.counts["place"]
 
 
 if __name__ == "__main__":
