@@ -198,7 +198,7 @@ def preview_import(*, who: Roles, group_buy_id: int, text: str) -> Preview:
     example = " ".join(f"{item.product.name}1" for item in list(items.values())[:2])
 
     lines: list[PreviewLine] = []
-    counts: dict[str, int] = dict.fromkeys(Action, 0)
+    counts = {action.value: 0 for action in Action}
     for reading, household, why in matched:
         order_id: int | None = None
         reason: str | None
