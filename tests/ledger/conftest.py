@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from linli.groupbuys import services as groupbuys
 from linli.groupbuys.models import PurchaseOrder
+from linli.ledger import services
 from linli.ledger.services import Acct, Kind, balance
 
 
@@ -19,6 +20,18 @@ def order(hood, member_index: int, group_buy, quantities: tuple[int, ...], now):
     }
     return groupbuys.place_order(
         actor=hood.members[member_index], group_buy_id=group_buy.pk, lines=lines, now=now
+    )
+
+
+def pays(hood, household_index: int, group_buy, amount_fen: int, method="cash", **extra):
+    """The leader records what a household paid for the group buy."""
+    return services.record_payment(
+        actor=hood.leader_user,
+        group_buy_id=group_buy.pk,
+        household_id=hood.households[household_index].pk,
+        amount_fen=amount_fen,
+        method=method,
+        **extra,
     )
 
 

@@ -8,24 +8,17 @@ from linli.ledger.services import Kind
 
 from ..apiclient import Api
 from ..groupbuys.conftest import WORKERS, add_households, collide
-from .conftest import close, complete, order, owes
+from .conftest import close, complete, order, owes, pays
 
 
 def test_the_same_payment_sent_at_once_by_many_workers_posts_once(live_hood, now):
     group_buy = live_hood.open(now=now)
     order(live_hood, 0, group_buy, (2, 1), now)
 
-    def pay():
-        return services.record_payment(
-            actor=live_hood.leader_user,
-            group_buy_id=group_buy.pk,
-            household_id=live_hood.households[0].pk,
-            amount_fen=3700,
-            method="wechat_transfer",
-            reference="4200001234",
-        )
+    def paid():
+        return pays(live_hood, 0, group_buy, 3700, "wechat_transfer", reference="4200001234")
 
-    results = collide([pay] * 16)
+    results = collide([paid] * 16)
     assert all(isinstance(result, Entry) for result in results), results
     assert len({result.pk for result in results}) == 1
     assert Entry.objects.filter(kind=Entry.Kind.PAYMENT).count() == 1
@@ -35,13 +28,7 @@ def test_the_same_payment_sent_at_once_by_many_workers_posts_once(live_hood, now
 def test_concurrent_refunds_never_pay_back_more_than_is_due(live_hood, now):
     group_buy = live_hood.open(min_to_form=100, now=now)
     order(live_hood, 0, group_buy, (2, 1), now)
-    services.record_payment(
-        actor=live_hood.leader_user,
-        group_buy_id=group_buy.pk,
-        household_id=live_hood.households[0].pk,
-        amount_fen=3700,
-        method="cash",
-    )
+    pays(live_hood, 0, group_buy, 3700)
     close(group_buy)  # fails: ¥37.00 due back
 
     def refund():

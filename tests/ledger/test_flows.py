@@ -9,7 +9,7 @@ from linli.ledger import errors, selectors, services
 from linli.ledger.models import Entry
 from linli.ledger.services import Acct, Kind, balance
 
-from .conftest import close, complete, deliver, order, owes
+from .conftest import close, complete, deliver, order, owes, pays
 
 
 def test_an_order_charges_its_household_and_a_change_or_cancel_adjusts_it(hood, now):
@@ -81,13 +81,7 @@ def test_a_failed_group_buy_leaves_what_was_paid_due_back_in_full(hood, now):
     group_buy = hood.open(min_to_form=100, now=now)
     order(hood, 0, group_buy, (2, 1), now)
     order(hood, 1, group_buy, (1, 0), now)
-    services.record_payment(
-        actor=hood.leader_user,
-        group_buy_id=group_buy.pk,
-        household_id=hood.households[0].pk,
-        amount_fen=3700,
-        method="cash",
-    )
+    pays(hood, 0, group_buy, 3700)
     at = close(group_buy)
     assert group_buy.status == "failed"
     assert owes(hood.households[0]) == -3700  # paid, nothing owed: ¥37.00 due back
@@ -180,13 +174,7 @@ def test_short_delivery_refund_and_settlement_split_the_sales(hood, now):
 def test_an_operator_corrects_a_mistyped_payment_once(hood, now):
     group_buy = hood.open(now=now)
     placed = order(hood, 0, group_buy, (2, 1), now)
-    payment = services.record_payment(
-        actor=hood.leader_user,
-        group_buy_id=group_buy.pk,
-        household_id=hood.households[0].pk,
-        amount_fen=37000,  # a zero too many
-        method="cash",
-    )
+    payment = pays(hood, 0, group_buy, 37000)  # a zero too many
     with pytest.raises(errors.NotOperator):
         services.reverse_entry(actor=hood.leader_user, entry_id=payment.pk)
     correction = services.reverse_entry(actor=hood.operator, entry_id=payment.pk, memo="typo")

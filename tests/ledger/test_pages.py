@@ -7,11 +7,10 @@ from django.test import Client
 
 from linli.groupbuys import services as groupbuys
 from linli.groupbuys.models import GroupBuy
-from linli.ledger import services
 from linli.ledger.models import Entry
 
 from ..state import snapshot
-from .conftest import close, deliver, order, owes
+from .conftest import close, deliver, order, owes, pays
 
 
 def signed_in(user, language="en") -> Client:
@@ -49,13 +48,7 @@ def test_the_money_page_closes_a_group_buy_past_its_cutoff_first(hood, now):
     group_buy = hood.open(min_to_form=100, now=now)
     order(hood, 0, group_buy, (2, 1), now)  # ¥37.00, paid
     order(hood, 1, group_buy, (1, 0), now)  # ¥4.50, not paid
-    services.record_payment(
-        actor=hood.leader_user,
-        group_buy_id=group_buy.pk,
-        household_id=hood.households[0].pk,
-        amount_fen=3700,
-        method="cash",
-    )
+    pays(hood, 0, group_buy, 3700)
     GroupBuy.objects.filter(pk=group_buy.pk).update(
         opens_at=now - timedelta(days=1), cutoff_at=now - timedelta(minutes=1)
     )
