@@ -39,11 +39,9 @@ from _common import (
     table,
     throwaway_database,
 )
-from cutoff import CpuClock
+from cutoff import BUILDING, HOUSEHOLD, CpuClock
 
 SHARE = 0.7  # of the units ordered, delivered
-HOUSEHOLD = "communities_household"
-BUILDING = "communities_building"
 
 
 def parse_args() -> argparse.Namespace:
