@@ -33,7 +33,6 @@ from ..errors import (
     AlreadyAllocated,
     DeliveryNotRecorded,
     GroupBuyNotFound,
-    NotLeader,
     PickupNotReady,
     UnknownItems,
     UnknownPolicy,
@@ -122,8 +121,7 @@ def _checked_item(
     group_buy = group_buys.filter(pk=group_buy_id).first()
     if group_buy is None or not who.sees(group_buy.community_id):
         raise GroupBuyNotFound()
-    if not who.manages(group_buy.community_id):
-        raise NotLeader(community=group_buy.community.name)
+    selectors.check_manages(who, group_buy)
     items = GroupBuyItem.objects.select_related("product")
     item = items.filter(pk=item_id, group_buy=group_buy).first()
     if item is None:
