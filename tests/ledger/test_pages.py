@@ -120,3 +120,13 @@ def test_a_member_sees_a_shared_out_shortage_credited_back(hood, now):
     assert "Shared out: you get 1 斤; ¥9.00 is credited back to you." in page
     assert owes(hood.households[1]) == 3 * 450 - 900
     assert "You owe ¥4.50." in member.get("/money/").content.decode()
+
+
+def test_a_members_statement_names_how_they_paid_in_their_language(hood, now):
+    group_buy = hood.open(now=now)
+    order(hood, 0, group_buy, (2, 1), now)
+    pays(hood, 0, group_buy, 3700, method="wechat_transfer", reference="4200001")
+    zh = signed_in(hood.members[0], "zh-hans").get("/money/").content.decode()
+    assert "(微信转账 4200001)" in zh and "wechat_transfer" not in zh
+    en = signed_in(hood.members[0]).get("/money/").content.decode()
+    assert "(WeChat transfer 4200001)" in en

@@ -105,6 +105,7 @@ class StatementLineOut(Schema):
     group_buy_id: int | None
     group_buy_title: str
     method: str
+    method_label: str
     reference: str
     amount_fen: int
 

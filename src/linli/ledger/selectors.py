@@ -16,6 +16,7 @@ from linli.groupbuys import selectors as groupbuys
 from linli.groupbuys.models import GroupBuy
 
 from .errors import AccountNotFound
+from .methods import METHODS
 from .models import Account, Entry, Posting, Unit
 
 Kind = Account.Kind
@@ -301,6 +302,7 @@ class StatementLine:
     group_buy_id: int | None
     group_buy_title: str
     method: str
+    method_label: str  # in the reader's language
     reference: str
     amount_fen: int
 
@@ -334,6 +336,7 @@ def household_statement(
             group_buy_id=group_buy_id,
             group_buy_title=title or "",
             method=method,
+            method_label=str(METHODS[method].label) if method in METHODS else method,
             reference=reference,
             amount_fen=amount,
         )
