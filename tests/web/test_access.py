@@ -122,3 +122,9 @@ def test_leaders_see_phones_masked(world, browse):
     phone = world["order"].household.phone
     assert f"{phone[:3]}****{phone[-4:]}" in page
     assert phone not in page
+
+
+def test_an_id_too_large_for_the_database_is_not_found(hood, browse):
+    huge = 10**30  # SQLite refuses such a number in a query outright
+    assert browse(hood.members[1]).get(f"/group-buys/{huge}/").status_code == 404
+    assert browse(hood.leader_user).get(f"/lead/group-buys/{huge}/").status_code == 404

@@ -77,3 +77,10 @@ class Picked[M: Model]:
 
 def _quoted(field: Any) -> str:
     return connection.ops.quote_name(str(field.column))
+
+
+def storable_id(value: int) -> bool:
+    """Whether ``value`` can be a row's id at all (a 64-bit integer). Ids typed into URLs are
+    checked with it before a written-out query: SQLite refuses a larger number outright, where
+    the ORM would have found nothing."""
+    return -(2**63) <= value < 2**63

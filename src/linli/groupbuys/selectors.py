@@ -14,7 +14,7 @@ from django.utils import timezone
 from linli.access import Roles
 from linli.catalog.models import Product
 from linli.communities.models import Community
-from linli.core.rows import Picked
+from linli.core.rows import Picked, storable_id
 
 from .errors import GroupBuyNotFound, NotLeader, OrderNotFound, PurchaseOrderNotFound
 from .models import GroupBuy, GroupBuyItem, Order, OrderLine, PurchaseOrder, PurchaseOrderLine
@@ -64,6 +64,8 @@ def group_buy_for(who: Roles, group_buy_id: int) -> GroupBuy:
 
     One written-out query: every group-buy page and call asks it, and the ORM's two took
     several times longer to compose than to run (``docs/decisions/0015-page-speed.md``)."""
+    if not storable_id(group_buy_id):
+        raise GroupBuyNotFound()
     with connection.cursor() as cursor:
         cursor.execute(_group_buy_sql(), [group_buy_id])
         rows = cursor.fetchall()
