@@ -15,7 +15,7 @@ from linli.core.schemas import QueryText
 
 from . import selectors, services, sheets
 from .allocation import Policy
-from .errors import GroupBuyNotFound, OrderNotFound
+from .errors import OrderNotFound
 from .models import GroupBuy, Order
 from .pickup_codes import pickup_qr_text, site_url
 from .schemas import (
@@ -34,14 +34,6 @@ from .schemas import (
 router = Router(tags=["group buys"])
 
 
-def _touch(request, group_buy_id: int) -> None:
-    """Bring the group buy up to date with the clock (close it if due), if the caller may
-    see it; 404 otherwise. Two small queries."""
-    if not selectors.visible_group_buys(roles(request.auth)).filter(pk=group_buy_id).exists():
-        raise GroupBuyNotFound()
-    services.settle(group_buy_id)
-
-
 def _touch_order(request, order_id: int) -> None:
     """The same for the group buy of an order the caller may see."""
     visible = selectors.visible_orders(roles(request.auth)).filter(pk=order_id)
@@ -52,13 +44,14 @@ def _touch_order(request, order_id: int) -> None:
 
 
 def _group_buy(request, group_buy_id: int) -> GroupBuy:
-    _touch(request, group_buy_id)
-    return selectors.group_buy_for(roles(request.auth), group_buy_id)
+    """The group buy if the caller may see it (404 otherwise), closed first if it is due."""
+    return services.settled_group_buy(roles(request.auth), group_buy_id)
 
 
 def _managed(request, group_buy_id: int) -> GroupBuy:
-    _touch(request, group_buy_id)
-    return selectors.managed_group_buy(roles(request.auth), group_buy_id)
+    group_buy = _group_buy(request, group_buy_id)
+    selectors.check_manages(roles(request.auth), group_buy)
+    return group_buy
 
 
 def _order(request, order_id: int) -> Order:
@@ -116,7 +109,7 @@ def get_tally(request, group_buy_id: int):
 )
 @idempotent
 def close_group_buy(request, group_buy_id: int):
-    _touch(request, group_buy_id)
+    _group_buy(request, group_buy_id)
     services.close_group_buy(actor=request.auth, group_buy_id=group_buy_id, early=True)
     return 200, GroupBuyOut.from_orm(selectors.group_buy_for(roles(request.auth), group_buy_id))
 
@@ -210,7 +203,7 @@ def search_for_pickup(
 )
 @idempotent
 def confirm_pickup(request, group_buy_id: int, payload: PickupIn):
-    _touch(request, group_buy_id)
+    _group_buy(request, group_buy_id)
     order = services.confirm_pickup(
         actor=request.auth,
         group_buy_id=group_buy_id,
@@ -227,7 +220,7 @@ def confirm_pickup(request, group_buy_id: int, payload: PickupIn):
     summary="Preview how a short delivery of an item would be shared out by a policy (leader)",
 )
 def preview_allocation(request, group_buy_id: int, item_id: int, policy: Policy):
-    _touch(request, group_buy_id)
+    _group_buy(request, group_buy_id)
     return services.plan_allocation(
         actor=request.auth, group_buy_id=group_buy_id, item_id=item_id, policy=policy
     )
@@ -240,7 +233,7 @@ def preview_allocation(request, group_buy_id: int, item_id: int, policy: Policy)
 )
 @idempotent
 def apply_allocation(request, group_buy_id: int, item_id: int, payload: AllocationIn):
-    _touch(request, group_buy_id)
+    _group_buy(request, group_buy_id)
     plan = services.apply_allocation(
         actor=request.auth, group_buy_id=group_buy_id, item_id=item_id, policy=payload.policy
     )

@@ -8,7 +8,6 @@ from pydantic import Field, StrictStr
 from linli.access import roles
 from linli.core.idempotency import idempotent
 from linli.core.schemas import In
-from linli.groupbuys import selectors as groupbuy_selectors
 from linli.groupbuys import services as groupbuy_services
 
 from . import selectors, services
@@ -44,20 +43,13 @@ class ImportOut(Schema):
     lines: list[OutcomeOut]
 
 
-def _settle(request, group_buy_id: int) -> None:
-    """Close the group buy first if its cutoff has passed (and 404 if the caller cannot see
-    it), as every group buy call does."""
-    groupbuy_selectors.group_buy_for(roles(request.auth), group_buy_id)
-    groupbuy_services.settle(group_buy_id)
-
-
 @router.post(
     "/group-buys/{group_buy_id}/jielong/preview",
     response=Preview,
     summary="Read a 接龙 chain: what importing it would do, line by line (stores nothing)",
 )
 def preview_chain(request, group_buy_id: int, payload: ChainIn):
-    _settle(request, group_buy_id)
+    groupbuy_services.settled_group_buy(roles(request.auth), group_buy_id)
     return selectors.preview_import(
         who=roles(request.auth), group_buy_id=group_buy_id, text=payload.text
     )
@@ -70,7 +62,7 @@ def preview_chain(request, group_buy_id: int, payload: ChainIn):
 )
 @idempotent
 def import_chain(request, group_buy_id: int, payload: ChainIn):
-    _settle(request, group_buy_id)
+    groupbuy_services.settled_group_buy(roles(request.auth), group_buy_id)
     result = services.import_chain(actor=request.auth, group_buy_id=group_buy_id, text=payload.text)
     return 200, ImportOut(
         group_buy_id=result.group_buy_id,
@@ -98,7 +90,7 @@ def import_chain(request, group_buy_id: int, payload: ChainIn):
     summary="The group buy's orders as a 接龙 text to paste into WeChat (leader)",
 )
 def export_chain(request, group_buy_id: int):
-    _settle(request, group_buy_id)
+    groupbuy_services.settled_group_buy(roles(request.auth), group_buy_id)
     text = selectors.chain_text(who=roles(request.auth), group_buy_id=group_buy_id)
     return ChainOut(group_buy_id=group_buy_id, text=text)
 

@@ -6,7 +6,8 @@ from django.views.decorators.http import require_http_methods
 
 from linli.core.errors import LinliError
 from linli.groupbuys import selectors as groupbuy_selectors
-from linli.web.pages import Roles, page, settled_group_buy
+from linli.groupbuys import services as groupbuy_services
+from linli.web.pages import Roles, page
 
 from . import selectors, services
 
@@ -14,7 +15,7 @@ from . import selectors, services
 @require_http_methods(["GET", "POST"])
 @page
 def import_page(request, who: Roles, group_buy_id: int):
-    group_buy = settled_group_buy(who, group_buy_id)
+    group_buy = groupbuy_services.settled_group_buy(who, group_buy_id)
     groupbuy_selectors.check_manages(who, group_buy)
     text = request.POST.get("text", "") if request.method == "POST" else ""
     context: dict = {"group_buy": group_buy, "text": text}

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.errors import Invalid, LinliError
 from linli.groupbuys import services as groupbuys
-from linli.web.pages import Roles, behind_the_clock, fen_from_yuan, field_errors, page
+from linli.web.pages import Roles, fen_from_yuan, field_errors, page
 
 from . import selectors, services
 from .errors import AccountNotFound
@@ -47,10 +47,8 @@ def group_buy(request, who: Roles, group_buy_id: int):
     """The leader's money page of one group buy, brought up to date with the clock first as
     every group-buy page is (a group buy failed at its cutoff shows its refunds due); POST
     records a payment or a refund."""
+    groupbuys.settled_group_buy(who, group_buy_id)
     ledger = selectors.group_buy_ledger(who, group_buy_id)
-    if behind_the_clock(ledger.group_buy):
-        groupbuys.settle(group_buy_id)
-        ledger = selectors.group_buy_ledger(who, group_buy_id)
     typed = {"household": "", "amount": "", "method": "wechat_transfer", "reference": ""}
     errors: dict[str, list[str]] = {}
     general: list[str] = []

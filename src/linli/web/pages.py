@@ -1,20 +1,16 @@
 """What every page does the same way: who is asking, and errors shown in the user's language."""
 
 from collections.abc import Callable
-from datetime import datetime
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.access import Roles, roles
 from linli.core.errors import LinliError
 from linli.core.errors import render as render_details
-from linli.groupbuys import selectors, services
-from linli.groupbuys.models import GroupBuy
 
 
 def page(view: Callable) -> Callable:
@@ -31,25 +27,6 @@ def page(view: Callable) -> Callable:
             return error_page(request, error)
 
     return wrapper
-
-
-def behind_the_clock(group_buy: GroupBuy, now: datetime | None = None) -> bool:
-    """Whether the group buy as read is due for :func:`services.settle` (its cutoff or its
-    pickup window has passed), so that pages settle only when there is something to do."""
-    now = now or timezone.now()
-    return (group_buy.status == GroupBuy.Status.OPEN and now >= group_buy.cutoff_at) or (
-        group_buy.status == GroupBuy.Status.FORMED and now >= group_buy.pickup_ends_at
-    )
-
-
-def settled_group_buy(who: Roles, group_buy_id: int) -> GroupBuy:
-    """The group buy if the caller may see it (404 otherwise), brought up to date with the
-    clock first when it is due (closed at the cutoff), as the API does."""
-    group_buy = selectors.group_buy_for(who, group_buy_id)
-    if behind_the_clock(group_buy):
-        services.settle(group_buy_id)
-        group_buy = selectors.group_buy_for(who, group_buy_id)
-    return group_buy
 
 
 def error_page(request: HttpRequest, error: LinliError) -> HttpResponse:
@@ -122,12 +99,10 @@ def fen_from_yuan(text: str) -> int | None:
 
 __all__ = [
     "Roles",
-    "behind_the_clock",
     "error_page",
     "fen_from_yuan",
     "field_errors",
     "page",
-    "settled_group_buy",
     "whole_number",
     "whole_numbers",
 ]

@@ -19,12 +19,13 @@ from django.db import connection, transaction
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
-from linli.access import roles
+from linli.access import Roles, roles
 from linli.accounts.models import User
 from linli.core import audit
 from linli.core.formatting import LocalTime
 from linli.ledger import services as ledger
 
+from .. import selectors
 from ..errors import GroupBuyNotFound, NotDue, NotLeader
 from ..models import GroupBuy, Order, OrderLine, PurchaseOrder, PurchaseOrderLine
 from .ordering import fill_of, hold_group_buy
@@ -197,6 +198,26 @@ def settle(group_buy_id: int, *, now: datetime | None = None) -> None:
         with transaction.atomic():
             group_buy = GroupBuy.objects.select_for_update().get(pk=group_buy_id)
             complete_group_buy(group_buy=group_buy, now=now, reason="pickup_window_ended")
+
+
+def behind_the_clock(group_buy: GroupBuy, now: datetime | None = None) -> bool:
+    """Whether the group buy as read is due for :func:`settle` (its cutoff or its pickup
+    window has passed), so that a reader settles only when there is something to do."""
+    now = now or timezone.now()
+    return (group_buy.status == GroupBuy.Status.OPEN and now >= group_buy.cutoff_at) or (
+        group_buy.status == GroupBuy.Status.FORMED and now >= group_buy.pickup_ends_at
+    )
+
+
+def settled_group_buy(who: Roles, group_buy_id: int) -> GroupBuy:
+    """The group buy as :func:`selectors.group_buy_for` reads it for the caller (404 if not
+    theirs to see), brought up to date with the clock first when it is due: what every page
+    and API call about one group buy starts from."""
+    group_buy = selectors.group_buy_for(who, group_buy_id)
+    if behind_the_clock(group_buy):
+        settle(group_buy_id)
+        group_buy = selectors.group_buy_for(who, group_buy_id)
+    return group_buy
 
 
 def settle_due(group_buys: QuerySet[GroupBuy], *, now: datetime | None = None) -> None:

@@ -24,7 +24,7 @@ from linli.groupbuys import selectors, services
 from linli.groupbuys.errors import NotLeader
 from linli.groupbuys.models import GroupBuy
 
-from ..pages import Roles, fen_from_yuan, field_errors, page, settled_group_buy, whole_number
+from ..pages import Roles, fen_from_yuan, field_errors, page, whole_number
 from ..registry import group_buy_links
 
 
@@ -187,7 +187,7 @@ def open_group_buy(request, who: Roles, community_id: int):
 
 def _managed(who: Roles, group_buy_id: int) -> GroupBuy:
     """A group buy the caller runs: 404 if they may not see it, 403 if they only see it."""
-    group_buy = settled_group_buy(who, group_buy_id)
+    group_buy = services.settled_group_buy(who, group_buy_id)
     selectors.check_manages(who, group_buy)
     return group_buy
 

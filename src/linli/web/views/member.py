@@ -11,10 +11,8 @@ from linli.groupbuys.models import Order
 
 from ..pages import (
     Roles,
-    behind_the_clock,
     field_errors,
     page,
-    settled_group_buy,
     whole_numbers,
 )
 
@@ -32,7 +30,7 @@ def _quantities(post, items) -> tuple[dict[int, int], dict[str, str], dict[str, 
 def group_buy(request, who: Roles, group_buy_id: int):
     """Items with price, unit, what is left and the limit; the cutoff, the pickup; and the
     order form (a POST here places the order)."""
-    group_buy = settled_group_buy(who, group_buy_id)
+    group_buy = services.settled_group_buy(who, group_buy_id)
     items = list(group_buy.items.all())
     neighbours = list(households_to_order_for(who, group_buy.community_id))
     context = {
@@ -94,7 +92,7 @@ def _order_context(who: Roles, order: Order) -> dict:
 
 def _settled_order(who: Roles, order_id: int) -> Order:
     order = selectors.order_for(who, order_id)
-    if behind_the_clock(order.group_buy):
+    if services.behind_the_clock(order.group_buy):
         services.settle(order.group_buy_id)
         order = selectors.order_for(who, order_id)
     return order
