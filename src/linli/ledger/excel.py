@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from linli.groupbuys.sheets.excel import _sheet_title
+from linli.core.files import sheet_title
 
 from .selectors import GroupBuyLedger, LeaderLedger
 
@@ -17,9 +17,8 @@ def _yuan(fen: int) -> float:
 
 
 def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list]) -> None:
-    """A sheet titled as Excel allows (by the printed sheets' rule: a group buy's title may
-    hold ``/`` or ``:``), with a bold header, fitted columns and amounts in yuan."""
-    sheet = workbook.create_sheet(_sheet_title(title, {n.lower() for n in workbook.sheetnames}))
+    """A sheet titled as Excel allows (a group buy's title may hold ``/`` or ``:``), with a bold header, fitted columns and amounts in yuan."""
+    sheet = workbook.create_sheet(sheet_title(title, {n.lower() for n in workbook.sheetnames}))
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)

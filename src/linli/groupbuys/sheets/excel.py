@@ -1,7 +1,6 @@
 """The sheets as Excel workbooks (openpyxl): real numbers in real cells, ready to sum."""
 
 import io
-import re
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -9,24 +8,14 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from linli.core.files import sheet_title
+
 from .content import DistributionBook, PurchaseSheet
 
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=14)
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-
-
-def _sheet_title(name: str, taken: set[str]) -> str:
-    """Excel allows 31 characters, none of ``[]:*?/\\``, each title once per workbook."""
-    base = _FORBIDDEN.sub("-", name).strip("'") or "-"
-    title, number = base[:31], 2
-    while title.lower() in taken:
-        suffix = f" ({number})"
-        title, number = base[: 31 - len(suffix)] + suffix, number + 1
-    taken.add(title.lower())
-    return title
 
 
 def _table(sheet: Worksheet, header_row: int, widths: list[int]) -> None:
@@ -68,7 +57,7 @@ def distribution_workbook(book: DistributionBook) -> bytes:
     ]
     first_item = 5
     for building in book.buildings:
-        sheet = workbook.create_sheet(_sheet_title(building.name, taken))
+        sheet = workbook.create_sheet(sheet_title(building.name, taken))
         sheet.append([book.heading(building)])
         sheet["A1"].font = _TITLE
         sheet.append([book.pickup])
@@ -101,7 +90,7 @@ def purchase_order_workbook(sheet_data: PurchaseSheet) -> bytes:
     what it costs; the total last. No household appears."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = _sheet_title(f"PO-{sheet_data.purchase_order_id}", set())
+    sheet.title = sheet_title(f"PO-{sheet_data.purchase_order_id}", set())
     sheet.append([_("Purchase order")])
     sheet["A1"].font = _TITLE
     for label, value in sheet_data.facts():
