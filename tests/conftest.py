@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.utils import timezone, translation
 from hypothesis import HealthCheck, settings
 
@@ -87,6 +88,20 @@ class Neighbourhood:
         ]
         services.close_group_buy(actor=self.leader_user, group_buy_id=group_buy.pk, early=True)
         return group_buy, [Order.objects.get(pk=order.pk) for order in orders]
+
+
+@pytest.fixture
+def browse():
+    """A page client signed in as ``user`` (anonymous for ``None``), speaking ``language``,
+    with CSRF checks on as in a real browser (``csrf`` fetches the token from a page)."""
+
+    def make(user=None, language: str = "en") -> Client:
+        client = Client(HTTP_ACCEPT_LANGUAGE=language)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
 
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,6 @@ sees what they owe, and nobody opens what is not theirs."""
 
 from datetime import timedelta
 
-from django.test import Client
-
 from linli.groupbuys import services as groupbuys
 from linli.groupbuys.models import GroupBuy
 from linli.ledger.models import Entry
@@ -13,17 +11,11 @@ from ..state import snapshot
 from .conftest import close, deliver, order, owes, pays
 
 
-def signed_in(user, language="en") -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
-    client.force_login(user)
-    return client
-
-
-def test_the_leader_records_a_payment_and_sees_who_still_owes(hood, now):
+def test_the_leader_records_a_payment_and_sees_who_still_owes(hood, now, browse):
     group_buy = hood.open(now=now)
     order(hood, 0, group_buy, (2, 1), now)  # ¥37.00
     order(hood, 1, group_buy, (1, 0), now)  # ¥4.50
-    leader = signed_in(hood.leader_user)
+    leader = browse(hood.leader_user)
     url = f"/money/group-buys/{group_buy.pk}/"
     page = leader.get(url)
     assert page.status_code == 200
@@ -44,7 +36,7 @@ def test_the_leader_records_a_payment_and_sees_who_still_owes(hood, now):
     assert "Payment recorded." in page and 'id="total-owes">¥4.50' in page
 
 
-def test_the_money_page_closes_a_group_buy_past_its_cutoff_first(hood, now):
+def test_the_money_page_closes_a_group_buy_past_its_cutoff_first(hood, now, browse):
     group_buy = hood.open(min_to_form=100, now=now)
     order(hood, 0, group_buy, (2, 1), now)  # ¥37.00, paid
     order(hood, 1, group_buy, (1, 0), now)  # ¥4.50, not paid
@@ -52,18 +44,18 @@ def test_the_money_page_closes_a_group_buy_past_its_cutoff_first(hood, now):
     GroupBuy.objects.filter(pk=group_buy.pk).update(
         opens_at=now - timedelta(days=1), cutoff_at=now - timedelta(minutes=1)
     )
-    page = signed_in(hood.leader_user).get(f"/money/group-buys/{group_buy.pk}/").content.decode()
+    page = browse(hood.leader_user).get(f"/money/group-buys/{group_buy.pk}/").content.decode()
     group_buy.refresh_from_db()
     assert group_buy.status == GroupBuy.Status.FAILED  # too few ordered
     assert 'id="total-owes">¥0.00' in page and 'id="total-refund-due">¥37.00' in page
 
 
-def test_a_mistyped_amount_is_shown_next_to_the_field_and_changes_nothing(hood, now):
+def test_a_mistyped_amount_is_shown_next_to_the_field_and_changes_nothing(hood, now, browse):
     group_buy = hood.open(now=now)
     order(hood, 0, group_buy, (2, 1), now)
     url = f"/money/group-buys/{group_buy.pk}/"
     for language, says in (("en", "Write an amount in yuan"), ("zh-hans", "请按元填写金额")):
-        leader = signed_in(hood.leader_user, language)
+        leader = browse(hood.leader_user, language)
         before = snapshot()
         form = {
             "what": "payment",
@@ -77,35 +69,34 @@ def test_a_mistyped_amount_is_shown_next_to_the_field_and_changes_nothing(hood, 
         assert says in text and 'value="37块"' in text
         assert snapshot() == before
     refund = {"what": "refund", "household": hood.households[0].pk, "amount": "1", "method": "cash"}
-    page = signed_in(hood.leader_user).post(url, refund)
+    page = browse(hood.leader_user).post(url, refund)
     assert page.status_code == 422 and "Only ¥0.00 is due" in page.content.decode()
     assert not Entry.objects.exclude(kind=Entry.Kind.CHARGE).exists()
 
 
-def test_a_member_sees_what_they_owe_and_nothing_of_others(hood, now):
+def test_a_member_sees_what_they_owe_and_nothing_of_others(hood, now, browse):
     group_buy = hood.open(now=now)
     order(hood, 0, group_buy, (2, 1), now)
-    member = signed_in(hood.members[0])
+    member = browse(hood.members[0])
     page = member.get("/money/")
     assert page.status_code == 200 and "You owe ¥37.00." in page.content.decode()
-    zh = signed_in(hood.members[0], "zh-hans").get("/money/").content.decode()
+    zh = browse(hood.members[0], "zh-hans").get("/money/").content.decode()
     assert "您欠 ¥37.00。" in zh
     assert member.get(f"/money/group-buys/{group_buy.pk}/").status_code == 403
     assert (
-        signed_in(hood.other_leader_user).get(f"/money/group-buys/{group_buy.pk}/").status_code
-        == 404
+        browse(hood.other_leader_user).get(f"/money/group-buys/{group_buy.pk}/").status_code == 404
     )
-    assert Client().get("/money/").status_code == 302  # to the sign-in page
+    assert browse().get("/money/").status_code == 302  # to the sign-in page
 
 
-def test_the_home_page_and_the_leaders_group_buy_page_lead_to_the_money(hood, now):
+def test_the_home_page_and_the_leaders_group_buy_page_lead_to_the_money(hood, now, browse):
     group_buy = hood.open(now=now)
-    assert "/money/" in signed_in(hood.members[1]).get("/").content.decode()
-    page = signed_in(hood.leader_user).get(f"/lead/group-buys/{group_buy.pk}/")
+    assert "/money/" in browse(hood.members[1]).get("/").content.decode()
+    page = browse(hood.leader_user).get(f"/lead/group-buys/{group_buy.pk}/")
     assert f"/money/group-buys/{group_buy.pk}/" in page.content.decode()
 
 
-def test_a_member_sees_a_shared_out_shortage_credited_back(hood, now):
+def test_a_member_sees_a_shared_out_shortage_credited_back(hood, now, browse):
     group_buy = hood.open(now=now)
     order(hood, 0, group_buy, (4, 0), now)  # first: 4 斤
     second = order(hood, 1, group_buy, (3, 0), now)  # then 3 斤
@@ -115,18 +106,18 @@ def test_a_member_sees_a_shared_out_shortage_credited_back(hood, now):
     groupbuys.apply_allocation(
         actor=hood.leader_user, group_buy_id=group_buy.pk, item_id=greens.pk, policy="fcfs", now=at
     )
-    member = signed_in(hood.members[1])
+    member = browse(hood.members[1])
     page = member.get(f"/orders/{second.pk}/").content.decode()
     assert "Shared out: you get 1 斤; ¥9.00 is credited back to you." in page
     assert owes(hood.households[1]) == 3 * 450 - 900
     assert "You owe ¥4.50." in member.get("/money/").content.decode()
 
 
-def test_a_members_statement_names_how_they_paid_in_their_language(hood, now):
+def test_a_members_statement_names_how_they_paid_in_their_language(hood, now, browse):
     group_buy = hood.open(now=now)
     order(hood, 0, group_buy, (2, 1), now)
     pays(hood, 0, group_buy, 3700, method="wechat_transfer", reference="4200001")
-    zh = signed_in(hood.members[0], "zh-hans").get("/money/").content.decode()
+    zh = browse(hood.members[0], "zh-hans").get("/money/").content.decode()
     assert "(微信转账 4200001)" in zh and "wechat_transfer" not in zh
-    en = signed_in(hood.members[0]).get("/money/").content.decode()
+    en = browse(hood.members[0]).get("/money/").content.decode()
     assert "(WeChat transfer 4200001)" in en
