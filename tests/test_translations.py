@@ -213,6 +213,10 @@ def test_every_string_in_the_source_is_in_the_catalogue(tmp_path, monkeypatch):
     with override_settings(LOCALE_PATHS=[copy / "locale"]):
         call_command("makemessages", locale=["zh_Hans"], ignore_patterns=["demo/*"], verbosity=0)
     _header, fresh = catalogue(copy / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po")
+    # The pages' Jinja2 templates are read too: a phrase, a sentence with a name, a plural.
+    extracted = {entry.msgid: entry for entry in fresh}
+    assert "Place order" in extracted and "closes in %(left)s" in extracted
+    assert extracted["%(orders)s order"].msgid_plural == "%(orders)s orders"
     for language in LANGUAGES:
         _header, committed = catalogue(LOCALE / language / "LC_MESSAGES" / "django.po")
         known = {entry.key for entry in committed}

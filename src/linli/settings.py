@@ -77,7 +77,16 @@ ROOT_URLCONF = "linli.urls"
 WSGI_APPLICATION = "linli.wsgi.application"
 
 TEMPLATES = [
-    {
+    {  # the pages (decision 0016): each app's jinja2/ folder
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "linli.web.jinja.environment",
+            "context_processors": ["linli.web.jinja.page_context"],
+        },
+    },
+    {  # Django's admin
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
         "APP_DIRS": True,

@@ -228,3 +228,24 @@ def test_the_group_buy_page_shows_the_households_live_orders(hood, browse):
     assert "already ordered" not in text(browse(hood.members[2]).get(url))  # another household
     services.cancel_order(actor=hood.members[1], order_id=order.pk)
     assert "already ordered" not in text(browse(hood.members[1]).get(url))
+
+
+def test_what_people_typed_is_shown_as_text_and_our_own_words_as_written(hood, browse):
+    """Pages escape every name and title (also inside a translated sentence), and do not
+    escape their own translated text twice."""
+    from linli.groupbuys.models import GroupBuy
+
+    group_buy = hood.open()
+    GroupBuy.objects.filter(pk=group_buy.pk).update(title='<script>alert("x")</script> & co')
+    member_user = hood.members[1]
+    member_user.display_name = "<b>王阿姨</b>"
+    member_user.save(update_fields=["display_name"])
+    member = browse(member_user)
+
+    page = text(member.get(f"/group-buys/{group_buy.pk}/"))
+    assert "<script>alert" not in page and "&lt;script&gt;alert(" in page and "&amp; co" in page
+    home = text(member.get("/"))
+    assert "<b>王阿姨</b>" not in home and "Hello, &lt;b&gt;王阿姨&lt;/b&gt;" in home
+    leader_page = text(browse(hood.leader_user).get(f"/lead/group-buys/{group_buy.pk}/"))
+    assert "The members' page of this group buy" in leader_page
+    assert "<script>alert" not in leader_page

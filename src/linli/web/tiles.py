@@ -8,7 +8,7 @@ from linli.access import Roles
 from linli.groupbuys.selectors import open_now
 
 from .registry import Entry, Tile, register
-from .templatetags.linli import time_left
+from .shown import time_left
 
 
 def todays_group_buys(request, who: Roles) -> list[Entry]:

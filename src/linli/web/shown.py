@@ -1,0 +1,72 @@
+"""How pages show money, remaining time, phone numbers and QR codes (the templates' filters
+and functions, registered in :mod:`linli.web.jinja`)."""
+
+import segno
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.core.formatting import yuan as _yuan
+from linli.groupbuys.pickup_codes import pickup_qr_text, site_url
+
+
+def yuan(fen: int | None) -> str:
+    """¥12.50 for 1250 fen."""
+    return "" if fen is None else _yuan(fen)
+
+
+def time_left(moment) -> str:
+    """ "2 d 3 h", "3 h 20 min", "12 min" until ``moment``; "closed" once it has passed."""
+    seconds = int((moment - timezone.now()).total_seconds())
+    if seconds <= 0:
+        return _("closed")
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = max(rest // 60, 1) if not (days or hours) else rest // 60
+    if days:
+        return _("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
+    if hours:
+        return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
+    return _("%(minutes)s min") % {"minutes": minutes}
+
+
+def qr_data_uri(text: str) -> str:
+    """``text`` as an inline SVG QR image (no second request, works offline)."""
+    return segno.make(text, error="m").svg_data_uri(scale=6, border=2)
+
+
+def pickup_qr(request, order) -> str:
+    """The order's pickup code as an inline SVG QR holding the address of the leader's
+    hand-out page with the code (:mod:`linli.groupbuys.pickup_codes`)."""
+    text = pickup_qr_text(
+        group_buy_id=order.group_buy_id,
+        code=order.issued_pickup_code,
+        base=site_url(request),
+    )
+    return qr_data_uri(text)
+
+
+def get(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+def for_item(mapping, item_id):
+    """What was typed, or the errors, for one item (``item-<id>``)."""
+    return mapping.get(f"item-{item_id}") if mapping else None
+
+
+def for_product(mapping, product_id):
+    return mapping.get(f"product-{product_id}") if mapping else None
+
+
+def typed(mapping, key):
+    """What was typed in the field named ``key`` (``price-12``)."""
+    return mapping.get(key, "") if mapping else ""
+
+
+def shown_phone(who, household) -> str:
+    """The household's phone as the caller may see it (masked for leaders: 138****1234)."""
+    return who.shown_phone(household.pk, household.phone)
+
+
+def sub(value: int, other: int) -> int:
+    return value - other
