@@ -58,7 +58,7 @@ class Roles:
 
 
 @cache
-def _roles_sql() -> str:
+def roles_sql() -> str:
     """One round trip: a (role, id, community) row for each role the user holds.
 
     Written out rather than built with the ORM: every API call asks it, and composing the same
@@ -100,8 +100,13 @@ def roles(user: User | AnonymousUser | None) -> Roles:
     if cached is not None:
         return cached
     with connection.cursor() as cursor:
-        cursor.execute(_roles_sql(), [user.pk] * 3)
-        rows = cursor.fetchall()
+        cursor.execute(roles_sql(), [user.pk] * 3)
+        return remember_roles(user, cursor.fetchall())
+
+
+def remember_roles(user: User, rows) -> Roles:
+    """The roles read by :func:`roles_sql` (``(role, id, community)`` rows), kept on ``user``
+    for the rest of the request. The session's backend reads them with the user itself."""
     member = leader = None
     led, suppliers = set(), set()
     for role, one, two in rows:

@@ -60,3 +60,28 @@ def test_a_new_password_signs_out_the_other_sessions(db):
     user.set_password("another-long-password-2026")
     user.save()
     assert client.get("/api/me").status_code == 401
+
+
+def test_the_roles_come_with_the_user_and_follow_the_database_at_each_request(hood):
+    """The backend reads the user's roles in the same query; a leader made inactive is no
+    longer one at the next request, and a user with no role has none."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from linli.access import roles
+
+    found = Backend().get_user(hood.leader_user.pk)
+    with CaptureQueriesContext(connection) as queries:
+        leader_roles = roles(found)
+    assert len(queries) == 0
+    assert leader_roles.leads(hood.community.pk) and leader_roles.household_id is not None
+    client = Client()
+    client.force_login(hood.leader_user)
+    assert client.get(f"/lead/communities/{hood.community.pk}/households").status_code == 200
+    hood.leader.active = False
+    hood.leader.save()
+    assert client.get(f"/lead/communities/{hood.community.pk}/households").status_code != 200
+
+    nobody = Backend().get_user(UserFactory().pk)
+    assert nobody is not None and roles(nobody).led_community_ids == frozenset()
+    assert roles(nobody).household_id is None and not roles(nobody).supplier_ids

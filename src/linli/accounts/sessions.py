@@ -1,7 +1,7 @@
 """The browser session and its user, each read with one written-out query.
 
 Every page and every API call made from the browser reads the session, then the user it
-names. Built by the ORM, the two cost about 0.8 ms of CPU together, more than the database
+names (with the roles they hold, :mod:`linli.access`). Built by the ORM, the two cost about 0.8 ms of CPU together, more than the database
 takes to answer them and more than the rest of a small page; written out they cost about a
 fifth of that (``docs/decisions/0008-hot-queries-in-sql.md``, ``0015-page-speed.md``). Writing,
 expiry, sign-out and everything else stay Django's own.
@@ -18,6 +18,7 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.utils import timezone
 
+from linli.access import remember_roles, roles_sql
 from linli.core.rows import Picked
 
 from .models import User
@@ -44,15 +45,18 @@ def _session_sql() -> str:
 
 
 class Backend(ModelBackend):
-    """Django's model backend (passwords, permissions), reading the signed-in user with one
-    fixed query."""
+    """Django's model backend (passwords, permissions), reading the signed-in user and the
+    roles they hold (:func:`linli.access.roles`) with one fixed query."""
 
     def get_user(self, user_id):
         with connection.cursor() as cursor:
-            cursor.execute(_user_sql(), [user_id])
-            row = cursor.fetchone()
-        user = _USER.build(row)[0] if row is not None else None
-        return user if user is not None and self.user_can_authenticate(user) else None
+            cursor.execute(_user_sql(), [user_id] * 4)
+            rows = cursor.fetchall()
+        user = _USER.build(rows[0])[0] if rows else None
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        remember_roles(user, [row[-3:] for row in rows if row[-3] is not None])
+        return user
 
 
 _USER = Picked(User, "u")
@@ -60,4 +64,10 @@ _USER = Picked(User, "u")
 
 @cache
 def _user_sql() -> str:
-    return f"SELECT {_USER.columns} FROM {_USER.table} WHERE {_USER.column('id')} = %s"
+    """The user, and a (role, id, community) row for each role they hold (one row of NULLs
+    for none)."""
+    return (
+        f"SELECT {_USER.columns}, r.* FROM {_USER.table}"
+        f" LEFT JOIN ({roles_sql()}) r ON 1 = 1"
+        f" WHERE {_USER.column('id')} = %s"
+    )

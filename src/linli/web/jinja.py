@@ -77,10 +77,15 @@ def page_context(request: HttpRequest) -> dict:
     each use), and the active language's catalogue for ``_`` and ``{% trans %}``: our own
     text, trusted as Django trusts a template's literals (what is put into it is escaped)."""
     catalogue = trans_real.catalog()
+
+    def gettext(message: str) -> Markup:
+        return Markup(catalogue.gettext(message))
+
     return {
         "user": request.user,
         "csrf_input": SimpleLazyObject(lambda: csrf_input(request)),
-        "gettext": lambda message: Markup(catalogue.gettext(message)),
+        "_": gettext,
+        "gettext": gettext,
         "ngettext": lambda singular, plural, n: Markup(catalogue.ngettext(singular, plural, n)),
     }
 
