@@ -91,9 +91,10 @@ def test_the_cycle_from_the_command_line(hood, monkeypatch):
         f"{eggs.pk}=1",
     )
     first = Order.objects.get(group_buy=group_buy, seq=1)
-    said = linli(
-        "pickup", "--as", hood.leader_user.username, str(group_buy.pk), "--code", first.pickup_code
-    )
+    with pytest.raises(CommandError, match="12 digits"):
+        linli("pickup", "--as", hood.leader_user.username, str(group_buy.pk), "--code", "12ab")
+    scanned = f"https://linli.example/lead/group-buys/{group_buy.pk}/handout?q={first.pickup_code}"
+    said = linli("pickup", "--as", hood.leader_user.username, str(group_buy.pk), "--code", scanned)
     assert "collected" in said
     with pytest.raises(CommandError, match="already used"):
         linli(

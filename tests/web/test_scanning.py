@@ -141,3 +141,18 @@ def test_jsqr_is_loaded_only_on_the_hand_out_page(hood, browse, formed):
     ):
         page = browse(user).get(url)
         assert page.status_code == 200 and "jsQR" not in text(page), url
+
+
+def test_the_find_box_reads_a_pasted_address_of_this_group_buy_only(hood, browse, formed):
+    """A leader who pastes the address from a member's QR (sent over WeChat, say) into Find
+    gets that order; another group buy's address finds nothing."""
+    group_buy, (first, second) = formed
+    leader = browse(hood.leader_user)
+    find = f"/lead/group-buys/{group_buy.pk}/handout"
+    page = text(leader.get(find, {"q": address(group_buy, first, "https://linli.example")}))
+    assert f'name="order" value="{first.pk}"' in page
+    assert f'name="order" value="{second.pk}"' not in page
+    other = hood.open()
+    page = text(leader.get(find, {"q": address(other, first)}))
+    assert f'name="order" value="{first.pk}"' not in page and "No order matches." in page
+    assert nothing_handed_out(first, second)

@@ -3,6 +3,7 @@ and returns only what that caller may see; the number of queries never grows wit
 of orders."""
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
 
@@ -16,8 +17,16 @@ from linli.catalog.models import Product
 from linli.communities.models import Community
 from linli.core.rows import Picked, storable_id
 
-from .errors import GroupBuyNotFound, NotLeader, OrderNotFound, PurchaseOrderNotFound
+from .errors import (
+    GroupBuyNotFound,
+    NotLeader,
+    OrderNotFound,
+    PickupCodeUnknown,
+    PickupCodeUnreadable,
+    PurchaseOrderNotFound,
+)
 from .models import GroupBuy, GroupBuyItem, Order, OrderLine, PurchaseOrder, PurchaseOrderLine
+from .pickup_codes import read_pickup_code
 
 ACTIVE = (Order.Status.PLACED, Order.Status.CONFIRMED)
 # The tables of the written-out reads below, as they are named in them.
@@ -369,11 +378,16 @@ def find_orders_for_pickup(
 
     ``query`` is read the way a leader types it: twelve digits are a pickup code; a short
     number is a 跟团号 or the last four digits of a phone; ``3-1201``, ``3号楼1201``,
-    ``3栋1单元1201`` are building and room.
+    ``3栋1单元1201`` are building and room; the address a pickup QR holds is its code.
     """
     orders = Order.objects.filter(group_buy=group_buy, status=Order.Status.CONFIRMED)
     match = Q(pk__in=[])
     text = "".join(query.split()) if query else ""
+    if "/" in text:  # the hand-out address a pickup QR holds, pasted or typed by a scanner
+        # Another group buy's address, or not one at all, matches nothing.
+        with suppress(PickupCodeUnreadable, PickupCodeUnknown):
+            match |= Q(pickup_code=read_pickup_code(text, group_buy_id=group_buy.pk))
+        text = ""
     if code:
         match |= Q(pickup_code="".join(code.split()))
     if seq is not None:

@@ -258,7 +258,7 @@ def handout(request, who: Roles, group_buy_id: int):
     camera read (``static/web/scan.js``) and is sent back, so that the camera starts again
     for the next person in the queue."""
     group_buy = _managed(who, group_buy_id)
-    query = request.GET.get("q", "").strip()[:40]
+    query = request.GET.get("q", "").strip()[:300]  # room for a pasted QR address
     context: dict = {"group_buy": group_buy, "query": query, "roles": who, "errors": {}}
     status = 200
     if request.method == "POST":

@@ -1,5 +1,3 @@
-from django.core.management.base import CommandError
-
 from linli.core.management.base import LinliCommand
 from linli.groupbuys import services
 
@@ -11,13 +9,11 @@ class Command(LinliCommand):
         self.add_actor_argument(parser)
         parser.add_argument("group_buy_id", type=int)
         which = parser.add_mutually_exclusive_group(required=True)
-        which.add_argument("--code", help="The 12-digit pickup code")
+        which.add_argument("--code", help="The 12-digit pickup code, or the address its QR holds")
         which.add_argument("--order", type=int, help="The order id")
         parser.add_argument("lines", nargs="*", metavar="ITEM_ID=QUANTITY")
 
     def handle(self, *args, actor, group_buy_id, code, order, lines, **options):
-        if code is not None and not code.replace(" ", "").isdigit():
-            raise CommandError("A pickup code has 12 digits.")
         handed = services.confirm_pickup(
             actor=self.actor(actor),
             group_buy_id=group_buy_id,
