@@ -34,15 +34,6 @@ from .schemas import (
 router = Router(tags=["group buys"])
 
 
-def _touch_order(request, order_id: int) -> None:
-    """The same for the group buy of an order the caller may see."""
-    visible = selectors.visible_orders(roles(request.auth)).filter(pk=order_id)
-    group_buy_id = visible.values_list("group_buy_id", flat=True).first()
-    if group_buy_id is None:
-        raise OrderNotFound()
-    services.settle(group_buy_id)
-
-
 def _group_buy(request, group_buy_id: int) -> GroupBuy:
     """The group buy if the caller may see it (404 otherwise), closed first if it is due."""
     return services.settled_group_buy(roles(request.auth), group_buy_id)
@@ -55,8 +46,8 @@ def _managed(request, group_buy_id: int) -> GroupBuy:
 
 
 def _order(request, order_id: int) -> Order:
-    _touch_order(request, order_id)
-    return selectors.order_for(roles(request.auth), order_id)
+    """The order if the caller may see it (404 otherwise), its group buy closed first if due."""
+    return services.settled_order(roles(request.auth), order_id)
 
 
 def _lines(lines) -> list[tuple[int, int]]:
@@ -324,7 +315,7 @@ def get_order(request, order_id: int):
 @router.put("/orders/{order_id}", response=OrderOut, summary="Change an order before the cutoff")
 @idempotent
 def change_order(request, order_id: int, payload: OrderChangeIn):
-    _touch_order(request, order_id)
+    _order(request, order_id)
     services.change_order(
         actor=request.auth, order_id=order_id, lines=_lines(payload.lines), note=payload.note
     )
@@ -336,7 +327,7 @@ def change_order(request, order_id: int, payload: OrderChangeIn):
 )
 @idempotent
 def cancel_order(request, order_id: int):
-    _touch_order(request, order_id)
+    _order(request, order_id)
     services.cancel_order(actor=request.auth, order_id=order_id)
     return 200, _order_out(request, order_id)
 

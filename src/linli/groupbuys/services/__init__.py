@@ -7,13 +7,13 @@ carried out.
 
 from .allocation import AllocationPlan, LineShare, apply_allocation, plan_allocation
 from .closing import (
-    behind_the_clock,
     close_due_group_buys,
     close_group_buy,
     complete_group_buy,
     settle,
     settle_due,
     settled_group_buy,
+    settled_order,
 )
 from .delivery import record_delivery
 from .opening import ItemSpec, open_group_buy
@@ -26,7 +26,6 @@ __all__ = [
     "LineShare",
     "accepting_orders",
     "apply_allocation",
-    "behind_the_clock",
     "cancel_order",
     "change_order",
     "close_due_group_buys",
@@ -40,4 +39,5 @@ __all__ = [
     "settle",
     "settle_due",
     "settled_group_buy",
+    "settled_order",
 ]

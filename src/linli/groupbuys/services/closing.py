@@ -220,6 +220,16 @@ def settled_group_buy(who: Roles, group_buy_id: int) -> GroupBuy:
     return group_buy
 
 
+def settled_order(who: Roles, order_id: int) -> Order:
+    """The order as :func:`selectors.order_for` reads it for the caller (404 if not theirs to
+    see), its group buy brought up to date with the clock first when it is due."""
+    order = selectors.order_for(who, order_id)
+    if behind_the_clock(order.group_buy):
+        settle(order.group_buy_id)
+        order = selectors.order_for(who, order_id)
+    return order
+
+
 def settle_due(group_buys: QuerySet[GroupBuy], *, now: datetime | None = None) -> None:
     """Close those of ``group_buys`` whose cutoff has passed, before they are listed: a few
     at a time (the oldest 20), so that a list stays quick; ``linli cutoff`` does the rest."""

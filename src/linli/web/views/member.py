@@ -90,19 +90,11 @@ def _order_context(who: Roles, order: Order) -> dict:
     }
 
 
-def _settled_order(who: Roles, order_id: int) -> Order:
-    order = selectors.order_for(who, order_id)
-    if services.behind_the_clock(order.group_buy):
-        services.settle(order.group_buy_id)
-        order = selectors.order_for(who, order_id)
-    return order
-
-
 @page
 def order(request, who: Roles, order_id: int):
     """Status, lines, change or cancel before the cutoff, the pickup code (QR and digits), and
     what the supplier delivered short."""
-    order = _settled_order(who, order_id)
+    order = services.settled_order(who, order_id)
     context = _order_context(who, order)
     if context["changeable"]:
         context["items"] = list(selectors.group_buy_for(who, order.group_buy_id).items.all())
@@ -115,7 +107,7 @@ def order(request, who: Roles, order_id: int):
 @require_POST
 @page
 def change_order(request, who: Roles, order_id: int):
-    order = _settled_order(who, order_id)
+    order = services.settled_order(who, order_id)
     items = list(selectors.group_buy_for(who, order.group_buy_id).items.all())
     lines, typed, errors = _quantities(request.POST, items)
     context = _order_context(who, order)
@@ -135,7 +127,7 @@ def change_order(request, who: Roles, order_id: int):
 @require_POST
 @page
 def cancel_order(request, who: Roles, order_id: int):
-    order = _settled_order(who, order_id)
+    order = services.settled_order(who, order_id)
     try:
         services.cancel_order(actor=request.user, order_id=order.pk)
     except LinliError as error:
