@@ -45,7 +45,6 @@ def static(path: str) -> str:
 #: Django date formats the pages use, as ``strftime`` writes them (ten times faster).
 STRFTIME = {
     "Y-m-d H:i": "%Y-%m-%d %H:%M",
-    "Y-m-d": "%Y-%m-%d",
     "H:i": "%H:%M",
     "m-d H:i": "%m-%d %H:%M",
 }
@@ -125,12 +124,8 @@ def environment(**options) -> Environment:
         linebreaksbr=linebreaksbr,
         yuan=shown.yuan,
         time_left=shown.time_left,
-        qr_data_uri=shown.qr_data_uri,
-        get=shown.get,
         for_item=shown.for_item,
         for_product=shown.for_product,
-        typed=shown.typed,
-        sub=shown.sub,
         default_if_none=default_if_none,
     )
     return env

@@ -45,10 +45,6 @@ def pickup_qr(request, order) -> str:
     return qr_data_uri(text)
 
 
-def get(mapping, key):
-    return mapping.get(key) if mapping else None
-
-
 def for_item(mapping, item_id):
     """What was typed, or the errors, for one item (``item-<id>``)."""
     return mapping.get(f"item-{item_id}") if mapping else None
@@ -58,15 +54,6 @@ def for_product(mapping, product_id):
     return mapping.get(f"product-{product_id}") if mapping else None
 
 
-def typed(mapping, key):
-    """What was typed in the field named ``key`` (``price-12``)."""
-    return mapping.get(key, "") if mapping else ""
-
-
 def shown_phone(who, household) -> str:
     """The household's phone as the caller may see it (masked for leaders: 138****1234)."""
     return who.shown_phone(household.pk, household.phone)
-
-
-def sub(value: int, other: int) -> int:
-    return value - other
