@@ -6,7 +6,7 @@ these run the jsQR fallback (static/web/vendor/jsQR.js) through static/web/scan.
 """
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from linli.core.models import AuditEvent
 from linli.groupbuys.models import Order
@@ -18,11 +18,20 @@ from .conftest import sign_in
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
-def posts_to(page: Page, path: str) -> list:
-    """The POSTs the page sends to ``path`` from now on."""
+def at_the_gate(camera_chromium, live_server, hood, group_buy, scanned, language):
+    """The leader's hand-out page of ``group_buy`` in a browser whose camera shows the QR of
+    the order ``scanned`` (its group buy's address), and the POSTs the page sends from now on."""
+    qr = pickup_qr_text(
+        group_buy_id=scanned.group_buy_id, code=scanned.pickup_code, base=live_server.url
+    )
+    leader = sign_in(camera_chromium(qr), live_server.url, hood.leader_user, language)
+    handout = f"/lead/group-buys/{group_buy.pk}/handout"
+    leader.goto(live_server.url + handout)
     sent: list = []
-    page.on("request", lambda r: sent.append(r) if r.method == "POST" and path in r.url else None)
-    return sent
+    leader.on(
+        "request", lambda r: sent.append(r) if r.method == "POST" and handout in r.url else None
+    )
+    return leader, sent
 
 
 def test_a_leader_hands_out_by_pointing_the_phone_camera_at_the_members_code(
@@ -30,11 +39,7 @@ def test_a_leader_hands_out_by_pointing_the_phone_camera_at_the_members_code(
 ):
     hood = make_neighbourhood()
     group_buy, (order, _other) = hood.formed()
-    qr = pickup_qr_text(group_buy_id=group_buy.pk, code=order.pickup_code, base=live_server.url)
-    leader = sign_in(camera_chromium(qr), live_server.url, hood.leader_user, "en-GB")
-    handout = f"/lead/group-buys/{group_buy.pk}/handout"
-    leader.goto(live_server.url + handout)
-    sent = posts_to(leader, handout)
+    leader, sent = at_the_gate(camera_chromium, live_server, hood, group_buy, order, "en-GB")
 
     leader.click("#scan-start")
     expect(leader.locator("#handed-out")).to_contain_text("collected")
@@ -64,12 +69,8 @@ def test_a_leader_hands_out_by_pointing_the_phone_camera_at_the_members_code(
 def test_a_code_of_another_group_buy_is_refused_and_scanning_goes_on(camera_chromium, live_server):
     hood = make_neighbourhood()
     group_buy, orders = hood.formed()
-    elsewhere, (stranger,) = hood.formed(1)
-    qr = pickup_qr_text(group_buy_id=elsewhere.pk, code=stranger.pickup_code, base=live_server.url)
-    leader = sign_in(camera_chromium(qr), live_server.url, hood.leader_user, "zh-CN")
-    handout = f"/lead/group-buys/{group_buy.pk}/handout"
-    leader.goto(live_server.url + handout)
-    sent = posts_to(leader, handout)
+    _elsewhere, (stranger,) = hood.formed(1)
+    leader, sent = at_the_gate(camera_chromium, live_server, hood, group_buy, stranger, "zh-CN")
 
     leader.click("#scan-start")
     expect(leader.locator(".alert")).to_contain_text("本团没有这个提货码的订单")
