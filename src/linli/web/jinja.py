@@ -32,7 +32,8 @@ def url(name: str, *args, **kwargs) -> str:
 
 @cache
 def _fixed_url(name: str, prefix: str) -> str:
-    """The address of a view that takes no arguments (the header's: home, language, sign-out)."""
+    """The address of a view that takes no arguments (the header's: home, language, sign-out),
+    remembered per script prefix (the argument is the cache's key, not used otherwise)."""
     return reverse(name)
 
 
