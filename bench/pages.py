@@ -70,7 +70,8 @@ def add_frame_view() -> None:
     def frame(request, who):
         return render(request, "web/base.html", {"roles": who})
 
-    linli.urls.urlpatterns.append(path("_bench/frame", frame))
+    # First, so that finding it costs no more than finding a page does.
+    linli.urls.urlpatterns.insert(0, path("_bench/frame", frame))
 
 
 def main() -> None:

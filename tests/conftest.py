@@ -92,8 +92,9 @@ class Neighbourhood:
 
 @pytest.fixture
 def browse():
-    """A page client signed in as ``user`` (anonymous for ``None``), speaking ``language``,
-    with CSRF checks on as in a real browser (``csrf`` fetches the token from a page)."""
+    """A page client signed in as ``user`` (anonymous for ``None``), speaking ``language``.
+    It skips CSRF checks, as Django's test client does; ``tests/web/test_csrf.py`` posts the
+    pages' own tokens with the checks on, and the browser tests post real forms."""
 
     def make(user=None, language: str = "en") -> Client:
         client = Client(HTTP_ACCEPT_LANGUAGE=language)

@@ -8,19 +8,19 @@ Asia/Shanghai, and how money, remaining time, phone numbers and pickup QR codes 
 
 from datetime import date, datetime
 from functools import cache
+from weakref import WeakKeyDictionary
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpRequest
-from django.template.backends.utils import csrf_input
 from django.urls import get_script_prefix, reverse
 from django.utils import dateformat, timezone, translation
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import trans_real
 from jinja2 import Environment, pass_context
 from markupsafe import Markup, escape
 
 from linli.web import shown
+from linli.web.csrf import CsrfInput
 
 
 def url(name: str, *args, **kwargs) -> str:
@@ -73,21 +73,34 @@ def linebreaksbr(value: str) -> Markup:
 
 def page_context(request: HttpRequest) -> dict:
     """What every page's template has besides its view's context (a context processor):
-    who is asking, one CSRF field for all the page's forms (Django's own is masked again at
-    each use), and the active language's catalogue for ``_`` and ``{% trans %}``: our own
-    text, trusted as Django trusts a template's literals (what is put into it is escaped)."""
+    who is asking, one CSRF field for all the page's forms (``linli.web.csrf``), and the
+    active language's catalogue for ``_`` and ``{% trans %}``: our own text, trusted as Django
+    trusts a template's literals (what is put into it is escaped)."""
     catalogue = trans_real.catalog()
+    known = _TRUSTED.get(catalogue)
+    if known is None:
+        known = _TRUSTED.setdefault(catalogue, {})
 
     def gettext(message: str) -> Markup:
-        return Markup(catalogue.gettext(message))
+        if (text := known.get(message)) is None:
+            text = Markup(catalogue.gettext(message))
+            if len(known) < _TRUSTED_MAX:
+                known[message] = text
+        return text
 
     return {
         "user": request.user,
-        "csrf_input": SimpleLazyObject(lambda: csrf_input(request)),
+        "csrf_input": CsrfInput(request),
         "_": gettext,
         "gettext": gettext,
         "ngettext": lambda singular, plural, n: Markup(catalogue.ngettext(singular, plural, n)),
     }
+
+
+#: The templates' translated literals per catalogue, looked up once (a page asks for dozens).
+#: Every message id is a literal in a template, so this stays small; the bound is a guard.
+_TRUSTED: WeakKeyDictionary[object, dict[str, Markup]] = WeakKeyDictionary()
+_TRUSTED_MAX = 5000
 
 
 def gettext(message: str) -> Markup:
@@ -119,6 +132,7 @@ def environment(**options) -> Environment:
         languages=settings.LANGUAGES,
         pickup_qr=pickup_qr,
         shown_phone=shown.shown_phone,
+        errorlist=shown.errorlist,
     )
     env.filters.update(
         date=local_date,

@@ -1,9 +1,10 @@
-"""How pages show money, remaining time, phone numbers and QR codes (the templates' filters
+"""How pages show money, remaining time, phone numbers, QR codes and form errors (the templates' filters
 and functions, registered in :mod:`linli.web.jinja`)."""
 
 import segno
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from markupsafe import Markup
 
 from linli.core.formatting import yuan as _yuan
 from linli.groupbuys.pickup_codes import pickup_qr_text, site_url
@@ -57,3 +58,16 @@ def for_product(mapping, product_id):
 def shown_phone(who, household) -> str:
     """The household's phone as the caller may see it (masked for leaders: 138****1234)."""
     return who.shown_phone(household.pk, household.phone)
+
+
+def errorlist(messages, id: str | None = None, role: str | None = None) -> Markup:
+    """A field's (or a form's) error messages as Django lists them, ``<ul class="errorlist">``;
+    nothing when there are none. Called for every row of a form, so Python rather than a
+    template macro (a tenth of the time)."""
+    if not messages:
+        return Markup("")
+    attributes = Markup(' id="%s"') % id if id else Markup("")
+    if role:
+        attributes += Markup(' role="%s"') % role
+    listed = Markup("").join(Markup("<li>%s</li>") % message for message in messages)
+    return Markup('<ul class="errorlist"%s>%s</ul>') % (attributes, listed)
