@@ -298,3 +298,79 @@ def test_from_the_command_line(hood, short, monkeypatch):
     assert stored(greens) == [4, 0, 2, 0]
     with pytest.raises(CommandError, match="already shared out"):
         call_command(*args, "--policy", "equal", "--apply", stdout=io.StringIO())
+
+
+def test_a_short_delivery_nobody_shared_out_is_shared_and_refunded_when_pickup_ends(hood, short):
+    """The leader never shares out the greens: the first comers take what there is at the
+    gate, and when the pickup window ends each household is still refunded exactly what it
+    paid for and was never delivered."""
+    group_buy, greens, orders, later = short
+    gate = {"actor": hood.leader_user, "group_buy_id": group_buy.pk, "now": later}
+    services.confirm_pickup(order_id=orders[0].pk, **gate)  # 4 斤 of greens and the eggs
+    with pytest.raises(errors.NotEnoughDelivered):
+        services.confirm_pickup(order_id=orders[1].pk, lines={greens.pk: 3}, **gate)
+    services.confirm_pickup(order_id=orders[1].pk, lines={greens.pk: 2}, **gate)
+
+    ended = group_buy.pickup_ends_at + timedelta(seconds=1)
+    services.close_due_group_buys(now=ended)
+
+    group_buy.refresh_from_db()
+    assert group_buy.status == GroupBuy.Status.COMPLETED
+    # Nothing was left to share: each keeps what it took, and the 4 斤 never delivered are
+    # refunded to those who did not get them, the vulnerable household included.
+    assert stored(greens) == [4, 2, 0, 0]
+    owed = {orders[1].household_id: 450, orders[2].household_id: 900, orders[3].household_id: 450}
+    assert selectors.shortfall_by_household(group_buy) == owed
+    credited = ledger.group_buy_ledger(roles(hood.leader_user), group_buy.pk)
+    assert {
+        line.household_id: line.credited for line in credited.households if line.credited
+    } == owed
+    assert ledger.check().ok
+    event = AuditEvent.objects.get(action="purchase_order_line.allocated")
+    assert event.actor is None and event.data["reason"] == "completed"
+    assert event.data["policy"] == "proportional" and event.data["shortfall"] == 4
+    # Those who took nothing have nothing left to collect either.
+    assert [
+        order.pickup for order in Order.objects.filter(group_buy=group_buy).order_by("seq")
+    ] == [
+        "full",
+        "full",
+        "full",
+        "full",
+    ]
+
+
+def test_what_was_delivered_and_not_collected_is_not_refunded(hood, short):
+    """Nobody came and nobody shared out: the delivered 6 斤 are shared on paper (as the
+    leader's proportional preview showed) and only the 4 never delivered are refunded."""
+    group_buy, greens, orders, _later = short
+    services.close_due_group_buys(now=group_buy.pickup_ends_at)
+    assert stored(greens) == [2, 2, 2, 0]
+    assert sum(selectors.shortfall_by_household(group_buy).values()) == 4 * 450
+    assert ledger.check().ok
+    # The eggs came in full: nothing about them changes.
+    eggs_line = OrderLine.objects.get(order=orders[0], item__position=1)
+    assert eggs_line.allocated is None
+    assert [
+        order.pickup for order in Order.objects.filter(group_buy=group_buy).order_by("seq")
+    ] == [
+        "none",
+        "none",
+        "none",
+        "full",
+    ]
+
+
+def test_a_group_buy_delivered_in_full_completes_without_sharing_anything(hood):
+    group_buy, _orders = hood.formed()
+    purchase_order = PurchaseOrder.objects.get(group_buy=group_buy)
+    services.record_delivery(
+        actor=hood.supplier_user,
+        purchase_order_id=purchase_order.pk,
+        delivered={line.product_id: line.quantity for line in purchase_order.lines.all()},
+    )
+    services.close_due_group_buys(now=group_buy.pickup_ends_at)
+    group_buy.refresh_from_db()
+    assert group_buy.status == GroupBuy.Status.COMPLETED
+    assert not AuditEvent.objects.filter(action="purchase_order_line.allocated").exists()
+    assert selectors.shortfall_by_household(group_buy) == {}

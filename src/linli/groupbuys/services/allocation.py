@@ -8,6 +8,8 @@ shared, over what each line still asks for. Applying is done once per item; appl
 policy again changes nothing, another policy is refused. The shortfall of each line (ordered −
 allocated) and its value are then readable with :func:`linli.groupbuys.selectors.shortfalls`
 and credited back to each household on the ledger (:func:`linli.ledger.services.refund_shortfalls`).
+An item nobody shared out is shared by :data:`AT_COMPLETION` when its group buy completes
+(:func:`share_out_what_is_left`, decision 0017), so that no shortfall goes unrefunded.
 """
 
 from dataclasses import dataclass, field, replace
@@ -248,42 +250,87 @@ def apply_allocation(
                 policy=Policy(po_line.allocation_policy).label,
                 at=LocalTime(po_line.allocated_at),
             )
-        plan = _plan(item, po_line, chosen)
-        _store_shares(plan.lines)
-        po_line.allocation_policy = chosen.value
-        po_line.allocated_at = now
-        po_line.save(update_fields=["allocation_policy", "allocated_at"])
-        nothing_left = _mark_collected(item, now)
-        audit.record(
-            actor=actor,
-            action="purchase_order_line.allocated",
-            target=po_line,
-            data={
-                "item_id": item.pk,
-                "policy": chosen.value,
-                "ordered": plan.ordered,
-                "delivered": plan.delivered,
-                "allocated": plan.allocated,
-                "shortfall": plan.shortfall,
-                "shortfall_fen": plan.shortfall_fen,
-                "lines": len(plan.lines),
-                "orders_collected": nothing_left,
-            },
-        )
-        # What each household paid for and will not get, over every item shared out so far:
-        # the ledger credits it the difference from what it credited before.
-        ledger.refund_shortfalls(
-            item.group_buy,
-            selectors.shortfall_by_household(item.group_buy),
-            actor=actor,
-            at=now,
-        )
+        plan = _share_out(item, po_line, chosen, now=now, actor=actor)
         waiting = Order.objects.filter(group_buy=item.group_buy, status=Order.Status.CONFIRMED)
         if not waiting.exclude(pickup=Order.Pickup.FULL).exists():
             complete_group_buy(
                 group_buy=item.group_buy, now=now, reason="all_collected", actor=actor
             )
+    return plan
+
+
+def _share_out(
+    item: GroupBuyItem,
+    po_line: PurchaseOrderLine,
+    policy: Policy,
+    *,
+    now: datetime,
+    actor: User | None,
+    reason: str = "leader",
+) -> AllocationPlan:
+    """Store each line's share by ``policy``, mark orders with nothing left to collect as
+    collected, record it and refund the shortfalls; inside the caller's transaction, which
+    holds the group buy's row and the purchase-order line."""
+    plan = _plan(item, po_line, policy)
+    _store_shares(plan.lines)
+    po_line.allocation_policy = policy.value
+    po_line.allocated_at = now
+    po_line.save(update_fields=["allocation_policy", "allocated_at"])
+    nothing_left = _mark_collected(item, now)
+    audit.record(
+        actor=actor,
+        action="purchase_order_line.allocated",
+        target=po_line,
+        data={
+            "item_id": item.pk,
+            "policy": policy.value,
+            "reason": reason,
+            "ordered": plan.ordered,
+            "delivered": plan.delivered,
+            "allocated": plan.allocated,
+            "shortfall": plan.shortfall,
+            "shortfall_fen": plan.shortfall_fen,
+            "lines": len(plan.lines),
+            "orders_collected": nothing_left,
+        },
+    )
+    # What each household paid for and will not get, over every item shared out so far:
+    # the ledger credits it the difference from what it credited before.
+    ledger.refund_shortfalls(
+        item.group_buy, selectors.shortfall_by_household(item.group_buy), actor=actor, at=now
+    )
     return replace(plan, applied_at=now)
+
+
+#: How a short delivery nobody shared out is shared when its group buy completes.
+AT_COMPLETION = Policy.PROPORTIONAL
+
+
+def share_out_what_is_left(group_buy: GroupBuy, *, now: datetime) -> list[AllocationPlan]:
+    """The pickup window has ended and some item came short but was never shared out: share
+    what was delivered and not handed out by :data:`AT_COMPLETION`, on top of what each line
+    already took, so that every household is refunded what it paid for and was never
+    delivered (decision 0017). The caller holds the group buy's row; the group buy is still
+    formed."""
+    short = (
+        PurchaseOrderLine.objects.select_for_update()
+        .select_related("item__product")
+        .filter(
+            purchase_order__group_buy=group_buy,
+            allocated_at__isnull=True,
+            delivered__isnull=False,
+            delivered__lt=F("quantity"),
+        )
+        .order_by("item__position", "item_id")
+    )
+    plans = []
+    for po_line in short:
+        item = po_line.item
+        item.group_buy = group_buy
+        plans.append(
+            _share_out(item, po_line, AT_COMPLETION, now=now, actor=None, reason="completed")
+        )
+    return plans
 
 
 def _store_shares(lines: list[LineShare]) -> None:
