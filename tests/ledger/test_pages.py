@@ -121,3 +121,60 @@ def test_a_members_statement_names_how_they_paid_in_their_language(hood, now, br
     assert "(微信转账 4200001)" in zh and "wechat_transfer" not in zh
     en = browse(hood.members[0]).get("/money/").content.decode()
     assert "(WeChat transfer 4200001)" in en
+
+
+def past_its_pickup_window(group_buy, now) -> None:
+    """The group buy's days moved back, so that its pickup window ended a minute ago."""
+    GroupBuy.objects.filter(pk=group_buy.pk).update(
+        opens_at=now - timedelta(days=3),
+        cutoff_at=now - timedelta(days=2),
+        pickup_starts_at=now - timedelta(days=1),
+        pickup_ends_at=now - timedelta(minutes=1),
+    )
+
+
+def test_the_money_pages_complete_a_group_buy_past_its_pickup_window_first(hood, now, browse):
+    """Nobody ran ``linli cutoff`` after the pickup window: the leader's and the supplier's
+    money pages settle the group buy before listing it, so the commission shown is the one
+    settled and the supplier's delivery is payable."""
+    group_buy = hood.open(now=now)
+    order(hood, 0, group_buy, (2, 1), now)
+    order(hood, 1, group_buy, (1, 0), now)
+    deliver(hood, group_buy, (3, 1), close(group_buy))
+    assert group_buy.status == GroupBuy.Status.FORMED
+    past_its_pickup_window(group_buy, now)
+    before = snapshot()
+
+    leader_page = browse(hood.leader_user).get("/money/").content.decode()
+    group_buy.refresh_from_db()
+    assert group_buy.status == GroupBuy.Status.COMPLETED
+    settlement = Entry.objects.get(kind=Entry.Kind.SETTLEMENT, group_buy_id=group_buy.pk)
+    assert group_buy.title in leader_page
+    assert snapshot() != before
+
+    supplier_page = browse(hood.supplier_user).get("/money/").content.decode()
+    payable = -sum(
+        posting.amount
+        for posting in settlement.postings.filter(account__kind="supplier")  # at cost
+    )
+    assert payable > 0
+    assert f'id="supplier-outstanding">¥{payable / 100:,.2f}' in supplier_page
+
+
+def test_the_supplier_ledger_api_completes_what_is_due_first(hood, now):
+    from django.test import Client
+
+    group_buy = hood.open(now=now)
+    order(hood, 0, group_buy, (2, 1), now)
+    deliver(hood, group_buy, (2, 1), close(group_buy))
+    past_its_pickup_window(group_buy, now)
+    client = Client()
+    client.force_login(hood.supplier_user)
+    supplier_id = hood.supplier.pk
+    answer = client.get(f"/api/suppliers/{supplier_id}/ledger").json()
+    assert [row["group_buy_id"] for row in answer["group_buys"]] == [group_buy.pk]
+    assert answer["outstanding_fen"] > 0
+    # Another supplier's staff see nothing of it.
+    outsider = Client()
+    outsider.force_login(hood.other_supplier_user)
+    assert outsider.get(f"/api/suppliers/{supplier_id}/ledger").status_code == 404

@@ -92,12 +92,12 @@ def record_refund(request, group_buy_id: int, payload: MoneyIn):
 
 @router.get("/leaders/me/ledger", response=LeaderLedgerOut, summary="My group buys' money")
 def my_leader_ledger(request):
-    return selectors.leader_ledger(roles(request.auth))
+    return services.settled_leader_ledger(roles(request.auth))
 
 
 @router.get("/leaders/{leader_id}/ledger", response=LeaderLedgerOut)
 def leader_ledger(request, leader_id: int):
-    return selectors.leader_ledger(roles(request.auth), leader_id)
+    return services.settled_leader_ledger(roles(request.auth), leader_id)
 
 
 @router.get(
@@ -107,14 +107,14 @@ def leader_ledger(request, leader_id: int):
     openapi_extra=documented(XLSX),
 )
 def leader_ledger_xlsx(request, leader_id: int):
-    ledger = selectors.leader_ledger(roles(request.auth), leader_id)
+    ledger = services.settled_leader_ledger(roles(request.auth), leader_id)
     name = slugify(ledger.leader.user.get_username()) or str(leader_id)
     return attachment(excel.leader_workbook(ledger), XLSX, f"ledger-leader-{name}.xlsx")
 
 
 @router.get("/suppliers/{supplier_id}/ledger", response=SupplierLedgerOut)
 def supplier_ledger(request, supplier_id: int):
-    return selectors.supplier_ledger(roles(request.auth), supplier_id)
+    return services.settled_supplier_ledger(roles(request.auth), supplier_id)
 
 
 @router.post(

@@ -17,16 +17,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
-from linli.access import roles
+from linli.access import Roles, roles
 from linli.accounts.models import User
 from linli.core import audit, rounding
 from linli.core.formatting import yuan
 from linli.groupbuys import selectors as groupbuys
 from linli.groupbuys.models import GroupBuy, Order, PurchaseOrderLine
 
+from . import selectors
 from .errors import (
     AccountNotFound,
     AlreadyReversed,
@@ -277,6 +278,33 @@ def settle_group_buy(group_buy: GroupBuy, *, at: datetime) -> Entry | None:
         memo=group_buy.title[:MAX_MEMO],
         at=at,
     )
+
+
+# Lists of money, up to date with the clock ---------------------------------------------
+
+
+def settled_leader_ledger(who: Roles, leader_id: int | None = None) -> selectors.LeaderLedger:
+    """:func:`selectors.leader_ledger`, the leader's group buys past their cutoff or pickup
+    window closed or completed first (and so settled: the commission is the one paid, not an
+    estimate), a few at a time as every list does."""
+    leader = selectors.leader_for(who, leader_id)
+    _settle_due(GroupBuy.objects.filter(leader=leader))
+    return selectors.leader_ledger(who, leader.pk)
+
+
+def settled_supplier_ledger(who: Roles, supplier_id: int) -> selectors.SupplierLedger:
+    """:func:`selectors.supplier_ledger`, the supplier's group buys past their pickup window
+    completed first, so that what they delivered is payable as soon as the window ends."""
+    if who.operator or supplier_id in who.supplier_ids:
+        _settle_due(GroupBuy.objects.filter(purchase_orders__supplier_id=supplier_id).distinct())
+    return selectors.supplier_ledger(who, supplier_id)
+
+
+def _settle_due(group_buys: QuerySet[GroupBuy]) -> None:
+    # Imported here: the group buys' services post to this ledger.
+    from linli.groupbuys.services import settle_due
+
+    settle_due(group_buys)
 
 
 # Money in and out ------------------------------------------------------------------------

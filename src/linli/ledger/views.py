@@ -21,8 +21,8 @@ def mine(request, who: Roles):
     """What the caller's household owes or is owed; a leader's and a supplier's money."""
     context = {
         "statement": selectors.household_statement(who, limit=30) if who.household_id else None,
-        "leader": selectors.leader_ledger(who) if who.leader_id else None,
-        "suppliers": [selectors.supplier_ledger(who, pk) for pk in sorted(who.supplier_ids)],
+        "leader": services.settled_leader_ledger(who) if who.leader_id else None,
+        "suppliers": [services.settled_supplier_ledger(who, pk) for pk in sorted(who.supplier_ids)],
     }
     if not (context["statement"] or context["leader"] or context["suppliers"]):
         raise AccountNotFound()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from linli.access import Roles, roles
@@ -236,10 +236,14 @@ def settled_order(who: Roles, order_id: int) -> Order:
 
 
 def settle_due(group_buys: QuerySet[GroupBuy], *, now: datetime | None = None) -> None:
-    """Close those of ``group_buys`` whose cutoff has passed, before they are listed: a few
-    at a time (the oldest 20), so that a list stays quick; ``linli cutoff`` does the rest."""
+    """Close those of ``group_buys`` whose cutoff has passed and complete those whose pickup
+    window has ended, before they are listed: a few at a time (the oldest 20), so that a list
+    stays quick; ``linli cutoff`` does the rest."""
     now = now or timezone.now()
-    due = group_buys.filter(status=GroupBuy.Status.OPEN, cutoff_at__lte=now)
+    due = group_buys.filter(
+        Q(status=GroupBuy.Status.OPEN, cutoff_at__lte=now)
+        | Q(status=GroupBuy.Status.FORMED, pickup_ends_at__lte=now)
+    )
     for group_buy_id in due.order_by("cutoff_at", "id").values_list("id", flat=True)[:20]:
         settle(group_buy_id, now=now)
 
