@@ -190,6 +190,53 @@ def test_an_operator_corrects_a_mistyped_payment_once(hood, now):
     assert selectors.check().ok
 
 
+def test_a_corrected_payments_reference_may_be_recorded_again_right_this_time(hood, now):
+    """The leader typed ¥370 for a WeChat transfer of ¥37; the operator corrects it. The same
+    transfer, recorded again with its reference, is a new payment (not the corrected one),
+    and recording it twice still posts once."""
+    group_buy = hood.open(now=now)
+    order(hood, 0, group_buy, (2, 1), now)
+    pay = {
+        "actor": hood.leader_user,
+        "group_buy_id": group_buy.pk,
+        "household_id": hood.households[0].pk,
+        "method": "wechat_transfer",
+        "reference": "4200001 2026",
+    }
+    wrong = services.record_payment(**pay, amount_fen=37000)
+    services.reverse_entry(actor=hood.operator, entry_id=wrong.pk, memo="a zero too many")
+    right = services.record_payment(**pay, amount_fen=3700)
+    assert right.pk != wrong.pk and right.reference == wrong.reference
+    assert services.record_payment(**pay, amount_fen=3700).pk == right.pk
+    with pytest.raises(errors.ReferenceUsed):  # still not for another amount
+        services.record_payment(**pay, amount_fen=3600)
+    assert owes(hood.households[0]) == 0
+    # Corrected again, and recorded a third time: each correction frees the reference.
+    services.reverse_entry(actor=hood.operator, entry_id=right.pk)
+    third = services.record_payment(**pay, amount_fen=3700)
+    assert third.pk not in (wrong.pk, right.pk) and owes(hood.households[0]) == 0
+    assert selectors.check().ok
+
+
+def test_a_reference_as_long_as_allowed_keeps_its_payment_once(hood, now):
+    group_buy = hood.open(now=now)
+    order(hood, 0, group_buy, (2, 1), now)
+    pay = {
+        "actor": hood.leader_user,
+        "group_buy_id": group_buy.pk,
+        "household_id": hood.households[0].pk,
+        "amount_fen": 3700,
+        "method": "wechat_transfer",
+        "reference": "转账" + "9" * 98,
+    }
+    first = services.record_payment(**pay)
+    assert services.record_payment(**pay).pk == first.pk
+    assert first.reference == pay["reference"] and len(first.key) <= 120
+    with pytest.raises(errors.ReferenceUsed):
+        services.record_payment(**{**pay, "amount_fen": 100})
+    assert owes(hood.households[0]) == 0
+
+
 def test_each_caller_sees_only_their_own_accounts(hood, now):
     group_buy = hood.open(now=now)
     order(hood, 0, group_buy, (1, 0), now)

@@ -11,6 +11,7 @@ after a retry, posts nothing the second time. Payments, settlements and correcti
 unique ``key`` instead: asked for twice, even at the same moment, they post once.
 """
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -358,7 +359,7 @@ def record_payment(
     group_buy = groupbuys.managed_group_buy(roles(actor), group_buy_id)
     _household_in(group_buy, household_id)
     amount_fen, reference = _money(amount_fen, method, reference)
-    key = f"payment:{method}:{reference}" if reference else None
+    key = _reference_key("payment", method, reference)
     with transaction.atomic():
         entry = post(
             Entry.Kind.PAYMENT,
@@ -385,6 +386,32 @@ def record_payment(
             data={"household": household_id, "amount_fen": amount_fen, "method": method},
         )
     return entry
+
+
+#: What a reference's key may take of ``Entry.key`` (120), leaving room for ``#n``.
+_KEY_ROOM = 112
+
+
+def _reference_key(kind: str, method: str, reference: str) -> str | None:
+    """The key money recorded with this reference posts under, so that the same money sent
+    twice posts once: the reference's own, or, once the entry recorded under it has been
+    corrected (reversed by an operator), the next one (``…#2``, ``…#3``): a corrected
+    reference may be recorded again, right this time."""
+    if not reference:
+        return None
+    base = f"{kind}:{method}:{reference}"
+    if len(base) > _KEY_ROOM:  # a long reference: its digest, which is as unique
+        base = f"{kind}:{method}:sha256:{hashlib.sha256(reference.encode()).hexdigest()[:40]}"
+    corrected = set(
+        Entry.objects.filter(key__startswith=base, reversed_by__isnull=False).values_list(
+            "key", flat=True
+        )
+    )
+    key, n = base, 1
+    while key in corrected:
+        n += 1
+        key = f"{base}#{n}"
+    return key
 
 
 def _recorded_before(
@@ -493,7 +520,7 @@ def pay_out(
         raise AccountNotFound()
     amount_fen, reference = _money(amount_fen, method, reference)
     account = Acct(kind, owner_id)
-    key = f"payout:{method}:{reference}" if reference else None
+    key = _reference_key("payout", method, reference)
     with transaction.atomic():
         _lock_account(account)
         owed = -balance(account)
