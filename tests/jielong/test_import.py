@@ -115,6 +115,53 @@ def test_a_line_the_order_service_refuses_is_reported_and_tried_again_later(hood
     assert [line.action for line in preview(hood, group_buy, *lines).lines] == ["same", "place"]
 
 
+def test_the_preview_foresees_the_group_buy_closing_at_its_maximum(hood):
+    """At most 6 斤 in all: the second line reaches it and the group buy closes, so the third
+    is refused, as confirming then finds."""
+    group_buy = hood.open(max_to_close=6)
+    one, two, three = hood.households[:3]
+    lines = [
+        f"1. 王 {address(one)} 青菜2",
+        f"2. 李 {address(two)} 青菜4",
+        f"3. 张 {address(three)} 鸡蛋1",
+    ]
+    with translation.override("en"):
+        foreseen = preview(hood, group_buy, *lines)
+        result = confirm(hood, group_buy, *lines)
+    assert [line.warning for line in foreseen.lines] == [
+        None,
+        None,
+        "Will be refused: the group buy reaches its maximum with line 2 and closes.",
+    ]
+    assert [outcome.error is not None for outcome in result.outcomes] == [False, False, True]
+    group_buy.refresh_from_db()
+    assert group_buy.status != group_buy.Status.OPEN
+
+
+def test_the_preview_foresees_a_line_passing_the_maximum_in_households(hood):
+    group_buy = hood.open(threshold="households", max_to_close=2)
+    groupbuy_services.place_order(
+        actor=hood.members[3], group_buy_id=group_buy.pk, lines={group_buy.items.first().pk: 1}
+    )
+    one, two = hood.households[:2]
+    lines = [f"1. 王 {address(one)} 青菜1", f"2. 李 {address(two)} 青菜1"]
+    with translation.override("en"):
+        foreseen = preview(hood, group_buy, *lines)
+    assert foreseen.lines[0].warning is None
+    assert foreseen.lines[1].warning == (
+        "Will be refused: the group buy reaches its maximum with line 1 and closes."
+    )
+    # Counted in units: a line that would pass the maximum is refused, and only that one.
+    over = hood.open(max_to_close=3)
+    with translation.override("en"):
+        too_many = preview(hood, over, f"1. 王 {address(one)} 青菜2", f"2. 李 {address(two)} 青菜2")
+    assert too_many.lines[1].warning == (
+        "Will be refused: only 1 more units can join before the maximum."
+    )
+    result = confirm(hood, over, f"1. 王 {address(one)} 青菜2", f"2. 李 {address(two)} 青菜2")
+    assert [outcome.error is not None for outcome in result.outcomes] == [False, True]
+
+
 def test_only_a_leader_of_the_community_may_import(hood):
     group_buy = hood.open()
     text = chain_for(f"1. 王 {address(hood.households[0])} 青菜2")

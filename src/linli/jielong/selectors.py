@@ -278,9 +278,10 @@ def preview_import(*, who: Roles, group_buy_id: int, text: str) -> Preview:
 def _foresee_refusals(
     group_buy: GroupBuy, items: dict[int, GroupBuyItem], lines: list[PreviewLine]
 ) -> list[PreviewLine]:
-    """Play the confirm through, line by line in the same order, against the stock left and
-    the limits per household, and warn on each line the order service will refuse. Two
-    queries, whatever the chain's length."""
+    """Play the confirm through, line by line in the same order, against the stock left, the
+    limits per household and the group buy's maximum (at which it closes: every later line is
+    refused), and warn on each line the order service will refuse. Three queries at most,
+    whatever the chain's length."""
     households = {line.household_id for line in lines if line.household_id is not None}
     held: dict[int, dict[int, dict[int, int]]] = defaultdict(dict)  # household → order → items
     for household_id, order_id, item_id, quantity in OrderLine.objects.filter(
@@ -291,6 +292,7 @@ def _foresee_refusals(
         held[household_id].setdefault(order_id, {})[item_id] = quantity
     orders = {order_id: wanted for by in held.values() for order_id, wanted in by.items()}
     left = {item_id: item.stock_left for item_id, item in items.items()}
+    maximum = _Maximum.of(group_buy)
     result = []
     for line in lines:
         warning = None
@@ -302,7 +304,10 @@ def _foresee_refusals(
                 {} if line.action == Action.CANCEL else {i.item_id: i.quantity for i in line.items}
             )
             delta = {k: new.get(k, 0) - old.get(k, 0) for k in set(new) | set(old)}
-            warning = _refusal(items, left, mine, line.order_id, new, delta)
+            keeps_ordering = bool(new) or any(key != line.order_id for key in mine)
+            warning = maximum.refusal(line, delta, keeps_ordering) or _refusal(
+                items, left, mine, line.order_id, new, delta
+            )
             if warning is None:
                 for item_id, change in delta.items():
                     left[item_id] -= change
@@ -310,13 +315,102 @@ def _foresee_refusals(
                 if new:
                     key = line.order_id or -line.index  # a new order: a key of its own
                     mine[key] = orders[key] = new
+                maximum.count(line, delta, keeps_ordering)
         if line.cancels_order_id is not None and warning is None:
-            for item_id, quantity in orders.pop(line.cancels_order_id, {}).items():
+            gone = orders.pop(line.cancels_order_id, {})
+            for item_id, quantity in gone.items():
                 left[item_id] += quantity
-            for by in held.values():
-                by.pop(line.cancels_order_id, None)
+            for household_id, by in held.items():
+                if by.pop(line.cancels_order_id, None) is not None:
+                    maximum.forget(household_id, gone, still_ordering=bool(by))
         result.append(replace(line, warning=warning) if warning else line)
     return result
+
+
+@dataclass
+class _Maximum:
+    """How far the group buy is towards its maximum (``max_to_close``), in units or in
+    households as its threshold counts, while the confirm is played through; and the chain
+    line at which it reaches it and closes."""
+
+    cap: int | None
+    by_households: bool
+    unit: str
+    units: int = 0
+    households: set[int] = field(default_factory=set)
+    closing_line: int | None = None
+
+    @classmethod
+    def of(cls, group_buy: GroupBuy) -> "_Maximum":
+        maximum = cls(
+            cap=group_buy.max_to_close,
+            by_households=group_buy.threshold == GroupBuy.Threshold.HOUSEHOLDS,
+            unit=str(group_buy.get_threshold_display()),
+        )
+        if maximum.cap is None:
+            return maximum
+        placed = OrderLine.objects.filter(
+            order__group_buy=group_buy, order__status=Order.Status.PLACED
+        )
+        for household_id, quantity in placed.values_list("order__household_id", "quantity"):
+            maximum.units += quantity
+            maximum.households.add(household_id)
+        return maximum
+
+    @property
+    def fill(self) -> int:
+        return len(self.households) if self.by_households else self.units
+
+    def _after(self, line: PreviewLine, delta: dict[int, int], keeps_ordering: bool) -> int:
+        if not self.by_households:
+            return self.units + sum(delta.values())
+        after = set(self.households)
+        if keeps_ordering:
+            after.add(line.household_id)  # type: ignore[arg-type]
+        else:
+            after.discard(line.household_id)  # type: ignore[arg-type]
+        return len(after)
+
+    def refusal(self, line: PreviewLine, delta: dict[int, int], keeps_ordering: bool) -> str | None:
+        if self.cap is None:
+            return None
+        if self.closing_line is not None:
+            return str(
+                Message(
+                    _(
+                        "Will be refused: the group buy reaches its maximum with line "
+                        "%(number)s and closes."
+                    ),
+                    number=self.closing_line,
+                )
+            )
+        if line.action != Action.CANCEL and self._after(line, delta, keeps_ordering) > self.cap:
+            return str(
+                Message(
+                    _("Will be refused: only %(left)s more %(unit)s can join before the maximum."),
+                    left=max(self.cap - self.fill, 0),
+                    unit=self.unit,
+                )
+            )
+        return None
+
+    def count(self, line: PreviewLine, delta: dict[int, int], keeps_ordering: bool) -> None:
+        if self.cap is None:
+            return
+        reached = self._after(line, delta, keeps_ordering) == self.cap
+        self.units += sum(delta.values())
+        if keeps_ordering:
+            self.households.add(line.household_id)  # type: ignore[arg-type]
+        else:
+            self.households.discard(line.household_id)  # type: ignore[arg-type]
+        if reached and line.action != Action.CANCEL:
+            self.closing_line = line.number
+
+    def forget(self, household_id: int, order: dict[int, int], *, still_ordering: bool) -> None:
+        """An order cancelled because its line now names another household."""
+        self.units -= sum(order.values())
+        if not still_ordering:
+            self.households.discard(household_id)
 
 
 def _refusal(
