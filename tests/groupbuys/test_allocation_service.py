@@ -51,6 +51,17 @@ def short(hood, now):
     return group_buy, greens, orders, later
 
 
+def assert_credited_back(hood, group_buy, owed: dict[int, int]) -> None:
+    """Each household is owed ``owed`` (fen) for what it was not given, and the ledger has
+    credited exactly that back; the ledger stays sound."""
+    assert selectors.shortfall_by_household(group_buy) == owed
+    credited = ledger.group_buy_ledger(roles(hood.leader_user), group_buy.pk)
+    assert {
+        line.household_id: line.credited for line in credited.households if line.credited
+    } == owed
+    assert ledger.check().ok
+
+
 def shares(plan) -> list[int]:
     return [line.allocated for line in plan.lines]
 
@@ -108,12 +119,7 @@ def test_applying_stores_the_shares_caps_the_hand_out_and_leaves_the_refund(hood
     ]
     # What each household is owed, over the whole group buy: credited back on the ledger.
     owed = {orders[0].household_id: 900, orders[1].household_id: 450, orders[3].household_id: 450}
-    assert selectors.shortfall_by_household(group_buy) == owed
-    credited = ledger.group_buy_ledger(roles(hood.leader_user), group_buy.pk)
-    assert {
-        line.household_id: line.credited for line in credited.households if line.credited
-    } == owed
-    assert ledger.check().ok
+    assert_credited_back(hood, group_buy, owed)
 
     # The fourth household gets nothing: there is nothing left to collect.
     orders[3].refresh_from_db()
@@ -320,12 +326,7 @@ def test_a_short_delivery_nobody_shared_out_is_shared_and_refunded_when_pickup_e
     # refunded to those who did not get them, the vulnerable household included.
     assert stored(greens) == [4, 2, 0, 0]
     owed = {orders[1].household_id: 450, orders[2].household_id: 900, orders[3].household_id: 450}
-    assert selectors.shortfall_by_household(group_buy) == owed
-    credited = ledger.group_buy_ledger(roles(hood.leader_user), group_buy.pk)
-    assert {
-        line.household_id: line.credited for line in credited.households if line.credited
-    } == owed
-    assert ledger.check().ok
+    assert_credited_back(hood, group_buy, owed)
     event = AuditEvent.objects.get(action="purchase_order_line.allocated")
     assert event.actor is None and event.data["reason"] == "completed"
     assert event.data["policy"] == "proportional" and event.data["shortfall"] == 4

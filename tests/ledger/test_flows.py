@@ -30,17 +30,22 @@ def test_an_order_charges_its_household_and_a_change_or_cancel_adjusts_it(hood, 
     assert selectors.check().ok
 
 
-def test_a_payment_recorded_twice_with_its_reference_posts_once(hood, now):
-    group_buy = hood.open(now=now)
-    order(hood, 0, group_buy, (2, 1), now)
-    pay = {
+def wechat_payment(hood, group_buy, reference: str) -> dict:
+    """What the leader records for the first household's WeChat transfer of ¥37.00."""
+    return {
         "actor": hood.leader_user,
         "group_buy_id": group_buy.pk,
         "household_id": hood.households[0].pk,
         "amount_fen": 3700,
         "method": "wechat_transfer",
-        "reference": "1000049901 2026",
+        "reference": reference,
     }
+
+
+def test_a_payment_recorded_twice_with_its_reference_posts_once(hood, now):
+    group_buy = hood.open(now=now)
+    order(hood, 0, group_buy, (2, 1), now)
+    pay = wechat_payment(hood, group_buy, "1000049901 2026")
     first = services.record_payment(**pay)
     again = services.record_payment(**{**pay, "reference": " 1000049901   2026 "})
     assert again.pk == first.pk
@@ -196,13 +201,8 @@ def test_a_corrected_payments_reference_may_be_recorded_again_right_this_time(ho
     and recording it twice still posts once."""
     group_buy = hood.open(now=now)
     order(hood, 0, group_buy, (2, 1), now)
-    pay = {
-        "actor": hood.leader_user,
-        "group_buy_id": group_buy.pk,
-        "household_id": hood.households[0].pk,
-        "method": "wechat_transfer",
-        "reference": "4200001 2026",
-    }
+    pay = wechat_payment(hood, group_buy, "4200001 2026")
+    del pay["amount_fen"]
     wrong = services.record_payment(**pay, amount_fen=37000)
     services.reverse_entry(actor=hood.operator, entry_id=wrong.pk, memo="a zero too many")
     right = services.record_payment(**pay, amount_fen=3700)
@@ -221,14 +221,7 @@ def test_a_corrected_payments_reference_may_be_recorded_again_right_this_time(ho
 def test_a_reference_as_long_as_allowed_keeps_its_payment_once(hood, now):
     group_buy = hood.open(now=now)
     order(hood, 0, group_buy, (2, 1), now)
-    pay = {
-        "actor": hood.leader_user,
-        "group_buy_id": group_buy.pk,
-        "household_id": hood.households[0].pk,
-        "amount_fen": 3700,
-        "method": "wechat_transfer",
-        "reference": "转账" + "9" * 98,
-    }
+    pay = wechat_payment(hood, group_buy, "转账" + "9" * 98)
     first = services.record_payment(**pay)
     assert services.record_payment(**pay).pk == first.pk
     assert first.reference == pay["reference"] and len(first.key) <= 120
