@@ -1,9 +1,9 @@
 """The browser session and its user, each read with one written-out query.
 
 Every page and every API call made from the browser reads the session, then the user it
-names (with the roles they hold, :mod:`linli.access`). Built by the ORM, the two cost about 0.8 ms of CPU together, more than the database
-takes to answer them and more than the rest of a small page; written out they cost about a
-fifth of that (``docs/decisions/0008-hot-queries-in-sql.md``, ``0015-page-speed.md``). Writing,
+names (with the roles they hold, :mod:`linli.access`). Built by the ORM, the two cost about
+0.8 ms of CPU together, more than the database takes to answer them and more than the rest of
+a small page; written out they cost about a fifth of that (``docs/decisions/0008-hot-queries-in-sql.md``, ``0015-page-speed.md``). Writing,
 expiry, sign-out and everything else stay Django's own.
 
 Settings: ``SESSION_ENGINE = "linli.accounts.sessions"`` and

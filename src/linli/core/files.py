@@ -1,4 +1,5 @@
-"""Files the API hands over (Excel, PDF): one way to send them, to document them, and to\nname a workbook's sheets."""
+"""Files the API hands over (Excel, PDF): one way to send them, to document them, and
+to name a workbook's sheets."""
 
 import re
 

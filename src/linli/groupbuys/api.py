@@ -40,9 +40,7 @@ def _group_buy(request, group_buy_id: int) -> GroupBuy:
 
 
 def _managed(request, group_buy_id: int) -> GroupBuy:
-    group_buy = _group_buy(request, group_buy_id)
-    selectors.check_manages(roles(request.auth), group_buy)
-    return group_buy
+    return services.settled_managed_group_buy(roles(request.auth), group_buy_id)
 
 
 def _order(request, order_id: int) -> Order:

@@ -362,14 +362,15 @@ class _Maximum:
         return len(self.households) if self.by_households else self.units
 
     def _after(self, line: PreviewLine, delta: dict[int, int], keeps_ordering: bool) -> int:
+        """The fill once the line is confirmed (counted, not copied: a chain has thousands)."""
         if not self.by_households:
             return self.units + sum(delta.values())
-        after = set(self.households)
-        if keeps_ordering:
-            after.add(line.household_id)  # type: ignore[arg-type]
-        else:
-            after.discard(line.household_id)  # type: ignore[arg-type]
-        return len(after)
+        counted = line.household_id in self.households
+        return (
+            len(self.households)
+            + (keeps_ordering and not counted)
+            - (not keeps_ordering and counted)
+        )
 
     def refusal(self, line: PreviewLine, delta: dict[int, int], keeps_ordering: bool) -> str | None:
         if self.cap is None:
@@ -397,13 +398,13 @@ class _Maximum:
     def count(self, line: PreviewLine, delta: dict[int, int], keeps_ordering: bool) -> None:
         if self.cap is None:
             return
-        reached = self._after(line, delta, keeps_ordering) == self.cap
+        assert line.household_id is not None
         self.units += sum(delta.values())
         if keeps_ordering:
-            self.households.add(line.household_id)  # type: ignore[arg-type]
+            self.households.add(line.household_id)
         else:
-            self.households.discard(line.household_id)  # type: ignore[arg-type]
-        if reached and line.action != Action.CANCEL:
+            self.households.discard(line.household_id)
+        if self.fill == self.cap and line.action != Action.CANCEL:
             self.closing_line = line.number
 
     def forget(self, household_id: int, order: dict[int, int], *, still_ordering: bool) -> None:

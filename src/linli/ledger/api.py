@@ -7,7 +7,6 @@ from ninja import Router
 from linli.access import roles
 from linli.core.files import FILE, XLSX, attachment, documented
 from linli.core.idempotency import idempotent
-from linli.groupbuys import services as groupbuys
 
 from . import excel, selectors, services
 from .methods import METHODS
@@ -50,8 +49,7 @@ def household_statement(request, household_id: int):
     summary="Who paid, who owes, refunds due and done, commission (leader)",
 )
 def group_buy_ledger(request, group_buy_id: int):
-    groupbuys.settled_group_buy(roles(request.auth), group_buy_id)
-    return selectors.group_buy_ledger(roles(request.auth), group_buy_id)
+    return services.settled_group_buy_ledger(roles(request.auth), group_buy_id)
 
 
 @router.get(
@@ -61,8 +59,7 @@ def group_buy_ledger(request, group_buy_id: int):
     openapi_extra=documented(XLSX),
 )
 def group_buy_ledger_xlsx(request, group_buy_id: int):
-    groupbuys.settled_group_buy(roles(request.auth), group_buy_id)
-    ledger = selectors.group_buy_ledger(roles(request.auth), group_buy_id)
+    ledger = services.settled_group_buy_ledger(roles(request.auth), group_buy_id)
     return attachment(
         excel.group_buy_workbook(ledger), XLSX, f"ledger-group-buy-{group_buy_id}.xlsx"
     )

@@ -17,7 +17,8 @@ def _yuan(fen: int) -> float:
 
 
 def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list]) -> None:
-    """A sheet titled as Excel allows (a group buy's title may hold ``/`` or ``:``), with a bold header, fitted columns and amounts in yuan."""
+    """A sheet titled as Excel allows (a group buy's title may hold ``/`` or ``:``), with a
+    bold header, fitted columns and amounts in yuan."""
     sheet = workbook.create_sheet(sheet_title(title, {n.lower() for n in workbook.sheetnames}))
     sheet.append(header)
     for cell in sheet[1]:

@@ -284,6 +284,16 @@ def settle_group_buy(group_buy: GroupBuy, *, at: datetime) -> Entry | None:
 # Lists of money, up to date with the clock ---------------------------------------------
 
 
+def settled_group_buy_ledger(who: Roles, group_buy_id: int) -> selectors.GroupBuyLedger:
+    """:func:`selectors.group_buy_ledger`, the group buy brought up to date with the clock
+    first (one failed at its cutoff shows its refunds due; one past its pickup window, its
+    settled commission)."""
+    from linli.groupbuys.services import settled_group_buy  # they post to this ledger
+
+    settled_group_buy(who, group_buy_id)
+    return selectors.group_buy_ledger(who, group_buy_id)
+
+
 def settled_leader_ledger(who: Roles, leader_id: int | None = None) -> selectors.LeaderLedger:
     """:func:`selectors.leader_ledger`, the leader's group buys past their cutoff or pickup
     window closed or completed first (and so settled: the commission is the one paid, not an

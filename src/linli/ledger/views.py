@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.errors import Invalid, LinliError
-from linli.groupbuys import services as groupbuys
 from linli.web.pages import Roles, fen_from_yuan, field_errors, page
 
 from . import selectors, services
@@ -47,8 +46,7 @@ def group_buy(request, who: Roles, group_buy_id: int):
     """The leader's money page of one group buy, brought up to date with the clock first as
     every group-buy page is (a group buy failed at its cutoff shows its refunds due); POST
     records a payment or a refund."""
-    groupbuys.settled_group_buy(who, group_buy_id)
-    ledger = selectors.group_buy_ledger(who, group_buy_id)
+    ledger = services.settled_group_buy_ledger(who, group_buy_id)
     typed = {"household": "", "amount": "", "method": "wechat_transfer", "reference": ""}
     errors: dict[str, list[str]] = {}
     general: list[str] = []

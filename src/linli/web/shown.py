@@ -1,5 +1,5 @@
-"""How pages show money, remaining time, phone numbers, QR codes and form errors (the templates' filters
-and functions, registered in :mod:`linli.web.jinja`)."""
+"""How pages show money, remaining time, phone numbers, QR codes and form errors (the
+templates' filters and functions, registered in :mod:`linli.web.jinja`)."""
 
 import segno
 from django.utils import timezone

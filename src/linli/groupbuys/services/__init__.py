@@ -13,6 +13,7 @@ from .closing import (
     settle,
     settle_due,
     settled_group_buy,
+    settled_managed_group_buy,
     settled_order,
 )
 from .delivery import record_delivery
@@ -39,5 +40,6 @@ __all__ = [
     "settle",
     "settle_due",
     "settled_group_buy",
+    "settled_managed_group_buy",
     "settled_order",
 ]

@@ -306,7 +306,7 @@ def _share_out(
 AT_COMPLETION = Policy.PROPORTIONAL
 
 
-def share_out_what_is_left(group_buy: GroupBuy, *, now: datetime) -> list[AllocationPlan]:
+def share_out_what_is_left(group_buy: GroupBuy, *, now: datetime) -> None:
     """The pickup window has ended and some item came short but was never shared out: share
     what was delivered and not handed out by :data:`AT_COMPLETION`, on top of what each line
     already took, so that every household is refunded what it paid for and was never
@@ -323,14 +323,10 @@ def share_out_what_is_left(group_buy: GroupBuy, *, now: datetime) -> list[Alloca
         )
         .order_by("item__position", "item_id")
     )
-    plans = []
     for po_line in short:
         item = po_line.item
         item.group_buy = group_buy
-        plans.append(
-            _share_out(item, po_line, AT_COMPLETION, now=now, actor=None, reason="completed")
-        )
-    return plans
+        _share_out(item, po_line, AT_COMPLETION, now=now, actor=None, reason="completed")
 
 
 def _store_shares(lines: list[LineShare]) -> None:

@@ -225,6 +225,14 @@ def settled_group_buy(who: Roles, group_buy_id: int) -> GroupBuy:
     return group_buy
 
 
+def settled_managed_group_buy(who: Roles, group_buy_id: int) -> GroupBuy:
+    """:func:`settled_group_buy` for a caller who runs the group buy: 404 if they may not see
+    it, 403 if they only see it (a member of the community)."""
+    group_buy = settled_group_buy(who, group_buy_id)
+    selectors.check_manages(who, group_buy)
+    return group_buy
+
+
 def settled_order(who: Roles, order_id: int) -> Order:
     """The order as :func:`selectors.order_for` reads it for the caller (404 if not theirs to
     see), its group buy brought up to date with the clock first when it is due."""

@@ -185,18 +185,11 @@ def open_group_buy(request, who: Roles, community_id: int):
     )
 
 
-def _managed(who: Roles, group_buy_id: int) -> GroupBuy:
-    """A group buy the caller runs: 404 if they may not see it, 403 if they only see it."""
-    group_buy = services.settled_group_buy(who, group_buy_id)
-    selectors.check_manages(who, group_buy)
-    return group_buy
-
-
 @page
 def group_buy(request, who: Roles, group_buy_id: int):
     """The leader's page of one group buy: the live tally and closing while open; the
     buildings, the hand-out and the purchase orders once formed; links other apps declare."""
-    group_buy = _managed(who, group_buy_id)
+    group_buy = services.settled_managed_group_buy(who, group_buy_id)
     context = {
         "group_buy": group_buy,
         "tally": selectors.tally(group_buy),
@@ -216,7 +209,7 @@ def tally(request, who: Roles, group_buy_id: int):
     page)."""
     if not request.htmx:
         return redirect("lead-group-buy", group_buy_id)
-    group_buy = _managed(who, group_buy_id)
+    group_buy = services.settled_managed_group_buy(who, group_buy_id)
     return render(
         request,
         "web/leader/_tally.html",
@@ -227,14 +220,14 @@ def tally(request, who: Roles, group_buy_id: int):
 @require_POST
 @page
 def close(request, who: Roles, group_buy_id: int):
-    _managed(who, group_buy_id)
+    services.settled_managed_group_buy(who, group_buy_id)
     services.close_group_buy(actor=request.user, group_buy_id=group_buy_id, early=True)
     return redirect("lead-group-buy", group_buy_id)
 
 
 @page
 def building(request, who: Roles, group_buy_id: int, building_id: int):
-    group_buy = _managed(who, group_buy_id)
+    group_buy = services.settled_managed_group_buy(who, group_buy_id)
     orders = list(selectors.distribution_for_building(group_buy, building_id))
     name = next(
         (b.name for b in selectors.distribution_summary(group_buy) if b.building_id == building_id),
@@ -257,7 +250,7 @@ def handout(request, who: Roles, group_buy_id: int):
     digits or that address, as a scanner types it. ``scan=1`` comes with a code the page's
     camera read (``static/web/scan.js``) and is sent back, so that the camera starts again
     for the next person in the queue."""
-    group_buy = _managed(who, group_buy_id)
+    group_buy = services.settled_managed_group_buy(who, group_buy_id)
     query = request.GET.get("q", "").strip()[:300]  # room for a pasted QR address
     context: dict = {"group_buy": group_buy, "query": query, "roles": who, "errors": {}}
     status = 200
