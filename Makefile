@@ -7,7 +7,7 @@ LINLI   := $(VENV)/bin/linli
 STAMP   := $(VENV)/.installed
 PG_URL  ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test lint bench serve clean
+.PHONY: demo test lint bench serve worker clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
@@ -18,10 +18,14 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(LINLI) migrate --noinput
 	$(LINLI) demo $(DEMO_ARGS)
-	$(LINLI) serve
+	@# The server and the worker (clock, tasks, events) together; Ctrl-C stops both.
+	$(LINLI) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; $(LINLI) serve
 
 serve: $(STAMP)
 	$(LINLI) serve
+
+worker: $(STAMP)
+	$(LINLI) worker
 
 test: $(STAMP) lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
@@ -30,6 +34,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 # Each benchmark prints a table and, last, one JSON line; run on SQLite and PostgreSQL.
 bench: $(STAMP)

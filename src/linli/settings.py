@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_tasks_db",
     "linli.core",
     "linli.accounts",
     "linli.communities",
@@ -142,6 +143,10 @@ CACHES = {
         "LOCATION": "linli_cache",
     }
 }
+# Background jobs (django.tasks) in the database: no extra service on SQLite, and every
+# worker on PostgreSQL shares one queue. ``linli worker`` runs them (docs/decisions/0018).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,8 +1,12 @@
+import json
+
 from django.contrib import admin
 from django.forms.models import model_to_dict
+from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
-from . import audit
-from .models import AuditEvent
+from . import audit, events
+from .models import AuditEvent, Delivery
 
 
 def _snapshot(obj) -> dict:
@@ -104,3 +108,56 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_filter = ("channel", "action")
     search_fields = ("actor_label", "action", "target_id", "request_id")
     date_hierarchy = "at"
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    """Published events and where each went: pending, done, or parked after its last try."""
+
+    list_display = ["id", "event", "subscriber", "status", "attempts", "due_at", "done_at"]
+    list_filter = ["status", "subscriber", "event__name"]
+    list_select_related = ["event"]
+    readonly_fields = (
+        "event",
+        "subscriber",
+        "status",
+        "attempts",
+        "due_at",
+        "done_at",
+        "payload",
+        "last_error",
+    )
+    actions = ["retry"]
+
+    @admin.display(description=_("payload"))
+    def payload(self, obj: Delivery) -> str:
+        return json.dumps(obj.event.payload, ensure_ascii=False, indent=1)
+
+    @admin.action(description=_("Retry the selected parked deliveries"))
+    def retry(self, request, queryset):
+        count = events.retry_parked(delivery_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, _("%(count)d deliveries queued again.") % {"count": count})
+
+
+# The worker's tasks, for operators (the package's own admin is for superusers only).
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskAdmin(ReadOnlyAdmin):
+    """Queued, running, failed and finished background tasks (``linli worker``)."""
+
+    list_display = ["task_path", "status", "enqueued_at", "started_at", "finished_at"]
+    list_filter = ["status", "task_path"]
+    fields = readonly_fields = (
+        "task_path",
+        "status",
+        "enqueued_at",
+        "started_at",
+        "finished_at",
+        "worker_ids",
+        "return_value",
+        "exception_class_path",
+        "traceback",
+    )
+    ordering = ["-enqueued_at"]

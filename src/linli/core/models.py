@@ -60,3 +60,72 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class OutboxEvent(models.Model):
+    """Something that happened, published by a service in the same transaction as the change
+    (a transactional outbox): rolled back, no event; committed, delivered by the worker to
+    every subscriber, even if the process dies right after. Payloads are stable: fields are
+    added, never renamed or removed (``linli.core.events``)."""
+
+    name = models.CharField(_("event"), max_length=60)
+    payload = models.JSONField(_("payload"), default=dict)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("published event")
+        verbose_name_plural = _("published events")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.pk}"
+
+
+class Delivery(models.Model):
+    """One event for one subscriber: pending until its handler has run and committed with it,
+    retried with back-off when the handler fails, parked for an operator after the last try."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        DONE = "done", _("done")
+        PARKED = "parked", _("parked")
+
+    event = models.ForeignKey(
+        OutboxEvent, verbose_name=_("event"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    subscriber = models.CharField(_("subscriber"), max_length=120)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    due_at = models.DateTimeField(_("due at"), default=timezone.now)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("event delivery")
+        verbose_name_plural = _("event deliveries")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["status", "due_at"], name="delivery_due_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "subscriber"], name="delivery_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber} ← {self.event_id} ({self.status})"
+
+
+class ClockTick(models.Model):
+    """A periodic job's run for one time slot, written by the worker that enqueues it: with
+    many workers, the unique slot lets exactly one of them enqueue each run."""
+
+    job = models.CharField(_("job"), max_length=120)
+    slot = models.DateTimeField(_("slot"))
+
+    class Meta:
+        verbose_name = _("clock tick")
+        verbose_name_plural = _("clock ticks")
+        constraints = [models.UniqueConstraint(fields=["job", "slot"], name="clock_tick_once")]
+
+    def __str__(self) -> str:
+        return f"{self.job} @ {self.slot:%Y-%m-%d %H:%M:%S}"

@@ -12,6 +12,7 @@ An item nobody shared out is shared by :data:`AT_COMPLETION` when its group buy 
 (:func:`share_out_what_is_left`, decision 0017), so that no shortfall goes unrefunded.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
@@ -29,7 +30,7 @@ from linli.core.formatting import LocalTime
 from linli.core.rows import Picked
 from linli.ledger import services as ledger
 
-from .. import selectors
+from .. import events, selectors
 from ..allocation import TIE_RULE, VULNERABLE_RULE, Claim, Policy, allocate
 from ..errors import (
     AlreadyAllocated,
@@ -299,6 +300,11 @@ def _share_out(
     ledger.refund_shortfalls(
         item.group_buy, selectors.shortfall_by_household(item.group_buy), actor=actor, at=now
     )
+    refunds: dict[int, int] = defaultdict(int)
+    for line in plan.lines:
+        if line.shortfall_fen:
+            refunds[line.household_id] += line.shortfall_fen
+    events.shortfall_refunded(item.group_buy, item_id=item.pk, refunds=refunds)
     return replace(plan, applied_at=now)
 
 

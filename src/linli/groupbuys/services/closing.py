@@ -25,7 +25,7 @@ from linli.core import audit
 from linli.core.formatting import LocalTime
 from linli.ledger import services as ledger
 
-from .. import selectors
+from .. import events, selectors
 from ..errors import GroupBuyNotFound, NotDue, NotLeader
 from ..models import GroupBuy, Order, OrderLine, PurchaseOrder, PurchaseOrderLine
 from .ordering import fill_of, hold_group_buy
@@ -103,6 +103,7 @@ def close_locked(group_buy: GroupBuy, *, now: datetime, reason: str, actor: User
             "purchase_orders": purchase_orders,
         },
     )
+    events.closed(group_buy, fill=fill, orders=orders)
 
 
 def _number_orders(group_buy: GroupBuy, now: datetime) -> int:
@@ -164,8 +165,10 @@ def complete_group_buy(
     """Mark a formed group buy completed; the caller holds its row exclusively."""
     if group_buy.status != GroupBuy.Status.FORMED:
         return
-    uncollected = Order.objects.filter(group_buy=group_buy, status=Order.Status.CONFIRMED).exclude(
-        pickup=Order.Pickup.FULL
+    uncollected = (
+        Order.objects.filter(group_buy=group_buy, status=Order.Status.CONFIRMED)
+        .exclude(pickup=Order.Pickup.FULL)
+        .count()
     )
     # A short delivery nobody shared out is shared now, so that its shortfall is refunded
     # before the sales are settled. (Imported here: sharing out completes group buys too.)
@@ -180,8 +183,9 @@ def complete_group_buy(
         actor=actor,
         action="group_buy.completed",
         target=group_buy,
-        data={"reason": reason, "uncollected_orders": uncollected.count()},
+        data={"reason": reason, "uncollected_orders": uncollected},
     )
+    events.completed(group_buy, reason=reason, uncollected_orders=uncollected)
 
 
 def settle(group_buy_id: int, *, now: datetime | None = None) -> None:

@@ -13,6 +13,7 @@ from linli.core import audit
 from linli.core.errors import Invalid, Message
 from linli.core.formatting import LocalTime
 
+from .. import events
 from ..allocation import Policy
 from ..errors import (
     AlreadyAllocated,
@@ -109,4 +110,5 @@ def record_delivery(
             target=purchase_order,
             data={"delivered": sorted(delivered.items())},
         )
+        events.delivery_recorded(purchase_order, purchase_order.group_buy, delivered)
     return purchase_order

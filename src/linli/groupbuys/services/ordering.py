@@ -32,6 +32,7 @@ from linli.core.errors import Invalid, LinliError, Message
 from linli.core.formatting import LocalTime
 from linli.ledger import services as ledger
 
+from .. import events
 from ..errors import (
     BadQuantity,
     CutoffPassed,
@@ -388,6 +389,7 @@ def _place(
             "lines": sorted(wanted.items()),
         },
     )
+    events.order_event("order.placed", order, group_buy)
     if group_buy.max_to_close is not None and _check_cap(
         group_buy, before=before, after=fill_of(group_buy)
     ):
@@ -483,6 +485,7 @@ def change_order(
             target=order,
             data={"changes": sorted((i, d) for i, d in changes.items() if d)},
         )
+        events.order_event("order.changed", order, group_buy)
         if group_buy.max_to_close is not None and _check_cap(
             group_buy, before=before, after=fill_of(group_buy)
         ):
@@ -518,4 +521,5 @@ def cancel_order(*, actor: User, order_id: int, now: datetime | None = None) -> 
         order.save(update_fields=["status", "cancelled_at", "updated_at"])
         ledger.charge_order(order, actor=actor)
         audit.record(actor=actor, action="order.cancelled", target=order)
+        events.order_event("order.cancelled", order, group_buy)
     return order

@@ -14,6 +14,7 @@ from linli.core import audit
 from linli.core.errors import Invalid, Message
 from linli.core.formatting import LocalTime
 
+from .. import events
 from ..errors import (
     AlreadyCollected,
     GroupBuyNotFound,
@@ -155,6 +156,7 @@ def confirm_pickup(
             target=order,
             data={"lines": sorted(wanted.items()), "by": "code" if code is not None else "id"},
         )
+        events.picked_up(order, group_buy)
         waiting = Order.objects.filter(group_buy=group_buy, status=Order.Status.CONFIRMED)
         if not waiting.exclude(pickup=Order.Pickup.FULL).exists():
             complete_group_buy(group_buy=group_buy, now=now, reason="all_collected", actor=actor)

@@ -1,0 +1,147 @@
+"""Published events: how a lower app tells the apps above it what happened.
+
+A service calls :func:`publish` inside its own transaction, beside the change it describes
+(a transactional outbox): if the transaction rolls back there is no event; once it commits,
+the worker (``linli worker``) delivers the event to every subscriber, even if the process
+that published it dies right after.
+
+Apps subscribe in their own ``events.py`` (found at start-up, as ``tiles.py`` is)::
+
+    @subscriber("order.placed", "order.cancelled", name="rewards.earn")
+    def earn(event: Event) -> None: ...
+
+Delivery is at least once: a handler must be idempotent (key what it writes by
+``event.id``). A handler runs in the transaction that marks its delivery done, so what it
+writes to the database commits exactly when the delivery does; a handler that raises is
+retried with back-off, and after :data:`MAX_ATTEMPTS` tries it is parked for an operator
+(``linli jobs``, the admin), without holding up the other deliveries.
+"""
+
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import Delivery, OutboxEvent
+
+log = logging.getLogger(__name__)
+
+#: Tries before a delivery is parked: back-off 5 s, 10 s, 20 s … about 21 minutes in all.
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    name: str
+    payload: dict
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    name: str
+    events: frozenset[str]
+    handle: Callable[[Event], None]
+
+
+_subscribers: dict[str, Subscriber] = {}
+
+
+def subscriber(*events: str, name: str) -> Callable[[Callable[[Event], None]], Callable]:
+    """Declare ``handle`` a subscriber to ``events`` under a stable ``name`` (its deliveries
+    are stored by that name, so renaming the function loses nothing)."""
+
+    def declare(handle: Callable[[Event], None]) -> Callable[[Event], None]:
+        _subscribers[name] = Subscriber(name=name, events=frozenset(events), handle=handle)
+        return handle
+
+    return declare
+
+
+def unsubscribe(name: str) -> None:
+    """Take a subscriber away again (tests that declare their own)."""
+    _subscribers.pop(name, None)
+
+
+def subscribers_to(event_name: str) -> list[str]:
+    return sorted(s.name for s in _subscribers.values() if event_name in s.events)
+
+
+def publish(name: str, payload: dict, *, at: datetime | None = None) -> OutboxEvent:
+    """Record that ``name`` happened, in the caller's transaction (which must be open: an
+    event outside one could be delivered for a change that never committed)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError(f"publish({name!r}) outside the transaction of the change")
+    event = OutboxEvent.objects.create(name=name, payload=payload, at=at or timezone.now())
+    names = subscribers_to(name)
+    if names:
+        Delivery.objects.bulk_create(
+            Delivery(event=event, subscriber=subscriber, due_at=event.at) for subscriber in names
+        )
+    return event
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long a delivery waits after its ``attempts``-th failure: 5 s, doubling."""
+    return timedelta(seconds=5 * 2 ** (attempts - 1))
+
+
+def deliver(*, limit: int = 200, now: datetime | None = None) -> int:
+    """Deliver up to ``limit`` pending events in one transaction, each handler in a savepoint
+    of its own; returns how many deliveries were tried. Workers on PostgreSQL skip the rows
+    another worker holds; on SQLite the transaction takes the write lock when it begins."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = (
+            Delivery.objects.filter(status=Delivery.Status.PENDING, due_at__lte=now)
+            .select_related("event")
+            .order_by("id")
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True, of=("self",))
+        batch = list(due[:limit])
+        done = []
+        for delivery in batch:
+            if _handled(delivery, now):
+                done.append(delivery.pk)
+        Delivery.objects.filter(pk__in=done).update(
+            status=Delivery.Status.DONE, done_at=now, attempts=F("attempts") + 1
+        )
+    return len(batch)
+
+
+def _handled(delivery: Delivery, now: datetime) -> bool:
+    subscriber = _subscribers.get(delivery.subscriber)
+    event = delivery.event
+    try:
+        if subscriber is None:
+            raise LookupError(f"no subscriber is declared as {delivery.subscriber!r}")
+        with transaction.atomic():
+            subscriber.handle(Event(event.pk, event.name, event.payload, event.at))
+    # Any failure of a handler is its own: it is recorded on the delivery (admin, ``linli
+    # jobs``) and logged, and the other deliveries go on.
+    except Exception:
+        delivery.attempts += 1
+        delivery.last_error = traceback.format_exc(limit=8)[-4000:]
+        if delivery.attempts >= MAX_ATTEMPTS or subscriber is None:
+            delivery.status = Delivery.Status.PARKED
+        else:
+            delivery.due_at = now + backoff(delivery.attempts)
+        delivery.save(update_fields=["attempts", "last_error", "status", "due_at"])
+        log.exception("event %s to %s failed", event.pk, delivery.subscriber)
+        return False
+    return True
+
+
+def retry_parked(*, delivery_ids: list[int] | None = None) -> int:
+    """Put parked deliveries back in the queue (an operator fixed what made them fail)."""
+    parked = Delivery.objects.filter(status=Delivery.Status.PARKED)
+    if delivery_ids is not None:
+        parked = parked.filter(pk__in=delivery_ids)
+    return parked.update(status=Delivery.Status.PENDING, attempts=0, due_at=timezone.now())
