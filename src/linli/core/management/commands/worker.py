@@ -6,7 +6,7 @@ import time
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
-from django.db import OperationalError, close_old_connections
+from django.db import DatabaseError, InterfaceError, close_old_connections
 from django_tasks_db.management.commands.db_worker import Worker
 
 from linli.core import events
@@ -68,8 +68,9 @@ def _clock_and_events(clock: Clock, interval: float) -> None:
         try:
             clock.tick()
             busy = events.deliver() > 0
-        except OperationalError:
-            # The database is busy or gone for a moment (SQLite's lock, a restart): try again.
+        except (DatabaseError, InterfaceError):
+            # The database is busy or gone for a moment (SQLite's lock, a restart, a dropped
+            # connection): the thread must not die, or the clock would stop with the worker up.
             log.warning("database unavailable; retrying", exc_info=True)
         if not busy:
             time.sleep(interval)
