@@ -97,10 +97,10 @@ def test_delivery_sharing_out_pickup_and_completion_are_published(hood):
         services.confirm_pickup(
             actor=hood.leader_user, group_buy_id=group_buy.pk, order_id=order.pk
         )
-    assert [(p["order_id"], p["pickup"]) for p in _published("order.picked_up")] == [
-        (orders[0].pk, "full"),
-        (orders[1].pk, "full"),
-    ]
+    # Handed out before the pickup window opened (the gate opened early): not "in window".
+    assert [
+        (p["order_id"], p["pickup"], p["in_window"]) for p in _published("order.picked_up")
+    ] == [(orders[0].pk, "full", False), (orders[1].pk, "full", False)]
     assert _published("group_buy.completed") == [
         {**where, "reason": "all_collected", "uncollected_orders": 0}
     ]

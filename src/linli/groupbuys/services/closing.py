@@ -165,16 +165,17 @@ def complete_group_buy(
     """Mark a formed group buy completed; the caller holds its row exclusively."""
     if group_buy.status != GroupBuy.Status.FORMED:
         return
-    uncollected = (
-        Order.objects.filter(group_buy=group_buy, status=Order.Status.CONFIRMED)
-        .exclude(pickup=Order.Pickup.FULL)
-        .count()
-    )
     # A short delivery nobody shared out is shared now, so that its shortfall is refunded
     # before the sales are settled. (Imported here: sharing out completes group buys too.)
     from .allocation import share_out_what_is_left
 
     share_out_what_is_left(group_buy, now=now)
+    # Counted once what was shared out has marked the orders with nothing left as collected.
+    uncollected = (
+        Order.objects.filter(group_buy=group_buy, status=Order.Status.CONFIRMED)
+        .exclude(pickup=Order.Pickup.FULL)
+        .count()
+    )
     group_buy.status = GroupBuy.Status.COMPLETED
     group_buy.completed_at = now
     group_buy.save(update_fields=["status", "completed_at"])
