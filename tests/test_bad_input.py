@@ -101,7 +101,7 @@ def build_world(hood) -> World:
         lines={past_items[greens.pk]: 2, past_items[eggs.pk]: 1},
         now=earlier + timedelta(minutes=5),
     )
-    services.settle(past.pk)
+    services.catch_up(group_buy_id=past.pk)
     past_order.refresh_from_db()
     assert GroupBuy.objects.get(pk=past.pk).status == GroupBuy.Status.FORMED
     purchase_order = PurchaseOrder.objects.get(group_buy=past, supplier=hood.supplier)

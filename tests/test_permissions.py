@@ -149,7 +149,7 @@ def build_world(hood) -> World:
         amount_fen=formed_order.total_fen + 500,
         method="cash",
     )
-    services.settle(other_gb.pk, now=other_gb.pickup_ends_at + timedelta(seconds=1))
+    services.catch_up(group_buy_id=other_gb.pk, now=other_gb.pickup_ends_at + timedelta(seconds=1))
 
     households = dict.fromkeys(ROLES)
     for role, user in users.items():

@@ -26,8 +26,6 @@ from linli.communities.api import router as communities_router
 from linli.core.errors import LinliError, Message, render
 from linli.core.validation import translate
 from linli.groupbuys.api import router as groupbuys_router
-from linli.groupbuys.errors import CutoffPassed
-from linli.groupbuys.services import settle
 from linli.jielong.api import router as jielong_router
 from linli.ledger.api import router as ledger_router
 
@@ -74,10 +72,6 @@ def _error(request, status: int, code: str, message, details=None):
 
 @api.exception_handler(LinliError)
 def on_linli_error(request, error: LinliError):
-    if isinstance(error, CutoffPassed):
-        # Refused because the cutoff passed: close the group buy now, after the refused call's
-        # transaction has rolled back, so that the close is not rolled back with it.
-        settle(error.group_buy_id)
     return api.create_response(request, error.as_dict(), status=error.status)
 
 

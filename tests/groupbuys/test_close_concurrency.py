@@ -105,7 +105,7 @@ def test_closing_again_in_every_way_changes_nothing(hood, now):
     services.close_group_buy(actor=hood.leader_user, group_buy_id=group_buy.pk, early=True, now=now)
     services.close_group_buy(actor=hood.operator, group_buy_id=group_buy.pk, now=after_cutoff)
     services.close_group_buy(actor=None, group_buy_id=group_buy.pk, now=after_cutoff)
-    services.settle(group_buy.pk, now=after_cutoff)
+    services.catch_up(group_buy_id=group_buy.pk, now=after_cutoff)
     run = services.close_due_group_buys(now=after_cutoff)
 
     assert group_buy.pk not in run.formed
@@ -155,7 +155,7 @@ def test_32_concurrent_closes_give_exactly_the_result_of_one(live_hood, min_to_f
         return status
 
     def api_touch():
-        services.settle(raced.pk, now=after_cutoff)
+        services.catch_up(group_buy_id=raced.pk, now=after_cutoff)
         return GroupBuy.objects.get(pk=raced.pk).status
 
     kinds = [leader, system, cutoff_job, api_touch]

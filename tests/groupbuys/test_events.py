@@ -25,6 +25,7 @@ def test_the_group_buy_cycle_publishes_its_events(hood):
             "order_id": order.pk,
             "household_id": hood.households[1].pk,
             "placed_by_id": member.pk,
+            "actor_id": member.pk,
             "status": "placed",
             "total_fen": 900,
         }
@@ -91,7 +92,12 @@ def test_delivery_sharing_out_pickup_and_completion_are_published(hood):
         actor=hood.leader_user, group_buy_id=group_buy.pk, item_id=greens.pk, policy="fcfs"
     )
     assert _published("shortfall.refunded") == [
-        {**where, "item_id": greens.pk, "refunds": {str(orders[1].household_id): 450}}
+        {
+            **where,
+            "item_id": greens.pk,
+            "refunds": {str(orders[1].household_id): 450},
+            "actor_id": hood.leader_user.pk,
+        }
     ]
     for order in orders:
         services.confirm_pickup(

@@ -1,5 +1,5 @@
 """A state machine drives the real services (open, place, change, cancel, close early or at
-the cutoff, the cutoff job, the API's settle) with several households and items, some with
+the cutoff, the cutoff job, the clock catching up with one) with several households and items, some with
 limits per household and small stock, thresholds that sometimes fail to form, and a clock
 that jumps across cutoffs and pickup windows.
 
@@ -460,13 +460,13 @@ class GroupBuyMachine(RuleBasedStateMachine):
             for _ in range(data.draw(st.integers(1, 4))):
                 self.place_one(gb, data)
 
-    @rule(how=st.sampled_from(["leader", "operator", "clock", "settle", "job"]), data=st.data())
+    @rule(how=st.sampled_from(["leader", "operator", "clock", "catch_up", "job"]), data=st.data())
     def close(self, how, data):
         self.close_one(self.a_group_buy(data), how)
 
     def close_one(self, gb: GroupBuyModel, how: str) -> None:
         """Every way a group buy gets closed: early by its leader or an operator, by the clock
-        with nobody asking (refused before the cutoff), by an API call touching it (settle),
+        with nobody asking (refused before the cutoff), by the clock catching up with one (catch_up),
         or by ``linli cutoff`` for all that are due."""
         due = self.now >= gb.cutoff_at
         if how in ("leader", "operator"):
@@ -494,8 +494,8 @@ class GroupBuyMachine(RuleBasedStateMachine):
                 if gb.status == OPEN:
                     self.close_model(gb, "cutoff")
                 assert closed.status == gb.status
-        elif how == "settle":
-            services.settle(gb.pk, now=self.now)
+        elif how == "catch_up":
+            services.catch_up(group_buy_id=gb.pk, now=self.now)
             if gb.status == OPEN and due:
                 self.close_model(gb, "cutoff")
             self.complete_model(gb)

@@ -170,7 +170,9 @@ def linli(*args: str) -> str:
 
 def test_ledger_check_proves_the_ledger_sound_and_finds_a_forged_entry(hood, paid_group_buy):
     close(paid_group_buy)
-    groupbuys.settle(paid_group_buy.pk, now=paid_group_buy.pickup_ends_at + timedelta(seconds=1))
+    groupbuys.catch_up(
+        group_buy_id=paid_group_buy.pk, now=paid_group_buy.pickup_ends_at + timedelta(seconds=1)
+    )
     report = linli("ledger", "check")
     assert "the ledger is sound" in report
     assert f"{Entry.objects.count()} entries" in report

@@ -177,7 +177,9 @@ class LedgerMachine(RuleBasedStateMachine):
         formed = self.open_ones(GroupBuy.Status.FORMED)
         if formed:
             group_buy = data.draw(st.sampled_from(formed))
-            groupbuys.settle(group_buy.pk, now=group_buy.pickup_ends_at + timedelta(seconds=1))
+            groupbuys.catch_up(
+                group_buy_id=group_buy.pk, now=group_buy.pickup_ends_at + timedelta(seconds=1)
+            )
             group_buy.refresh_from_db()
             assert group_buy.status == GroupBuy.Status.COMPLETED
             assert balance(Acct(Kind.SALES, group_buy.pk)) == 0

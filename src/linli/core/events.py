@@ -11,7 +11,13 @@ Apps subscribe in their own ``events.py`` (found at start-up, as ``tiles.py`` is
     def earn(event: Event) -> None: ...
 
 Delivery is at least once: a handler must be idempotent (key what it writes by
-``event.id``). A handler runs in the transaction that marks its delivery done, so what it
+``event.id``).
+
+A subscriber declared ``same_transaction=True`` is not queued: :func:`publish` runs it before
+it returns, inside the transaction of the change, so what it writes commits or rolls back
+with the change, and an error it raises undoes the change. The ledger charges an order this
+way (decision 0018): the group buys publish, the ledger, above them, reacts, and an order is
+never stored without its charge. Keep such handlers few and quick; they run on every change. A handler runs in the transaction that marks its delivery done, so what it
 writes to the database commits exactly when the delivery does; a handler that raises is
 retried with back-off, and after :data:`MAX_ATTEMPTS` tries it is parked for an operator
 (``linli jobs``, the admin), without holding up the other deliveries.
@@ -48,17 +54,23 @@ class Subscriber:
     name: str
     events: frozenset[str]
     handle: Callable[[Event], None]
+    same_transaction: bool = False
 
 
 _subscribers: dict[str, Subscriber] = {}
 
 
-def subscriber(*events: str, name: str) -> Callable[[Callable[[Event], None]], Callable]:
+def subscriber(
+    *events: str, name: str, same_transaction: bool = False
+) -> Callable[[Callable[[Event], None]], Callable]:
     """Declare ``handle`` a subscriber to ``events`` under a stable ``name`` (its deliveries
-    are stored by that name, so renaming the function loses nothing)."""
+    are stored by that name, so renaming the function loses nothing); with
+    ``same_transaction``, run by :func:`publish` itself inside the change's transaction."""
 
     def declare(handle: Callable[[Event], None]) -> Callable[[Event], None]:
-        _subscribers[name] = Subscriber(name=name, events=frozenset(events), handle=handle)
+        _subscribers[name] = Subscriber(
+            name=name, events=frozenset(events), handle=handle, same_transaction=same_transaction
+        )
         return handle
 
     return declare
@@ -70,7 +82,17 @@ def unsubscribe(name: str) -> None:
 
 
 def subscribers_to(event_name: str) -> list[str]:
-    return sorted(s.name for s in _subscribers.values() if event_name in s.events)
+    """The names of the queued subscribers to ``event_name`` (the worker delivers to them)."""
+    return sorted(
+        s.name for s in _subscribers.values() if event_name in s.events and not s.same_transaction
+    )
+
+
+def _in_transaction(event_name: str) -> list[Subscriber]:
+    return sorted(
+        (s for s in _subscribers.values() if event_name in s.events and s.same_transaction),
+        key=lambda s: s.name,
+    )
 
 
 def publish(name: str, payload: dict, *, at: datetime | None = None) -> OutboxEvent:
@@ -84,6 +106,8 @@ def publish(name: str, payload: dict, *, at: datetime | None = None) -> OutboxEv
         Delivery.objects.bulk_create(
             Delivery(event=event, subscriber=subscriber, due_at=event.at) for subscriber in names
         )
+    for now in _in_transaction(name):
+        now.handle(Event(event.pk, event.name, event.payload, event.at))
     return event
 
 

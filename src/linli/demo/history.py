@@ -353,7 +353,7 @@ class _Rows:
                 ["id", "community", "leader", "title", "description", "status", "threshold",
                  "min_to_form", "max_to_close", "opens_at", "cutoff_at", "pickup_starts_at",
                  "pickup_ends_at", "pickup_place", "created_at", "closed_at", "close_reason",
-                 "completed_at"],
+                 "completed_at", "completion_reason"],
             ),
             "items": Table(
                 GroupBuyItem,
@@ -597,9 +597,15 @@ class History:
                     collected[id(order)] = pickup[0] + min(window, int(rng.expovariate(1 / 10_800)))
 
         # The group buy and its items.
+        why = ""
         if formed:
             status = GroupBuy.Status.COMPLETED
             completed = max(collected.values()) if everyone else pickup[1] + 60 + int(rnd() * 840)
+            why = (
+                GroupBuy.CompletionReason.ALL_COLLECTED
+                if everyone
+                else GroupBuy.CompletionReason.PICKUP_WINDOW_ENDED
+            )
         else:
             status = GroupBuy.Status.FAILED
             completed = None
@@ -608,7 +614,7 @@ class History:
             "group_buys",
             (group_buy_id, community, leader, title_, description, status, threshold, minimum,
              None, opens, cutoff, pickup[0], pickup[1], where, opens, closed,
-             GroupBuy.CloseReason.CUTOFF, completed),
+             GroupBuy.CloseReason.CUTOFF, completed, why),
         )  # fmt: skip
         add_item = self.rows.rows["items"].append
         for position, item in enumerate(items):

@@ -1,5 +1,6 @@
-"""Group buys, orders, purchase orders and hand-out, for programs. Thin: parse, settle the
-group buy with the clock, call a service or selector, return."""
+"""Group buys, orders, purchase orders and hand-out, for programs. Thin: parse, call a
+service or selector, return. Reads show what is stored; the worker's clock closes and
+completes group buys."""
 
 import io
 
@@ -35,17 +36,17 @@ router = Router(tags=["group buys"])
 
 
 def _group_buy(request, group_buy_id: int) -> GroupBuy:
-    """The group buy if the caller may see it (404 otherwise), closed first if it is due."""
-    return services.settled_group_buy(roles(request.auth), group_buy_id)
+    """The group buy if the caller may see it (404 otherwise)."""
+    return selectors.group_buy_for(roles(request.auth), group_buy_id)
 
 
 def _managed(request, group_buy_id: int) -> GroupBuy:
-    return services.settled_managed_group_buy(roles(request.auth), group_buy_id)
+    return selectors.managed_group_buy(roles(request.auth), group_buy_id)
 
 
 def _order(request, order_id: int) -> Order:
-    """The order if the caller may see it (404 otherwise), its group buy closed first if due."""
-    return services.settled_order(roles(request.auth), order_id)
+    """The order if the caller may see it (404 otherwise)."""
+    return selectors.order_for(roles(request.auth), order_id)
 
 
 def _lines(lines) -> list[tuple[int, int]]:
@@ -57,7 +58,6 @@ def _lines(lines) -> list[tuple[int, int]]:
 def list_group_buys(request, status: QueryText = "", community_id: int | None = None):
     who = roles(request.auth)
     group_buys = selectors.visible_group_buys(who)
-    services.settle_due(group_buys)
     if status:
         group_buys = group_buys.filter(status=status[:12])
     if community_id is not None:

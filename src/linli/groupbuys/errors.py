@@ -57,10 +57,6 @@ class CutoffPassed(Conflict):
     code = "cutoff_passed"
     template = _("Orders for this group buy closed at %(cutoff_at)s.")
 
-    def __init__(self, *, group_buy_id: int, **params) -> None:
-        super().__init__(**params)
-        self.group_buy_id = group_buy_id  # due for closing: see ``linli.api.on_linli_error``
-
 
 class GroupBuyClosed(Conflict):
     code = "group_buy_closed"

@@ -5,6 +5,8 @@ fields may be added, never renamed or taken away. Every payload names its group 
 community, so a subscriber needs no read to know where it happened.
 """
 
+from datetime import datetime
+
 from linli.core.events import publish
 
 from .models import GroupBuy, Order, PurchaseOrder
@@ -27,8 +29,8 @@ def _group_buy(group_buy: GroupBuy) -> dict:
     return {"group_buy_id": group_buy.pk, "community_id": group_buy.community_id}
 
 
-def order_event(name: str, order: Order, group_buy: GroupBuy) -> None:
-    """order.placed, order.changed, order.cancelled."""
+def order_event(name: str, order: Order, group_buy: GroupBuy, *, actor_id: int | None) -> None:
+    """order.placed, order.changed, order.cancelled; ``actor_id``: who did it."""
     publish(
         name,
         {
@@ -36,6 +38,7 @@ def order_event(name: str, order: Order, group_buy: GroupBuy) -> None:
             "order_id": order.pk,
             "household_id": order.household_id,
             "placed_by_id": order.placed_by_id,
+            "actor_id": actor_id,
             "status": order.status,
             "total_fen": order.total_fen,
         },
@@ -97,13 +100,23 @@ def picked_up(order: Order, group_buy: GroupBuy) -> None:
     )
 
 
-def shortfall_refunded(group_buy: GroupBuy, *, item_id: int, refunds: dict[int, int]) -> None:
-    """``refunds``: {household_id: fen credited back} for the item."""
+def shortfall_refunded(
+    group_buy: GroupBuy,
+    *,
+    item_id: int,
+    refunds: dict[int, int],
+    actor_id: int | None,
+    at: datetime,
+) -> None:
+    """``refunds``: {household_id: fen credited back} for the item; ``actor_id``: who shared it
+    out (none when it was shared out at completion)."""
     publish(
         "shortfall.refunded",
         {
             **_group_buy(group_buy),
             "item_id": item_id,
             "refunds": {str(h): fen for h, fen in sorted(refunds.items())},
+            "actor_id": actor_id,
         },
+        at=at,
     )

@@ -29,6 +29,10 @@ class GroupBuy(models.Model):
         EARLY = "early", _("closed early by the leader")
         FULL = "full", _("maximum reached")
 
+    class CompletionReason(models.TextChoices):
+        ALL_COLLECTED = "all_collected", _("everything collected")
+        PICKUP_WINDOW_ENDED = "pickup_window_ended", _("pickup window ended")
+
     community = models.ForeignKey(
         Community, verbose_name=_("community"), on_delete=models.PROTECT, related_name="group_buys"
     )
@@ -56,6 +60,9 @@ class GroupBuy(models.Model):
         _("close reason"), max_length=10, choices=CloseReason.choices, blank=True
     )
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    completion_reason = models.CharField(
+        _("completion reason"), max_length=20, choices=CompletionReason.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("group buy")

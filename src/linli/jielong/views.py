@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from linli.core.errors import LinliError
-from linli.groupbuys import services as groupbuy_services
+from linli.groupbuys import selectors as groupbuys
 from linli.web.pages import Roles, page
 
 from . import selectors, services
@@ -14,7 +14,7 @@ from . import selectors, services
 @require_http_methods(["GET", "POST"])
 @page
 def import_page(request, who: Roles, group_buy_id: int):
-    group_buy = groupbuy_services.settled_managed_group_buy(who, group_buy_id)
+    group_buy = groupbuys.managed_group_buy(who, group_buy_id)
     text = request.POST.get("text", "") if request.method == "POST" else ""
     context: dict = {"group_buy": group_buy, "text": text}
     status = 200

@@ -49,7 +49,7 @@ def household_statement(request, household_id: int):
     summary="Who paid, who owes, refunds due and done, commission (leader)",
 )
 def group_buy_ledger(request, group_buy_id: int):
-    return services.settled_group_buy_ledger(roles(request.auth), group_buy_id)
+    return selectors.group_buy_ledger(roles(request.auth), group_buy_id)
 
 
 @router.get(
@@ -59,7 +59,7 @@ def group_buy_ledger(request, group_buy_id: int):
     openapi_extra=documented(XLSX),
 )
 def group_buy_ledger_xlsx(request, group_buy_id: int):
-    ledger = services.settled_group_buy_ledger(roles(request.auth), group_buy_id)
+    ledger = selectors.group_buy_ledger(roles(request.auth), group_buy_id)
     return attachment(
         excel.group_buy_workbook(ledger), XLSX, f"ledger-group-buy-{group_buy_id}.xlsx"
     )
@@ -89,12 +89,12 @@ def record_refund(request, group_buy_id: int, payload: MoneyIn):
 
 @router.get("/leaders/me/ledger", response=LeaderLedgerOut, summary="My group buys' money")
 def my_leader_ledger(request):
-    return services.settled_leader_ledger(roles(request.auth))
+    return selectors.leader_ledger(roles(request.auth))
 
 
 @router.get("/leaders/{leader_id}/ledger", response=LeaderLedgerOut)
 def leader_ledger(request, leader_id: int):
-    return services.settled_leader_ledger(roles(request.auth), leader_id)
+    return selectors.leader_ledger(roles(request.auth), leader_id)
 
 
 @router.get(
@@ -104,14 +104,14 @@ def leader_ledger(request, leader_id: int):
     openapi_extra=documented(XLSX),
 )
 def leader_ledger_xlsx(request, leader_id: int):
-    ledger = services.settled_leader_ledger(roles(request.auth), leader_id)
+    ledger = selectors.leader_ledger(roles(request.auth), leader_id)
     name = slugify(ledger.leader.user.get_username()) or str(leader_id)
     return attachment(excel.leader_workbook(ledger), XLSX, f"ledger-leader-{name}.xlsx")
 
 
 @router.get("/suppliers/{supplier_id}/ledger", response=SupplierLedgerOut)
 def supplier_ledger(request, supplier_id: int):
-    return services.settled_supplier_ledger(roles(request.auth), supplier_id)
+    return selectors.supplier_ledger(roles(request.auth), supplier_id)
 
 
 @router.post(

@@ -1,8 +1,9 @@
 """Every movement of money, each one service and one journal entry.
 
-The group-buy services call :func:`charge_order`, :func:`reverse_failed` and
-:func:`settle_group_buy` inside their own transactions, so an order and its charge commit or
-roll back together. Leaders call :func:`record_payment` and :func:`record_refund`; operators
+What happens in a group buy reaches the ledger as the group buys' published events: the
+ledger's same-transaction subscribers (:mod:`linli.ledger.events`) call :func:`charge_order`,
+:func:`reverse_failed`, :func:`refund_shortfalls` and :func:`settle_group_buy` inside the
+transaction of the change, so an order and its charge commit or roll back together. Leaders call :func:`record_payment` and :func:`record_refund`; operators
 :func:`pay_out` and :func:`reverse_entry`.
 
 Charges and refunds are written as the difference between what should stand and what the
@@ -18,17 +19,18 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
-from linli.access import Roles, roles
+from linli.access import roles
 from linli.accounts.models import User
+from linli.communities.models import Household
 from linli.core import audit, rounding
 from linli.core.formatting import yuan
 from linli.groupbuys import selectors as groupbuys
-from linli.groupbuys.models import GroupBuy, Order, PurchaseOrderLine
+from linli.groupbuys.errors import HouseholdOutsideCommunity
+from linli.groupbuys.models import GroupBuy, PurchaseOrderLine
 
-from . import selectors
 from .errors import (
     AccountNotFound,
     AlreadyReversed,
@@ -105,6 +107,7 @@ def post(
     *,
     key: str | None = None,
     actor: User | None = None,
+    actor_id: int | None = None,
     at: datetime | None = None,
     known: Mapping[Acct, int] | None = None,
     **fields,
@@ -124,10 +127,12 @@ def post(
     if any(per_unit.values()) or len(totals) < 2:
         raise ValueError(f"unbalanced entry {kind}: {dict(per_unit)}")
     ids = accounts(totals, known)
+    if actor is not None and actor.is_authenticated:
+        actor_id = actor.pk
     entry = Entry(
         kind=kind,
         key=key,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_id=actor_id,
         at=at or timezone.now(),
         **fields,
     )
@@ -157,34 +162,44 @@ def _household_postings(group_buy_id: int, *kinds: str):
     )
 
 
-# Orders ---------------------------------------------------------------------------------
+# What happens in a group buy (run by the ledger's subscribers, linli.ledger.events) -------
 
 
-def charge_order(order: Order, *, actor: User | None = None, new: bool = False) -> None:
-    """Make the household owe what ``order`` costs now: its total while placed or confirmed,
-    nothing once cancelled. Called by the order services, which hold the order's row."""
-    due = order.total_fen if order.status in (Order.Status.PLACED, Order.Status.CONFIRMED) else 0
+def charge_order(
+    *,
+    order_id: int,
+    household_id: int,
+    group_buy_id: int,
+    due_fen: int,
+    at: datetime,
+    actor_id: int | None = None,
+    new: bool = False,
+) -> Entry | None:
+    """Make the household owe ``due_fen`` for the order (its total while placed or confirmed,
+    nothing once cancelled): posts the difference from what it was charged before, so a
+    second call with the same figures posts nothing. ``new``: the order was placed in this
+    transaction, so nothing was charged for it yet."""
     charged = 0
     if not new:
         charged = (
             Posting.objects.filter(
-                entry__order_id=order.pk,
+                entry__order_id=order_id,
                 entry__kind=Entry.Kind.CHARGE,
                 account__kind=Kind.HOUSEHOLD,
             ).aggregate(total=Sum("amount"))["total"]
             or 0
         )
-    change = due - charged
-    post(
+    change = due_fen - charged
+    return post(
         Entry.Kind.CHARGE,
         [
-            (Acct(Kind.HOUSEHOLD, order.household_id), change),
-            (Acct(Kind.SALES, order.group_buy_id), -change),
+            (Acct(Kind.HOUSEHOLD, household_id), change),
+            (Acct(Kind.SALES, group_buy_id), -change),
         ],
-        actor=actor,
-        group_buy_id=order.group_buy_id,
-        order_id=order.pk,
-        at=order.updated_at,
+        actor_id=actor_id,
+        group_buy_id=group_buy_id,
+        order_id=order_id,
+        at=at,
     )
 
 
@@ -219,7 +234,7 @@ def refund_shortfalls(
     group_buy: GroupBuy,
     shortfall_fen: Mapping[int, int],
     *,
-    actor: User | None = None,
+    actor_id: int | None = None,
     at: datetime | None = None,
 ) -> Entry | None:
     """Short delivery: credit each household with the value of what it ordered and will not
@@ -240,7 +255,7 @@ def refund_shortfalls(
     return post(
         Entry.Kind.SHORTFALL,
         amounts,
-        actor=actor,
+        actor_id=actor_id,
         group_buy_id=group_buy.pk,
         memo=group_buy.title[:MAX_MEMO],
         at=at,
@@ -281,43 +296,6 @@ def settle_group_buy(group_buy: GroupBuy, *, at: datetime) -> Entry | None:
     )
 
 
-# Lists of money, up to date with the clock ---------------------------------------------
-
-
-def settled_group_buy_ledger(who: Roles, group_buy_id: int) -> selectors.GroupBuyLedger:
-    """:func:`selectors.group_buy_ledger`, the group buy brought up to date with the clock
-    first (one failed at its cutoff shows its refunds due; one past its pickup window, its
-    settled commission)."""
-    from linli.groupbuys.services import settled_group_buy  # they post to this ledger
-
-    settled_group_buy(who, group_buy_id)
-    return selectors.group_buy_ledger(who, group_buy_id)
-
-
-def settled_leader_ledger(who: Roles, leader_id: int | None = None) -> selectors.LeaderLedger:
-    """:func:`selectors.leader_ledger`, the leader's group buys past their cutoff or pickup
-    window closed or completed first (and so settled: the commission is the one paid, not an
-    estimate), a few at a time as every list does."""
-    leader = selectors.leader_for(who, leader_id)
-    _settle_due(GroupBuy.objects.filter(leader=leader))
-    return selectors.leader_ledger(who, leader.pk)
-
-
-def settled_supplier_ledger(who: Roles, supplier_id: int) -> selectors.SupplierLedger:
-    """:func:`selectors.supplier_ledger`, the supplier's group buys past their pickup window
-    completed first, so that what they delivered is payable as soon as the window ends."""
-    if who.operator or supplier_id in who.supplier_ids:
-        _settle_due(GroupBuy.objects.filter(purchase_orders__supplier_id=supplier_id).distinct())
-    return selectors.supplier_ledger(who, supplier_id)
-
-
-def _settle_due(group_buys: QuerySet[GroupBuy]) -> None:
-    # Imported here: the group buys' services post to this ledger.
-    from linli.groupbuys.services import settle_due
-
-    settle_due(group_buys)
-
-
 # Money in and out ------------------------------------------------------------------------
 
 
@@ -330,9 +308,6 @@ def _money(amount_fen: int, method: str, reference: str) -> tuple[int, str]:
 
 
 def _household_in(group_buy: GroupBuy, household_id: int) -> int:
-    from linli.communities.models import Household
-    from linli.groupbuys.errors import HouseholdOutsideCommunity
-
     if not Household.objects.filter(
         pk=household_id, building__community_id=group_buy.community_id
     ).exists():

@@ -20,8 +20,8 @@ def mine(request, who: Roles):
     """What the caller's household owes or is owed; a leader's and a supplier's money."""
     context = {
         "statement": selectors.household_statement(who, limit=30) if who.household_id else None,
-        "leader": services.settled_leader_ledger(who) if who.leader_id else None,
-        "suppliers": [services.settled_supplier_ledger(who, pk) for pk in sorted(who.supplier_ids)],
+        "leader": selectors.leader_ledger(who) if who.leader_id else None,
+        "suppliers": [selectors.supplier_ledger(who, pk) for pk in sorted(who.supplier_ids)],
     }
     if not (context["statement"] or context["leader"] or context["suppliers"]):
         raise AccountNotFound()
@@ -46,7 +46,7 @@ def group_buy(request, who: Roles, group_buy_id: int):
     """The leader's money page of one group buy, brought up to date with the clock first as
     every group-buy page is (a group buy failed at its cutoff shows its refunds due); POST
     records a payment or a refund."""
-    ledger = services.settled_group_buy_ledger(who, group_buy_id)
+    ledger = selectors.group_buy_ledger(who, group_buy_id)
     typed = {"household": "", "amount": "", "method": "wechat_transfer", "reference": ""}
     errors: dict[str, list[str]] = {}
     general: list[str] = []

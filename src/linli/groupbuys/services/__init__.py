@@ -6,16 +6,7 @@ carried out.
 """
 
 from .allocation import AllocationPlan, LineShare, apply_allocation, plan_allocation
-from .closing import (
-    close_due_group_buys,
-    close_group_buy,
-    complete_group_buy,
-    settle,
-    settle_due,
-    settled_group_buy,
-    settled_managed_group_buy,
-    settled_order,
-)
+from .closing import catch_up, close_due_group_buys, close_group_buy
 from .delivery import record_delivery
 from .opening import ItemSpec, open_group_buy
 from .ordering import accepting_orders, cancel_order, change_order, place_order
@@ -28,18 +19,13 @@ __all__ = [
     "accepting_orders",
     "apply_allocation",
     "cancel_order",
+    "catch_up",
     "change_order",
     "close_due_group_buys",
     "close_group_buy",
-    "complete_group_buy",
     "confirm_pickup",
     "open_group_buy",
     "place_order",
     "plan_allocation",
     "record_delivery",
-    "settle",
-    "settle_due",
-    "settled_group_buy",
-    "settled_managed_group_buy",
-    "settled_order",
 ]

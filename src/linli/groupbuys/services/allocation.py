@@ -7,7 +7,7 @@ already handed out before the sharing stays with its order: only the rest of the
 shared, over what each line still asks for. Applying is done once per item; applying the same
 policy again changes nothing, another policy is refused. The shortfall of each line (ordered −
 allocated) and its value are then readable with :func:`linli.groupbuys.selectors.shortfalls`
-and credited back to each household on the ledger (:func:`linli.ledger.services.refund_shortfalls`).
+and credited back to each household by the ledger, which subscribes to ``shortfall.refunded``.
 An item nobody shared out is shared by :data:`AT_COMPLETION` when its group buy completes
 (:func:`share_out_what_is_left`, decision 0017), so that no shortfall goes unrefunded.
 """
@@ -28,7 +28,6 @@ from linli.accounts.models import User
 from linli.core import audit
 from linli.core.formatting import LocalTime
 from linli.core.rows import Picked
-from linli.ledger import services as ledger
 
 from .. import events, selectors
 from ..allocation import TIE_RULE, VULNERABLE_RULE, Claim, Policy, allocate
@@ -41,7 +40,7 @@ from ..errors import (
     UnknownPolicy,
 )
 from ..models import GroupBuy, GroupBuyItem, Order, OrderLine, PurchaseOrderLine
-from .closing import complete_group_buy
+from .closing import complete_locked
 
 
 class LineShare(NamedTuple):
@@ -254,8 +253,11 @@ def apply_allocation(
         plan = _share_out(item, po_line, chosen, now=now, actor=actor)
         waiting = Order.objects.filter(group_buy=item.group_buy, status=Order.Status.CONFIRMED)
         if not waiting.exclude(pickup=Order.Pickup.FULL).exists():
-            complete_group_buy(
-                group_buy=item.group_buy, now=now, reason="all_collected", actor=actor
+            complete_locked(
+                item.group_buy,
+                now=now,
+                reason=GroupBuy.CompletionReason.ALL_COLLECTED,
+                actor=actor,
             )
     return plan
 
@@ -295,16 +297,19 @@ def _share_out(
             "orders_collected": nothing_left,
         },
     )
-    # What each household paid for and will not get, over every item shared out so far:
-    # the ledger credits it the difference from what it credited before.
-    ledger.refund_shortfalls(
-        item.group_buy, selectors.shortfall_by_household(item.group_buy), actor=actor, at=now
-    )
     refunds: dict[int, int] = defaultdict(int)
     for line in plan.lines:
         if line.shortfall_fen:
             refunds[line.household_id] += line.shortfall_fen
-    events.shortfall_refunded(item.group_buy, item_id=item.pk, refunds=refunds)
+    # The ledger (a subscriber in this transaction) credits what each household paid for and
+    # will not get, over every item shared out so far.
+    events.shortfall_refunded(
+        item.group_buy,
+        item_id=item.pk,
+        refunds=refunds,
+        actor_id=actor.pk if actor is not None else None,
+        at=now,
+    )
     return replace(plan, applied_at=now)
 
 

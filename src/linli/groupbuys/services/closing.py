@@ -16,16 +16,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
-from linli.access import Roles, roles
+from linli.access import roles
 from linli.accounts.models import User
 from linli.core import audit
 from linli.core.formatting import LocalTime
-from linli.ledger import services as ledger
 
-from .. import events, selectors
+from .. import events
 from ..errors import GroupBuyNotFound, NotDue, NotLeader
 from ..models import GroupBuy, Order, OrderLine, PurchaseOrder, PurchaseOrderLine
 from .ordering import fill_of, hold_group_buy
@@ -86,7 +85,6 @@ def close_locked(group_buy: GroupBuy, *, now: datetime, reason: str, actor: User
         )
         purchase_orders = []
         group_buy.status = GroupBuy.Status.FAILED
-        ledger.reverse_failed(group_buy, at=now)
     group_buy.closed_at = now
     group_buy.close_reason = reason
     group_buy.save(update_fields=["status", "closed_at", "close_reason"])
@@ -159,10 +157,11 @@ def _make_purchase_orders(group_buy: GroupBuy, now: datetime) -> list[int]:
     return [order.pk for order in orders]
 
 
-def complete_group_buy(
-    *, group_buy: GroupBuy, now: datetime, reason: str, actor: User | None = None
+def complete_locked(
+    group_buy: GroupBuy, *, now: datetime, reason: str, actor: User | None = None
 ) -> None:
-    """Mark a formed group buy completed; the caller holds its row exclusively."""
+    """Mark a formed group buy completed, and why (a :class:`GroupBuy.CompletionReason`); the
+    caller holds its row exclusively."""
     if group_buy.status != GroupBuy.Status.FORMED:
         return
     # A short delivery nobody shared out is shared now, so that its shortfall is refunded
@@ -178,8 +177,8 @@ def complete_group_buy(
     )
     group_buy.status = GroupBuy.Status.COMPLETED
     group_buy.completed_at = now
-    group_buy.save(update_fields=["status", "completed_at"])
-    ledger.settle_group_buy(group_buy, at=now)
+    group_buy.completion_reason = reason
+    group_buy.save(update_fields=["status", "completed_at", "completion_reason"])
     audit.record(
         actor=actor,
         action="group_buy.completed",
@@ -189,9 +188,10 @@ def complete_group_buy(
     events.completed(group_buy, reason=reason, uncollected_orders=uncollected)
 
 
-def settle(group_buy_id: int, *, now: datetime | None = None) -> None:
-    """Bring a group buy up to date with the clock: close it if its cutoff has passed,
-    complete it if its pickup window has ended. Called whenever the API touches one."""
+def catch_up(*, group_buy_id: int, now: datetime | None = None) -> None:
+    """Bring one group buy up to date with the clock: close it if its cutoff has passed,
+    complete it if its pickup window has ended. The clock's job, :func:`close_due_group_buys`,
+    does this for every group buy that is due; nothing that only reads does."""
     now = now or timezone.now()
     state = (
         GroupBuy.objects.filter(pk=group_buy_id)
@@ -207,58 +207,9 @@ def settle(group_buy_id: int, *, now: datetime | None = None) -> None:
     if status == GroupBuy.Status.FORMED and now >= pickup_ends_at:
         with transaction.atomic():
             group_buy = GroupBuy.objects.select_for_update().get(pk=group_buy_id)
-            complete_group_buy(group_buy=group_buy, now=now, reason="pickup_window_ended")
-
-
-def behind_the_clock(group_buy: GroupBuy, now: datetime | None = None) -> bool:
-    """Whether the group buy as read is due for :func:`settle` (its cutoff or its pickup
-    window has passed), so that a reader settles only when there is something to do."""
-    now = now or timezone.now()
-    return (group_buy.status == GroupBuy.Status.OPEN and now >= group_buy.cutoff_at) or (
-        group_buy.status == GroupBuy.Status.FORMED and now >= group_buy.pickup_ends_at
-    )
-
-
-def settled_group_buy(who: Roles, group_buy_id: int) -> GroupBuy:
-    """The group buy as :func:`selectors.group_buy_for` reads it for the caller (404 if not
-    theirs to see), brought up to date with the clock first when it is due: what every page
-    and API call about one group buy starts from."""
-    group_buy = selectors.group_buy_for(who, group_buy_id)
-    if behind_the_clock(group_buy):
-        settle(group_buy_id)
-        group_buy = selectors.group_buy_for(who, group_buy_id)
-    return group_buy
-
-
-def settled_managed_group_buy(who: Roles, group_buy_id: int) -> GroupBuy:
-    """:func:`settled_group_buy` for a caller who runs the group buy: 404 if they may not see
-    it, 403 if they only see it (a member of the community)."""
-    group_buy = settled_group_buy(who, group_buy_id)
-    selectors.check_manages(who, group_buy)
-    return group_buy
-
-
-def settled_order(who: Roles, order_id: int) -> Order:
-    """The order as :func:`selectors.order_for` reads it for the caller (404 if not theirs to
-    see), its group buy brought up to date with the clock first when it is due."""
-    order = selectors.order_for(who, order_id)
-    if behind_the_clock(order.group_buy):
-        settle(order.group_buy_id)
-        order = selectors.order_for(who, order_id)
-    return order
-
-
-def settle_due(group_buys: QuerySet[GroupBuy], *, now: datetime | None = None) -> None:
-    """Close those of ``group_buys`` whose cutoff has passed and complete those whose pickup
-    window has ended, before they are listed: a few at a time (the oldest 20), so that a list
-    stays quick; ``linli cutoff`` does the rest."""
-    now = now or timezone.now()
-    due = group_buys.filter(
-        Q(status=GroupBuy.Status.OPEN, cutoff_at__lte=now)
-        | Q(status=GroupBuy.Status.FORMED, pickup_ends_at__lte=now)
-    )
-    for group_buy_id in due.order_by("cutoff_at", "id").values_list("id", flat=True)[:20]:
-        settle(group_buy_id, now=now)
+            complete_locked(
+                group_buy, now=now, reason=GroupBuy.CompletionReason.PICKUP_WINDOW_ENDED
+            )
 
 
 @dataclass
@@ -294,7 +245,7 @@ def close_due_group_buys(
         .values_list("id", flat=True)
     )
     for done, group_buy_id in enumerate(ended, start=1):
-        settle(group_buy_id, now=now)
+        catch_up(group_buy_id=group_buy_id, now=now)
         run.completed.append(group_buy_id)
         if progress:
             progress(done, len(ended))

@@ -30,7 +30,6 @@ from linli.communities.models import Household
 from linli.core import audit
 from linli.core.errors import Invalid, LinliError, Message
 from linli.core.formatting import LocalTime
-from linli.ledger import services as ledger
 
 from .. import events
 from ..errors import (
@@ -145,7 +144,7 @@ def accepting_orders(group_buy: GroupBuy, now: datetime | None = None) -> bool:
 
 def check_accepting_orders(group_buy: GroupBuy, now: datetime) -> None:
     if now >= group_buy.cutoff_at:
-        raise CutoffPassed(group_buy_id=group_buy.pk, cutoff_at=LocalTime(group_buy.cutoff_at))
+        raise CutoffPassed(cutoff_at=LocalTime(group_buy.cutoff_at))
     if group_buy.status != GroupBuy.Status.OPEN:
         raise GroupBuyClosed(status=group_buy.get_status_display())
     if now < group_buy.opens_at:
@@ -378,7 +377,6 @@ def _place(
         for item in [items[item_id]]
     )
     _remember_lines(order, sorted(lines, key=lambda line: (line.item.position, line.item_id)))
-    ledger.charge_order(order, actor=actor, new=True)
     audit.record(
         actor=actor,
         action="order.placed",
@@ -389,7 +387,7 @@ def _place(
             "lines": sorted(wanted.items()),
         },
     )
-    events.order_event("order.placed", order, group_buy)
+    events.order_event("order.placed", order, group_buy, actor_id=actor.pk)
     if group_buy.max_to_close is not None and _check_cap(
         group_buy, before=before, after=fill_of(group_buy)
     ):
@@ -478,14 +476,13 @@ def change_order(
             order.note = note
             fields.append("note")
         order.save(update_fields=fields)
-        ledger.charge_order(order, actor=actor)
         audit.record(
             actor=actor,
             action="order.changed",
             target=order,
             data={"changes": sorted((i, d) for i, d in changes.items() if d)},
         )
-        events.order_event("order.changed", order, group_buy)
+        events.order_event("order.changed", order, group_buy, actor_id=actor.pk)
         if group_buy.max_to_close is not None and _check_cap(
             group_buy, before=before, after=fill_of(group_buy)
         ):
@@ -519,7 +516,6 @@ def cancel_order(*, actor: User, order_id: int, now: datetime | None = None) -> 
         order.status = Order.Status.CANCELLED
         order.cancelled_at = order.updated_at = now
         order.save(update_fields=["status", "cancelled_at", "updated_at"])
-        ledger.charge_order(order, actor=actor)
         audit.record(actor=actor, action="order.cancelled", target=order)
-        events.order_event("order.cancelled", order, group_buy)
+        events.order_event("order.cancelled", order, group_buy, actor_id=actor.pk)
     return order

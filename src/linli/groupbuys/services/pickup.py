@@ -28,7 +28,7 @@ from ..errors import (
 )
 from ..models import GroupBuy, Order, PurchaseOrderLine
 from ..pickup_codes import read_pickup_code
-from .closing import complete_group_buy
+from .closing import complete_locked
 from .ordering import normalise_lines
 
 
@@ -159,5 +159,7 @@ def confirm_pickup(
         events.picked_up(order, group_buy)
         waiting = Order.objects.filter(group_buy=group_buy, status=Order.Status.CONFIRMED)
         if not waiting.exclude(pickup=Order.Pickup.FULL).exists():
-            complete_group_buy(group_buy=group_buy, now=now, reason="all_collected", actor=actor)
+            complete_locked(
+                group_buy, now=now, reason=GroupBuy.CompletionReason.ALL_COLLECTED, actor=actor
+            )
     return order

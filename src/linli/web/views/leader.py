@@ -40,7 +40,6 @@ def communities(request, who: Roles):
     if not who.led_community_ids and not who.operator:
         raise CommunityNotFound()
     group_buys = selectors.visible_group_buys(who).filter(community_id__in=who.led_community_ids)
-    services.settle_due(group_buys)
     by_community: dict[int, list[GroupBuy]] = {}
     for group_buy in group_buys.order_by("-cutoff_at", "-id")[:200]:
         by_community.setdefault(group_buy.community_id, []).append(group_buy)
@@ -189,7 +188,7 @@ def open_group_buy(request, who: Roles, community_id: int):
 def group_buy(request, who: Roles, group_buy_id: int):
     """The leader's page of one group buy: the live tally and closing while open; the
     buildings, the hand-out and the purchase orders once formed; links other apps declare."""
-    group_buy = services.settled_managed_group_buy(who, group_buy_id)
+    group_buy = selectors.managed_group_buy(who, group_buy_id)
     context = {
         "group_buy": group_buy,
         "tally": selectors.tally(group_buy),
@@ -209,7 +208,7 @@ def tally(request, who: Roles, group_buy_id: int):
     page)."""
     if not request.htmx:
         return redirect("lead-group-buy", group_buy_id)
-    group_buy = services.settled_managed_group_buy(who, group_buy_id)
+    group_buy = selectors.managed_group_buy(who, group_buy_id)
     return render(
         request,
         "web/leader/_tally.html",
@@ -220,14 +219,14 @@ def tally(request, who: Roles, group_buy_id: int):
 @require_POST
 @page
 def close(request, who: Roles, group_buy_id: int):
-    services.settled_managed_group_buy(who, group_buy_id)
+    selectors.managed_group_buy(who, group_buy_id)
     services.close_group_buy(actor=request.user, group_buy_id=group_buy_id, early=True)
     return redirect("lead-group-buy", group_buy_id)
 
 
 @page
 def building(request, who: Roles, group_buy_id: int, building_id: int):
-    group_buy = services.settled_managed_group_buy(who, group_buy_id)
+    group_buy = selectors.managed_group_buy(who, group_buy_id)
     orders = list(selectors.distribution_for_building(group_buy, building_id))
     name = next(
         (b.name for b in selectors.distribution_summary(group_buy) if b.building_id == building_id),
@@ -250,7 +249,7 @@ def handout(request, who: Roles, group_buy_id: int):
     digits or that address, as a scanner types it. ``scan=1`` comes with a code the page's
     camera read (``static/web/scan.js``) and is sent back, so that the camera starts again
     for the next person in the queue."""
-    group_buy = services.settled_managed_group_buy(who, group_buy_id)
+    group_buy = selectors.managed_group_buy(who, group_buy_id)
     query = request.GET.get("q", "").strip()[:300]  # room for a pasted QR address
     context: dict = {"group_buy": group_buy, "query": query, "roles": who, "errors": {}}
     status = 200

@@ -30,7 +30,7 @@ def _quantities(post, items) -> tuple[dict[int, int], dict[str, str], dict[str, 
 def group_buy(request, who: Roles, group_buy_id: int):
     """Items with price, unit, what is left and the limit; the cutoff, the pickup; and the
     order form (a POST here places the order)."""
-    group_buy = services.settled_group_buy(who, group_buy_id)
+    group_buy = selectors.group_buy_for(who, group_buy_id)
     items = list(group_buy.items.all())
     neighbours = list(households_to_order_for(who, group_buy.community_id))
     context = {
@@ -94,7 +94,7 @@ def _order_context(who: Roles, order: Order) -> dict:
 def order(request, who: Roles, order_id: int):
     """Status, lines, change or cancel before the cutoff, the pickup code (QR and digits), and
     what the supplier delivered short."""
-    order = services.settled_order(who, order_id)
+    order = selectors.order_for(who, order_id)
     context = _order_context(who, order)
     if context["changeable"]:
         context["items"] = list(selectors.group_buy_for(who, order.group_buy_id).items.all())
@@ -107,7 +107,7 @@ def order(request, who: Roles, order_id: int):
 @require_POST
 @page
 def change_order(request, who: Roles, order_id: int):
-    order = services.settled_order(who, order_id)
+    order = selectors.order_for(who, order_id)
     items = list(selectors.group_buy_for(who, order.group_buy_id).items.all())
     lines, typed, errors = _quantities(request.POST, items)
     context = _order_context(who, order)
@@ -127,7 +127,7 @@ def change_order(request, who: Roles, order_id: int):
 @require_POST
 @page
 def cancel_order(request, who: Roles, order_id: int):
-    order = services.settled_order(who, order_id)
+    order = selectors.order_for(who, order_id)
     try:
         services.cancel_order(actor=request.user, order_id=order.pk)
     except LinliError as error:

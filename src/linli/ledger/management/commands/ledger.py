@@ -6,7 +6,7 @@ from rich.table import Table
 from linli.access import roles
 from linli.core.formatting import yuan
 from linli.core.management.base import LinliCommand
-from linli.ledger import selectors, services
+from linli.ledger import selectors
 
 
 class Command(LinliCommand):
@@ -26,7 +26,7 @@ class Command(LinliCommand):
         if command == "check":
             return self.check_ledger()
         who = roles(self.actor(options["actor"]))
-        self.leader(services.settled_leader_ledger(who, options.get("leader")))
+        self.leader(selectors.leader_ledger(who, options.get("leader")))
 
     def check_ledger(self) -> None:
         started = time.perf_counter()
