@@ -64,7 +64,7 @@ def add_frame_view() -> None:
     from django.urls import path
 
     import linli.urls
-    from linli.web.pages import page
+    from linli.pages.helpers import page
 
     @page
     def frame(request, who):

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils.translation import gettext_lazy as _
 
-from linli.web import registry
+from linli.pages import registry
 
 from .conftest import text
 

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.access import Roles
 from linli.groupbuys.selectors import open_now
+from linli.pages.registry import Entry, Tile, register
 
-from .registry import Entry, Tile, register
 from .shown import time_left
 
 

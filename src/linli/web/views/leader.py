@@ -23,9 +23,8 @@ from linli.core.errors import Invalid, LinliError
 from linli.groupbuys import selectors, services
 from linli.groupbuys.errors import NotLeader
 from linli.groupbuys.models import GroupBuy
-
-from ..pages import Roles, fen_from_yuan, field_errors, page, whole_number
-from ..registry import group_buy_links
+from linli.pages.helpers import Roles, fen_from_yuan, field_errors, page, whole_number
+from linli.pages.registry import group_buy_links
 
 
 def _led(who: Roles, community_id: int):

@@ -8,8 +8,7 @@ from linli.communities.selectors import households_to_order_for
 from linli.core.errors import LinliError
 from linli.groupbuys import selectors, services
 from linli.groupbuys.models import Order
-
-from ..pages import (
+from linli.pages.helpers import (
     Roles,
     field_errors,
     page,

@@ -6,8 +6,7 @@ from django.shortcuts import redirect, render
 from linli.catalog.selectors import visible_products
 from linli.core.errors import Forbidden, LinliError
 from linli.groupbuys import selectors, services
-
-from ..pages import Roles, field_errors, page, whole_numbers
+from linli.pages.helpers import Roles, field_errors, page, whole_numbers
 
 
 @page
