@@ -49,7 +49,7 @@ def communities(request, who: Roles):
         .filter(pk__in=who.led_community_ids)
         .order_by("name")
     ]
-    return render(request, "web/leader/communities.html", {"communities": led})
+    return render(request, "groupbuys/leader/communities.html", {"communities": led})
 
 
 class GroupBuyForm(forms.Form):
@@ -172,7 +172,7 @@ def open_group_buy(request, who: Roles, community_id: int):
     ]
     return render(
         request,
-        "web/leader/open.html",
+        "groupbuys/leader/open.html",
         {
             "community": community,
             "form": form,
@@ -199,7 +199,7 @@ def group_buy(request, who: Roles, group_buy_id: int):
         context["purchase_orders"] = list(
             selectors.visible_purchase_orders(who).filter(group_buy=group_buy)
         )
-    return render(request, "web/leader/group_buy.html", context)
+    return render(request, "groupbuys/leader/group_buy.html", context)
 
 
 @page
@@ -211,7 +211,7 @@ def tally(request, who: Roles, group_buy_id: int):
     group_buy = services.settled_managed_group_buy(who, group_buy_id)
     return render(
         request,
-        "web/leader/_tally.html",
+        "groupbuys/leader/_tally.html",
         {"group_buy": group_buy, "tally": selectors.tally(group_buy)},
     )
 
@@ -234,7 +234,7 @@ def building(request, who: Roles, group_buy_id: int, building_id: int):
     )
     return render(
         request,
-        "web/leader/building.html",
+        "groupbuys/leader/building.html",
         {"group_buy": group_buy, "orders": orders, "building_name": name, "roles": who},
     )
 
@@ -284,7 +284,7 @@ def handout(request, who: Roles, group_buy_id: int):
             context["group_buy"] = group_buy
     if query:
         context["found"] = list(selectors.find_orders_for_pickup(group_buy, query=query))
-    return render(request, "web/leader/handout.html", context, status=status)
+    return render(request, "groupbuys/leader/handout.html", context, status=status)
 
 
 def _take(post) -> dict[int, int]:
@@ -318,7 +318,7 @@ def households(request, who: Roles, community_id: int):
     marked = households_of(who, community).filter(neighbours_may_order=True)
     return render(
         request,
-        "web/leader/households.html",
+        "groupbuys/leader/households.html",
         {
             "community": community,
             "query": query,

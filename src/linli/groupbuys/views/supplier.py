@@ -21,7 +21,7 @@ def overview(request, who: Roles):
     )
     return render(
         request,
-        "web/supplier/overview.html",
+        "groupbuys/supplier/overview.html",
         {
             "products": products,
             "on_offer": selectors.stock_on_offer(who),
@@ -47,7 +47,7 @@ def purchase_order(request, who: Roles, purchase_order_id: int):
         "may_record": purchase_order.supplier_id in who.supplier_ids or who.operator,
     }
     if request.method != "POST":
-        return render(request, "web/supplier/purchase_order.html", context)
+        return render(request, "groupbuys/supplier/purchase_order.html", context)
     delivered, typed, errors = whole_numbers(
         request.POST, {line.product_id: f"delivered-{line.product_id}" for line in lines}, "product"
     )
@@ -64,4 +64,4 @@ def purchase_order(request, who: Roles, purchase_order_id: int):
             status = error.status
         else:
             return redirect("purchase-order", purchase_order.pk)
-    return render(request, "web/supplier/purchase_order.html", context, status=status)
+    return render(request, "groupbuys/supplier/purchase_order.html", context, status=status)
