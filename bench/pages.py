@@ -22,9 +22,9 @@ network), for:
 
 Requests go round-robin, one of each page in turn, ``--requests`` times after ``--warmup``
 uncounted rounds, so that a slow moment of the machine hits every page alike. Each page's
-queries are counted too (the test ``tests/web/test_queries.py`` asserts that they do not grow
-with the number of orders). Target: each page's p95 within 3× the minimal view's. Ratios to
-the signed-in frame are shown too: what our own reads and templates add.
+queries are counted too (the test ``tests/groupbuys/test_pages_queries.py`` asserts that they do
+not grow with the number of orders). Target: each page's p95 within 3× the minimal view's.
+Ratios to the signed-in frame are shown too: what our own reads and templates add.
 """
 
 import argparse
@@ -64,7 +64,7 @@ def add_frame_view() -> None:
     from django.urls import path
 
     import linli.urls
-    from linli.web.pages import page
+    from linli.pages.helpers import page
 
     @page
     def frame(request, who):

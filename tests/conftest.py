@@ -90,6 +90,11 @@ class Neighbourhood:
         return group_buy, [Order.objects.get(pk=order.pk) for order in orders]
 
 
+def text(response) -> str:
+    """A page's body as text."""
+    return response.content.decode()
+
+
 @pytest.fixture
 def browse():
     """A page client signed in as ``user`` (anonymous for ``None``), speaking ``language``.

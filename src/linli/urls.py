@@ -16,5 +16,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("money/", include("linli.ledger.urls")),
     path("", include("linli.jielong.urls")),
+    path("", include("linli.groupbuys.urls")),
     path("", include("linli.web.urls")),
 ]

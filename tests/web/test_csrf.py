@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from linli.groupbuys.models import Order
 from linli.web.csrf import masked_token
 
-from .conftest import text
+from ..conftest import text
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
 

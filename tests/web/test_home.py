@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 from django.utils.translation import gettext_lazy as _
 
-from linli.web import registry
+from linli.pages import registry
 
-from .conftest import text
+from ..conftest import text
 
 
 def test_each_person_sees_the_tiles_for_their_roles(hood, browse):

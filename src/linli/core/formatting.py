@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 class LocalTime:
@@ -30,3 +31,18 @@ def mask_phone(phone: str) -> str:
     if len(digits) < 7:
         return "*" * len(digits)
     return f"{digits[:3]}****{digits[-4:]}"
+
+
+def time_left(moment: datetime) -> str:
+    """ "2 d 3 h", "3 h 20 min", "12 min" until ``moment``; "closed" once it has passed."""
+    seconds = int((moment - timezone.now()).total_seconds())
+    if seconds <= 0:
+        return _("closed")
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = max(rest // 60, 1) if not (days or hours) else rest // 60
+    if days:
+        return _("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
+    if hours:
+        return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
+    return _("%(minutes)s min") % {"minutes": minutes}

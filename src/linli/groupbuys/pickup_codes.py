@@ -20,8 +20,8 @@ from django.urls import reverse
 from .errors import PickupCodeUnknown, PickupCodeUnreadable
 
 CODE_DIGITS = 12
-# The hand-out page's path (see linli.web.urls, "lead-handout"), after any prefix the site is
-# served under; tests check that what pickup_qr_text writes reads back.
+# The hand-out page's path (see linli.groupbuys.urls, "lead-handout"), after any prefix the site
+# is served under; tests check that what pickup_qr_text writes reads back.
 _HANDOUT_PATH = re.compile(r"/lead/group-buys/(?P<group_buy>\d+)/handout/?$")
 
 

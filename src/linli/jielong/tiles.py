@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from linli.web.registry import GroupBuyLink, register_group_buy_link
+from linli.pages.registry import GroupBuyLink, register_group_buy_link
 
 register_group_buy_link(
     GroupBuyLink(

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from linli.core.errors import LinliError
 from linli.groupbuys import selectors as groupbuys
-from linli.web.pages import Roles, page
+from linli.pages.helpers import Roles, page
 
 from . import selectors, services
 

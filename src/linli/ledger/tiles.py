@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from linli.web.registry import GroupBuyLink, Tile, register, register_group_buy_link
+from linli.pages.registry import GroupBuyLink, Tile, register, register_group_buy_link
 
 register(
     Tile(

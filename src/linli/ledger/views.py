@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.errors import Invalid, LinliError
-from linli.web.pages import Roles, fen_from_yuan, field_errors, page
+from linli.pages.helpers import Roles, fen_from_yuan, field_errors, page
 
 from . import selectors, services
 from .errors import AccountNotFound

@@ -2,10 +2,10 @@
 templates' filters and functions, registered in :mod:`linli.web.jinja`)."""
 
 import segno
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from markupsafe import Markup
 
+# The remaining time is the templates' filter and the group buys' tile's note alike.
+from linli.core.formatting import time_left as time_left
 from linli.core.formatting import yuan as _yuan
 from linli.groupbuys.pickup_codes import pickup_qr_text, site_url
 
@@ -13,21 +13,6 @@ from linli.groupbuys.pickup_codes import pickup_qr_text, site_url
 def yuan(fen: int | None) -> str:
     """¥12.50 for 1250 fen."""
     return "" if fen is None else _yuan(fen)
-
-
-def time_left(moment) -> str:
-    """ "2 d 3 h", "3 h 20 min", "12 min" until ``moment``; "closed" once it has passed."""
-    seconds = int((moment - timezone.now()).total_seconds())
-    if seconds <= 0:
-        return _("closed")
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = max(rest // 60, 1) if not (days or hours) else rest // 60
-    if days:
-        return _("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
-    if hours:
-        return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
-    return _("%(minutes)s min") % {"minutes": minutes}
 
 
 def qr_data_uri(text: str) -> str:

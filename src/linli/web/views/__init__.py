@@ -1,1 +1,2 @@
-"""The pages: the front door, and the member's, leader's and supplier's pages."""
+"""The front door's pages: home, sign-in and the health check. Each app's own pages are in
+the app (the group buys' in ``linli.groupbuys.views``)."""

@@ -8,13 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.access import roles
 from linli.accounts.auth import password_throttle
-
-from ..registry import tiles_for
+from linli.pages.registry import tiles_for
 
 
 def home(request):
     """One page after sign-in with every service this person may use, as tiles that the apps
-    declare (``linli.web.registry``)."""
+    declare (``linli.pages.registry``)."""
     who = roles(request.user)
     return render(request, "web/home.html", {"roles": who, "tiles": tiles_for(request, who)})
 

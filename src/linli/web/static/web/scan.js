@@ -1,4 +1,4 @@
-// The hand-out page's camera scanner (web/leader/handout.html): a progressive enhancement.
+// The hand-out page's camera scanner (groupbuys/leader/handout.html): a progressive enhancement.
 // Without JavaScript, or without a camera, the page is a form to type or wedge-scan a code.
 //
 // A read is put into the code field as it is (the digits, or the hand-out address a pickup

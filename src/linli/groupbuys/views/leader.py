@@ -23,9 +23,8 @@ from linli.core.errors import Invalid, LinliError
 from linli.groupbuys import selectors, services
 from linli.groupbuys.errors import NotLeader
 from linli.groupbuys.models import GroupBuy
-
-from ..pages import Roles, fen_from_yuan, field_errors, page, whole_number
-from ..registry import group_buy_links
+from linli.pages.helpers import Roles, fen_from_yuan, field_errors, page, whole_number
+from linli.pages.registry import group_buy_links
 
 
 def _led(who: Roles, community_id: int):
@@ -49,7 +48,7 @@ def communities(request, who: Roles):
         .filter(pk__in=who.led_community_ids)
         .order_by("name")
     ]
-    return render(request, "web/leader/communities.html", {"communities": led})
+    return render(request, "groupbuys/leader/communities.html", {"communities": led})
 
 
 class GroupBuyForm(forms.Form):
@@ -172,7 +171,7 @@ def open_group_buy(request, who: Roles, community_id: int):
     ]
     return render(
         request,
-        "web/leader/open.html",
+        "groupbuys/leader/open.html",
         {
             "community": community,
             "form": form,
@@ -199,7 +198,7 @@ def group_buy(request, who: Roles, group_buy_id: int):
         context["purchase_orders"] = list(
             selectors.visible_purchase_orders(who).filter(group_buy=group_buy)
         )
-    return render(request, "web/leader/group_buy.html", context)
+    return render(request, "groupbuys/leader/group_buy.html", context)
 
 
 @page
@@ -211,7 +210,7 @@ def tally(request, who: Roles, group_buy_id: int):
     group_buy = selectors.managed_group_buy(who, group_buy_id)
     return render(
         request,
-        "web/leader/_tally.html",
+        "groupbuys/leader/_tally.html",
         {"group_buy": group_buy, "tally": selectors.tally(group_buy)},
     )
 
@@ -234,7 +233,7 @@ def building(request, who: Roles, group_buy_id: int, building_id: int):
     )
     return render(
         request,
-        "web/leader/building.html",
+        "groupbuys/leader/building.html",
         {"group_buy": group_buy, "orders": orders, "building_name": name, "roles": who},
     )
 
@@ -284,7 +283,7 @@ def handout(request, who: Roles, group_buy_id: int):
             context["group_buy"] = group_buy
     if query:
         context["found"] = list(selectors.find_orders_for_pickup(group_buy, query=query))
-    return render(request, "web/leader/handout.html", context, status=status)
+    return render(request, "groupbuys/leader/handout.html", context, status=status)
 
 
 def _take(post) -> dict[int, int]:
@@ -318,7 +317,7 @@ def households(request, who: Roles, community_id: int):
     marked = households_of(who, community).filter(neighbours_may_order=True)
     return render(
         request,
-        "web/leader/households.html",
+        "groupbuys/leader/households.html",
         {
             "community": community,
             "query": query,

@@ -11,7 +11,7 @@ import segno
 from linli.core.models import AuditEvent
 from linli.groupbuys.models import Order
 
-from .conftest import text
+from ..conftest import text
 
 
 @pytest.fixture

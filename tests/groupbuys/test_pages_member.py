@@ -14,7 +14,7 @@ from linli.groupbuys import services
 from linli.groupbuys.errors import GroupBuyNotFound
 from linli.groupbuys.models import GroupBuyItem, Order
 
-from .conftest import text
+from ..conftest import text
 
 
 def items(group_buy) -> list[GroupBuyItem]:

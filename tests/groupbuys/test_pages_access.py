@@ -7,7 +7,7 @@ from linli.core.formatting import mask_phone
 from linli.groupbuys import services
 from linli.groupbuys.models import Order
 
-from .conftest import text
+from ..conftest import text
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ from linli.communities.selectors import households_to_order_for
 from linli.core.errors import LinliError
 from linli.groupbuys import selectors, services
 from linli.groupbuys.models import Order
-
-from ..pages import (
+from linli.pages.helpers import (
     Roles,
     field_errors,
     page,
@@ -44,7 +43,7 @@ def group_buy(request, who: Roles, group_buy_id: int):
         "mine": selectors.household_orders(who, group_buy),
     }
     if request.method != "POST":
-        return render(request, "web/member/group_buy.html", context)
+        return render(request, "groupbuys/member/group_buy.html", context)
 
     lines, typed, errors = _quantities(request.POST, items)
     household = request.POST.get("household", "")
@@ -52,7 +51,7 @@ def group_buy(request, who: Roles, group_buy_id: int):
     context.update(typed=typed, chosen_household=household, note=note)
     if errors:
         context.update(errors=errors, general=[_("Check the quantities marked below.")])
-        return render(request, "web/member/group_buy.html", context, status=422)
+        return render(request, "groupbuys/member/group_buy.html", context, status=422)
     try:
         order = services.place_order(
             actor=request.user,
@@ -64,14 +63,14 @@ def group_buy(request, who: Roles, group_buy_id: int):
     except LinliError as error:
         fields, general = field_errors(error)
         context.update(errors=fields, general=general)
-        return render(request, "web/member/group_buy.html", context, status=error.status)
+        return render(request, "groupbuys/member/group_buy.html", context, status=error.status)
     return redirect("order", order.pk)
 
 
 @page
 def my_orders(request, who: Roles):
     orders = list(selectors.own_orders(who)[:30])
-    return render(request, "web/member/orders.html", {"orders": orders, "roles": who})
+    return render(request, "groupbuys/member/orders.html", {"orders": orders, "roles": who})
 
 
 def _order_context(who: Roles, order: Order) -> dict:
@@ -101,7 +100,7 @@ def order(request, who: Roles, order_id: int):
         context["typed"] = {
             f"item-{line.item_id}": str(line.quantity) for line in order.lines.all()
         }
-    return render(request, "web/member/order.html", context)
+    return render(request, "groupbuys/member/order.html", context)
 
 
 @require_POST
@@ -114,13 +113,13 @@ def change_order(request, who: Roles, order_id: int):
     context.update(items=items, typed=typed)
     if errors:
         context.update(errors=errors, general=[_("Check the quantities marked below.")])
-        return render(request, "web/member/order.html", context, status=422)
+        return render(request, "groupbuys/member/order.html", context, status=422)
     try:
         services.change_order(actor=request.user, order_id=order.pk, lines=lines)
     except LinliError as error:
         fields, general = field_errors(error)
         context.update(errors=fields, general=general)
-        return render(request, "web/member/order.html", context, status=error.status)
+        return render(request, "groupbuys/member/order.html", context, status=error.status)
     return redirect("order", order.pk)
 
 
@@ -133,5 +132,5 @@ def cancel_order(request, who: Roles, order_id: int):
     except LinliError as error:
         context = _order_context(who, order)
         context["general"] = field_errors(error)[1]
-        return render(request, "web/member/order.html", context, status=error.status)
+        return render(request, "groupbuys/member/order.html", context, status=error.status)
     return redirect("order", order.pk)

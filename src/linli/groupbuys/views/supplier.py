@@ -6,8 +6,7 @@ from django.shortcuts import redirect, render
 from linli.catalog.selectors import visible_products
 from linli.core.errors import Forbidden, LinliError
 from linli.groupbuys import selectors, services
-
-from ..pages import Roles, field_errors, page, whole_numbers
+from linli.pages.helpers import Roles, field_errors, page, whole_numbers
 
 
 @page
@@ -22,7 +21,7 @@ def overview(request, who: Roles):
     )
     return render(
         request,
-        "web/supplier/overview.html",
+        "groupbuys/supplier/overview.html",
         {
             "products": products,
             "on_offer": selectors.stock_on_offer(who),
@@ -48,7 +47,7 @@ def purchase_order(request, who: Roles, purchase_order_id: int):
         "may_record": purchase_order.supplier_id in who.supplier_ids or who.operator,
     }
     if request.method != "POST":
-        return render(request, "web/supplier/purchase_order.html", context)
+        return render(request, "groupbuys/supplier/purchase_order.html", context)
     delivered, typed, errors = whole_numbers(
         request.POST, {line.product_id: f"delivered-{line.product_id}" for line in lines}, "product"
     )
@@ -65,4 +64,4 @@ def purchase_order(request, who: Roles, purchase_order_id: int):
             status = error.status
         else:
             return redirect("purchase-order", purchase_order.pk)
-    return render(request, "web/supplier/purchase_order.html", context, status=status)
+    return render(request, "groupbuys/supplier/purchase_order.html", context, status=status)

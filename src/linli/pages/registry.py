@@ -5,7 +5,7 @@ of its own (found at start-up, as the admin finds ``admin.py``), not by editing 
 
     # linli/rewards/tiles.py
     from django.utils.translation import gettext_lazy as _
-    from linli.web.registry import Tile, register
+    from linli.pages.registry import Tile, register
 
     register(Tile(key="rewards", title=_("My points"), url_name="rewards:home", order=40,
                   shown_to=lambda who: who.household_id is not None))

@@ -8,7 +8,7 @@ import pytest
 from linli.groupbuys import services
 from linli.groupbuys.models import GroupBuy, Order
 
-from .conftest import text
+from ..conftest import text
 
 
 def open_form(hood, **overrides) -> dict:

@@ -1,2 +1,0 @@
-def text(response) -> str:
-    return response.content.decode()
