@@ -3,7 +3,7 @@
     .venv/bin/python bench/allocation.py [--orders 100000] [--repeat 5] [--no-database]
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/allocation.py
 
-1. **pure**: :func:`linli.groupbuys.allocation.allocate` over ``--orders`` claims of 1–5 units
+1. **pure**: :func:`linli.groupbuys.fair_shares.allocate` over ``--orders`` claims of 1–5 units
    (about 3 % of households vulnerable) and a delivery of 70 % of the units ordered, each
    policy run ``--repeat`` times after one warm-up; the median counts (target: under 1 s).
 2. **database** (skipped with ``--no-database``): on a throwaway database (see ``_common``),
@@ -56,7 +56,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def claims(n: int):
-    from linli.groupbuys.allocation import Claim
+    from linli.groupbuys.fair_shares import Claim
 
     rng = random.Random(5)
     return [Claim(quantity=rng.randint(1, 5), vulnerable=rng.random() < 0.03) for _ in range(n)]
@@ -74,7 +74,7 @@ def check_shares(wanted, shares, supply) -> bool:
 
 
 def pure(args) -> tuple[list[tuple[str, float, float, float]], bool]:
-    from linli.groupbuys.allocation import Policy, allocate
+    from linli.groupbuys.fair_shares import Policy, allocate
 
     wanted = claims(args.orders)
     supply = int(sum(claim.quantity for claim in wanted) * SHARE)
@@ -217,7 +217,7 @@ def database(args, db) -> tuple[list[tuple[str, float, float, float, float]], bo
     from django.db import connection, transaction
     from django.db.models import Sum
 
-    from linli.groupbuys.allocation import Policy
+    from linli.groupbuys.fair_shares import Policy
     from linli.groupbuys.models import OrderLine
     from linli.groupbuys.services import apply_allocation, plan_allocation
 

@@ -4,8 +4,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from linli.core.formatting import mask_phone
+from linli.core.formatting import LocalTime, mask_phone
 from linli.core.models import AuditEvent
+from linli.groupbuys import services
 from linli.groupbuys.models import GroupBuy, Order
 
 from ..apiclient import Api
@@ -160,15 +161,13 @@ def test_leader_members_supplier_and_gate(hood):
     assert ("group_buy.opened", "api") in actions and ("group_buy.completed", "api") in actions
 
 
-def test_a_due_group_buy_closes_when_next_touched(hood, now):
+def test_a_due_group_buy_refuses_orders_and_shows_closing_until_the_clock_forms_it(hood, now):
     group_buy = hood.open(
         cutoff_in=timedelta(minutes=10), now=now - timedelta(hours=1), min_to_form=1
     )
     item = group_buy.items.first()
-    alice = Api(hood.members[0])
+    alice = Api(hood.members[0], language="en")
     # Ordered before the cutoff (in the past, through the service).
-    from linli.groupbuys import services
-
     services.place_order(
         actor=hood.members[0],
         group_buy_id=group_buy.pk,
@@ -178,10 +177,24 @@ def test_a_due_group_buy_closes_when_next_touched(hood, now):
     late = alice.post(
         f"/group-buys/{group_buy.pk}/orders", {"lines": [{"item_id": item.pk, "quantity": 1}]}
     )
-    assert late.status_code == 409 and late.json()["code"] == "cutoff_passed"
-    # The refusal itself closed it: the close is not rolled back with the refused order.
-    assert GroupBuy.objects.get(pk=group_buy.pk).status == GroupBuy.Status.FORMED
-    assert alice.get(f"/group-buys/{group_buy.pk}").json()["status"] == "formed"
+    assert late.status_code == 409
+    assert late.json() == {
+        "code": "cutoff_passed",
+        "message": f"Orders for this group buy closed at {LocalTime(group_buy.cutoff_at)}.",
+    }
+    # Reads and refusals write nothing: the group buy is as stored, shown closing.
+    shown = alice.get(f"/group-buys/{group_buy.pk}").json()
+    assert (shown["status"], shown["closing"], shown["accepting_orders"]) == ("open", True, False)
+    assert GroupBuy.objects.get(pk=group_buy.pk).status == GroupBuy.Status.OPEN
+    # The worker's clock closes it.
+    run = services.close_due_group_buys()
+    assert run.formed == [group_buy.pk]
+    shown = alice.get(f"/group-buys/{group_buy.pk}").json()
+    assert (shown["status"], shown["closing"], shown["accepting_orders"]) == (
+        "formed",
+        False,
+        False,
+    )
     assert Order.objects.get(group_buy=group_buy).seq == 1
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from linli.core.models import AuditEvent
 from linli.groupbuys import errors, services
 from linli.groupbuys.models import GroupBuy, Order, OrderLine, PurchaseOrder
-from linli.groupbuys.services import ordering
+from linli.groupbuys.services.holding import lock_group_buy_for_ordering
 
 from .conftest import (
     WORKERS,
@@ -317,7 +317,7 @@ def test_no_order_in_a_closed_group_buy_was_placed_after_it_closed(live_hood):
 
     def order_in_a_held_transaction():
         with transaction.atomic():
-            ordering.lock_group_buy_for_ordering(group_buy.pk)
+            lock_group_buy_for_ordering(group_buy.pk)
             holding.set()
             assert close_asked.wait(30)
             time.sleep(0.3)  # the close is waiting now

@@ -157,6 +157,45 @@ def test_handing_out_in_part_then_by_code_and_a_used_or_foreign_code_is_refused(
     assert 'id="pickup-status" class="status status-full">collected<' in member_page
 
 
+ALL_COLLECTED = "Everything has been collected; this group buy is complete."
+WINDOW_ENDED = (
+    "The pickup window has ended with some orders never collected; this group buy is complete."
+)
+
+
+def test_the_hand_out_screen_says_why_the_group_buy_completed(hood, browse, formed):
+    group_buy, orders, _greens, _eggs = formed
+    leader = browse(hood.leader_user)
+    url = f"/lead/group-buys/{group_buy.pk}/handout"
+    page = text(leader.get(url))
+    assert ALL_COLLECTED not in page and WINDOW_ENDED not in page  # formed: still handing out
+
+    # One order collected, the other never: the window ends (the worker's clock).
+    services.confirm_pickup(
+        actor=hood.leader_user, group_buy_id=group_buy.pk, code=orders[0].pickup_code
+    )
+    services.close_due_group_buys(now=group_buy.pickup_ends_at)
+    group_buy.refresh_from_db()
+    assert group_buy.completion_reason == GroupBuy.CompletionReason.PICKUP_WINDOW_ENDED
+    page = text(leader.get(url))
+    assert f'<p class="notice" id="completed">{WINDOW_ENDED}</p>' in page
+    assert ALL_COLLECTED not in page
+    chinese = text(browse(hood.leader_user, language="zh-hans").get(url))
+    assert "提货时间已过，仍有订单未提货；本团已结束。" in chinese
+
+
+def test_the_hand_out_screen_says_everything_was_collected_when_it_was(hood, browse, formed):
+    group_buy, orders, _greens, _eggs = formed
+    leader = browse(hood.leader_user)
+    url = f"/lead/group-buys/{group_buy.pk}/handout"
+    leader.post(url, {"code": orders[0].pickup_code})
+    last = leader.post(url, {"code": orders[1].pickup_code})
+    group_buy.refresh_from_db()
+    assert group_buy.completion_reason == GroupBuy.CompletionReason.ALL_COLLECTED
+    assert f'<p class="success" id="completed">{ALL_COLLECTED}</p>' in text(last)
+    assert WINDOW_ENDED not in text(leader.get(url))
+
+
 def test_a_supplier_records_a_short_delivery_and_a_bad_one_is_refused_by_the_field(
     hood, browse, formed
 ):

@@ -15,6 +15,7 @@ from linli.groupbuys.errors import GroupBuyNotFound
 from linli.groupbuys.models import GroupBuyItem, Order
 
 from ..conftest import text
+from ..state import snapshot
 
 
 def items(group_buy) -> list[GroupBuyItem]:
@@ -185,16 +186,23 @@ def test_change_and_cancel_before_the_cutoff(hood, browse):
         assert item.stock_left == item.stock_initial
 
 
-def test_after_the_cutoff_the_page_closes_the_group_buy_and_takes_no_more(hood, browse, now):
+def test_after_the_cutoff_the_page_shows_it_closing_and_takes_no_more(hood, browse, now):
     group_buy = hood.open(cutoff_in=timedelta(minutes=5), now=now - timedelta(minutes=10))
     greens, _eggs = items(group_buy)
     member = browse(hood.members[1])
+    before = snapshot()
     page = text(member.get(f"/group-buys/{group_buy.pk}/"))
-    assert "This group buy takes no orders now." in page
-    group_buy.refresh_from_db()
-    assert group_buy.status == "failed"  # nobody ordered: it failed at the cutoff
+    assert snapshot() == before  # the page closes nothing: the worker's clock does
+    assert "This group buy takes no orders now." in page and "Place order" not in page
+    assert 'id="group-buy-status">closing: orders are being counted</dd>' in page
     response = member.post(f"/group-buys/{group_buy.pk}/", {f"q-{greens.pk}": "1"})
-    assert response.status_code == 409 and not Order.objects.exists()
+    local = timezone.localtime(group_buy.cutoff_at).strftime("%Y-%m-%d %H:%M")
+    assert response.status_code == 409
+    assert f"Orders for this group buy closed at {local}." in text(response)
+    assert snapshot() == before
+    services.close_due_group_buys()
+    page = text(member.get(f"/group-buys/{group_buy.pk}/"))
+    assert 'id="group-buy-status">failed</dd>' in page  # nobody ordered: it did not form
 
 
 def test_times_are_shown_in_shanghai_and_money_in_yuan(hood, browse):

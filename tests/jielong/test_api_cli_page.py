@@ -10,6 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from linli.core.formatting import LocalTime
+from linli.groupbuys import services
 from linli.groupbuys.models import GroupBuy, Order
 from linli.jielong.models import ImportedLine
 
@@ -218,17 +220,25 @@ def test_bad_chains_get_a_4xx_in_the_callers_language_and_change_nothing(
     assert state() == before
 
 
-def test_importing_after_the_cutoff_is_refused_and_closes_the_group_buy(setup, now):
+def test_importing_after_the_cutoff_is_refused_and_leaves_the_close_to_the_clock(setup, now):
     hood, group_buy, text = setup
+    cutoff = now - timedelta(minutes=1)
     GroupBuy.objects.filter(pk=group_buy.pk).update(
-        opens_at=now - timedelta(days=2), cutoff_at=now - timedelta(minutes=1)
+        opens_at=now - timedelta(days=2), cutoff_at=cutoff
     )
     refused = Api(hood.leader_user, language="zh-Hans").post(
         f"/group-buys/{group_buy.pk}/jielong/import", {"text": text}
     )
     assert refused.status_code == 409
-    assert CJK.search(refused.json()["message"])
+    assert refused.json() == {
+        "code": "cutoff_passed",
+        "message": f"本团已于 {LocalTime(cutoff)} 截单。",
+    }
     assert not Order.objects.filter(group_buy=group_buy).exists()
     assert not ImportedLine.objects.exists()
+    # A refusal writes nothing, not even the close: the worker's clock closes it.
+    group_buy.refresh_from_db()
+    assert group_buy.status == GroupBuy.Status.OPEN
+    services.close_due_group_buys(now=now)
     group_buy.refresh_from_db()
     assert group_buy.status == GroupBuy.Status.FAILED  # nobody ordered: it did not form

@@ -36,7 +36,9 @@ def test_the_leader_records_a_payment_and_sees_who_still_owes(hood, now, browse)
     assert "Payment recorded." in page and 'id="total-owes">¥4.50' in page
 
 
-def test_the_money_page_closes_a_group_buy_past_its_cutoff_first(hood, now, browse):
+def test_the_money_page_of_a_group_buy_past_its_cutoff_changes_nothing_until_the_clock(
+    hood, now, browse
+):
     group_buy = hood.open(min_to_form=100, now=now)
     order(hood, 0, group_buy, (2, 1), now)  # ¥37.00, paid
     order(hood, 1, group_buy, (1, 0), now)  # ¥4.50, not paid
@@ -44,9 +46,14 @@ def test_the_money_page_closes_a_group_buy_past_its_cutoff_first(hood, now, brow
     GroupBuy.objects.filter(pk=group_buy.pk).update(
         opens_at=now - timedelta(days=1), cutoff_at=now - timedelta(minutes=1)
     )
+    before = snapshot()
     page = browse(hood.leader_user).get(f"/money/group-buys/{group_buy.pk}/").content.decode()
+    assert snapshot() == before  # a read writes nothing
+    assert 'id="total-owes">¥4.50' in page and 'id="total-refund-due">¥0.00' in page
+    groupbuys.close_due_group_buys()  # the worker's clock
     group_buy.refresh_from_db()
     assert group_buy.status == GroupBuy.Status.FAILED  # too few ordered
+    page = browse(hood.leader_user).get(f"/money/group-buys/{group_buy.pk}/").content.decode()
     assert 'id="total-owes">¥0.00' in page and 'id="total-refund-due">¥37.00' in page
 
 
@@ -133,10 +140,12 @@ def past_its_pickup_window(group_buy, now) -> None:
     )
 
 
-def test_the_money_pages_complete_a_group_buy_past_its_pickup_window_first(hood, now, browse):
-    """Nobody ran ``linli cutoff`` after the pickup window: the leader's and the supplier's
-    money pages settle the group buy before listing it, so the commission shown is the one
-    settled and the supplier's delivery is payable."""
+def test_the_money_pages_show_the_settlement_once_the_clock_completes_the_group_buy(
+    hood, now, browse
+):
+    """Past the pickup window the money pages show what is stored (nothing settled, nothing
+    payable) and change nothing; once the worker's clock completes the group buy, the
+    leader's page shows it and the supplier's delivery is payable at cost."""
     group_buy = hood.open(now=now)
     order(hood, 0, group_buy, (2, 1), now)
     order(hood, 1, group_buy, (1, 0), now)
@@ -144,14 +153,20 @@ def test_the_money_pages_complete_a_group_buy_past_its_pickup_window_first(hood,
     assert group_buy.status == GroupBuy.Status.FORMED
     past_its_pickup_window(group_buy, now)
     before = snapshot()
+    browse(hood.leader_user).get("/money/")
+    supplier_page = browse(hood.supplier_user).get("/money/").content.decode()
+    assert snapshot() == before
+    assert 'id="supplier-outstanding">¥0.00' in supplier_page
 
-    leader_page = browse(hood.leader_user).get("/money/").content.decode()
+    assert groupbuys.close_due_group_buys().completed == [group_buy.pk]
     group_buy.refresh_from_db()
-    assert group_buy.status == GroupBuy.Status.COMPLETED
+    assert (group_buy.status, group_buy.completion_reason) == (
+        GroupBuy.Status.COMPLETED,
+        GroupBuy.CompletionReason.PICKUP_WINDOW_ENDED,
+    )
     settlement = Entry.objects.get(kind=Entry.Kind.SETTLEMENT, group_buy_id=group_buy.pk)
+    leader_page = browse(hood.leader_user).get("/money/").content.decode()
     assert group_buy.title in leader_page
-    assert snapshot() != before
-
     supplier_page = browse(hood.supplier_user).get("/money/").content.decode()
     payable = -sum(
         posting.amount
@@ -161,13 +176,14 @@ def test_the_money_pages_complete_a_group_buy_past_its_pickup_window_first(hood,
     assert f'id="supplier-outstanding">¥{payable / 100:,.2f}' in supplier_page
 
 
-def test_the_supplier_ledger_api_completes_what_is_due_first(hood, now):
+def test_the_supplier_ledger_api_shows_what_the_clock_completed(hood, now):
     from django.test import Client
 
     group_buy = hood.open(now=now)
     order(hood, 0, group_buy, (2, 1), now)
     deliver(hood, group_buy, (2, 1), close(group_buy))
     past_its_pickup_window(group_buy, now)
+    groupbuys.close_due_group_buys()
     client = Client()
     client.force_login(hood.supplier_user)
     supplier_id = hood.supplier.pk

@@ -15,8 +15,8 @@ from linli.core.idempotency import idempotent
 from linli.core.schemas import QueryText
 
 from . import selectors, services, sheets
-from .allocation import Policy
 from .errors import OrderNotFound
+from .fair_shares import Policy
 from .models import GroupBuy, Order
 from .pickup_codes import pickup_qr_text, site_url
 from .schemas import (

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from linli.catalog.models import Product, Supplier
 from linli.communities.models import Community, Household, Leader
 
+from .limits import MAX_DESCRIPTION, MAX_NOTE, MAX_PLACE, MAX_TITLE
+
 
 class GroupBuy(models.Model):
     """A leader's offer to one community: items, a minimum to form, a cutoff, a pickup.
@@ -39,8 +41,8 @@ class GroupBuy(models.Model):
     leader = models.ForeignKey(
         Leader, verbose_name=_("leader"), on_delete=models.PROTECT, related_name="group_buys"
     )
-    title = models.CharField(_("title"), max_length=100)
-    description = models.TextField(_("description"), max_length=2000, blank=True)
+    title = models.CharField(_("title"), max_length=MAX_TITLE)
+    description = models.TextField(_("description"), max_length=MAX_DESCRIPTION, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
@@ -53,7 +55,7 @@ class GroupBuy(models.Model):
     cutoff_at = models.DateTimeField(_("cutoff"))
     pickup_starts_at = models.DateTimeField(_("pickup starts"))
     pickup_ends_at = models.DateTimeField(_("pickup ends"))
-    pickup_place = models.CharField(_("pickup place"), max_length=120)
+    pickup_place = models.CharField(_("pickup place"), max_length=MAX_PLACE)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     close_reason = models.CharField(
@@ -177,7 +179,7 @@ class Order(models.Model):
     pickup = models.CharField(
         _("pickup"), max_length=8, choices=Pickup.choices, default=Pickup.NONE
     )
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=MAX_NOTE, blank=True)
     total_fen = models.PositiveIntegerField(_("total (fen)"), default=0)
     placed_at = models.DateTimeField(_("placed at"))
     updated_at = models.DateTimeField(_("updated at"))

@@ -1,23 +1,27 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
+from django.utils import timezone
 from ninja import Schema
 from pydantic import Field, StrictInt
 
 from linli.access import roles
 from linli.core.schemas import Id, In, Moment, text
 
-from .allocation import Policy
-from .services.opening import (
+from . import rules
+from .fair_shares import Policy
+from .limits import (
     MAX_DESCRIPTION,
     MAX_ITEMS,
+    MAX_LINE_QUANTITY,
+    MAX_LINES,
+    MAX_NOTE,
     MAX_PLACE,
     MAX_PRICE_FEN,
     MAX_STOCK,
     MAX_THRESHOLD,
     MAX_TITLE,
 )
-from .services.ordering import MAX_LINE_QUANTITY, MAX_LINES, MAX_NOTE
 
 Quantity = Annotated[StrictInt, Field(ge=1, le=MAX_LINE_QUANTITY)]
 
@@ -124,11 +128,24 @@ class GroupBuyOut(Schema):
     closed_at: datetime | None
     close_reason: str
     completed_at: datetime | None
+    completion_reason: str = Field(description="all_collected, pickup_window_ended; '' until then")
+    accepting_orders: bool = Field(description="Takes orders, changes and cancellations now")
+    closing: bool = Field(
+        description="Past its cutoff and not closed yet: the worker's clock closes it shortly"
+    )
     items: list[ItemOut]
 
     @staticmethod
     def resolve_community(group_buy) -> str:
         return group_buy.community.name
+
+    @staticmethod
+    def resolve_accepting_orders(group_buy) -> bool:
+        return rules.accepting_orders(group_buy, timezone.now())
+
+    @staticmethod
+    def resolve_closing(group_buy) -> bool:
+        return rules.closing(group_buy, timezone.now())
 
     @staticmethod
     def resolve_items(group_buy):
@@ -269,7 +286,12 @@ class PurchaseOrderOut(Schema):
 
     @staticmethod
     def resolve_total_cost_fen(po) -> int:
-        return sum(line.quantity * line.unit_cost_fen for line in po.lines.all())
+        return sum(
+            rules.line_cost_fen(
+                ordered=line.quantity, delivered=line.delivered, unit_cost_fen=line.unit_cost_fen
+            )
+            for line in po.lines.all()
+        )
 
     @staticmethod
     def resolve_lines(po):

@@ -17,6 +17,7 @@ from linli.catalog.models import Product
 from linli.communities.models import Community
 from linli.core.rows import Picked, storable_id
 
+from . import rules
 from .errors import (
     GroupBuyNotFound,
     NotLeader,
@@ -179,7 +180,7 @@ def tally(group_buy: GroupBuy) -> Tally:
             )
         )
     units = sum(row.ordered for row in rows)
-    fill = households if group_buy.threshold == GroupBuy.Threshold.HOUSEHOLDS else units
+    fill = rules.fill(group_buy, units=units, households=households)
     return Tally(
         group_buy_id=group_buy.pk,
         status=group_buy.status,
@@ -187,7 +188,7 @@ def tally(group_buy: GroupBuy) -> Tally:
         min_to_form=group_buy.min_to_form,
         max_to_close=group_buy.max_to_close,
         fill=fill,
-        to_form=max(group_buy.min_to_form - fill, 0),
+        to_form=rules.to_form(group_buy, fill),
         orders=orders,
         households=households,
         units=units,

@@ -11,9 +11,10 @@ from linli.access import roles
 from linli.accounts.models import User
 from linli.core import audit
 from linli.core.errors import LinliError, render
+from linli.groupbuys import rules
+from linli.groupbuys.limits import MAX_NOTE
 from linli.groupbuys.models import GroupBuy
 from linli.groupbuys.services import cancel_order, change_order, place_order
-from linli.groupbuys.services.ordering import MAX_NOTE, check_accepting_orders
 
 from .models import ImportedLine
 from .selectors import ORDERING, Action, Preview, PreviewLine, preview_import
@@ -75,7 +76,10 @@ def import_chain(
     with transaction.atomic():
         _hold_imports(group_buy_id)
         preview: Preview = preview_import(who=who, group_buy_id=group_buy_id, text=text)
-        check_accepting_orders(GroupBuy.objects.get(pk=group_buy_id), now)
+        if (
+            refusal := rules.refusal_to_order(GroupBuy.objects.get(pk=group_buy_id), now)
+        ) is not None:
+            raise refusal
         outcomes = []
         moved_cancelled = []
         for line in preview.lines:

@@ -27,6 +27,7 @@ from linli.accounts.models import User
 from linli.communities.models import Household
 from linli.core import audit, rounding
 from linli.core.formatting import yuan
+from linli.groupbuys import rules
 from linli.groupbuys import selectors as groupbuys
 from linli.groupbuys.errors import HouseholdOutsideCommunity
 from linli.groupbuys.models import GroupBuy, PurchaseOrderLine
@@ -278,7 +279,9 @@ def settle_group_buy(group_buy: GroupBuy, *, at: datetime) -> Entry | None:
     for supplier_id, units, ordered, cost in PurchaseOrderLine.objects.filter(
         purchase_order__group_buy=group_buy
     ).values_list("purchase_order__supplier_id", "delivered", "quantity", "unit_cost_fen"):
-        costs[supplier_id] += (ordered if units is None else units) * cost
+        costs[supplier_id] += rules.line_cost_fen(
+            ordered=ordered, delivered=units, unit_cost_fen=cost
+        )
     rate = group_buy.leader.commission_bp if group_buy.leader_id else 0
     commission = rounding.share(sales, rate)
     amounts = [(Acct(Kind.SALES, group_buy.pk), sales)]

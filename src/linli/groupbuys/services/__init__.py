@@ -5,18 +5,18 @@ raises a :mod:`linli.groupbuys.errors` error (nothing changed) when the request 
 carried out.
 """
 
-from .allocation import AllocationPlan, LineShare, apply_allocation, plan_allocation
+from .allocation import apply_allocation, plan_allocation
 from .closing import catch_up, close_due_group_buys, close_group_buy
 from .delivery import record_delivery
 from .opening import ItemSpec, open_group_buy
-from .ordering import accepting_orders, cancel_order, change_order, place_order
+from .ordering import cancel_order, change_order, place_order
 from .pickup import confirm_pickup
+from .sharing import AllocationPlan, LineShare
 
 __all__ = [
     "AllocationPlan",
     "ItemSpec",
     "LineShare",
-    "accepting_orders",
     "apply_allocation",
     "cancel_order",
     "catch_up",

@@ -24,10 +24,11 @@ from linli.accounts.models import User
 from linli.core import audit
 from linli.core.formatting import LocalTime
 
-from .. import events
+from .. import events, rules
 from ..errors import GroupBuyNotFound, NotDue, NotLeader
 from ..models import GroupBuy, Order, OrderLine, PurchaseOrder, PurchaseOrderLine
-from .ordering import fill_of, hold_group_buy
+from .holding import fill_of, hold_group_buy
+from .sharing import share_out_what_is_left_locked
 
 
 def close_group_buy(
@@ -75,7 +76,7 @@ def close_group_buy(
 def close_locked(group_buy: GroupBuy, *, now: datetime, reason: str, actor: User | None) -> None:
     """Form or fail ``group_buy``; the caller holds its row exclusively."""
     fill = fill_of(group_buy)
-    if fill >= group_buy.min_to_form:
+    if rules.forms(group_buy, fill):
         purchase_orders = _make_purchase_orders(group_buy, now)
         orders = _number_orders(group_buy, now)
         group_buy.status = GroupBuy.Status.FORMED
@@ -165,10 +166,8 @@ def complete_locked(
     if group_buy.status != GroupBuy.Status.FORMED:
         return
     # A short delivery nobody shared out is shared now, so that its shortfall is refunded
-    # before the sales are settled. (Imported here: sharing out completes group buys too.)
-    from .allocation import share_out_what_is_left
-
-    share_out_what_is_left(group_buy, now=now)
+    # before the sales are settled.
+    share_out_what_is_left_locked(group_buy, now=now)
     # Counted once what was shared out has marked the orders with nothing left as collected.
     uncollected = (
         Order.objects.filter(group_buy=group_buy, status=Order.Status.CONFIRMED)

@@ -13,16 +13,14 @@ from linli.core import audit
 from linli.core.errors import Invalid, Message
 from linli.core.formatting import LocalTime
 
-from .. import events
-from ..allocation import Policy
+from .. import events, rules
 from ..errors import (
     AlreadyAllocated,
     DeliveryOutOfRange,
-    GroupBuyClosed,
-    NotSupplier,
     PurchaseOrderNotFound,
 )
-from ..models import GroupBuy, PurchaseOrder
+from ..fair_shares import Policy
+from ..models import PurchaseOrder
 
 
 def record_delivery(
@@ -53,10 +51,9 @@ def record_delivery(
             or purchase_order.supplier_id in who.supplier_ids
         ):
             raise PurchaseOrderNotFound()
-        if not (who.operator or purchase_order.supplier_id in who.supplier_ids):
-            raise NotSupplier(supplier=purchase_order.supplier.name)
-        if purchase_order.group_buy.status != GroupBuy.Status.FORMED:
-            raise GroupBuyClosed(status=purchase_order.group_buy.get_status_display())
+        refusal = rules.refusal_to_record_delivery(who, purchase_order, purchase_order.group_buy)
+        if refusal is not None:
+            raise refusal
         lines = {
             line.product_id: line
             for line in purchase_order.lines.select_for_update().select_related("product")

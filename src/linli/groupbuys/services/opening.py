@@ -16,15 +16,16 @@ from linli.core import audit
 from linli.core.errors import Invalid, Message, NotFound
 
 from ..errors import NotLeader
+from ..limits import (
+    MAX_DESCRIPTION,
+    MAX_ITEMS,
+    MAX_PLACE,
+    MAX_PRICE_FEN,
+    MAX_STOCK,
+    MAX_THRESHOLD,
+    MAX_TITLE,
+)
 from ..models import GroupBuy, GroupBuyItem
-
-MAX_ITEMS = 100
-MAX_PRICE_FEN = 10_000_000  # ¥100,000 for one unit is a mistake, not a price
-MAX_STOCK = 1_000_000
-MAX_THRESHOLD = 1_000_000
-MAX_TITLE = 100
-MAX_DESCRIPTION = 2000
-MAX_PLACE = 120
 
 
 @dataclass(frozen=True)

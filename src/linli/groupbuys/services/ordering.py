@@ -2,7 +2,7 @@
 
 Locks, always in this order so that two calls can never deadlock:
 
-1. the group buy, shared (an advisory lock, see :func:`hold_group_buy`; with its row ``FOR
+1. the group buy, shared (an advisory lock, see :func:`.holding.hold_group_buy`; with its row ``FOR
    UPDATE`` as well when it has a maximum, because then orders must be counted one at a
    time). Closing takes it exclusively, so no order can slip in while a close is
    aggregating, and none that comes later can overtake a close that is waiting;
@@ -28,34 +28,27 @@ from linli.access import Roles, roles
 from linli.accounts.models import User
 from linli.communities.models import Household
 from linli.core import audit
-from linli.core.errors import Invalid, LinliError, Message
-from linli.core.formatting import LocalTime
+from linli.core.errors import Invalid, Message
 
-from .. import events
+from .. import events, rules
 from ..errors import (
     BadQuantity,
-    CutoffPassed,
     EmptyOrder,
-    GroupBuyClosed,
-    GroupBuyFull,
     GroupBuyNotFound,
     HouseholdOutsideCommunity,
     InsufficientStock,
     LimitExceeded,
     NoHousehold,
-    NotOpenYet,
     NotYourHousehold,
     OrderNotChangeable,
     OrderNotFound,
     TooManyLines,
     UnknownItems,
 )
+from ..limits import MAX_LINE_QUANTITY, MAX_LINES, MAX_NOTE
 from ..models import GroupBuy, GroupBuyItem, Order, OrderLine
-
-MAX_LINES = 50
-# The most of one item in one order line: a household buys 斤 and 箱, not tonnes.
-MAX_LINE_QUANTITY = 999
-MAX_NOTE = 200
+from .closing import close_locked
+from .holding import fill_of, lock_group_buy_for_ordering
 
 Lines = Mapping[int, int] | Iterable[tuple[int, int]]
 
@@ -92,63 +85,11 @@ def _check_note(note: str) -> str:
     return note
 
 
-# The first key of the PostgreSQL advisory locks that keep orders and a close apart.
-GROUP_BUY_LOCK = 0x4C4C
-
-
-def hold_group_buy(group_buy_id: int, *, exclusive: bool) -> None:
-    """Orders hold their group buy shared, a close exclusively, until their transaction ends.
-
-    An advisory lock rather than ``FOR SHARE`` on the row: PostgreSQL queues advisory lock
-    requests fairly, so an order that comes after a close started waiting waits behind it and
-    is refused, and a stream of orders cannot keep a close waiting. Row share locks do not
-    queue: each new ``FOR SHARE`` joins the holders at once. SQLite runs write transactions
-    one at a time and needs nothing here.
-    """
-    if connection.vendor != "postgresql":
-        return
-    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
-    # The two-key form takes two int4s; ids are bigints, and the caller's id may be anything
-    # a client sent. Fold it into int4 range: ids below 2**31 keep their own key, and two
-    # group buys that would share one only wait for each other now and then, never wrongly.
-    key = (group_buy_id + 2**31) % 2**32 - 2**31
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {function}(%s, %s)", [GROUP_BUY_LOCK, key])
-
-
-def lock_group_buy_for_ordering(group_buy_id: int) -> GroupBuy:
-    """Read the group buy under a lock that a close must wait for (see the module text).
-
-    Read after the lock is granted, so that an order that waited for a close sees it closed.
-    A group buy with a maximum is read ``FOR UPDATE`` as well: its orders are counted one at a
-    time.
-    """
-    hold_group_buy(group_buy_id, exclusive=False)
-    group_buy = GroupBuy.objects.filter(pk=group_buy_id).order_by().first()
-    if group_buy is None:
-        raise GroupBuyNotFound()
-    if group_buy.max_to_close is not None and connection.vendor == "postgresql":
-        group_buy = GroupBuy.objects.select_for_update().order_by().get(pk=group_buy_id)
-    return group_buy
-
-
-def accepting_orders(group_buy: GroupBuy, now: datetime | None = None) -> bool:
-    """Whether the group buy takes orders (and changes) now, as :func:`check_accepting_orders`
-    would let them through; for pages deciding whether to show the order form."""
-    try:
-        check_accepting_orders(group_buy, now or timezone.now())
-    except LinliError:
-        return False
-    return True
-
-
 def check_accepting_orders(group_buy: GroupBuy, now: datetime) -> None:
-    if now >= group_buy.cutoff_at:
-        raise CutoffPassed(cutoff_at=LocalTime(group_buy.cutoff_at))
-    if group_buy.status != GroupBuy.Status.OPEN:
-        raise GroupBuyClosed(status=group_buy.get_status_display())
-    if now < group_buy.opens_at:
-        raise NotOpenYet(opens_at=LocalTime(group_buy.opens_at))
+    """Refuse an order, change or cancellation the group buy does not take at ``now``
+    (:func:`rules.refusal_to_order`)."""
+    if (refusal := rules.refusal_to_order(group_buy, now)) is not None:
+        raise refusal
 
 
 def _household_for(who: Roles, group_buy: GroupBuy, household_id: int | None) -> Household:
@@ -293,25 +234,6 @@ def move_stock(changes: Mapping[int, int], items: Mapping[int, GroupBuyItem]) ->
         )
 
 
-def fill_of(group_buy: GroupBuy) -> int:
-    """How far the group buy is towards its threshold, counting placed orders."""
-    placed = Order.objects.filter(group_buy=group_buy, status=Order.Status.PLACED)
-    if group_buy.threshold == GroupBuy.Threshold.HOUSEHOLDS:
-        return placed.values("household_id").distinct().count()
-    total = OrderLine.objects.filter(order__in=placed).aggregate(total=Sum("quantity"))["total"]
-    return total or 0
-
-
-def _check_cap(group_buy: GroupBuy, *, before: int, after: int) -> bool:
-    """Refuse what would go past the maximum; True when this call reaches it exactly."""
-    cap = group_buy.max_to_close
-    if cap is None:
-        return False
-    if after > cap:
-        raise GroupBuyFull(left=max(cap - before, 0), unit=group_buy.get_threshold_display())
-    return after == cap
-
-
 def _new_pickup_code() -> str:
     return f"{secrets.randbelow(10**12):012d}"
 
@@ -388,11 +310,9 @@ def _place(
         },
     )
     events.order_event("order.placed", order, group_buy, actor_id=actor.pk)
-    if group_buy.max_to_close is not None and _check_cap(
+    if group_buy.max_to_close is not None and rules.reaches_maximum(
         group_buy, before=before, after=fill_of(group_buy)
     ):
-        from .closing import close_locked
-
         close_locked(group_buy, now=now, reason=GroupBuy.CloseReason.FULL, actor=None)
     return order
 
@@ -483,11 +403,9 @@ def change_order(
             data={"changes": sorted((i, d) for i, d in changes.items() if d)},
         )
         events.order_event("order.changed", order, group_buy, actor_id=actor.pk)
-        if group_buy.max_to_close is not None and _check_cap(
+        if group_buy.max_to_close is not None and rules.reaches_maximum(
             group_buy, before=before, after=fill_of(group_buy)
         ):
-            from .closing import close_locked
-
             close_locked(group_buy, now=now, reason=GroupBuy.CloseReason.FULL, actor=None)
     return order
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from linli.access import Roles
 from linli.core.formatting import LocalTime
 
-from .. import selectors
+from .. import rules, selectors
 from ..errors import PickupNotReady
 from ..models import GroupBuy, PurchaseOrder
 from ..pickup_codes import pickup_qr_text, site_url
@@ -158,7 +158,10 @@ class PurchaseLine:
 
     @property
     def cost_fen(self) -> int:
-        return self.ordered * self.unit_cost_fen
+        """What the line costs: as delivered once the delivery is recorded."""
+        return rules.line_cost_fen(
+            ordered=self.ordered, delivered=self.delivered, unit_cost_fen=self.unit_cost_fen
+        )
 
 
 @dataclass(frozen=True)

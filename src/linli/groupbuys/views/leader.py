@@ -20,7 +20,7 @@ from linli.communities.selectors import (
     visible_communities,
 )
 from linli.core.errors import Invalid, LinliError
-from linli.groupbuys import selectors, services
+from linli.groupbuys import limits, rules, selectors, services
 from linli.groupbuys.errors import NotLeader
 from linli.groupbuys.models import GroupBuy
 from linli.pages.helpers import Roles, fen_from_yuan, field_errors, page, whole_number
@@ -39,9 +39,11 @@ def communities(request, who: Roles):
     if not who.led_community_ids and not who.operator:
         raise CommunityNotFound()
     group_buys = selectors.visible_group_buys(who).filter(community_id__in=who.led_community_ids)
-    by_community: dict[int, list[GroupBuy]] = {}
+    now = timezone.now()
+    by_community: dict[int, list[tuple[GroupBuy, bool]]] = {}
     for group_buy in group_buys.order_by("-cutoff_at", "-id")[:200]:
-        by_community.setdefault(group_buy.community_id, []).append(group_buy)
+        row = (group_buy, rules.closing(group_buy, now))
+        by_community.setdefault(group_buy.community_id, []).append(row)
     led = [
         (community, by_community.get(community.pk, [])[:10])
         for community in visible_communities(who)
@@ -52,10 +54,10 @@ def communities(request, who: Roles):
 
 
 class GroupBuyForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=100)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=limits.MAX_TITLE)
     description = forms.CharField(
         label=gettext_lazy("Description"),
-        max_length=2000,
+        max_length=limits.MAX_DESCRIPTION,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -70,17 +72,17 @@ class GroupBuyForm(forms.Form):
         label=gettext_lazy("Pickup ends"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
-    pickup_place = forms.CharField(label=gettext_lazy("Pickup place"), max_length=120)
+    pickup_place = forms.CharField(label=gettext_lazy("Pickup place"), max_length=limits.MAX_PLACE)
     threshold = forms.ChoiceField(
         label=gettext_lazy("Minimum counted in"), choices=GroupBuy.Threshold.choices
     )
     min_to_form = forms.IntegerField(
-        label=gettext_lazy("Minimum to form (成团)"), min_value=1, max_value=1_000_000
+        label=gettext_lazy("Minimum to form (成团)"), min_value=1, max_value=limits.MAX_THRESHOLD
     )
     max_to_close = forms.IntegerField(
         label=gettext_lazy("Maximum (closes early)"),
         min_value=1,
-        max_value=1_000_000,
+        max_value=limits.MAX_THRESHOLD,
         required=False,
     )
 
@@ -192,8 +194,9 @@ def group_buy(request, who: Roles, group_buy_id: int):
         "group_buy": group_buy,
         "tally": selectors.tally(group_buy),
         "links": group_buy_links(group_buy.pk, group_buy.status),
+        **_state(group_buy),
     }
-    if group_buy.status in (GroupBuy.Status.FORMED, GroupBuy.Status.COMPLETED):
+    if rules.handed_out_by_building(group_buy):
         context["buildings"] = selectors.distribution_summary(group_buy)
         context["purchase_orders"] = list(
             selectors.visible_purchase_orders(who).filter(group_buy=group_buy)
@@ -211,8 +214,18 @@ def tally(request, who: Roles, group_buy_id: int):
     return render(
         request,
         "groupbuys/leader/_tally.html",
-        {"group_buy": group_buy, "tally": selectors.tally(group_buy)},
+        {"group_buy": group_buy, "tally": selectors.tally(group_buy), **_state(group_buy)},
     )
+
+
+def _state(group_buy: GroupBuy) -> dict[str, bool]:
+    """What the leader's page shows and offers, decided by the rules."""
+    now = timezone.now()
+    return {
+        "counting_down": rules.counting_down(group_buy, now),
+        "closing": rules.closing(group_buy, now),
+        "may_close": rules.may_close(group_buy),
+    }
 
 
 @require_POST
@@ -251,6 +264,7 @@ def handout(request, who: Roles, group_buy_id: int):
     group_buy = selectors.managed_group_buy(who, group_buy_id)
     query = request.GET.get("q", "").strip()[:300]  # room for a pasted QR address
     context: dict = {"group_buy": group_buy, "query": query, "roles": who, "errors": {}}
+    context |= _handout_state(group_buy)
     status = 200
     if request.method == "POST":
         context["scanning"] = request.POST.get("scan") == "1"
@@ -281,9 +295,17 @@ def handout(request, who: Roles, group_buy_id: int):
             context["done"] = selectors.order_for(who, done.pk)
             group_buy = selectors.group_buy_for(who, group_buy.pk)
             context["group_buy"] = group_buy
+            context |= _handout_state(group_buy)
     if query:
         context["found"] = list(selectors.find_orders_for_pickup(group_buy, query=query))
     return render(request, "groupbuys/leader/handout.html", context, status=status)
+
+
+def _handout_state(group_buy: GroupBuy) -> dict[str, bool]:
+    return {
+        "all_collected": rules.all_collected(group_buy),
+        "window_ended": rules.window_ended_uncollected(group_buy),
+    }
 
 
 def _take(post) -> dict[int, int]:

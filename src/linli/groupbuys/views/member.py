@@ -1,12 +1,13 @@
 """A member's pages: a group buy and its order form, my orders, change and cancel."""
 
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.communities.selectors import households_to_order_for
 from linli.core.errors import LinliError
-from linli.groupbuys import selectors, services
+from linli.groupbuys import rules, selectors, services
 from linli.groupbuys.models import Order
 from linli.pages.helpers import (
     Roles,
@@ -32,10 +33,12 @@ def group_buy(request, who: Roles, group_buy_id: int):
     group_buy = selectors.group_buy_for(who, group_buy_id)
     items = list(group_buy.items.all())
     neighbours = list(households_to_order_for(who, group_buy.community_id))
+    now = timezone.now()
     context = {
         "group_buy": group_buy,
         "items": items,
-        "accepting": services.accepting_orders(group_buy),
+        "accepting": rules.accepting_orders(group_buy, now),
+        "closing": rules.closing(group_buy, now),
         "neighbours": neighbours,
         "typed": {},
         "errors": {},
@@ -69,19 +72,19 @@ def group_buy(request, who: Roles, group_buy_id: int):
 
 @page
 def my_orders(request, who: Roles):
-    orders = list(selectors.own_orders(who)[:30])
+    orders = [(order, rules.confirmed(order)) for order in selectors.own_orders(who)[:30]]
     return render(request, "groupbuys/member/orders.html", {"orders": orders, "roles": who})
 
 
 def _order_context(who: Roles, order: Order) -> dict:
     group_buy = order.group_buy
+    confirmed = rules.confirmed(order)
     return {
         "order": order,
         "group_buy": group_buy,
-        "changeable": order.status == Order.Status.PLACED and services.accepting_orders(group_buy),
-        "short": selectors.short_deliveries(order)
-        if order.status == Order.Status.CONFIRMED
-        else {},
+        "changeable": rules.may_change_order(order, group_buy, timezone.now()),
+        "confirmed": confirmed,
+        "short": selectors.short_deliveries(order) if confirmed else {},
         "for_neighbour": order.household_id != who.household_id,
         "typed": {},
         "errors": {},

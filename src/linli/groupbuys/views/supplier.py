@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 
 from linli.catalog.selectors import visible_products
 from linli.core.errors import Forbidden, LinliError
-from linli.groupbuys import selectors, services
+from linli.groupbuys import rules, selectors, services
 from linli.pages.helpers import Roles, field_errors, page, whole_numbers
 
 
@@ -44,7 +44,8 @@ def purchase_order(request, who: Roles, purchase_order_id: int):
         },
         "errors": {},
         "general": [],
-        "may_record": purchase_order.supplier_id in who.supplier_ids or who.operator,
+        "supplies": purchase_order.supplier_id in who.supplier_ids or who.operator,
+        "may_record": rules.may_record_delivery(who, purchase_order, purchase_order.group_buy),
     }
     if request.method != "POST":
         return render(request, "groupbuys/supplier/purchase_order.html", context)

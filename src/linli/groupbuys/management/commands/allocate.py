@@ -3,7 +3,7 @@ from rich.table import Table
 from linli.core.formatting import LocalTime, yuan
 from linli.core.management.base import LinliCommand
 from linli.groupbuys import services
-from linli.groupbuys.allocation import Policy
+from linli.groupbuys.fair_shares import Policy
 
 
 class Command(LinliCommand):

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from linli.groupbuys.allocation import Claim, Policy, allocate
+from linli.groupbuys.fair_shares import Claim, Policy, allocate
 
 
 def claims(*quantities: int, vulnerable: tuple[int, ...] = ()) -> list[Claim]:

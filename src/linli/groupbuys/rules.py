@@ -1,0 +1,153 @@
+"""Pure decisions about group buys, in one place: how far one is towards forming, whether it
+takes orders now, whether an order may still change, who may record a delivery, what a
+purchase order costs, why a group buy completed.
+
+Nothing here reads the database or the clock: callers pass what was read and ``now``. The
+services enforce these decisions (and raise the errors), the selectors and the API report
+them, and the pages hand templates their answers as booleans, so that no template compares
+a status string.
+"""
+
+from datetime import datetime
+
+from linli.access import Roles
+from linli.core.errors import LinliError
+from linli.core.formatting import LocalTime
+
+from .errors import CutoffPassed, GroupBuyClosed, GroupBuyFull, NotOpenYet, NotSupplier
+from .models import GroupBuy, Order, PurchaseOrder
+
+Status = GroupBuy.Status
+
+
+# Forming ---------------------------------------------------------------------------------
+
+
+def fill(group_buy: GroupBuy, *, units: int, households: int) -> int:
+    """How far the group buy is towards its minimum: units ordered, or households that
+    ordered, by its threshold."""
+    return households if group_buy.threshold == GroupBuy.Threshold.HOUSEHOLDS else units
+
+
+def to_form(group_buy: GroupBuy, fill: int) -> int:
+    """How many more (units or households) it needs to form; 0 once it would."""
+    return max(group_buy.min_to_form - fill, 0)
+
+
+def forms(group_buy: GroupBuy, fill: int) -> bool:
+    """Whether a close with this fill forms the group buy (else it fails)."""
+    return fill >= group_buy.min_to_form
+
+
+def reaches_maximum(group_buy: GroupBuy, *, before: int, after: int) -> bool:
+    """Whether a change from ``before`` to ``after`` (the fill) reaches the group buy's
+    maximum exactly, so that it closes at once; a change that would pass it is refused with
+    how much was left before it."""
+    cap = group_buy.max_to_close
+    if cap is None:
+        return False
+    if after > cap:
+        raise GroupBuyFull(left=max(cap - before, 0), unit=group_buy.get_threshold_display())
+    return after == cap
+
+
+# Ordering --------------------------------------------------------------------------------
+
+
+def refusal_to_order(group_buy: GroupBuy, now: datetime) -> LinliError | None:
+    """Why the group buy takes no order, change or cancellation at ``now``; ``None`` if it
+    does. Past its cutoff it takes none, even before the clock has closed it."""
+    if now >= group_buy.cutoff_at:
+        return CutoffPassed(cutoff_at=LocalTime(group_buy.cutoff_at))
+    if group_buy.status != Status.OPEN:
+        return GroupBuyClosed(status=group_buy.get_status_display())
+    if now < group_buy.opens_at:
+        return NotOpenYet(opens_at=LocalTime(group_buy.opens_at))
+    return None
+
+
+def accepting_orders(group_buy: GroupBuy, now: datetime) -> bool:
+    return refusal_to_order(group_buy, now) is None
+
+
+def closing(group_buy: GroupBuy, now: datetime) -> bool:
+    """Past its cutoff but not closed yet: the worker's clock closes it within the minute.
+    Shown as "closing"; it takes no more orders."""
+    return group_buy.status == Status.OPEN and now >= group_buy.cutoff_at
+
+
+def counting_down(group_buy: GroupBuy, now: datetime) -> bool:
+    """Open and before its cutoff: a countdown to show, a tally to keep fresh."""
+    return group_buy.status == Status.OPEN and now < group_buy.cutoff_at
+
+
+def may_change_order(order: Order, group_buy: GroupBuy, now: datetime) -> bool:
+    """A placed order may be changed or cancelled while its group buy takes orders; a
+    cancelled, confirmed or failed one never."""
+    return order.status == Order.Status.PLACED and accepting_orders(group_buy, now)
+
+
+def confirmed(order: Order) -> bool:
+    """The group buy formed with this order in it: it has a number and is collected at the
+    gate."""
+    return order.status == Order.Status.CONFIRMED
+
+
+# After the cutoff ------------------------------------------------------------------------
+
+
+def may_close(group_buy: GroupBuy) -> bool:
+    """A leader may close an open group buy now (early, or at once when its cutoff passed)."""
+    return group_buy.status == Status.OPEN
+
+
+def handed_out_by_building(group_buy: GroupBuy) -> bool:
+    """Formed or completed: it has purchase orders and a distribution per building."""
+    return group_buy.status in (Status.FORMED, Status.COMPLETED)
+
+
+def formed(group_buy: GroupBuy) -> bool:
+    """Formed and not yet completed: delivery, sharing out and hand-out happen now."""
+    return group_buy.status == Status.FORMED
+
+
+def refusal_to_record_delivery(
+    who: Roles, purchase_order: PurchaseOrder, group_buy: GroupBuy
+) -> LinliError | None:
+    """Why ``who`` may not record what was delivered on the purchase order; ``None`` if they
+    may: its own supplier (or an operator), while the group buy is formed."""
+    if not _supplies(who, purchase_order):
+        return NotSupplier(supplier=purchase_order.supplier.name)
+    if not formed(group_buy):
+        return GroupBuyClosed(status=group_buy.get_status_display())
+    return None
+
+
+def may_record_delivery(who: Roles, purchase_order: PurchaseOrder, group_buy: GroupBuy) -> bool:
+    return _supplies(who, purchase_order) and formed(group_buy)
+
+
+def _supplies(who: Roles, purchase_order: PurchaseOrder) -> bool:
+    return who.operator or purchase_order.supplier_id in who.supplier_ids
+
+
+def line_cost_fen(*, ordered: int, delivered: int | None, unit_cost_fen: int) -> int:
+    """What a purchase-order line costs: what was delivered at the unit cost, or what was
+    ordered while no delivery is recorded."""
+    return (ordered if delivered is None else delivered) * unit_cost_fen
+
+
+def all_collected(group_buy: GroupBuy) -> bool:
+    """Completed because every order was collected (not because the window ended)."""
+    return (
+        group_buy.status == Status.COMPLETED
+        and group_buy.completion_reason == GroupBuy.CompletionReason.ALL_COLLECTED
+    )
+
+
+def window_ended_uncollected(group_buy: GroupBuy) -> bool:
+    """Completed at the end of its pickup window, with orders never collected."""
+    return (
+        group_buy.status == Status.COMPLETED
+        and group_buy.completion_reason == GroupBuy.CompletionReason.PICKUP_WINDOW_ENDED
+    )

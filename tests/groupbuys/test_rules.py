@@ -1,0 +1,131 @@
+"""The group buys' pure decisions (linli.groupbuys.rules), on unsaved rows: every page, API
+call and service asks these, so each boundary is pinned here with exact values."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.utils import translation
+
+from linli.access import Roles
+from linli.groupbuys import rules
+from linli.groupbuys.errors import CutoffPassed, GroupBuyClosed, GroupBuyFull, NotOpenYet
+from linli.groupbuys.models import GroupBuy, Order, PurchaseOrder
+
+CUTOFF = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)  # 20:00 in Shanghai
+
+
+def group_buy(**fields) -> GroupBuy:
+    values = {
+        "pk": 7,
+        "status": GroupBuy.Status.OPEN,
+        "threshold": GroupBuy.Threshold.UNITS,
+        "min_to_form": 10,
+        "max_to_close": None,
+        "opens_at": CUTOFF - timedelta(days=1),
+        "cutoff_at": CUTOFF,
+    }
+    return GroupBuy(**(values | fields))
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The refusals name a status and a unit as the reader's language says them."""
+    with translation.override("en"):
+        yield
+
+
+def message(error) -> str:
+    return str(error.message)
+
+
+def test_the_fill_counts_what_the_threshold_counts():
+    assert rules.fill(group_buy(), units=12, households=3) == 12
+    assert rules.fill(group_buy(threshold="households"), units=12, households=3) == 3
+
+
+def test_how_far_from_forming_and_whether_it_forms():
+    gb = group_buy(min_to_form=10)
+    assert [rules.to_form(gb, fill) for fill in (0, 9, 10, 11)] == [10, 1, 0, 0]
+    assert [rules.forms(gb, fill) for fill in (9, 10, 11)] == [False, True, True]
+
+
+def test_the_maximum_is_reached_exactly_or_refused_with_what_was_left():
+    gb = group_buy(max_to_close=20)
+    assert rules.reaches_maximum(gb, before=15, after=19) is False
+    assert rules.reaches_maximum(gb, before=15, after=20) is True
+    with pytest.raises(GroupBuyFull) as refused:
+        rules.reaches_maximum(gb, before=15, after=21)
+    assert message(refused.value) == "This group buy is almost full: only 5 more units can join."
+    assert rules.reaches_maximum(group_buy(), before=0, after=10**6) is False
+
+
+def test_orders_are_taken_from_the_opening_until_the_cutoff_while_open():
+    gb = group_buy()
+    assert rules.refusal_to_order(gb, CUTOFF - timedelta(seconds=1)) is None
+    assert rules.accepting_orders(gb, CUTOFF - timedelta(seconds=1)) is True
+    at_cutoff = rules.refusal_to_order(gb, CUTOFF)
+    assert isinstance(at_cutoff, CutoffPassed)
+    assert message(at_cutoff) == "Orders for this group buy closed at 2026-12-07 20:00."
+    early = rules.refusal_to_order(gb, gb.opens_at - timedelta(seconds=1))
+    assert isinstance(early, NotOpenYet)
+    assert message(early) == "This group buy opens at 2026-12-06 20:00."
+    closed = rules.refusal_to_order(group_buy(status="formed"), CUTOFF - timedelta(hours=1))
+    assert isinstance(closed, GroupBuyClosed)
+    assert message(closed) == "This group buy is formed and takes no more changes."
+
+
+def test_past_its_cutoff_an_open_group_buy_is_closing_until_the_clock_closes_it():
+    gb = group_buy()
+    assert rules.closing(gb, CUTOFF - timedelta(seconds=1)) is False
+    assert rules.closing(gb, CUTOFF) is True
+    assert rules.counting_down(gb, CUTOFF - timedelta(seconds=1)) is True
+    assert rules.counting_down(gb, CUTOFF) is False
+    assert rules.closing(group_buy(status="formed"), CUTOFF) is False
+    assert rules.may_close(gb) is True
+    assert rules.may_close(group_buy(status="failed")) is False
+
+
+@pytest.mark.parametrize(
+    ("status", "changeable"),
+    [("placed", True), ("cancelled", False), ("confirmed", False), ("failed", False)],
+)
+def test_only_a_placed_order_may_change_and_only_before_the_cutoff(status, changeable):
+    order = Order(status=status)
+    before = CUTOFF - timedelta(minutes=1)
+    assert rules.may_change_order(order, group_buy(), before) is changeable
+    assert rules.may_change_order(order, group_buy(), CUTOFF) is False
+    assert rules.confirmed(order) is (status == "confirmed")
+
+
+def test_only_the_purchase_orders_own_supplier_or_an_operator_records_while_formed():
+    po = PurchaseOrder(supplier_id=3)
+    formed = group_buy(status="formed")
+    own, other = (
+        Roles(user_id=1, supplier_ids=frozenset({3})),
+        Roles(user_id=2, supplier_ids=frozenset({4})),
+    )
+    operator = Roles(user_id=5, operator=True)
+    assert rules.may_record_delivery(own, po, formed) is True
+    assert rules.may_record_delivery(operator, po, formed) is True
+    assert rules.may_record_delivery(other, po, formed) is False
+    assert rules.may_record_delivery(own, po, group_buy(status="completed")) is False
+
+
+def test_a_purchase_order_line_costs_what_was_delivered_once_recorded():
+    assert rules.line_cost_fen(ordered=10, delivered=None, unit_cost_fen=250) == 2500
+    assert rules.line_cost_fen(ordered=10, delivered=6, unit_cost_fen=250) == 1500
+    assert rules.line_cost_fen(ordered=10, delivered=0, unit_cost_fen=250) == 0
+
+
+def test_why_a_group_buy_completed_is_told_apart():
+    collected = group_buy(status="completed", completion_reason="all_collected")
+    ended = group_buy(status="completed", completion_reason="pickup_window_ended")
+    assert (rules.all_collected(collected), rules.window_ended_uncollected(collected)) == (
+        True,
+        False,
+    )
+    assert (rules.all_collected(ended), rules.window_ended_uncollected(ended)) == (False, True)
+    formed = group_buy(status="formed")
+    assert (rules.all_collected(formed), rules.window_ended_uncollected(formed)) == (False, False)
+    assert rules.handed_out_by_building(formed) and rules.handed_out_by_building(collected)
+    assert not rules.handed_out_by_building(group_buy())
