@@ -524,6 +524,13 @@ def test_the_history_is_on_the_ledger_and_the_ledger_is_sound(shown):
     assert report.total.owes > 0 and report.total.commission_fen > 0
     settled = [row for row in report.group_buys if row.status == "completed" and row.charged]
     assert settled and all(row.commission_fen > 0 for row in settled)
+    # The SQL that wrote the history settled by the ledger's own rule.
+    from linli.ledger import rules
+
+    for row in settled[:50]:
+        group_buy = GroupBuy.objects.select_related("leader").get(pk=row.group_buy_id)
+        rate = rules.commission_rate_bp(group_buy)
+        assert row.commission_fen == rules.commission_fen(row.charged - row.credited, rate), row
     # A household's balance is what its live orders cost, less what it paid, plus what was
     # paid back: the charges (and failed group buys' credits) must match its orders.
     member = User.objects.get(username=shown.logins["member"])

@@ -120,7 +120,9 @@ STATEMENTS = [
     f" AND EXISTS (SELECT 1 FROM {ORDER} o WHERE o.group_buy_id = g.id AND o.status = 'confirmed')",
 ]
 
-# The settlement's postings, from each group buy's sales, costs and leader's rate.
+# The settlement's postings, from each group buy's sales, costs and leader's rate: the same rules
+# as linli.ledger.rules (commission half up) and linli.groupbuys.rules.line_cost_fen, in SQL for
+# 180 days of history at once; tests/demo checks the demo's ledger against them.
 SALES = f"(SELECT SUM(o.total_fen) FROM {ORDER} o WHERE o.group_buy_id = g.id AND o.status = 'confirmed')"
 COMMISSION = f"(({SALES}) * l.commission_bp * 2 + 10000) / 20000"
 COST = (

@@ -11,10 +11,10 @@ from django.db.models import Sum
 
 from linli.access import Roles
 from linli.communities.models import Household, Leader
-from linli.core import rounding
 from linli.groupbuys import selectors as groupbuys
 from linli.groupbuys.models import GroupBuy
 
+from . import rules
 from .errors import AccountNotFound
 from .methods import METHODS
 from .models import Account, Entry, Posting, Unit
@@ -166,7 +166,7 @@ def _commission(group_buy_id: int, sales: int, rate: int, settled: dict[int, int
     """The leader's commission: as settled, or due at the leader's rate on the sales so far."""
     if group_buy_id in settled:
         return -settled[group_buy_id]
-    return rounding.share(sales, rate)
+    return rules.commission_fen(sales, rate)
 
 
 def group_buy_ledger(who: Roles, group_buy_id: int) -> GroupBuyLedger:
@@ -187,7 +187,7 @@ def group_buy_ledger(who: Roles, group_buy_id: int) -> GroupBuyLedger:
         line.label = labels.get(line.household_id, "")
         line.close()
         total.absorb(line)
-    rate = group_buy.leader.commission_bp if group_buy.leader_id else 0
+    rate = rules.commission_rate_bp(group_buy)
     settled = _settled_commission([group_buy.pk])
     return GroupBuyLedger(
         group_buy=group_buy,

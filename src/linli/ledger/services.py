@@ -25,13 +25,14 @@ from django.utils import timezone
 from linli.access import roles
 from linli.accounts.models import User
 from linli.communities.models import Household
-from linli.core import audit, rounding
+from linli.core import audit
 from linli.core.formatting import yuan
-from linli.groupbuys import rules
+from linli.groupbuys import rules as groupbuy_rules
 from linli.groupbuys import selectors as groupbuys
 from linli.groupbuys.errors import HouseholdOutsideCommunity
 from linli.groupbuys.models import GroupBuy, PurchaseOrderLine
 
+from . import rules
 from .errors import (
     AccountNotFound,
     AlreadyReversed,
@@ -279,16 +280,18 @@ def settle_group_buy(group_buy: GroupBuy, *, at: datetime) -> Entry | None:
     for supplier_id, units, ordered, cost in PurchaseOrderLine.objects.filter(
         purchase_order__group_buy=group_buy
     ).values_list("purchase_order__supplier_id", "delivered", "quantity", "unit_cost_fen"):
-        costs[supplier_id] += rules.line_cost_fen(
+        costs[supplier_id] += groupbuy_rules.line_cost_fen(
             ordered=ordered, delivered=units, unit_cost_fen=cost
         )
-    rate = group_buy.leader.commission_bp if group_buy.leader_id else 0
-    commission = rounding.share(sales, rate)
+    commission = rules.commission_fen(sales, rules.commission_rate_bp(group_buy))
+    to_suppliers, to_leader, to_operator = rules.split_sales(
+        sales, costs_fen=costs, commission=commission
+    )
     amounts = [(Acct(Kind.SALES, group_buy.pk), sales)]
-    amounts += [(Acct(Kind.SUPPLIER, supplier), -cost) for supplier, cost in costs.items()]
+    amounts += [(Acct(Kind.SUPPLIER, supplier), -cost) for supplier, cost in to_suppliers.items()]
     if group_buy.leader_id:
-        amounts.append((Acct(Kind.LEADER, group_buy.leader_id), -commission))
-    amounts.append((OPERATOR, -(sales - sum(costs.values()) - commission)))
+        amounts.append((Acct(Kind.LEADER, group_buy.leader_id), -to_leader))
+    amounts.append((OPERATOR, -to_operator))
     return post(
         Entry.Kind.SETTLEMENT,
         amounts,
