@@ -121,8 +121,15 @@ def test_the_cycle_from_the_command_line(hood, monkeypatch):
 
 @pytest.mark.django_db(transaction=True)
 def test_cutoff_closes_what_is_due_and_speaks_the_terminal_language(hood, now, monkeypatch):
+    monkeypatch.setenv("LINLI_LANGUAGE", "en")
     due = hood.open(cutoff_in=timedelta(minutes=5), now=now - timedelta(hours=1))
     later = hood.open(now=now)
+    # Past its cutoff and not closed yet: shown closing (a read closes nothing).
+    shown = linli("groupbuy", "show", str(due.pk))
+    assert f"周末蔬菜团 · {hood.community.name} · closing: orders are being counted" in shown
+    listed = linli("groupbuy", "list")
+    assert "closing:" in listed and "open" in listed  # the table wraps the words
+    monkeypatch.delenv("LINLI_LANGUAGE")
     cli.main(["cutoff"])
     assert AuditEvent.objects.get(action="group_buy.failed").channel == "cli"
     due.refresh_from_db()

@@ -81,6 +81,9 @@ def test_past_its_cutoff_an_open_group_buy_is_closing_until_the_clock_closes_it(
     assert rules.counting_down(gb, CUTOFF - timedelta(seconds=1)) is True
     assert rules.counting_down(gb, CUTOFF) is False
     assert rules.closing(group_buy(status="formed"), CUTOFF) is False
+    assert rules.status_label(gb, CUTOFF - timedelta(seconds=1)) == "open"
+    assert rules.status_label(gb, CUTOFF) == "closing: orders are being counted"
+    assert rules.status_label(group_buy(status="formed"), CUTOFF) == "formed"
     assert rules.may_close(gb) is True
     assert rules.may_close(group_buy(status="failed")) is False
 

@@ -10,6 +10,8 @@ a status string.
 
 from datetime import datetime
 
+from django.utils.translation import gettext_lazy as _
+
 from linli.access import Roles
 from linli.core.errors import LinliError
 from linli.core.formatting import LocalTime
@@ -74,6 +76,13 @@ def closing(group_buy: GroupBuy, now: datetime) -> bool:
     """Past its cutoff but not closed yet: the worker's clock closes it within the minute.
     Shown as "closing"; it takes no more orders."""
     return group_buy.status == Status.OPEN and now >= group_buy.cutoff_at
+
+
+def status_label(group_buy: GroupBuy, now: datetime) -> str:
+    """The status as people read it: "closing" past the cutoff until the clock closes it."""
+    if closing(group_buy, now):
+        return str(_("closing: orders are being counted"))
+    return str(group_buy.get_status_display())
 
 
 def counting_down(group_buy: GroupBuy, now: datetime) -> bool:

@@ -40,9 +40,9 @@ def communities(request, who: Roles):
         raise CommunityNotFound()
     group_buys = selectors.visible_group_buys(who).filter(community_id__in=who.led_community_ids)
     now = timezone.now()
-    by_community: dict[int, list[tuple[GroupBuy, bool]]] = {}
+    by_community: dict[int, list[tuple[GroupBuy, str]]] = {}
     for group_buy in group_buys.order_by("-cutoff_at", "-id")[:200]:
-        row = (group_buy, rules.closing(group_buy, now))
+        row = (group_buy, rules.status_label(group_buy, now))
         by_community.setdefault(group_buy.community_id, []).append(row)
     led = [
         (community, by_community.get(community.pk, [])[:10])
@@ -218,12 +218,12 @@ def tally(request, who: Roles, group_buy_id: int):
     )
 
 
-def _state(group_buy: GroupBuy) -> dict[str, bool]:
+def _state(group_buy: GroupBuy) -> dict[str, bool | str]:
     """What the leader's page shows and offers, decided by the rules."""
     now = timezone.now()
     return {
         "counting_down": rules.counting_down(group_buy, now),
-        "closing": rules.closing(group_buy, now),
+        "status_label": rules.status_label(group_buy, now),
         "may_close": rules.may_close(group_buy),
     }
 

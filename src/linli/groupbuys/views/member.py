@@ -38,7 +38,7 @@ def group_buy(request, who: Roles, group_buy_id: int):
         "group_buy": group_buy,
         "items": items,
         "accepting": rules.accepting_orders(group_buy, now),
-        "closing": rules.closing(group_buy, now),
+        "status_label": rules.status_label(group_buy, now),
         "neighbours": neighbours,
         "typed": {},
         "errors": {},

@@ -1,10 +1,11 @@
 from django.core.management.base import CommandError
+from django.utils import timezone
 from rich.table import Table
 
 from linli.access import roles
 from linli.core.formatting import LocalTime, yuan
 from linli.core.management.base import LinliCommand
-from linli.groupbuys import selectors, services
+from linli.groupbuys import rules, selectors, services
 from linli.groupbuys.models import GroupBuy
 
 
@@ -59,12 +60,13 @@ class Command(LinliCommand):
         if status:
             group_buys = group_buys.filter(status=status)
         table = Table("id", "community", "title", "status", "cutoff", "pickup")
+        now = timezone.now()
         for group_buy in group_buys[:limit]:
             table.add_row(
                 str(group_buy.pk),
                 group_buy.community.name,
                 group_buy.title,
-                group_buy.get_status_display(),
+                rules.status_label(group_buy, now),
                 str(LocalTime(group_buy.cutoff_at)),
                 str(LocalTime(group_buy.pickup_starts_at)),
             )
@@ -77,7 +79,7 @@ class Command(LinliCommand):
         tally = selectors.tally(group_buy)
         self.console.print(
             f"[bold]{group_buy.title}[/] · {group_buy.community.name} · "
-            f"{group_buy.get_status_display()}\n"
+            f"{rules.status_label(group_buy, timezone.now())}\n"
             f"cutoff {LocalTime(group_buy.cutoff_at)} · pickup {LocalTime(group_buy.pickup_starts_at)}"
             f"–{LocalTime(group_buy.pickup_ends_at)} at {group_buy.pickup_place}\n"
             f"{tally.fill}/{tally.min_to_form} {group_buy.get_threshold_display()} to form"
