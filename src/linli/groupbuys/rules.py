@@ -10,7 +10,7 @@ a status string.
 
 from datetime import datetime
 
-from linli.access import Roles
+from linli.accounts.roles import Roles
 from linli.core.errors import LinliError
 from linli.core.formatting import LocalTime
 
