@@ -313,8 +313,8 @@ def db_part(args, places, text: str) -> DatabaseRun:
 
         from django.utils import timezone
 
-        from linli.access import roles
         from linli.accounts.models import User
+        from linli.accounts.roles import roles
         from linli.catalog.models import Product, Supplier
         from linli.communities.models import Building, Community, Household, Leader
         from linli.groupbuys.services import ItemSpec, open_group_buy

@@ -83,7 +83,7 @@ def main() -> None:
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
 
-        from linli.access import roles
+        from linli.accounts.roles import roles
         from linli.demo.build import build, logins
         from linli.demo.scale import SIZES
         from linli.groupbuys.models import Order

@@ -68,7 +68,7 @@ def test_the_roles_come_with_the_user_and_follow_the_database_at_each_request(ho
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from linli.access import roles
+    from linli.accounts.roles import roles
 
     found = Backend().get_user(hood.leader_user.pk)
     with CaptureQueriesContext(connection) as queries:

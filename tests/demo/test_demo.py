@@ -504,7 +504,7 @@ def test_a_demo_that_stopped_part_way_is_reported(db, now):
 
 
 def test_the_history_is_on_the_ledger_and_the_ledger_is_sound(shown):
-    from linli.access import roles
+    from linli.accounts.roles import roles
     from linli.ledger import selectors as ledger
     from linli.ledger.models import Entry
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import CommandError, call_command
 
-from linli.access import roles
+from linli.accounts.roles import roles
 from linli.core.models import AuditEvent
 from linli.groupbuys import errors, selectors, services
 from linli.groupbuys.models import GroupBuy, Order, OrderLine, PurchaseOrder

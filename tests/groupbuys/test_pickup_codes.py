@@ -6,6 +6,7 @@ import io
 import pytest
 import segno
 from django.test import RequestFactory
+from django.urls import clear_script_prefix, set_script_prefix
 from django.utils import translation
 
 from linli.core.models import AuditEvent
@@ -142,3 +143,43 @@ def test_the_api_qr_image_holds_the_hand_out_address(hood, formed, settings):
     settings.LINLI_SITE_URL = "https://linli.example"
     image = member.get(f"/orders/{first.pk}/pickup-code.png")
     assert image.content == png(f"https://linli.example{address}")
+
+
+@pytest.fixture
+def served_under_a_prefix():
+    """The site as served under ``/linli/`` (``SCRIPT_NAME``), as a request there sets it."""
+    set_script_prefix("/linli/")
+    yield
+    clear_script_prefix()
+
+
+def test_on_a_site_served_under_a_prefix_the_address_holds_it_and_reads_back(
+    served_under_a_prefix,
+):
+    text = pickup_qr_text(group_buy_id=12, code=CODE, base="https://linli.example")
+    assert text == "https://linli.example/linli/lead/group-buys/12/handout?q=123456789012"
+    assert read_pickup_code(text, group_buy_id=12) == CODE
+    # What a site without the prefix printed reads back all the same, and another group buy's
+    # hand-out is still another group buy's.
+    printed = "https://linli.example/lead/group-buys/12/handout?q=123456789012"
+    assert read_pickup_code(printed, group_buy_id=12) == CODE
+    with pytest.raises(PickupCodeUnknown):
+        read_pickup_code(text, group_buy_id=13)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        # Other pages of the same group buy, the code in their search.
+        "https://linli.example/lead/group-buys/12/?q=123456789012",
+        "https://linli.example/lead/group-buys/12/tally?q=123456789012",
+        "https://linli.example/group-buys/12/?q=123456789012",
+        "https://linli.example/lead/group-buys/12/handout/12?q=123456789012",
+        "https://linli.example/lead/group-buys/twelve/handout?q=123456789012",
+        "https://linli.example/lead/group-buys/12/hand-out?q=123456789012",
+        "https://linli.example/lead/12/handout?q=123456789012",
+    ],
+)
+def test_the_address_of_another_page_is_unreadable(typed):
+    with pytest.raises(PickupCodeUnreadable):
+        read_pickup_code(typed, group_buy_id=12)

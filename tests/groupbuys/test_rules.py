@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import translation
 
-from linli.access import Roles
+from linli.accounts.roles import Roles
 from linli.groupbuys import rules
 from linli.groupbuys.errors import CutoffPassed, GroupBuyClosed, GroupBuyFull, NotOpenYet
 from linli.groupbuys.models import GroupBuy, Order, PurchaseOrder

@@ -4,7 +4,7 @@ importing again (the same chain, or a longer one) adds only what is new."""
 import pytest
 from django.utils import translation
 
-from linli.access import roles
+from linli.accounts.roles import roles
 from linli.groupbuys import errors
 from linli.groupbuys import services as groupbuy_services
 from linli.groupbuys.models import Order

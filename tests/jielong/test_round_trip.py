@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from linli.access import roles
+from linli.accounts.roles import roles
 from linli.groupbuys import services as groupbuy_services
 from linli.jielong import selectors, services
 from linli.jielong.parser import CatalogueItem, Row, building_key, read_chain, room_key, write_chain

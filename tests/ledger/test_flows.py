@@ -2,7 +2,7 @@
 
 import pytest
 
-from linli.access import roles
+from linli.accounts.roles import roles
 from linli.groupbuys import errors as groupbuy_errors
 from linli.groupbuys import services as groupbuys
 from linli.ledger import errors, selectors, services

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Router
 from ninja.responses import Status
 
-from linli.access import roles
+from linli.accounts.roles import roles
 from linli.core.errors import LinliError
 from linli.core.idempotency import idempotent
 from linli.core.schemas import Error

@@ -8,7 +8,7 @@ class User(AbstractUser):
     """Anyone who signs in: a member, a group leader, a supplier's staff, an operator.
 
     What they may do follows from what they are linked to (a household, led communities, a
-    supplier) and, for operators, from ``is_staff``; see ``linli.access``.
+    supplier) and, for operators, from ``is_staff``; see ``linli.accounts.roles``.
     """
 
     phone = models.CharField(_("phone"), max_length=20, blank=True)

@@ -1,10 +1,11 @@
 """The browser session and its user, each read with one written-out query.
 
 Every page and every API call made from the browser reads the session, then the user it
-names (with the roles they hold, :mod:`linli.access`). Built by the ORM, the two cost about
-0.8 ms of CPU together, more than the database takes to answer them and more than the rest of
-a small page; written out they cost about a fifth of that (``docs/decisions/0008-hot-queries-in-sql.md``, ``0015-page-speed.md``). Writing,
-expiry, sign-out and everything else stay Django's own.
+names (with the roles they hold, :mod:`linli.accounts.roles`). Built by the ORM, the two cost
+about 0.8 ms of CPU together, more than the database takes to answer them and more than the
+rest of a small page; written out they cost about a fifth of that
+(``docs/decisions/0008-hot-queries-in-sql.md``, ``0015-page-speed.md``). Writing, expiry,
+sign-out and everything else stay Django's own.
 
 Settings: ``SESSION_ENGINE = "linli.accounts.sessions"`` and
 ``AUTHENTICATION_BACKENDS = ["linli.accounts.sessions.Backend"]``.
@@ -18,10 +19,10 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.utils import timezone
 
-from linli.access import remember_roles, roles_sql
 from linli.core.rows import Picked
 
 from .models import User
+from .roles import remember_roles, roles_parameters, roles_sql
 
 
 class SessionStore(db.SessionStore):
@@ -46,11 +47,11 @@ def _session_sql() -> str:
 
 class Backend(ModelBackend):
     """Django's model backend (passwords, permissions), reading the signed-in user and the
-    roles they hold (:func:`linli.access.roles`) with one fixed query."""
+    roles they hold (:func:`linli.accounts.roles.roles`) with one fixed query."""
 
     def get_user(self, user_id):
         with connection.cursor() as cursor:
-            cursor.execute(_user_sql(), [user_id] * 4)
+            cursor.execute(_user_sql(), [*roles_parameters(user_id), user_id])
             rows = cursor.fetchall()
         user = _USER.build(rows[0])[0] if rows else None
         if user is None or not self.user_can_authenticate(user):

@@ -1,6 +1,6 @@
 from django.db.models import Q, QuerySet
 
-from linli.access import Roles
+from linli.accounts.roles import Roles
 from linli.core.errors import Forbidden
 
 from .models import Product, Supplier

@@ -1,7 +1,7 @@
 from ninja import Router
 from ninja.pagination import paginate
 
-from linli.access import roles
+from linli.accounts.roles import roles
 from linli.core.schemas import QueryText
 
 from . import selectors

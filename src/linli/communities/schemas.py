@@ -1,6 +1,6 @@
 from ninja import Schema
 
-from linli.access import roles
+from linli.accounts.roles import roles
 from linli.core.formatting import mask_phone
 
 

@@ -4,7 +4,7 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from linli.access import Roles
+from linli.accounts.roles import Roles
 from linli.core.errors import NotFound
 from linli.core.rows import Picked
 

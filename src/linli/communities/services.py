@@ -2,8 +2,8 @@
 
 from django.db import transaction
 
-from linli.access import roles
 from linli.accounts.models import User
+from linli.accounts.roles import roles
 from linli.core import audit
 
 from .models import Household

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from ninja import Router
 from ninja.pagination import paginate
 
-from linli.access import roles
+from linli.accounts.roles import roles
 from linli.core.files import FILE, PDF, XLSX, attachment, documented
 from linli.core.idempotency import idempotent
 from linli.core.schemas import QueryText

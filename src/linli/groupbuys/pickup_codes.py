@@ -6,23 +6,22 @@ page's search (``https://host/lead/group-buys/12/handout?q=123456789012``): a le
 camera app opens the page with the order found, and a scanner (the hand-out page's camera or a
 keyboard-wedge one) reading it types the address, from which the code is read back. When no
 address is known (a sheet printed from the command line without ``LINLI_SITE_URL``), it holds
-the bare digits, which read back as they are.
+the bare digits, which read back as they are. The address is written with ``reverse()`` and
+read back with ``resolve()``, by the page's name: nothing here repeats its path.
 """
 
-import re
 import unicodedata
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import Resolver404, get_script_prefix, resolve, reverse
 
 from .errors import PickupCodeUnknown, PickupCodeUnreadable
 
 CODE_DIGITS = 12
-# The hand-out page's path (see linli.groupbuys.urls, "lead-handout"), after any prefix the site
-# is served under; tests check that what pickup_qr_text writes reads back.
-_HANDOUT_PATH = re.compile(r"/lead/group-buys/(?P<group_buy>\d+)/handout/?$")
+# The name of the leader's hand-out page (linli.groupbuys.urls): the address a QR holds.
+HANDOUT_URL_NAME = "lead-handout"
 
 
 def site_url(request: HttpRequest | None = None) -> str | None:
@@ -37,7 +36,7 @@ def site_url(request: HttpRequest | None = None) -> str | None:
 
 def handout_url(*, group_buy_id: int, code: str, base: str) -> str:
     """The leader's hand-out page of the group buy, searching for ``code``."""
-    path = reverse("lead-handout", args=[group_buy_id])
+    path = reverse(HANDOUT_URL_NAME, args=[group_buy_id])
     return f"{base.rstrip('/')}{path}?{urlencode({'q': code})}"
 
 
@@ -57,15 +56,35 @@ def read_pickup_code(text: str, *, group_buy_id: int) -> str:
     if (code := _digits(text)) is not None:
         return code
     address = urlsplit(text)
-    found = _HANDOUT_PATH.search(address.path)
+    found = _handout_of(address.path)
     if found is None:
         raise PickupCodeUnreadable()
-    if int(found["group_buy"]) != group_buy_id:
+    if found != group_buy_id:
         raise PickupCodeUnknown()
     searched = parse_qs(address.query).get("q", [])
     if len(searched) != 1 or (code := _digits(searched[0])) is None:
         raise PickupCodeUnreadable()
     return code
+
+
+def _handout_of(path: str) -> int | None:
+    """The group buy whose hand-out page ``path`` is the address of, read by the URLconf;
+    ``None`` when it is the address of no hand-out page.
+
+    The site that printed the address may be served under a prefix this process does not know
+    (a sheet printed there, read back at the command line, which has none), so what resolves
+    is the end of ``path``: as many segments as the hand-out page's own path has past the
+    script prefix, with or without a trailing slash."""
+    own = reverse(HANDOUT_URL_NAME, args=[0]).removeprefix(get_script_prefix())
+    depth = own.strip("/").count("/") + 1
+    tail = "/".join(path.strip("/").split("/")[-depth:])
+    try:
+        match = resolve(f"/{tail}/" if own.endswith("/") else f"/{tail}")
+    except Resolver404:
+        return None
+    if match.view_name != HANDOUT_URL_NAME:
+        return None
+    return int(match.kwargs["group_buy_id"])
 
 
 def _digits(text: str) -> str | None:

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from linli.access import Roles
+from linli.accounts.roles import Roles
 from linli.core.errors import LinliError
 from linli.core.formatting import LocalTime
 

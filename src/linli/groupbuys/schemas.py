@@ -5,7 +5,7 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import Field, StrictInt
 
-from linli.access import roles
+from linli.accounts.roles import roles
 from linli.core.schemas import Id, In, Moment, text
 
 from . import rules

@@ -12,7 +12,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from linli.access import Roles
+from linli.accounts.roles import Roles
 from linli.catalog.models import Product
 from linli.communities.models import Community
 from linli.core.rows import Picked, storable_id

@@ -4,7 +4,7 @@ orders, my communities, purchase orders."""
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from linli.access import Roles
+from linli.accounts.roles import Roles
 from linli.core.formatting import time_left
 from linli.pages.registry import Entry, Tile, register
 

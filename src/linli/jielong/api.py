@@ -5,7 +5,7 @@ from typing import Annotated
 from ninja import Router, Schema
 from pydantic import Field, StrictStr
 
-from linli.access import roles
+from linli.accounts.roles import roles
 from linli.core.idempotency import idempotent
 from linli.core.schemas import In
 

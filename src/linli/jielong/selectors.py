@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.access import Roles
+from linli.accounts.roles import Roles
 from linli.communities.models import Household
 from linli.core.errors import Invalid, Message
 from linli.core.formatting import yuan

@@ -7,8 +7,8 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
-from linli.access import roles
 from linli.accounts.models import User
+from linli.accounts.roles import roles
 from linli.core import audit
 from linli.core.errors import LinliError, render
 from linli.groupbuys import rules

@@ -4,7 +4,7 @@ corrections by operators. Thin: check the caller through the selectors and servi
 from django.utils.text import slugify
 from ninja import Router
 
-from linli.access import roles
+from linli.accounts.roles import roles
 from linli.core.files import FILE, XLSX, attachment, documented
 from linli.core.idempotency import idempotent
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Sum
 
-from linli.access import Roles
+from linli.accounts.roles import Roles
 from linli.communities.models import Household, Leader
 from linli.groupbuys import selectors as groupbuys
 from linli.groupbuys.models import GroupBuy

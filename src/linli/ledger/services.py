@@ -22,8 +22,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from linli.access import roles
 from linli.accounts.models import User
+from linli.accounts.roles import roles
 from linli.communities.models import Household
 from linli.core import audit
 from linli.core.formatting import yuan

@@ -3,7 +3,8 @@
 PostgreSQL: a row trigger raising an exception. ``TRUNCATE`` (how test runs and
 ``linli demo --reset`` empty a PostgreSQL database) fires no row triggers. SQLite: ``RAISE``
 in row triggers; SQLite has no ``TRUNCATE``, so its flush drops these triggers, empties the
-tables and creates them again (``linli.core.sqlite``) — the only way to empty the ledger.
+tables and creates them again (declared to ``linli.core.sqlite.flush`` by ``apps.py``) — the
+only way to empty the ledger.
 """
 
 TABLES = ("ledger_entry", "ledger_posting")

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from linli.access import Roles, roles
+from linli.accounts.roles import Roles, roles
 from linli.core.errors import LinliError
 from linli.core.errors import render as render_details
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from linli.access import Roles
+from linli.accounts.roles import Roles
 
 
 @dataclass(frozen=True)

@@ -4,15 +4,20 @@ Asia/Shanghai."""
 
 import os
 from datetime import datetime
-from typing import IO, cast
+from typing import IO, TYPE_CHECKING, cast
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from rich.console import Console
 
-from linli.accounts.models import User
 from linli.core.errors import LinliError, render
+
+if TYPE_CHECKING:
+    # The user model of the settings (``AUTH_USER_MODEL``), as django-stubs' plugin reads it:
+    # core knows no app, so it names the user model only through Django.
+    from django.contrib.auth.models import _User
 
 
 def terminal_language() -> str:
@@ -51,10 +56,11 @@ class LinliCommand(BaseCommand):
         )
 
     @staticmethod
-    def actor(username: str | None) -> User | None:
+    def actor(username: str | None) -> "_User | None":
+        """The active user named ``username`` (``--as``), or ``None`` when not given."""
         if username is None:
             return None
-        user = User.objects.filter(username=username, is_active=True).first()
+        user = get_user_model()._default_manager.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"No active user named {username!r}.")
         return user

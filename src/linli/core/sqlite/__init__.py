@@ -1,1 +1,2 @@
-"""Django's SQLite backend, with a flush that can empty the append-only ledger."""
+"""Django's SQLite backend, with a flush that can empty tables guarded by triggers (the
+append-only ledger)."""

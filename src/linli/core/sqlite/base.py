@@ -1,10 +1,11 @@
 """Django's SQLite backend with one change: ``flush`` (test runs, ``linli demo --reset``)
-drops the ledger's append-only triggers, empties the tables and creates the triggers again.
+drops the triggers apps declared on the flushed tables (the ledger's append-only ones:
+:mod:`linli.core.sqlite.flush`), empties the tables and creates the triggers again.
 PostgreSQL needs nothing of the kind: its flush is ``TRUNCATE``, which fires no row triggers."""
 
 from django.db.backends.sqlite3 import base, operations
 
-from linli.ledger import triggers
+from .flush import around_flush
 
 
 class DatabaseOperations(operations.DatabaseOperations):
@@ -12,9 +13,10 @@ class DatabaseOperations(operations.DatabaseOperations):
         statements = super().sql_flush(
             style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
         )
-        if not statements or not set(triggers.TABLES) & set(tables):
+        before, after = around_flush(tables)
+        if not statements or not (before or after):
             return statements
-        return [*triggers.sqlite_drop(), *statements, *triggers.sqlite_create()]
+        return [*before, *statements, *after]
 
 
 class DatabaseWrapper(base.DatabaseWrapper):

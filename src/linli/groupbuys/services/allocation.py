@@ -18,8 +18,8 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from linli.access import Roles, roles
 from linli.accounts.models import User
+from linli.accounts.roles import Roles, roles
 from linli.core.formatting import LocalTime
 
 from .. import selectors

@@ -19,8 +19,8 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from linli.access import roles
 from linli.accounts.models import User
+from linli.accounts.roles import roles
 from linli.core import audit
 from linli.core.formatting import LocalTime
 

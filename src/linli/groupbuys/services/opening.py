@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.access import roles
 from linli.accounts.models import User
+from linli.accounts.roles import roles
 from linli.catalog.models import Product
 from linli.communities.models import Community
 from linli.core import audit

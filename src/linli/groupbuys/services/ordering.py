@@ -24,8 +24,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.access import Roles, roles
 from linli.accounts.models import User
+from linli.accounts.roles import Roles, roles
 from linli.communities.models import Household
 from linli.core import audit
 from linli.core.errors import Invalid, Message

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from linli.access import Roles
+from linli.accounts.roles import Roles
 from linli.core.formatting import LocalTime
 
 from .. import rules, selectors

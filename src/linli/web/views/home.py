@@ -6,8 +6,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from linli.access import roles
 from linli.accounts.auth import password_throttle
+from linli.accounts.roles import roles
 from linli.pages.registry import tiles_for
 
 

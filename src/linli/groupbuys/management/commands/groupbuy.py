@@ -2,7 +2,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from rich.table import Table
 
-from linli.access import roles
+from linli.accounts.roles import roles
 from linli.core.formatting import LocalTime, yuan
 from linli.core.management.base import LinliCommand
 from linli.groupbuys import rules, selectors, services

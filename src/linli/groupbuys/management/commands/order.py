@@ -1,6 +1,6 @@
 from rich.table import Table
 
-from linli.access import roles
+from linli.accounts.roles import roles
 from linli.core.formatting import yuan
 from linli.core.management.base import LinliCommand
 from linli.groupbuys import selectors, services

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from linli.access import roles
+from linli.accounts.roles import roles
 from linli.core.management.base import LinliCommand
 from linli.groupbuys import selectors, sheets
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management import CommandError
 from rich.table import Table
 
-from linli.access import Roles, roles
+from linli.accounts.roles import Roles, roles
 from linli.core.management.base import LinliCommand
 from linli.jielong import selectors, services
 

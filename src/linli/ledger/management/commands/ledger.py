@@ -3,7 +3,7 @@ import time
 from django.core.management.base import CommandError
 from rich.table import Table
 
-from linli.access import roles
+from linli.accounts.roles import roles
 from linli.core.formatting import yuan
 from linli.core.management.base import LinliCommand
 from linli.ledger import selectors

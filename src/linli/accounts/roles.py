@@ -2,16 +2,30 @@
 
 A user may hold several roles at once (a leader is usually also a member of a household).
 Services and selectors decide what a caller may see or do from these facts alone.
+
+Accounts know the roles but not the tables they are read from: the apps that hold those
+declare the part of the query that finds theirs, in a ``roles.py`` of their own imported by
+their ``AppConfig.ready()`` (``communities/roles.py``: member and leader; ``catalog/roles.py``:
+supplier)::
+
+    register_part("supplier", lambda: f"SELECT 'supplier', s.id, NULL FROM … WHERE … = %s")
+
+The parts are put together into one ``UNION ALL``, so reading the roles stays one round trip.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
-from linli.accounts.models import User
 from linli.core.formatting import mask_phone
+
+from .models import User
+
+# The roles a part may find, in the order their parts are put together.
+ROLES = ("member", "leader", "supplier")
 
 
 @dataclass(frozen=True)
@@ -57,39 +71,43 @@ class Roles:
         }
 
 
+_parts: dict[str, Callable[[], str]] = {}
+
+
+def register_part(role: str, sql: Callable[[], str]) -> None:
+    """Declare how to find one role: ``sql()`` returns a ``SELECT`` of ``(role, id,
+    community)`` rows for the user given as its one ``%s`` parameter, where ``role`` is the
+    literal ``role``; ``id`` is the household (member), leader or supplier; ``community`` is
+    the household's community (member), one led community per row (leader, ``NULL`` for a
+    leader of none) or ``NULL`` (supplier). Called once per process, on the first request, so
+    it may read table names from the models. Declared at start-up (``AppConfig.ready()``),
+    before any request reads the roles."""
+    if role not in ROLES:
+        raise ValueError(f"{role!r} is not one of the roles {ROLES}")
+    _parts[role] = sql
+    roles_sql.cache_clear()
+
+
+def _declared() -> list[Callable[[], str]]:
+    return [_parts[role] for role in ROLES if role in _parts]
+
+
 @cache
 def roles_sql() -> str:
-    """One round trip: a (role, id, community) row for each role the user holds.
+    """One round trip: a (role, id, community) row for each role the user holds, its
+    parameters given by :func:`roles_parameters`.
 
     Written out rather than built with the ORM: every API call asks it, and composing the same
     three-part union from querysets cost several milliseconds of CPU per request.
     """
-    from linli.catalog.models import Supplier
-    from linli.communities.models import Building, Household, Leader, Member
+    parts = [sql() for sql in _declared()]
+    # With no app declaring a role (accounts alone), a query of no rows that still has the shape.
+    return " UNION ALL ".join(parts) or "SELECT NULL, NULL, NULL WHERE 1 = 0"
 
-    def table(model) -> str:
-        return connection.ops.quote_name(model._meta.db_table)
 
-    def column(model, name: str) -> str:
-        return connection.ops.quote_name(model._meta.get_field(name).column)
-
-    led = Leader.communities.through
-    staff = Supplier.users.through
-    return (
-        f"SELECT 'member', m.{column(Member, 'household')}, b.{column(Building, 'community')}"
-        f" FROM {table(Member)} m"
-        f" JOIN {table(Household)} h ON h.id = m.{column(Member, 'household')}"
-        f" JOIN {table(Building)} b ON b.id = h.{column(Household, 'building')}"
-        f" WHERE m.{column(Member, 'user')} = %s"
-        f" UNION ALL SELECT 'leader', l.id, c.{column(led, 'community')}"
-        f" FROM {table(Leader)} l"
-        f" LEFT JOIN {table(led)} c ON c.{column(led, 'leader')} = l.id"
-        f" WHERE l.{column(Leader, 'user')} = %s AND l.active"
-        f" UNION ALL SELECT 'supplier', s.id, NULL"
-        f" FROM {table(Supplier)} s"
-        f" JOIN {table(staff)} u ON u.{column(staff, 'supplier')} = s.id"
-        f" WHERE u.{column(staff, 'user')} = %s AND s.active"
-    )
+def roles_parameters(user_id: int) -> list[int]:
+    """The parameters of :func:`roles_sql` for ``user_id``: one per part."""
+    return [user_id] * len(_declared())
 
 
 def roles(user: User | AnonymousUser | None) -> Roles:
@@ -100,7 +118,7 @@ def roles(user: User | AnonymousUser | None) -> Roles:
     if cached is not None:
         return cached
     with connection.cursor() as cursor:
-        cursor.execute(roles_sql(), [user.pk] * 3)
+        cursor.execute(roles_sql(), roles_parameters(user.pk))
         return remember_roles(user, cursor.fetchall())
 
 
