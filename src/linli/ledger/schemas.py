@@ -6,7 +6,7 @@ from pydantic import Field, StrictInt
 
 from linli.core.schemas import Id, In, text
 
-from .services import MAX_AMOUNT_FEN, MAX_MEMO, MAX_REFERENCE
+from .limits import MAX_AMOUNT_FEN, MAX_MEMO, MAX_REFERENCE
 
 Amount = Annotated[StrictInt, Field(ge=1, le=MAX_AMOUNT_FEN)]
 
