@@ -524,11 +524,11 @@ class History:
             place.id, leader_id, title(rng, day, theme, items, issue), description, threshold,
             minimum, opens, cutoff, pickup, pickup_place,
         )  # fmt: skip
-        self._settle(rng, place, group_buy, items, orders, surge)
+        self._close_deliver_and_hand_out(rng, place, group_buy, items, orders, surge)
 
     # -- close, deliver, hand out ----------------------------------------------------------------
 
-    def _settle(
+    def _close_deliver_and_hand_out(
         self,
         rng: random.Random,
         place: Place,
