@@ -4,7 +4,9 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
+from linli.core import events
 from linli.core.models import Delivery, OutboxEvent
 from linli.groupbuys.tasks import run_the_clock
 
@@ -39,3 +41,24 @@ def test_jobs_counts_tasks_and_deliveries_and_retries_the_parked(now):
         "tasks:      1 ready, 0 running, 0 failed, 0 successful\n"
         "deliveries: 2 pending, 0 parked, 0 done\n"
     )
+
+
+def test_jobs_counts_the_deliveries_of_events_not_fanned_out_yet_as_pending(now):
+    for name in ("tests.one", "tests.two"):
+        events.subscriber("test.jobs", name=name)(lambda event: None)
+    try:
+        with transaction.atomic():
+            events.publish("test.jobs", {"n": 1}, at=now)
+            events.publish("test.jobs", {"n": 2}, at=now)
+            events.publish("test.unheard", {"n": 3}, at=now)
+        assert jobs() == (
+            "tasks:      0 ready, 0 running, 0 failed, 0 successful\n"
+            "deliveries: 4 pending, 0 parked, 0 done\n"
+        )
+        assert events.fan_out(now=now) == 3
+        assert jobs().endswith("deliveries: 4 pending, 0 parked, 0 done\n")
+        assert events.deliver(now=now) == 4
+        assert jobs().endswith("deliveries: 0 pending, 0 parked, 4 done\n")
+    finally:
+        events.unsubscribe("tests.one")
+        events.unsubscribe("tests.two")

@@ -31,7 +31,8 @@ def start_worker(tmp_path: Path, *args: str) -> subprocess.Popen:
     env = {
         **environment(tmp_path),
         "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
-        "PYTHONPATH": str(ROOT),
+        # This checkout's code, not whichever the virtualenv's `linli` was installed from.
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
     }
     return subprocess.Popen(
         [str(LINLI), "worker", "--interval", "0.05", *args],

@@ -64,18 +64,28 @@ class IdempotencyKey(models.Model):
 
 class OutboxEvent(models.Model):
     """Something that happened, published by a service in the same transaction as the change
-    (a transactional outbox): rolled back, no event; committed, delivered by the worker to
-    every subscriber, even if the process dies right after. Payloads are stable: fields are
-    added, never renamed or removed (``linli.core.events``)."""
+    (a transactional outbox): rolled back, no event; committed, fanned out by the worker to a
+    :class:`Delivery` per subscriber (``fanned_out_at`` set in the same transaction), and
+    delivered, even if the process dies right after. Payloads are stable: fields are added,
+    never renamed or removed (``linli.core.events``)."""
 
     name = models.CharField(_("event"), max_length=60)
     payload = models.JSONField(_("payload"), default=dict)
     at = models.DateTimeField(_("at"), default=timezone.now)
+    fanned_out_at = models.DateTimeField(_("fanned out at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("published event")
         verbose_name_plural = _("published events")
         ordering = ["-id"]
+        indexes = [
+            # The worker's queue of events to fan out: only the few not fanned out yet.
+            models.Index(
+                fields=["id"],
+                name="event_to_fan_out_idx",
+                condition=models.Q(fanned_out_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} #{self.pk}"

@@ -1,7 +1,7 @@
 from django.db.models import Count
 from django_tasks_db.models import DBTaskResult
 
-from linli.core.events import retry_parked
+from linli.core.events import retry_parked, to_fan_out
 from linli.core.management.base import LinliCommand
 from linli.core.models import Delivery
 
@@ -9,7 +9,8 @@ from linli.core.models import Delivery
 class Command(LinliCommand):
     help = (
         "What the background worker has to do: tasks queued, running, failed and done, and "
-        "event deliveries pending or parked. --retry puts parked deliveries back in the queue."
+        "event deliveries pending (those of events not fanned out yet included) or parked. "
+        "--retry puts parked deliveries back in the queue."
     )
 
     def add_arguments(self, parser):
@@ -22,6 +23,8 @@ class Command(LinliCommand):
             self.stdout.write(f"{retry_parked()} parked deliveries queued again")
         tasks = dict(DBTaskResult.objects.values_list("status").annotate(n=Count("id")).order_by())
         deliveries = dict(Delivery.objects.values_list("status").annotate(n=Count("id")).order_by())
+        # Events the worker has not fanned out yet: their deliveries are pending too.
+        deliveries["pending"] = deliveries.get("pending", 0) + to_fan_out()
         self.stdout.write(
             "tasks:      " + _counts(tasks, ["READY", "RUNNING", "FAILED", "SUCCESSFUL"])
         )
