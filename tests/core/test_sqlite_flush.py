@@ -4,7 +4,7 @@ again after; core knows the ledger's only because the ledger declares them."""
 import pytest
 from django.core.management.color import no_style
 from django.db import connection
-from django.db.backends.sqlite3.operations import DatabaseOperations as DjangosOwn
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLite
 
 from linli.core.sqlite.base import DatabaseOperations
 from linli.core.sqlite.flush import (
@@ -52,7 +52,7 @@ def test_sqlite_flush_runs_them_around_its_own_statements():
     ops = DatabaseOperations(connection)
 
     def djangos_own(tables):
-        return DjangosOwn.sql_flush(ops, no_style(), tables)
+        return SQLite.ops_class.sql_flush(ops, no_style(), tables)
 
     guarded = ["ledger_posting", "ledger_entry"]
     assert ops.sql_flush(no_style(), guarded) == [
