@@ -14,7 +14,9 @@ from linli.accounts.roles import Roles
 from linli.communities.models import Household
 from linli.core.errors import Invalid, Message
 from linli.core.formatting import yuan
+from linli.groupbuys import rules
 from linli.groupbuys import selectors as groupbuy_selectors
+from linli.groupbuys.errors import GroupBuyFull
 from linli.groupbuys.models import GroupBuy, GroupBuyItem, Order, OrderLine
 
 from .models import ImportedLine
@@ -329,12 +331,13 @@ def _foresee_refusals(
 
 @dataclass
 class _Maximum:
-    """How far the group buy is towards its maximum (``max_to_close``), in units or in
-    households as its threshold counts, while the confirm is played through; and the chain
-    line at which it reaches it and closes."""
+    """How far the group buy is towards its maximum (``max_to_close``), in units and in
+    households, while the confirm is played through; and the chain line at which it reaches
+    it and closes. Whether a line passes the maximum, reaches it or stays below, and how much
+    was left, the order service's own rules say (:func:`rules.fill`,
+    :func:`rules.reaches_maximum`, :func:`rules.left_before_maximum`)."""
 
-    cap: int | None
-    by_households: bool
+    group_buy: GroupBuy
     unit: str
     units: int = 0
     households: set[int] = field(default_factory=set)
@@ -342,12 +345,8 @@ class _Maximum:
 
     @classmethod
     def of(cls, group_buy: GroupBuy) -> "_Maximum":
-        maximum = cls(
-            cap=group_buy.max_to_close,
-            by_households=group_buy.threshold == GroupBuy.Threshold.HOUSEHOLDS,
-            unit=str(group_buy.get_threshold_display()),
-        )
-        if maximum.cap is None:
+        maximum = cls(group_buy=group_buy, unit=str(group_buy.get_threshold_display()))
+        if group_buy.max_to_close is None:
             return maximum
         placed = OrderLine.objects.filter(
             order__group_buy=group_buy, order__status=Order.Status.PLACED
@@ -359,21 +358,25 @@ class _Maximum:
 
     @property
     def fill(self) -> int:
-        return len(self.households) if self.by_households else self.units
+        return rules.fill(self.group_buy, units=self.units, households=len(self.households))
 
     def _after(self, line: PreviewLine, delta: dict[int, int], keeps_ordering: bool) -> int:
         """The fill once the line is confirmed (counted, not copied: a chain has thousands)."""
-        if not self.by_households:
-            return self.units + sum(delta.values())
         counted = line.household_id in self.households
-        return (
+        households = (
             len(self.households)
             + (keeps_ordering and not counted)
             - (not keeps_ordering and counted)
         )
+        return rules.fill(
+            self.group_buy, units=self.units + sum(delta.values()), households=households
+        )
 
     def refusal(self, line: PreviewLine, delta: dict[int, int], keeps_ordering: bool) -> str | None:
-        if self.cap is None:
+        """Why the order service will refuse the line at the maximum: the group buy closed at
+        an earlier line, or the line would pass it. A cancellation is never refused here, as
+        the service does not count it against the maximum."""
+        if self.group_buy.max_to_close is None:
             return None
         if self.closing_line is not None:
             return str(
@@ -385,26 +388,38 @@ class _Maximum:
                     number=self.closing_line,
                 )
             )
-        if line.action != Action.CANCEL and self._after(line, delta, keeps_ordering) > self.cap:
+        if line.action == Action.CANCEL:
+            return None
+        before = self.fill
+        try:
+            rules.reaches_maximum(
+                self.group_buy, before=before, after=self._after(line, delta, keeps_ordering)
+            )
+        except GroupBuyFull:
             return str(
                 Message(
                     _("Will be refused: only %(left)s more %(unit)s can join before the maximum."),
-                    left=max(self.cap - self.fill, 0),
+                    left=rules.left_before_maximum(self.group_buy, before),
                     unit=self.unit,
                 )
             )
         return None
 
     def count(self, line: PreviewLine, delta: dict[int, int], keeps_ordering: bool) -> None:
-        if self.cap is None:
+        """Count a line the service takes; if it reaches the maximum exactly, the group buy
+        closes with it."""
+        if self.group_buy.max_to_close is None:
             return
         assert line.household_id is not None
+        before = self.fill
         self.units += sum(delta.values())
         if keeps_ordering:
             self.households.add(line.household_id)
         else:
             self.households.discard(line.household_id)
-        if self.fill == self.cap and line.action != Action.CANCEL:
+        if line.action != Action.CANCEL and rules.reaches_maximum(
+            self.group_buy, before=before, after=self.fill
+        ):
             self.closing_line = line.number
 
     def forget(self, household_id: int, order: dict[int, int], *, still_ordering: bool) -> None:
@@ -422,8 +437,10 @@ def _refusal(
     new: dict[int, int],
     delta: dict[int, int],
 ) -> str | None:
+    """Why the order service will refuse the line for its stock (:func:`rules.short_of_stock`,
+    as its guarded update finds) or a limit per household (:func:`rules.over_limit`)."""
     for item_id, change in sorted(delta.items()):
-        if change > left[item_id]:
+        if rules.short_of_stock(left[item_id], change):
             item = items[item_id]
             return str(
                 Message(
@@ -436,7 +453,7 @@ def _refusal(
     for item_id, quantity in sorted(new.items()):
         limit = items[item_id].per_household_limit
         others = sum(q.get(item_id, 0) for key, q in mine.items() if key != order_id)
-        if limit is not None and others + quantity > limit:
+        if rules.over_limit(limit, had=others, asked=quantity):
             item = items[item_id]
             return str(
                 Message(
