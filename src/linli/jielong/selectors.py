@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -285,12 +285,15 @@ def _foresee_refusals(
     refused), and warn on each line the order service will refuse. Three queries at most,
     whatever the chain's length."""
     households = {line.household_id for line in lines if line.household_id is not None}
+    # An order cancelled because its line now names another household gives its stock back,
+    # though its household may have no line left in the chain.
+    moved = {line.cancels_order_id for line in lines if line.cancels_order_id is not None}
     held: dict[int, dict[int, dict[int, int]]] = defaultdict(dict)  # household → order → items
-    for household_id, order_id, item_id, quantity in OrderLine.objects.filter(
-        order__group_buy=group_buy,
-        order__status=Order.Status.PLACED,
-        order__household_id__in=households,
-    ).values_list("order__household_id", "order_id", "item_id", "quantity"):
+    for household_id, order_id, item_id, quantity in (
+        OrderLine.objects.filter(order__group_buy=group_buy, order__status=Order.Status.PLACED)
+        .filter(Q(order__household_id__in=households) | Q(order_id__in=moved))
+        .values_list("order__household_id", "order_id", "item_id", "quantity")
+    ):
         held[household_id].setdefault(order_id, {})[item_id] = quantity
     orders = {order_id: wanted for by in held.values() for order_id, wanted in by.items()}
     left = {item_id: item.stock_left for item_id, item in items.items()}
