@@ -289,19 +289,34 @@ def _foresee_refusals(
     # though its household may have no line left in the chain.
     moved = {line.cancels_order_id for line in lines if line.cancels_order_id is not None}
     held: dict[int, dict[int, dict[int, int]]] = defaultdict(dict)  # household → order → items
+    owners: dict[int, int] = {}  # order → household
     for household_id, order_id, item_id, quantity in (
         OrderLine.objects.filter(order__group_buy=group_buy, order__status=Order.Status.PLACED)
         .filter(Q(order__household_id__in=households) | Q(order_id__in=moved))
         .values_list("order__household_id", "order_id", "item_id", "quantity")
     ):
         held[household_id].setdefault(order_id, {})[item_id] = quantity
+        owners[order_id] = household_id
     orders = {order_id: wanted for by in held.values() for order_id, wanted in by.items()}
     left = {item_id: item.stock_left for item_id, item in items.items()}
     maximum = _Maximum.of(group_buy)
     result = []
     for line in lines:
         warning = None
-        if line.action in ORDERING:
+        gone: dict[int, int] | None = None
+        if line.cancels_order_id is not None and line.cancels_order_id in orders:
+            # Confirming cancels the moved order first, in the line's own savepoint: refused
+            # once the group buy has closed; its stock and its place before the maximum are
+            # free for the line, and the order stays if the line is refused.
+            warning = maximum.closed()
+            if warning is None:
+                owner = owners[line.cancels_order_id]
+                gone = orders.pop(line.cancels_order_id)
+                del held[owner][line.cancels_order_id]
+                for item_id, quantity in gone.items():
+                    left[item_id] += quantity
+                maximum.forget(owner, gone, still_ordering=bool(held[owner]))
+        if line.action in ORDERING and warning is None:
             assert line.household_id is not None
             mine = held[line.household_id]
             old = orders.get(line.order_id, {}) if line.order_id is not None else {}
@@ -321,13 +336,13 @@ def _foresee_refusals(
                     key = line.order_id or -line.index  # a new order: a key of its own
                     mine[key] = orders[key] = new
                 maximum.count(line, delta, keeps_ordering)
-        if line.cancels_order_id is not None and warning is None:
-            gone = orders.pop(line.cancels_order_id, {})
+        if warning is not None and gone is not None:
+            assert line.cancels_order_id is not None
+            owner = owners[line.cancels_order_id]
+            orders[line.cancels_order_id] = held[owner][line.cancels_order_id] = gone
             for item_id, quantity in gone.items():
-                left[item_id] += quantity
-            for household_id, by in held.items():
-                if by.pop(line.cancels_order_id, None) is not None:
-                    maximum.forget(household_id, gone, still_ordering=bool(by))
+                left[item_id] -= quantity
+            maximum.remember(owner, gone)
         result.append(replace(line, warning=warning) if warning else line)
     return result
 
@@ -375,22 +390,29 @@ class _Maximum:
             self.group_buy, units=self.units + sum(delta.values()), households=households
         )
 
+    def closed(self) -> str | None:
+        """Why the order service refuses any change once the group buy closed at its maximum
+        with an earlier line."""
+        if self.closing_line is None:
+            return None
+        return str(
+            Message(
+                _(
+                    "Will be refused: the group buy reaches its maximum with line "
+                    "%(number)s and closes."
+                ),
+                number=self.closing_line,
+            )
+        )
+
     def refusal(self, line: PreviewLine, delta: dict[int, int], keeps_ordering: bool) -> str | None:
         """Why the order service will refuse the line at the maximum: the group buy closed at
         an earlier line, or the line would pass it. A cancellation is never refused here, as
         the service does not count it against the maximum."""
         if self.group_buy.max_to_close is None:
             return None
-        if self.closing_line is not None:
-            return str(
-                Message(
-                    _(
-                        "Will be refused: the group buy reaches its maximum with line "
-                        "%(number)s and closes."
-                    ),
-                    number=self.closing_line,
-                )
-            )
+        if (closed := self.closed()) is not None:
+            return closed
         if line.action == Action.CANCEL:
             return None
         before = self.fill
@@ -430,6 +452,11 @@ class _Maximum:
         self.units -= sum(order.values())
         if not still_ordering:
             self.households.discard(household_id)
+
+    def remember(self, household_id: int, order: dict[int, int]) -> None:
+        """The order forgotten, back: the line that would have moved it is refused."""
+        self.units += sum(order.values())
+        self.households.add(household_id)
 
 
 def _refusal(
