@@ -69,6 +69,17 @@ def test_the_maximum_is_reached_exactly_or_refused_with_what_was_left():
     assert rules.reaches_maximum(group_buy(), before=0, after=10**6) is False
 
 
+def test_past_the_maximum_only_above_it():
+    gb = group_buy(max_to_close=20)
+    assert [rules.passes_maximum(gb, fill) for fill in (0, 19, 20, 21)] == [
+        False,
+        False,
+        False,
+        True,
+    ]
+    assert rules.passes_maximum(group_buy(), 10**6) is False
+
+
 def test_how_much_may_join_before_the_maximum():
     gb = group_buy(max_to_close=20)
     assert [rules.left_before_maximum(gb, fill) for fill in (0, 15, 19, 20, 21)] == [

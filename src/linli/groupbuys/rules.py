@@ -49,19 +49,24 @@ def left_before_maximum(group_buy: GroupBuy, fill: int) -> int | None:
     return None if cap is None else max(cap - fill, 0)
 
 
+def passes_maximum(group_buy: GroupBuy, fill: int) -> bool:
+    """Whether ``fill`` is past the group buy's maximum: a change that brings it there is
+    refused (:func:`reaches_maximum`)."""
+    cap = group_buy.max_to_close
+    return cap is not None and fill > cap
+
+
 def reaches_maximum(group_buy: GroupBuy, *, before: int, after: int) -> bool:
     """Whether a change from ``before`` to ``after`` (the fill) reaches the group buy's
-    maximum exactly, so that it closes at once; a change that would pass it is refused with
-    how much was left before it (:func:`left_before_maximum`). Asked by the order service
-    when an order is placed or changed (not cancelled), and by the 接龙 import's preview."""
-    cap = group_buy.max_to_close
-    if cap is None:
-        return False
-    if after > cap:
+    maximum exactly, so that it closes at once; a change that would pass it
+    (:func:`passes_maximum`) is refused with how much was left before it
+    (:func:`left_before_maximum`). Asked by the order service when an order is placed or
+    changed (not cancelled), and by the 接龙 import's preview."""
+    if passes_maximum(group_buy, after):
         raise GroupBuyFull(
             left=left_before_maximum(group_buy, before), unit=group_buy.get_threshold_display()
         )
-    return after == cap
+    return group_buy.max_to_close is not None and after == group_buy.max_to_close
 
 
 # Ordering --------------------------------------------------------------------------------

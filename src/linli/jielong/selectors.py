@@ -16,7 +16,6 @@ from linli.core.errors import Invalid, Message
 from linli.core.formatting import yuan
 from linli.groupbuys import rules
 from linli.groupbuys import selectors as groupbuy_selectors
-from linli.groupbuys.errors import GroupBuyFull
 from linli.groupbuys.models import GroupBuy, GroupBuyItem, Order, OrderLine
 
 from .models import ImportedLine
@@ -353,7 +352,8 @@ class _Maximum:
     households, while the confirm is played through; and the chain line at which it reaches
     it and closes. Whether a line passes the maximum, reaches it or stays below, and how much
     was left, the order service's own rules say (:func:`rules.fill`,
-    :func:`rules.reaches_maximum`, :func:`rules.left_before_maximum`)."""
+    :func:`rules.passes_maximum`, :func:`rules.left_before_maximum`,
+    :func:`rules.reaches_maximum`)."""
 
     group_buy: GroupBuy
     unit: str
@@ -415,16 +415,11 @@ class _Maximum:
             return closed
         if line.action == Action.CANCEL:
             return None
-        before = self.fill
-        try:
-            rules.reaches_maximum(
-                self.group_buy, before=before, after=self._after(line, delta, keeps_ordering)
-            )
-        except GroupBuyFull:
+        if rules.passes_maximum(self.group_buy, self._after(line, delta, keeps_ordering)):
             return str(
                 Message(
                     _("Will be refused: only %(left)s more %(unit)s can join before the maximum."),
-                    left=rules.left_before_maximum(self.group_buy, before),
+                    left=rules.left_before_maximum(self.group_buy, self.fill),
                     unit=self.unit,
                 )
             )
