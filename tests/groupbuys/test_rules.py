@@ -1,15 +1,25 @@
 """The group buys' pure decisions (linli.groupbuys.rules), on unsaved rows: every page, API
-call and service asks these, so each boundary is pinned here with exact values."""
+call and service asks these, so each boundary is pinned here with exact values. One test
+reads the database: the order service's stock guard, which says in SQL what
+``rules.short_of_stock`` says."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import translation
 
 from linli.accounts.roles import Roles
 from linli.groupbuys import rules
-from linli.groupbuys.errors import CutoffPassed, GroupBuyClosed, GroupBuyFull, NotOpenYet
-from linli.groupbuys.models import GroupBuy, Order, PurchaseOrder
+from linli.groupbuys.errors import (
+    CutoffPassed,
+    GroupBuyClosed,
+    GroupBuyFull,
+    InsufficientStock,
+    NotOpenYet,
+)
+from linli.groupbuys.models import GroupBuy, GroupBuyItem, Order, PurchaseOrder
+from linli.groupbuys.services.ordering import move_stock
 
 CUTOFF = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)  # 20:00 in Shanghai
 
@@ -57,6 +67,76 @@ def test_the_maximum_is_reached_exactly_or_refused_with_what_was_left():
         rules.reaches_maximum(gb, before=15, after=21)
     assert message(refused.value) == "This group buy is almost full: only 5 more units can join."
     assert rules.reaches_maximum(group_buy(), before=0, after=10**6) is False
+
+
+def test_past_the_maximum_only_above_it():
+    gb = group_buy(max_to_close=20)
+    assert [rules.passes_maximum(gb, fill) for fill in (0, 19, 20, 21)] == [
+        False,
+        False,
+        False,
+        True,
+    ]
+    assert rules.passes_maximum(group_buy(), 10**6) is False
+
+
+def test_how_much_may_join_before_the_maximum():
+    gb = group_buy(max_to_close=20)
+    assert [rules.left_before_maximum(gb, fill) for fill in (0, 15, 19, 20, 21)] == [
+        20,
+        5,
+        1,
+        0,
+        0,
+    ]
+    assert rules.left_before_maximum(group_buy(), 15) is None
+    in_households = group_buy(threshold="households", max_to_close=4)
+    with pytest.raises(GroupBuyFull) as refused:
+        rules.reaches_maximum(in_households, before=3, after=5)
+    assert message(refused.value) == (
+        "This group buy is almost full: only 1 more households can join."
+    )
+
+
+def test_over_the_limit_per_household_counts_the_other_orders_too():
+    assert rules.over_limit(3, had=0, asked=3) is False
+    assert rules.over_limit(3, had=1, asked=2) is False
+    assert rules.over_limit(3, had=1, asked=3) is True
+    assert rules.over_limit(3, had=3, asked=1) is True
+    assert rules.over_limit(3, had=0, asked=4) is True
+    assert rules.over_limit(None, had=500, asked=999) is False
+
+
+def test_short_of_stock_only_when_taking_more_than_is_left():
+    assert [rules.short_of_stock(2, change) for change in (-3, 0, 1, 2, 3)] == [
+        False,
+        False,
+        False,
+        False,
+        True,
+    ]
+    assert rules.short_of_stock(0, 1) is True
+    assert rules.short_of_stock(0, 0) is False
+
+
+def test_the_stock_guard_in_the_database_refuses_what_short_of_stock_says(hood):
+    """The order service moves stock with a conditional UPDATE, not by asking the rule: the
+    two say the same, boundary by boundary."""
+    gb = hood.open(stock=(5,))
+    item = gb.items.select_related("product").get()
+    for left in (0, 1, 2):
+        for change in (-1, 0, 1, 2, 3):
+            GroupBuyItem.objects.filter(pk=item.pk).update(stock_left=left)
+            try:
+                with transaction.atomic():
+                    move_stock({item.pk: change}, {item.pk: item})
+            except InsufficientStock:
+                refused = True
+            else:
+                refused = False
+            assert refused is rules.short_of_stock(left, change), (left, change)
+            expected = left if refused else left - change
+            assert GroupBuyItem.objects.get(pk=item.pk).stock_left == expected
 
 
 def test_orders_are_taken_from_the_opening_until_the_cutoff_while_open():

@@ -237,3 +237,60 @@ def test_the_preview_foresees_a_limit_per_household(hood):
         )
         result = confirm(hood, group_buy, line)
     assert result.refused == 1 and "limited to 3" in result.outcomes[0].error
+
+
+def test_a_corrected_address_frees_the_moved_orders_stock_and_place_first(hood):
+    """The order moves: cancelled before the corrected line is placed, in one savepoint, so its
+    stock and its place before the maximum are free for it. Placed first, the corrected line
+    found no stock (refused, whatever was imported again), or reached the maximum and closed
+    the group buy, so that cancelling the moved order failed the whole import."""
+    group_buy = hood.open(stock=(5, 50), max_to_close=8)
+    one, two, three = hood.households[:3]
+    confirm(hood, group_buy, f"1. 王 {address(one)} 青菜5")
+    corrected = [f"1. 王 {address(two)} 青菜5", f"2. 张 {address(three)} 鸡蛋3"]
+    shown = preview(hood, group_buy, *corrected)
+    assert [line.warning for line in shown.lines] == [None, None]
+    result = confirm(hood, group_buy, *corrected)
+    assert (result.placed, result.refused) == (2, 0)
+    group_buy.refresh_from_db()
+    assert group_buy.status == group_buy.Status.FORMED  # 8 units: its maximum, reached
+    assert set(Order.objects.filter(group_buy=group_buy).values_list("household", "status")) == {
+        (one.pk, Order.Status.CANCELLED),
+        (two.pk, Order.Status.CONFIRMED),
+        (three.pk, Order.Status.CONFIRMED),
+    }
+    assert dict(group_buy.items.values_list("product__name", "stock_left")) == {
+        "崇明青菜": 0,
+        "土鸡蛋": 47,
+    }
+
+
+def test_an_order_cannot_move_once_the_group_buy_closed_at_its_maximum(hood):
+    """Line 1 reaches the maximum and closes the group buy; line 2 (replaced by line 3) now
+    names another household, and the order it placed cannot be cancelled any more: both are
+    refused, as the preview says, and the rest of the import stands."""
+    group_buy = hood.open(max_to_close=6)
+    one, two, three = hood.households[:3]
+    confirm(hood, group_buy, f"2. 王 {address(one)} 青菜2")
+    moved = Order.objects.get(group_buy=group_buy)
+    lines = [
+        f"1. 张 {address(three)} 青菜4",
+        f"2. 李 {address(two)} 青菜1",
+        f"3. 李 {address(two)} 鸡蛋1",
+    ]
+    closed = "Will be refused: the group buy reaches its maximum with line 1 and closes."
+    with translation.override("en"):
+        shown = preview(hood, group_buy, *lines)
+        result = confirm(hood, group_buy, *lines)
+    assert [(line.action, line.cancels_order_id) for line in shown.lines] == [
+        ("place", None),
+        ("replaced", moved.pk),
+        ("place", None),
+    ]
+    assert [line.warning for line in shown.lines] == [None, closed, closed]
+    assert [outcome.error is not None for outcome in result.outcomes] == [False, True, True]
+    assert orders_by_household(group_buy) == {}  # formed: its orders are confirmed now
+    assert set(Order.objects.filter(group_buy=group_buy).values_list("household", "status")) == {
+        (one.pk, Order.Status.CONFIRMED),
+        (three.pk, Order.Status.CONFIRMED),
+    }

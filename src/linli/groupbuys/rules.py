@@ -1,6 +1,7 @@
 """Pure decisions about group buys, in one place: how far one is towards forming, whether it
-takes orders now, whether an order may still change, who may record a delivery, what a
-purchase order costs, why a group buy completed.
+takes orders now, whether an order may still change, passes a limit per household or finds
+too little stock, who may record a delivery, what a purchase order costs, why a group buy
+completed.
 
 Nothing here reads the database or the clock: callers pass what was read and ``now``. The
 services enforce these decisions (and raise the errors), the selectors and the API report
@@ -41,16 +42,31 @@ def forms(group_buy: GroupBuy, fill: int) -> bool:
     return fill >= group_buy.min_to_form
 
 
+def left_before_maximum(group_buy: GroupBuy, fill: int) -> int | None:
+    """How many more (units or households, as its threshold counts) may join at ``fill``
+    before the group buy's maximum; ``None`` if it has none."""
+    cap = group_buy.max_to_close
+    return None if cap is None else max(cap - fill, 0)
+
+
+def passes_maximum(group_buy: GroupBuy, fill: int) -> bool:
+    """Whether ``fill`` is past the group buy's maximum: a change that brings it there is
+    refused (:func:`reaches_maximum`)."""
+    cap = group_buy.max_to_close
+    return cap is not None and fill > cap
+
+
 def reaches_maximum(group_buy: GroupBuy, *, before: int, after: int) -> bool:
     """Whether a change from ``before`` to ``after`` (the fill) reaches the group buy's
-    maximum exactly, so that it closes at once; a change that would pass it is refused with
-    how much was left before it."""
-    cap = group_buy.max_to_close
-    if cap is None:
-        return False
-    if after > cap:
-        raise GroupBuyFull(left=max(cap - before, 0), unit=group_buy.get_threshold_display())
-    return after == cap
+    maximum exactly, so that it closes at once; a change that would pass it
+    (:func:`passes_maximum`) is refused with how much was left before it
+    (:func:`left_before_maximum`). Asked by the order service when an order is placed or
+    changed (not cancelled), and by the 接龙 import's preview."""
+    if passes_maximum(group_buy, after):
+        raise GroupBuyFull(
+            left=left_before_maximum(group_buy, before), unit=group_buy.get_threshold_display()
+        )
+    return group_buy.max_to_close is not None and after == group_buy.max_to_close
 
 
 # Ordering --------------------------------------------------------------------------------
@@ -100,6 +116,24 @@ def confirmed(order: Order) -> bool:
     """The group buy formed with this order in it: it has a number and is collected at the
     gate."""
     return order.status == Order.Status.CONFIRMED
+
+
+def over_limit(limit: int | None, *, had: int, asked: int) -> bool:
+    """Whether a household that has ``had`` of an item on its other placed orders may not
+    have ``asked`` of it on this one: together they pass the item's limit per household
+    (``None``: no limit)."""
+    return limit is not None and had + asked > limit
+
+
+def short_of_stock(left: int, change: int) -> bool:
+    """Whether taking ``change`` of an item (negative: giving it back) finds too little of
+    it: more than the ``left`` there is. Giving back is never short.
+
+    The order service does not ask this in Python: its conditional ``UPDATE … SET
+    stock_left = stock_left - change WHERE stock_left >= change`` says the same in SQL, and
+    the database, not a read in Python, guards the stock. The 接龙 import's preview asks it
+    to foresee which lines that update will refuse."""
+    return change > left
 
 
 # After the cutoff ------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +14,7 @@ from linli.accounts.roles import Roles
 from linli.communities.models import Household
 from linli.core.errors import Invalid, Message
 from linli.core.formatting import yuan
+from linli.groupbuys import rules
 from linli.groupbuys import selectors as groupbuy_selectors
 from linli.groupbuys.models import GroupBuy, GroupBuyItem, Order, OrderLine
 
@@ -283,20 +284,38 @@ def _foresee_refusals(
     refused), and warn on each line the order service will refuse. Three queries at most,
     whatever the chain's length."""
     households = {line.household_id for line in lines if line.household_id is not None}
+    # An order cancelled because its line now names another household gives its stock back,
+    # though its household may have no line left in the chain.
+    moved = {line.cancels_order_id for line in lines if line.cancels_order_id is not None}
     held: dict[int, dict[int, dict[int, int]]] = defaultdict(dict)  # household → order → items
-    for household_id, order_id, item_id, quantity in OrderLine.objects.filter(
-        order__group_buy=group_buy,
-        order__status=Order.Status.PLACED,
-        order__household_id__in=households,
-    ).values_list("order__household_id", "order_id", "item_id", "quantity"):
+    owners: dict[int, int] = {}  # order → household
+    for household_id, order_id, item_id, quantity in (
+        OrderLine.objects.filter(order__group_buy=group_buy, order__status=Order.Status.PLACED)
+        .filter(Q(order__household_id__in=households) | Q(order_id__in=moved))
+        .values_list("order__household_id", "order_id", "item_id", "quantity")
+    ):
         held[household_id].setdefault(order_id, {})[item_id] = quantity
+        owners[order_id] = household_id
     orders = {order_id: wanted for by in held.values() for order_id, wanted in by.items()}
     left = {item_id: item.stock_left for item_id, item in items.items()}
     maximum = _Maximum.of(group_buy)
     result = []
     for line in lines:
         warning = None
-        if line.action in ORDERING:
+        gone: dict[int, int] | None = None
+        if line.cancels_order_id is not None and line.cancels_order_id in orders:
+            # Confirming cancels the moved order first, in the line's own savepoint: refused
+            # once the group buy has closed; its stock and its place before the maximum are
+            # free for the line, and the order stays if the line is refused.
+            warning = maximum.closed()
+            if warning is None:
+                owner = owners[line.cancels_order_id]
+                gone = orders.pop(line.cancels_order_id)
+                del held[owner][line.cancels_order_id]
+                for item_id, quantity in gone.items():
+                    left[item_id] += quantity
+                maximum.forget(owner, gone, still_ordering=bool(held[owner]))
+        if line.action in ORDERING and warning is None:
             assert line.household_id is not None
             mine = held[line.household_id]
             old = orders.get(line.order_id, {}) if line.order_id is not None else {}
@@ -316,25 +335,27 @@ def _foresee_refusals(
                     key = line.order_id or -line.index  # a new order: a key of its own
                     mine[key] = orders[key] = new
                 maximum.count(line, delta, keeps_ordering)
-        if line.cancels_order_id is not None and warning is None:
-            gone = orders.pop(line.cancels_order_id, {})
+        if warning is not None and gone is not None:
+            assert line.cancels_order_id is not None
+            owner = owners[line.cancels_order_id]
+            orders[line.cancels_order_id] = held[owner][line.cancels_order_id] = gone
             for item_id, quantity in gone.items():
-                left[item_id] += quantity
-            for household_id, by in held.items():
-                if by.pop(line.cancels_order_id, None) is not None:
-                    maximum.forget(household_id, gone, still_ordering=bool(by))
+                left[item_id] -= quantity
+            maximum.remember(owner, gone)
         result.append(replace(line, warning=warning) if warning else line)
     return result
 
 
 @dataclass
 class _Maximum:
-    """How far the group buy is towards its maximum (``max_to_close``), in units or in
-    households as its threshold counts, while the confirm is played through; and the chain
-    line at which it reaches it and closes."""
+    """How far the group buy is towards its maximum (``max_to_close``), in units and in
+    households, while the confirm is played through; and the chain line at which it reaches
+    it and closes. Whether a line passes the maximum, reaches it or stays below, and how much
+    was left, the order service's own rules say (:func:`rules.fill`,
+    :func:`rules.passes_maximum`, :func:`rules.left_before_maximum`,
+    :func:`rules.reaches_maximum`)."""
 
-    cap: int | None
-    by_households: bool
+    group_buy: GroupBuy
     unit: str
     units: int = 0
     households: set[int] = field(default_factory=set)
@@ -342,12 +363,8 @@ class _Maximum:
 
     @classmethod
     def of(cls, group_buy: GroupBuy) -> "_Maximum":
-        maximum = cls(
-            cap=group_buy.max_to_close,
-            by_households=group_buy.threshold == GroupBuy.Threshold.HOUSEHOLDS,
-            unit=str(group_buy.get_threshold_display()),
-        )
-        if maximum.cap is None:
+        maximum = cls(group_buy=group_buy, unit=str(group_buy.get_threshold_display()))
+        if group_buy.max_to_close is None:
             return maximum
         placed = OrderLine.objects.filter(
             order__group_buy=group_buy, order__status=Order.Status.PLACED
@@ -359,52 +376,70 @@ class _Maximum:
 
     @property
     def fill(self) -> int:
-        return len(self.households) if self.by_households else self.units
+        return rules.fill(self.group_buy, units=self.units, households=len(self.households))
 
     def _after(self, line: PreviewLine, delta: dict[int, int], keeps_ordering: bool) -> int:
         """The fill once the line is confirmed (counted, not copied: a chain has thousands)."""
-        if not self.by_households:
-            return self.units + sum(delta.values())
         counted = line.household_id in self.households
-        return (
+        households = (
             len(self.households)
             + (keeps_ordering and not counted)
             - (not keeps_ordering and counted)
         )
+        return rules.fill(
+            self.group_buy, units=self.units + sum(delta.values()), households=households
+        )
+
+    def closed(self) -> str | None:
+        """Why the order service refuses any change once the group buy closed at its maximum
+        with an earlier line."""
+        if self.closing_line is None:
+            return None
+        return str(
+            Message(
+                _(
+                    "Will be refused: the group buy reaches its maximum with line "
+                    "%(number)s and closes."
+                ),
+                number=self.closing_line,
+            )
+        )
 
     def refusal(self, line: PreviewLine, delta: dict[int, int], keeps_ordering: bool) -> str | None:
-        if self.cap is None:
+        """Why the order service will refuse the line at the maximum: the group buy closed at
+        an earlier line, or the line would pass it. A cancellation is never refused here, as
+        the service does not count it against the maximum."""
+        if self.group_buy.max_to_close is None:
             return None
-        if self.closing_line is not None:
-            return str(
-                Message(
-                    _(
-                        "Will be refused: the group buy reaches its maximum with line "
-                        "%(number)s and closes."
-                    ),
-                    number=self.closing_line,
-                )
-            )
-        if line.action != Action.CANCEL and self._after(line, delta, keeps_ordering) > self.cap:
+        if (closed := self.closed()) is not None:
+            return closed
+        if line.action == Action.CANCEL:
+            return None
+        if rules.passes_maximum(self.group_buy, self._after(line, delta, keeps_ordering)):
             return str(
                 Message(
                     _("Will be refused: only %(left)s more %(unit)s can join before the maximum."),
-                    left=max(self.cap - self.fill, 0),
+                    left=rules.left_before_maximum(self.group_buy, self.fill),
                     unit=self.unit,
                 )
             )
         return None
 
     def count(self, line: PreviewLine, delta: dict[int, int], keeps_ordering: bool) -> None:
-        if self.cap is None:
+        """Count a line the service takes; if it reaches the maximum exactly, the group buy
+        closes with it."""
+        if self.group_buy.max_to_close is None:
             return
         assert line.household_id is not None
+        before = self.fill
         self.units += sum(delta.values())
         if keeps_ordering:
             self.households.add(line.household_id)
         else:
             self.households.discard(line.household_id)
-        if self.fill == self.cap and line.action != Action.CANCEL:
+        if line.action != Action.CANCEL and rules.reaches_maximum(
+            self.group_buy, before=before, after=self.fill
+        ):
             self.closing_line = line.number
 
     def forget(self, household_id: int, order: dict[int, int], *, still_ordering: bool) -> None:
@@ -412,6 +447,11 @@ class _Maximum:
         self.units -= sum(order.values())
         if not still_ordering:
             self.households.discard(household_id)
+
+    def remember(self, household_id: int, order: dict[int, int]) -> None:
+        """The order forgotten, back: the line that would have moved it is refused."""
+        self.units += sum(order.values())
+        self.households.add(household_id)
 
 
 def _refusal(
@@ -422,8 +462,10 @@ def _refusal(
     new: dict[int, int],
     delta: dict[int, int],
 ) -> str | None:
+    """Why the order service will refuse the line for its stock (:func:`rules.short_of_stock`,
+    as its guarded update finds) or a limit per household (:func:`rules.over_limit`)."""
     for item_id, change in sorted(delta.items()):
-        if change > left[item_id]:
+        if rules.short_of_stock(left[item_id], change):
             item = items[item_id]
             return str(
                 Message(
@@ -436,7 +478,7 @@ def _refusal(
     for item_id, quantity in sorted(new.items()):
         limit = items[item_id].per_household_limit
         others = sum(q.get(item_id, 0) for key, q in mine.items() if key != order_id)
-        if limit is not None and others + quantity > limit:
+        if rules.over_limit(limit, had=others, asked=quantity):
             item = items[item_id]
             return str(
                 Message(

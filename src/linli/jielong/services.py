@@ -83,12 +83,8 @@ def import_chain(
         outcomes = []
         moved_cancelled = []
         for line in preview.lines:
-            if line.action not in ORDERING:
-                outcome = Outcome(line, False, line.order_id, None)
-            else:
-                outcome = _apply(actor, group_buy_id, line, now)
+            outcome = _apply(actor, group_buy_id, line, now)
             if line.cancels_order_id is not None and outcome.error is None:
-                cancel_order(actor=actor, order_id=line.cancels_order_id, now=now)
                 moved_cancelled.append(line.cancels_order_id)
             outcomes.append(outcome)
         result = ImportResult(group_buy_id=group_buy_id, outcomes=outcomes)
@@ -126,11 +122,18 @@ def _hold_imports(group_buy_id: int) -> None:
 
 
 def _apply(actor: User, group_buy_id: int, line: PreviewLine, now: datetime) -> Outcome:
+    """Carry out one line in a savepoint of its own. An order of an earlier text of the line,
+    for a household it no longer names, is cancelled first: its stock and its place before
+    the group buy's maximum are free for the line, and it stays if the line is refused."""
     lines = [(item.item_id, item.quantity) for item in line.items]
     note = line.remark[:MAX_NOTE]
-    assert line.household_id is not None and line.number is not None
     try:
         with transaction.atomic():
+            if line.cancels_order_id is not None:
+                cancel_order(actor=actor, order_id=line.cancels_order_id, now=now)
+            if line.action not in ORDERING:
+                return Outcome(line, False, line.order_id, None)
+            assert line.household_id is not None and line.number is not None
             if line.action == Action.PLACE:
                 order = place_order(
                     actor=actor,

@@ -151,7 +151,8 @@ def _check_limits(
     items: Mapping[int, GroupBuyItem],
     excluding: Order | None = None,
 ) -> None:
-    """Limits hold across all of a household's placed orders (caller holds the household lock)."""
+    """Limits hold across all of a household's placed orders (:func:`rules.over_limit`;
+    caller holds the household lock)."""
     limited = [item_id for item_id in wanted if items[item_id].per_household_limit]
     if not limited:
         return
@@ -170,7 +171,7 @@ def _check_limits(
     for item_id in sorted(limited):
         item, asked = items[item_id], wanted[item_id]
         already = had.get(item_id, 0)
-        if already + asked > item.per_household_limit:
+        if rules.over_limit(item.per_household_limit, had=already, asked=asked):
             problems.append(
                 {
                     "item_id": item_id,
