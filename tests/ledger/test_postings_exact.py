@@ -219,12 +219,13 @@ def test_money_moved_by_hand_posts_to_the_clearing_account_of_its_method(hood, n
     }
     with pytest.raises(errors.RefundTooLarge):
         services.record_refund(amount_fen=4001, **refund)
-    refunded = services.record_refund(amount_fen=4000, **refund)
+    refunded = services.record_refund(amount_fen=4000, at=now, **refund)
     assert postings(refunded) == {household(hood, 0): 4000, (Kind.CLEARING, 0, "cash"): -4000}
-    assert (refunded.method, refunded.reference, refunded.actor_id) == (
+    assert (refunded.method, refunded.reference, refunded.actor_id, refunded.at) == (
         "cash",
         "",
         hood.leader_user.pk,
+        now,
     )
     assert services.household_balance_in(group_buy.pk, hood.households[0].pk) == 0
 
@@ -290,16 +291,24 @@ def test_a_payout_moves_exactly_what_is_owed_to_the_supplier_and_the_leader(hood
         }
         with pytest.raises(errors.PayoutTooLarge):
             services.pay_out(amount_fen=amount + 1, reference=f"B-{kind}", **payout)
-        paid = services.pay_out(amount_fen=amount, reference=f"B-{kind}", **payout)
+        paid = services.pay_out(amount_fen=amount, reference=f"B-{kind}", at=now, **payout)
         assert postings(paid) == {
             (kind, owners[kind], ""): amount,
             (Kind.CLEARING, 0, "bank_transfer"): -amount,
         }
-        assert (paid.method, paid.reference, paid.actor_id) == (
+        assert (paid.method, paid.reference, paid.actor_id, paid.at) == (
             "bank_transfer",
             f"B-{kind}",
             hood.operator.pk,
+            now,
         )
+        with pytest.raises(errors.ReferenceUsed) as reused:  # the same transfer, another sum
+            services.pay_out(amount_fen=amount - 1, reference=f"B-{kind}", **payout)
+        with translation.override("en"):
+            assert str(reused.value.message) == (
+                f"A payment with reference “B-{kind}” was already recorded, for another "
+                "household or amount."
+            )
         assert services.balance(services.Acct(kind, owners[kind])) == 0
     assert services.balance(services.Acct(Kind.OPERATOR)) == -(3700 - 2600 - 370)
     trail = AuditEvent.objects.filter(action="ledger.paid_out").order_by("pk")
