@@ -195,7 +195,15 @@ def test_the_commission_is_rounded_half_up_and_the_operator_takes_the_rest(
 def test_money_moved_by_hand_posts_to_the_clearing_account_of_its_method(hood, now):
     group_buy = hood.open(min_to_form=100, now=now)
     order(hood, 0, group_buy, (2, 1), now)  # ¥37.00
-    paid = pays(hood, 0, group_buy, 4000, method="wechat_transfer", reference="4200001")
+    paid = pays(hood, 0, group_buy, 4000, method="wechat_transfer", reference="4200001", at=now)
+    assert paid.at == now
+    with pytest.raises(errors.ReferenceUsed) as reused:  # the same transfer, another sum
+        pays(hood, 0, group_buy, 3999, method="wechat_transfer", reference="4200001")
+    with translation.override("zh-hans"):
+        assert (
+            str(reused.value.message)
+            == "流水号“4200001”的付款已经记过了，记在另一户或另一个金额上。"
+        )
     assert postings(paid) == {
         (Kind.CLEARING, 0, "wechat_transfer"): 4000,
         household(hood, 0): -4000,
@@ -345,3 +353,47 @@ def test_payouts_without_a_reference_are_each_their_own(hood, now):
     assert (first.key, first.reference, second.key) == (None, "", None)
     assert services.balance(services.Acct(Kind.SUPPLIER, hood.supplier.pk)) == 0
     assert services.balance(services.Acct(Kind.CLEARING, method="cash")) == -2600
+
+
+def test_a_failed_group_buy_credits_only_its_own_charges(hood, now):
+    """The household also ordered in another group buy that formed: that charge stands."""
+    failing = hood.open(min_to_form=100, now=now)
+    forming = hood.open(now=now)
+    order(hood, 0, failing, (1, 0), now)  # ¥4.50
+    order(hood, 0, forming, (0, 1), now)  # ¥28.00
+    close(failing)
+    close(forming)
+    assert (failing.status, forming.status) == ("failed", "formed")
+    [failed] = Entry.objects.filter(kind=Entry.Kind.FAILED)
+    assert postings(failed) == {household(hood, 0): -450, sales(failing): 450}
+    assert services.household_balance_in(forming.pk, hood.households[0].pk) == 2800
+
+
+def test_a_short_delivery_shared_out_by_the_leader_is_credited_in_their_name(hood, now):
+    group_buy = hood.open(now=now)
+    order(hood, 0, group_buy, (2, 0), now)
+    order(hood, 1, group_buy, (2, 0), now)
+    at = close(group_buy)
+    greens = group_buy.items.order_by("position").first()
+    purchase_order = group_buy.purchase_orders.get()
+    groupbuys.record_delivery(
+        actor=hood.supplier_user,
+        purchase_order_id=purchase_order.pk,
+        delivered={greens.product_id: 3},
+        now=at,
+    )
+    groupbuys.apply_allocation(
+        actor=hood.leader_user,
+        group_buy_id=group_buy.pk,
+        item_id=greens.pk,
+        policy="fcfs",
+        now=at,
+    )
+    [shortfall] = entries(group_buy, Entry.Kind.SHORTFALL)
+    # First come: the first order gets its 2, the second 1 of its 2.
+    assert postings(shortfall) == {household(hood, 1): -450, sales(group_buy): 450}
+    assert (shortfall.actor_id, shortfall.at, shortfall.memo) == (
+        hood.leader_user.pk,
+        at,
+        "周末蔬菜团",
+    )
