@@ -237,7 +237,9 @@ def test_money_moved_by_hand_posts_to_the_clearing_account_of_its_method(hood, n
     )
     assert services.household_balance_in(group_buy.pk, hood.households[0].pk) == 0
 
-    corrected = services.reverse_entry(actor=hood.operator, entry_id=paid.pk, memo="  打错了 ")
+    corrected = services.reverse_entry(
+        actor=hood.operator, entry_id=paid.pk, memo="  打错了   金额 "
+    )
     assert postings(corrected) == {
         (Kind.CLEARING, 0, "wechat_transfer"): -4000,
         household(hood, 0): 4000,
@@ -246,7 +248,7 @@ def test_money_moved_by_hand_posts_to_the_clearing_account_of_its_method(hood, n
         paid.pk,
         group_buy.pk,
         "wechat_transfer",
-        "打错了",
+        "打错了 金额",
     )
     assert (corrected.key, corrected.actor_id) == (f"reversal:{paid.pk}", hood.operator.pk)
     with pytest.raises(errors.AlreadyReversed) as again:
