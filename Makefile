@@ -7,7 +7,7 @@ LINLI   := $(VENV)/bin/linli
 STAMP   := $(VENV)/.installed
 PG_URL  ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test lint bench serve worker clean
+.PHONY: demo test lint bench mutants serve worker clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
@@ -42,6 +42,14 @@ bench: $(STAMP)
 	  echo "== $$b (sqlite)"; $(PY) $$b || exit 1; \
 	  echo "== $$b (postgresql)"; DATABASE_URL=$(PG_URL) $(PY) $$b || exit 1; \
 	done
+
+# Mutation testing (docs/decisions/0022): not part of `make test`. MUTANTS limits the run to
+# some mutant names, e.g. MUTANTS='linli.ledger.services.*'; results stay in mutants/ and a
+# second run checks only what is new or changed (rm -rf mutants to start again).
+MUTANTS ?=
+mutants: $(STAMP)
+	$(VENV)/bin/mutmut run --max-children 1 $(MUTANTS)
+	$(PY) scripts/mutation-score
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/static

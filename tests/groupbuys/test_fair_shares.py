@@ -64,6 +64,12 @@ def test_when_the_delivery_does_not_cover_the_vulnerable_it_goes_to_them_alone()
     assert shares == [5, 0, 4]
 
 
+def test_without_the_priority_the_vulnerable_wait_their_turn():
+    claims = [Claim(2, False), Claim(2, True)]
+    assert allocate(Policy.FCFS, claims, 2, vulnerable_first=False) == [2, 0]
+    assert allocate(Policy.FCFS, claims, 2) == [0, 2]
+
+
 def test_bad_input_is_refused():
     with pytest.raises(ValueError, match="not be negative"):
         allocate(Policy.FCFS, claims(1), -1)
