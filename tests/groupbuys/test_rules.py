@@ -146,6 +146,7 @@ def test_orders_are_taken_from_the_opening_until_the_cutoff_while_open():
     at_cutoff = rules.refusal_to_order(gb, CUTOFF)
     assert isinstance(at_cutoff, CutoffPassed)
     assert message(at_cutoff) == "Orders for this group buy closed at 2026-12-07 20:00."
+    assert rules.refusal_to_order(gb, gb.opens_at) is None  # from the opening itself
     early = rules.refusal_to_order(gb, gb.opens_at - timedelta(seconds=1))
     assert isinstance(early, NotOpenYet)
     assert message(early) == "This group buy opens at 2026-12-06 20:00."
@@ -192,6 +193,9 @@ def test_only_the_purchase_orders_own_supplier_or_an_operator_records_while_form
     assert rules.may_record_delivery(operator, po, formed) is True
     assert rules.may_record_delivery(other, po, formed) is False
     assert rules.may_record_delivery(own, po, group_buy(status="completed")) is False
+    assert rules.refusal_to_record_delivery(own, po, formed) is None
+    late = rules.refusal_to_record_delivery(own, po, group_buy(status="completed"))
+    assert message(late) == "This group buy is completed and takes no more changes."
 
 
 def test_a_purchase_order_line_costs_what_was_delivered_once_recorded():
