@@ -11,6 +11,8 @@ from urllib.parse import quote
 
 from django.db import connection
 
+ROOT = Path(__file__).resolve().parent.parent
+
 LINLI = Path(sys.executable).with_name("linli")
 
 
@@ -28,7 +30,15 @@ def database_url() -> str:
 
 
 def environment(var_dir: Path) -> dict:
-    return {**os.environ, "DATABASE_URL": database_url(), "LINLI_VAR": str(var_dir)}
+    """A server's or worker's environment: the test database, its own var directory, and this
+    checkout's code first (the editable install may point at another checkout)."""
+    path = [str(ROOT / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "LINLI_VAR": str(var_dir),
+        "PYTHONPATH": os.pathsep.join(path),
+    }
 
 
 def free_port() -> int:
