@@ -18,10 +18,12 @@ def test_the_commission_is_rounded_half_up_to_the_fen():
 
 
 def test_the_operator_keeps_what_the_suppliers_and_the_leader_do_not_take():
-    assert rules.split_sales(10_000, costs_fen={3: 6_000, 5: 1_500}, commission=800) == (
-        {3: 6_000, 5: 1_500},
-        800,
-        1_700,
-    )
+    costs = {3: 6_000, 5: 1_500}
+    assert rules.operator_share_fen(10_000, costs_fen=costs, commission=800) == 1_700
     # Sold below cost: the operator's share is negative.
-    assert rules.split_sales(1_000, costs_fen={3: 1_200}, commission=100)[2] == -300
+    assert rules.operator_share_fen(1_000, costs_fen={3: 1_200}, commission=100) == -300
+
+
+def test_an_order_is_charged_its_total_until_it_is_cancelled():
+    assert rules.order_due_fen(cancelled=False, total_fen=1_350) == 1_350
+    assert rules.order_due_fen(cancelled=True, total_fen=1_350) == 0

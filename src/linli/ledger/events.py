@@ -11,7 +11,7 @@ from linli.core.events import Event, subscriber
 from linli.groupbuys import selectors as groupbuys
 from linli.groupbuys.models import GroupBuy, Order
 
-from . import services
+from . import rules, services
 
 
 @subscriber(
@@ -24,7 +24,9 @@ def charge(event: Event) -> None:
         order_id=order["order_id"],
         household_id=order["household_id"],
         group_buy_id=order["group_buy_id"],
-        due_fen=0 if order["status"] == Order.Status.CANCELLED else order["total_fen"],
+        due_fen=rules.order_due_fen(
+            cancelled=order["status"] == Order.Status.CANCELLED, total_fen=order["total_fen"]
+        ),
         at=event.at,
         actor_id=order.get("actor_id"),
         new=event.name == "order.placed",

@@ -1,5 +1,5 @@
-"""The ledger's decisions about a group buy's money, in one place: the leader's commission
-and how a completed group buy's sales are split. Pure: callers pass what they read."""
+"""The ledger's decisions about a group buy's money, in one place: what an order is charged,
+the leader's commission and what a completed group buy's sales leave the operator. Pure: callers pass what they read."""
 
 from collections.abc import Mapping
 
@@ -18,10 +18,12 @@ def commission_fen(sales_fen: int, rate_bp: int) -> int:
     return rounding.share(sales_fen, rate_bp)
 
 
-def split_sales(
-    sales_fen: int, *, costs_fen: Mapping[int, int], commission: int
-) -> tuple[dict[int, int], int, int]:
-    """A completed group buy's sales: to each supplier its cost, to the leader the commission,
-    and what is left to the operator (negative when the group buy sold below cost)."""
-    operator = sales_fen - sum(costs_fen.values()) - commission
-    return dict(costs_fen), commission, operator
+def operator_share_fen(sales_fen: int, *, costs_fen: Mapping[int, int], commission: int) -> int:
+    """What a completed group buy's sales leave the operator once each supplier has its cost
+    and the leader the commission (negative when the group buy sold below cost)."""
+    return sales_fen - sum(costs_fen.values()) - commission
+
+
+def order_due_fen(*, cancelled: bool, total_fen: int) -> int:
+    """What a household owes for an order: its total, nothing once it is cancelled."""
+    return 0 if cancelled else total_fen

@@ -19,8 +19,8 @@ from ..errors import (
 )
 from ..limits import MAX_MEMO
 from ..models import Entry
-from .payments import _money, _recorded_before, _reference_key
-from .posting import Acct, Kind, _lock_account, balance, post
+from .payments import checked_money, recorded_before, reference_key
+from .posting import Acct, Kind, balance, lock_account, post
 
 
 def pay_out(
@@ -38,11 +38,11 @@ def pay_out(
         raise NotOperator()
     if kind not in (Kind.SUPPLIER, Kind.LEADER):
         raise AccountNotFound()
-    amount_fen, reference = _money(amount_fen, method, reference)
+    amount_fen, reference = checked_money(amount_fen, method, reference)
     account = Acct(kind, owner_id)
-    key = _reference_key("payout", method, reference)
+    key = reference_key("payout", method, reference)
     with transaction.atomic():
-        _lock_account(account)
+        lock_account(account)
         owed = -balance(account)
         entry = post(
             Entry.Kind.PAYOUT,
@@ -56,7 +56,7 @@ def pay_out(
         assert entry is not None
         # The same payout sent again is answered with the first one, even though nothing is
         # owed any more.
-        if _recorded_before(entry, reference, kind, owner_id, amount_fen):
+        if recorded_before(entry, reference, kind, owner_id, amount_fen):
             return entry
         if amount_fen > owed:
             raise PayoutTooLarge(due=yuan(max(owed, 0)))  # and the entry is rolled back

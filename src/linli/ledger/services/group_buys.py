@@ -13,7 +13,7 @@ from linli.groupbuys.models import GroupBuy, PurchaseOrderLine
 from .. import rules
 from ..limits import MAX_MEMO
 from ..models import Entry, Posting
-from .posting import OPERATOR, Acct, Kind, _household_postings, post
+from .posting import OPERATOR, Acct, Kind, household_postings, post
 
 
 def charge_order(
@@ -58,7 +58,7 @@ def reverse_failed(group_buy: GroupBuy, *, at: datetime) -> Entry | None:
     """A group buy failed: every household's charges in it are reversed, so what each paid
     stands to its credit as a refund due, in full (set-based: one GROUP BY, one entry)."""
     charged = (
-        _household_postings(group_buy.pk, Entry.Kind.CHARGE)
+        household_postings(group_buy.pk, Entry.Kind.CHARGE)
         .values_list("account_id", "account__owner_id")
         .annotate(total=Sum("amount"))
         .order_by()
@@ -92,7 +92,7 @@ def refund_shortfalls(
     get, ``{household_id: fen}`` for the whole group buy. Posts the difference from what was
     credited before, so a corrected allocation moves only what changed."""
     before = dict(
-        _household_postings(group_buy.pk, Entry.Kind.SHORTFALL)
+        household_postings(group_buy.pk, Entry.Kind.SHORTFALL)
         .values_list("account__owner_id")
         .annotate(total=Sum("amount"))
     )
@@ -133,14 +133,13 @@ def settle_group_buy(group_buy: GroupBuy, *, at: datetime) -> Entry | None:
             ordered=ordered, delivered=units, unit_cost_fen=cost
         )
     commission = rules.commission_fen(sales, rules.commission_rate_bp(group_buy))
-    to_suppliers, to_leader, to_operator = rules.split_sales(
-        sales, costs_fen=costs, commission=commission
-    )
     amounts = [(Acct(Kind.SALES, group_buy.pk), sales)]
-    amounts += [(Acct(Kind.SUPPLIER, supplier), -cost) for supplier, cost in to_suppliers.items()]
+    amounts += [(Acct(Kind.SUPPLIER, supplier), -cost) for supplier, cost in costs.items()]
     if group_buy.leader_id:
-        amounts.append((Acct(Kind.LEADER, group_buy.leader_id), -to_leader))
-    amounts.append((OPERATOR, -to_operator))
+        amounts.append((Acct(Kind.LEADER, group_buy.leader_id), -commission))
+    amounts.append(
+        (OPERATOR, -rules.operator_share_fen(sales, costs_fen=costs, commission=commission))
+    )
     return post(
         Entry.Kind.SETTLEMENT,
         amounts,

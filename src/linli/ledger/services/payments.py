@@ -23,10 +23,10 @@ from ..errors import (
 from ..limits import MAX_AMOUNT_FEN, MAX_REFERENCE
 from ..methods import method_for
 from ..models import Entry, Posting, Unit
-from .posting import Acct, Kind, _lock_account, post
+from .posting import Acct, Kind, lock_account, post
 
 
-def _money(amount_fen: int, method: str, reference: str) -> tuple[int, str]:
+def checked_money(amount_fen: int, method: str, reference: str) -> tuple[int, str]:
     """A sum of money moved by hand: a whole number of fen within bounds, a known method
     recorded by hand, and the reference as that method keeps it."""
     if type(amount_fen) is not int or not 0 < amount_fen <= MAX_AMOUNT_FEN:
@@ -70,8 +70,8 @@ def record_payment(
     household and amount is the same payment and posts nothing."""
     group_buy = groupbuys.managed_group_buy(roles(actor), group_buy_id)
     _household_in(group_buy, household_id)
-    amount_fen, reference = _money(amount_fen, method, reference)
-    key = _reference_key("payment", method, reference)
+    amount_fen, reference = checked_money(amount_fen, method, reference)
+    key = reference_key("payment", method, reference)
     with transaction.atomic():
         entry = post(
             Entry.Kind.PAYMENT,
@@ -87,7 +87,7 @@ def record_payment(
             reference=reference,
         )
         assert entry is not None
-        if _recorded_before(
+        if recorded_before(
             entry, reference, Kind.HOUSEHOLD, household_id, -amount_fen, group_buy.pk
         ):
             return entry
@@ -104,7 +104,7 @@ def record_payment(
 _KEY_ROOM = 112
 
 
-def _reference_key(kind: str, method: str, reference: str) -> str | None:
+def reference_key(kind: str, method: str, reference: str) -> str | None:
     """The key money recorded with this reference posts under, so that the same money sent
     twice posts once: the reference's own, or, once the entry recorded under it has been
     corrected (reversed by an operator), the next one (``…#2``, ``…#3``): a corrected
@@ -126,7 +126,7 @@ def _reference_key(kind: str, method: str, reference: str) -> str | None:
     return key
 
 
-def _recorded_before(
+def recorded_before(
     entry: Entry,
     reference: str,
     kind: str,
@@ -162,10 +162,10 @@ def record_refund(
     delivery left to its credit). Never more than is due to it in this group buy."""
     group_buy = groupbuys.managed_group_buy(roles(actor), group_buy_id)
     _household_in(group_buy, household_id)
-    amount_fen, reference = _money(amount_fen, method, reference)
+    amount_fen, reference = checked_money(amount_fen, method, reference)
     with transaction.atomic():
         # One refund at a time per household and group buy: the balance read below stays true.
-        _lock_account(Acct(Kind.HOUSEHOLD, household_id))
+        lock_account(Acct(Kind.HOUSEHOLD, household_id))
         due = -household_balance_in(group_buy.pk, household_id)
         if amount_fen > due:
             raise RefundTooLarge(due=yuan(max(due, 0)))

@@ -116,7 +116,7 @@ def post(
     return entry
 
 
-def _household_postings(group_buy_id: int, *kinds: str):
+def household_postings(group_buy_id: int, *kinds: str):
     return Posting.objects.filter(
         entry__group_buy_id=group_buy_id,
         entry__kind__in=kinds,
@@ -125,7 +125,7 @@ def _household_postings(group_buy_id: int, *kinds: str):
     )
 
 
-def _lock_account(spec: Acct) -> None:
+def lock_account(spec: Acct) -> None:
     account_id = accounts([spec])[spec]
     Account.objects.select_for_update().filter(pk=account_id).first()
 
