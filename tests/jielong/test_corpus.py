@@ -64,11 +64,15 @@ def describe(reading: Reading, items: list[CatalogueItem]) -> str:
     if reading.problem is not None:
         return f"!{reading.problem.value}" + (f":{reading.detail}" if reading.detail else "")
     names = {item.key: item.name for item in items}
-    assert reading.address is not None
-    place = "-".join(
-        part
-        for part in (reading.address.building, reading.address.unit, reading.address.room)
-        if part
+    # No address: the household is found from the nickname (the community's nickname book).
+    place = (
+        "-".join(
+            part
+            for part in (reading.address.building, reading.address.unit, reading.address.room)
+            if part
+        )
+        if reading.address is not None
+        else "?"
     )
     text = f"{reading.nickname} @ {place}:" if reading.nickname else f"{place}:"
     if reading.cancel:

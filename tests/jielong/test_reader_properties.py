@@ -38,7 +38,9 @@ BOUND = 0.25
 
 def check(reading) -> None:
     if reading.problem is None:
-        assert reading.number is not None and reading.address is not None
+        assert reading.number is not None
+        # Without an address, the nickname is what names the household.
+        assert reading.address is not None or reading.nickname, reading
         assert reading.items or reading.cancel, reading
         assert all(0 < q <= MAX_QUANTITY for q in reading.items.values())
         assert set(reading.items) <= {item.key for item in ITEMS}

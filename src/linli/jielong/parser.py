@@ -393,8 +393,19 @@ class Reader:
             return reading
         found = read_address(body)
         if found is None:
-            reading.nickname = body.strip()
-            reading.problem = Problem.NO_ADDRESS
+            # No building and room: the items may still be read (8、阿芳 草莓两盒); the caller
+            # finds the household from the nickname, through the community's nickname book.
+            tokens = self._tokens(body)
+            first = next((n for n, t in enumerate(tokens) if t[0] not in ("text", "one")), None)
+            if first is None:
+                reading.nickname = _nickname(body)
+                reading.problem = Problem.NO_ADDRESS
+                return reading
+            reading.nickname = _nickname("".join(t[3] for t in tokens[:first]))
+            self._read_items(reading, tokens[first:])
+            if reading.problem is not None or not reading.nickname:
+                reading.problem = reading.problem or Problem.NO_ADDRESS
+                reading.items = {}
             return reading
         reading.address, start, end = found
         before, after = body[:start], body[end:]

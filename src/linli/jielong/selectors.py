@@ -184,6 +184,11 @@ def preview_import(*, who: Roles, group_buy_id: int, text: str) -> Preview:
         household, why = (None, None)
         if reading.is_order and reading.address is not None:
             household, why = households.find(reading.address)
+        elif reading.is_order:
+            why = Message(
+                _("Whose is this? No building and room, and “%(nickname)s” is not known here."),
+                nickname=reading.nickname,
+            )
         matched.append((reading, household, why))
     last_line = {h.pk: r.index for r, h, _why in matched if h is not None}
     imported = {
