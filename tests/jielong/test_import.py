@@ -62,7 +62,11 @@ def test_preview_reads_matches_and_stores_nothing(hood):
     assert (third.action, third.household_id) == ("unmatched", None)
     assert third.reason == "本小区没有“9”号楼（读自 9-909）。"
     # No address: the items are read, and the leader is asked whose it is.
-    assert (fourth.action, fourth.nickname, fourth.household_id) == ("unmatched", "赵 没写地址", None)
+    assert (fourth.action, fourth.nickname, fourth.household_id) == (
+        "unmatched",
+        "赵 没写地址",
+        None,
+    )
     assert [(i.name, i.quantity) for i in fourth.items] == [("土鸡蛋", 1)]
     assert fourth.reason == "这是谁的？没有楼号房号，这里也不认识“赵 没写地址”。"
     assert not Order.objects.filter(group_buy=group_buy).exists()
