@@ -108,10 +108,15 @@ def _odd(match: re.Match) -> str:
     return "" if match.group() in "\ufe0f\ufe0e\u200b\u200c\u200e\u200f\u2060\ufeff" else "-"
 
 
+# ① … ⑳ number chain lines ("③ 张 3-1203"): NFKC would make them bare digits.
+_CIRCLED = {0x2460 + n: f"{n + 1}." for n in range(20)}
+
+
 def clean(text: str) -> str:
     """Full-width to half-width (NFKC), variation selectors and zero-width marks gone, every
-    dash one ``-``. Latin letters keep their case: every pattern here ignores it."""
-    text = unicodedata.normalize("NFKC", text)
+    dash one ``-``, circled numbers ``③`` as ``3.``. Latin letters keep their case: every
+    pattern here ignores it."""
+    text = unicodedata.normalize("NFKC", text.translate(_CIRCLED))
     return _ODD.sub(_odd, text) if _ODD.search(text) else text
 
 
@@ -141,8 +146,12 @@ def chinese_number(text: str) -> int | None:
 # Chain lines and numbers
 
 HEADER = re.compile(r"^\s*#\s*(接龙|群接龙|group\s*note|jielong)", re.IGNORECASE)
-# "1. ", "2、", "3,", "4:", "5)" — but not "1.6" (a date) or "10:30" (a time).
-NUMBERED = re.compile(r"^\s*(\d{1,5})\s*(?:[.、,:)]|\s)(?![\d])\s*")
+# "1. ", "2、", "3,", "4:", "5)", "(6)", "【7】" — but not "1.6" (a date) or "10:30" (a time).
+NUMBERED = re.compile(
+    r"^\s*(?:[(\[【]\s*(?P<b>\d{1,5})\s*[)\]】]|(?P<n>\d{1,5})\s*(?:[.、,:)]|\s)(?!\d))\s*"
+)
+# "1.12-301 3份": the number run into the address after it (checked by entry_number).
+_NUMBERED_TIGHT = re.compile(r"^\s*(\d{1,5})\s*[.、](?=\d)")
 FORM_WORDS = re.compile(r"楼号|房号|门牌号|室号|例[:：]|例如|格式|模板|姓名\s*[+-]|数量\s*$")
 
 CANCEL = re.compile(r"取消|不要了|退团|退出|cancel", re.IGNORECASE)
@@ -150,6 +159,17 @@ UNITS = "份个斤盒袋箱只瓶包颗棵把块条桶提组套件罐支串杯�
 _UNIT_WORD = "(?:公斤|[" + UNITS.replace("kg", "").replace("公斤", "").replace("g", "") + "])"
 # kg and g only right after the number, and not as the start of a word: 5kg, not 2 G×3.
 _UNIT = "(?:\\s*" + _UNIT_WORD + "|(?:kg|g)(?![a-z\\d]))"
+
+# Pack sizes, not quantities: 330ml*24罐, 500g×2袋, 12*250ml, 5斤装, 24罐装, 6瓶/箱, 500ml.
+_PACK = (
+    r"(?P<pack>\d{1,5}(?:\.\d+)?\s*(?:ml|毫升|升|l|kg|公斤|g|克)\s*[*x×]\s*\d{1,4}\s*"
+    r"[" + UNITS + r"]?(?:\s*装)?"
+    r"|\d{1,4}\s*[*x×]\s*\d{1,5}(?:\.\d+)?\s*(?:ml|毫升|升|l|kg|g|克)(?![a-z])"
+    r"|\d{1,4}\s*[*x×]\s*\d{1,4}\s*[罐瓶包袋听支个盒枚片](?:\s*装)?"
+    r"|\d{1,5}(?:\.\d+)?\s*(?:ml|毫升|升|l)(?![a-z])"
+    r"|\d{1,5}(?:\.\d+)?\s*(?:kg|g|克|公斤|斤|[个枚只粒瓶罐包袋盒片支])\s*装"
+    r"|\d{1,4}\s*[个枚只粒瓶罐包袋盒片支斤]\s*/\s*[箱盒袋包提])"
+)
 
 # Buildings and rooms: 3号楼1201, 3-1201, 3-1-1201, 3栋1单元1201, 12#301, 3幢502室, b座1203.
 _ROOM = r"(?P<room>\d{3,5})(?!\d)\s*(?:室|房|号(?!楼))?"
@@ -163,6 +183,17 @@ ADDRESS = re.compile(
     r"(?P<room2>\d{3,5})(?![\d.])",
     re.IGNORECASE,
 )
+
+
+def entry_number(line: str) -> tuple[int, int] | None:
+    """The number of a chain line (cleaned) and where the rest of it starts, or None."""
+    match = NUMBERED.match(line)
+    if match is not None:
+        return int(match["b"] or match["n"]), match.end()
+    match = _NUMBERED_TIGHT.match(line)
+    if match is not None and ADDRESS.match(line[match.end() :]) is not None:
+        return int(match[1]), match.end()
+    return None
 
 
 def read_address(text: str) -> tuple[Address, int, int] | None:
@@ -279,6 +310,7 @@ def _aliases(items: Sequence[CatalogueItem], codes: dict[str, int]) -> tuple[dic
         for group in _VARIANTS:
             if any(word in name for word in group if len(word) > 1):
                 levels[2] += [(word, item.key) for word in group]
+        levels[2] += [(word, item.key) for word in _variant_words(name, items)]
         levels[3] += [(name, item.key), (clean(item.name).lower().strip(), item.key)]
     levels.append(list(codes.items()))
     names: dict[str, int] = {}
@@ -301,6 +333,29 @@ def _aliases(items: Sequence[CatalogueItem], codes: dict[str, int]) -> tuple[dic
     # Single letters given as codes are names of their own (``A2``).
     single |= {a: k for a, k in codes.items() if len(a) == 1 and "a" <= a <= "z"}
     return longer, single
+
+
+def _variant_words(name: str, items: Sequence[CatalogueItem]) -> set[str]:
+    """What sets this item apart from another that shares the rest of its name: 原味 in
+    蒙牛原味酸奶 beside 蒙牛低糖酸奶 (a short word, not a number)."""
+    words = set()
+    for other in items:
+        other_name = _bare(other.name)
+        if other_name == name:
+            continue
+        head = 0
+        while head < min(len(name), len(other_name)) and name[head] == other_name[head]:
+            head += 1
+        tail = 0
+        while (
+            tail < min(len(name), len(other_name)) - head
+            and name[-1 - tail] == other_name[-1 - tail]
+        ):
+            tail += 1
+        word = name[head : len(name) - tail]
+        if head + tail >= 2 and 2 <= len(word) <= 4 and not word.isdigit():
+            words.add(word)
+    return words
 
 
 def _trie_pattern(words: Iterable[str]) -> str:
@@ -358,6 +413,7 @@ class Reader:
         )
         parts = [
             *item_parts,
+            _PACK,
             r"(?P<code>(?<![a-z])[a-z]\s*套餐|(?<!\d)\d{1,2}\s*号(?!楼))",
             r"(?P<mark>[x×*+])\s*(?P<mnum>\d{1,6}|" + CN_NUMBER + r")" + _UNIT + "?",
             number + r"(?P<unit>" + _UNIT + r")?",
@@ -376,12 +432,15 @@ class Reader:
             reading.problem = Problem.TOO_LONG
             return reading
         line = clean(text).strip()
-        numbered = NUMBERED.match(line)
+        if "\n" in line:
+            # An entry with its goods on the next line (8、阿芳 / 草莓两盒): one line.
+            line = line.replace("\n", " ")
+        numbered = entry_number(line)
         if numbered is None:
             reading.problem = Problem.NOTICE if line.startswith("@") else Problem.REMARK
             return reading
-        reading.number = int(numbered[1])
-        body = line[numbered.end() :]
+        reading.number, start = numbered
+        body = line[start:]
         if not body.strip():
             reading.problem = Problem.EMPTY
             return reading
@@ -396,8 +455,15 @@ class Reader:
             # No building and room: the items may still be read (8、阿芳 草莓两盒); the caller
             # finds the household from the nickname, through the community's nickname book.
             tokens = self._tokens(body)
-            first = next((n for n, t in enumerate(tokens) if t[0] not in ("text", "one")), None)
+            first = self._goods_start(tokens, ("text", "one"), body)
             if first is None:
+                cancel = CANCEL.search(body)
+                if cancel is not None and _nickname(body[: cancel.start()]):
+                    # 8. 阿芳 取消: the caller finds whose order it takes back from the nickname.
+                    reading.nickname = _nickname(body[: cancel.start()])
+                    reading.cancel = True
+                    reading.remark = _plain(CANCEL.sub(" ", body[cancel.end() :]))
+                    return reading
                 reading.nickname = _nickname(body)
                 reading.problem = Problem.NO_ADDRESS
                 return reading
@@ -415,11 +481,58 @@ class Reader:
             tokens = after_tokens
         else:
             tokens = self._tokens(before)
-            first = next((n for n, t in enumerate(tokens) if t[0] != "text"), len(tokens))
+            first = self._goods_start(tokens, ("text",), body)
+            first = len(tokens) if first is None else first
             reading.nickname = _nickname("".join(t[3] for t in tokens[:first]))
             tokens = tokens[first:] + after_tokens
         self._read_items(reading, tokens)
         return reading
+
+    def _goods_start(self, tokens: list[tuple], names: tuple[str, ...], said: str) -> int | None:
+        """Where the goods start among the tokens before them: the first token not of the
+        kinds in ``names``. A number stuck to the name before it (住户0, Lily2) is part of the
+        name when nothing on the line names an item and it cannot be the one item's
+        quantity (several items on offer, or the line cancels)."""
+        glued = not any(t[0] == "item" for t in tokens) and (
+            self._only is None or CANCEL.search(said) is not None
+        )
+        for n, t in enumerate(tokens):
+            if t[0] in names:
+                continue
+            if (
+                glued
+                and t[0] == "num"
+                and t[2] is None
+                and t[3][:1].isdigit()
+                and n
+                and tokens[n - 1][0] == "text"
+                and tokens[n - 1][5] == t[4]
+                and tokens[n - 1][3][-1:].strip(_TRIM)
+            ):
+                continue
+            return n
+        return None
+
+    def goods(self, text: str) -> bool:
+        """Whether a line without a number says only what someone wants (草莓两盒, 🍓x2; 2盒
+        when one item is on offer): the goods of the entry above it, on a line of their own."""
+        if len(text) > MAX_LINE:
+            return False
+        line = clean(text).strip()
+        if not line or "@" in line or entry_number(line) is not None or FORM_WORDS.search(line):
+            return False
+        tokens = self._tokens(line)
+        if any(
+            t[0] == "item" or (t[0] == "one" and _touches(tokens, n, "num"))
+            for n, t in enumerate(tokens)
+        ):
+            return True
+        said = "".join(t[3] for t in tokens if t[0] == "text")
+        return (
+            self._only is not None
+            and any(t[0] == "num" for t in tokens)
+            and not said.strip(_TRIM + "各共要")
+        )
 
     def _tokens(self, text: str) -> list[tuple]:
         """(kind, value, extra, raw, start, end) for items, codes, numbers and text between."""
@@ -442,6 +555,8 @@ class Reader:
                 append((kind, self._single[raw.lower()], None, raw, start, end))
             elif group == "letter":
                 append(("item", self._single[raw.lower()], None, raw, start, end))
+            elif group == "pack":
+                append(("pack", raw, None, raw, start, end))
             elif group == "code":
                 append(("code", re.sub(r"\s", "", raw), None, raw, start, end))
             elif group == "mnum":
@@ -482,8 +597,8 @@ class Reader:
         kept = []
         for n, t in enumerate(tokens):
             kind = t[0]
-            if kind == "text":
-                if t[3].isspace():
+            if kind == "text" or kind == "pack":
+                if kind == "pack" or t[3].isspace():
                     continue
             elif kind == "num":
                 if t[2] is None and not t[3][:1].isdigit() and not _touches(tokens, n, "item"):
@@ -634,51 +749,90 @@ def _plain(text: str) -> str:
     return " ".join(text.split()).strip(_TRIM)
 
 
-def split_chain(text: str) -> tuple[list[str], list[str]]:
-    """(description lines, chain lines). The chain lines start after the last blank line
-    that comes before a numbered line; a chain without blank lines (its top cut off) is all
-    chain lines, except a header line at its top."""
-    lines = text.splitlines()[:MAX_LINES]
-    start = 0
-    numbered_at = [n for n, line in enumerate(lines) if _is_entry(line)]
-    if not numbered_at and lines and HEADER.match(clean(lines[0])):
-        start = len(lines)
-    elif numbered_at:
-        blanks = [n for n in range(numbered_at[-1]) if not lines[n].strip()]
-        # The last blank line with a numbered line after it and no more than notices
-        # between them: the start of the chain.
-        if blanks:
-            start = blanks[-1] + 1
-            # A blank line among the chain lines themselves: go back while the paragraph
-            # before is numbered lines too, and numbered in sequence.
-            while True:
-                earlier = [n for n in blanks if n < start - 1]
-                top = earlier[-1] + 1 if earlier else 0
-                paragraph = [line for line in lines[top : start - 1] if line.strip()]
-                if not paragraph or not _continues(paragraph, lines[start:]):
-                    break
-                start = top
-        elif lines and HEADER.match(clean(lines[0])):
-            start = numbered_at[0]
-    header = lines[:start]
-    chain = [line for line in lines[start:] if line.strip()]
-    return header, chain
+def split_chain(text: str, items: Sequence[CatalogueItem] = ()) -> tuple[list[str], list[str]]:
+    """(description lines, chain lines). The description ends where the numbered entries
+    begin, wherever the blank lines fall: above the first numbered line, unless the numbered
+    lines before a fresh ``1.`` are a menu (``1、青菜 4.5元/斤``, no building or room), which
+    belongs to the description. A chain pasted onto one line is split into its entries
+    first; blank lines go."""
+    lines: list[str] = []
+    for line in text.splitlines()[:MAX_LINES]:
+        lines.extend(_split_line(line))
+    lines = lines[:MAX_LINES]
+    numbered = []  # (line, number) of the numbered lines
+    for n, line in enumerate(lines):
+        found = entry_number(clean(line[:24]).lstrip())
+        if found is not None:
+            numbered.append((n, found[0]))
+    if not numbered:
+        start = len(lines) if lines and HEADER.match(clean(lines[0])) else 0
+        return lines[:start], [line for line in lines[start:] if line.strip()]
+    # Runs of numbered lines, each starting where the numbering goes back.
+    runs: list[list[tuple[int, int]]] = [[numbered[0]]]
+    for n, number in numbered[1:]:
+        if number < runs[-1][-1][1]:
+            runs.append([])
+        runs[-1].append((n, number))
+    first = 0
+    while (
+        first + 1 < len(runs)
+        and runs[first + 1][0][1] == 1
+        and len(runs[first]) <= 30
+        and all(_menu_line(lines[n], items) for n, _number in runs[first])
+    ):
+        first += 1
+    start = runs[first][0][0]
+    return lines[:start], [line for line in lines[start:] if line.strip()]
 
 
-def _is_entry(line: str) -> bool:
-    # The number and its mark stand in the first few characters: clean only those.
-    return NUMBERED.match(clean(line[:24])) is not None
+_PRICE_SAID = re.compile(r"\d\s*(?:元|块|rmb)|[¥$]\s*\d|/\s*(?:[" + UNITS + r"]|kg)", re.IGNORECASE)
 
 
-def _continues(paragraph: list[str], rest: list[str]) -> bool:
-    """The paragraph is all numbered chain lines that the rest continues (1, 2, … then 3 …)."""
-    numbers = [NUMBERED.match(clean(line[:MAX_LINE])) for line in paragraph]
-    if not all(numbers) or not any(read_address(clean(line[:MAX_LINE])) for line in paragraph):
+def _menu_line(line: str, items: Sequence[CatalogueItem]) -> bool:
+    """A numbered line of a menu: no building and room, and a price, or an item's name and
+    no number (``2、土鸡蛋 28元/盒``, ``3、五常大米``)."""
+    text = clean(line[:MAX_LINE])
+    found = entry_number(text.lstrip())
+    body = text.lstrip()[found[1] :] if found is not None else text
+    if read_address(body) is not None:
         return False
-    following = next(
-        (NUMBERED.match(clean(line[:MAX_LINE])) for line in rest if line.strip()), None
-    )
-    return following is not None and int(following[1]) > int(numbers[-1][1])  # type: ignore[index]
+    if _PRICE_SAID.search(body):
+        return True
+    return not re.search(r"[\d+]", body) and (not items or _best_item(body, items) is not None)
+
+
+# A chain pasted onto one line: "#接龙 草莓 1. 小王 3-1201 +1 2. 李 5-601 +2 3. …" — numbers
+# that start the line or follow a space, each one more than the last.
+_INLINE_ENTRY = re.compile(
+    r"(?:^|(?<=\s))(?:[(（\[【]\s*(?P<b>[0-9０-９]{1,5})\s*[)）\]】]"
+    r"|(?P<n>[0-9０-９]{1,5})\s*[.、)．）](?![0-9０-９])|(?P<c>[①-⑳]))"
+)
+
+
+def _split_line(line: str) -> list[str]:
+    """The entries of a line that holds a chain, in order (what stood before the first one
+    too, as a line of its own); any other line as it is."""
+    if len(line) < 12 or len(line) > MAX_LINE * 100:
+        return [line]
+    marks = []  # (start, number)
+    for match in _INLINE_ENTRY.finditer(line):
+        number = match["b"] or match["n"]
+        marks.append((match.start(), int(number) if number else ord(match["c"]) - ord("①") + 1))
+    if len(marks) < 2:
+        return [line]
+    # The sequence starts at the last place the numbering goes back (a menu "1、… 2、…"
+    # may stand before the entries), then takes each next number in turn.
+    begin = max((k for k in range(1, len(marks)) if marks[k][1] <= marks[k - 1][1]), default=0)
+    sequence = [marks[begin]]
+    for mark in marks[begin + 1 :]:
+        if mark[1] == sequence[-1][1] + 1:
+            sequence.append(mark)
+    at_start = not line[: sequence[0][0]].strip()
+    if len(sequence) < (3 if at_start else 2):
+        return [line]
+    cuts = [0, *(position for position, _number in sequence), len(line)]
+    pieces = [line[cuts[k] : cuts[k + 1]].strip() for k in range(len(cuts) - 1)]
+    return [piece for piece in pieces if piece]
 
 
 @dataclass(frozen=True)
@@ -712,11 +866,23 @@ def write_chain(header: Sequence[str], items: Sequence[CatalogueItem], rows: Ite
 
 def read_chain(text: str, items: Sequence[CatalogueItem]) -> Chain:
     """Read a whole chain against the items on offer."""
-    header, lines = split_chain(text)
+    header, lines = split_chain(text, items)
     codes = menu_codes(header, items)
     reader = Reader(items, codes)
-    return Chain(
-        header=header,
-        lines=[reader.read(line, index) for index, line in enumerate(lines, start=1)],
-        codes=codes,
-    )
+    readings: list[Reading] = []
+    at = 0
+    while at < len(lines):
+        reading = reader.read(lines[at], len(readings) + 1)
+        at += 1
+        if reading.problem in (Problem.NO_ITEMS, Problem.NO_ADDRESS):
+            # A name on the numbered line, the goods on the next, unnumbered one(s): they
+            # are the entry's, not remarks of their own.
+            text = reading.text
+            while at < len(lines) and reader.goods(lines[at]):
+                joined = reader.read(text + "\n" + lines[at], reading.index)
+                if joined.problem is not None:
+                    break
+                text, reading = joined.text, joined
+                at += 1
+        readings.append(reading)
+    return Chain(header=header, lines=readings, codes=codes)
