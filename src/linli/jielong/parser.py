@@ -83,6 +83,8 @@ class Reading:
     cancel: bool = False  # the line takes the household's order back: 3-1201 取消
     problem: Problem | None = None
     detail: str = ""  # what the problem is about: the unknown item, the quantity
+    # Nothing on the line named the item or a quantity: one of the one item on offer.
+    assumed: bool = False
 
     @property
     def is_order(self) -> bool:
@@ -246,6 +248,11 @@ _MENU_LINE = re.compile(
 _PRICE = re.compile(r"[¥$]?\s*\d+(?:\.\d+)?\s*(?:元|块|¥)?\s*(?:/\s*\S+)?")
 
 
+_BRACKETED = re.compile(r"[(\[【][^)\]】]*[)\]】]")
+# Characters that are units on their own (公 only in 公斤).
+_UNIT_CHARS = set(UNITS.replace("公斤", ""))
+
+
 def _bare(name: str) -> str:
     return re.sub(r"[\s()\[\]【】]", "", clean(name).lower())
 
@@ -272,7 +279,9 @@ def menu_codes(description: Iterable[str], items: Sequence[CatalogueItem]) -> di
     and any emoji on an item's line. Several may stand on one line (``A青菜  B鸡蛋``)."""
     codes: dict[str, int] = {}
     for raw in description:
-        for part in re.split(r"\s{2,}|[;|]", clean(raw[:MAX_LINE])):
+        for part in re.split(
+            r"\s{2,}|[;|]|\s(?=[a-z](?![a-z]))", clean(raw[:MAX_LINE]), flags=re.I
+        ):
             match = _MENU_LINE.match(part)
             if match is None or not match["rest"]:
                 continue
@@ -296,22 +305,27 @@ def _aliases(items: Sequence[CatalogueItem], codes: dict[str, int]) -> tuple[dic
     """(names of two characters or more, single characters) → item key.
 
     Names come in levels, each overriding the one before: single characters of a product's
-    name, then the pieces it starts or ends with (大米 for 五常大米), then variant words (大 for
-    成人, 小 for 儿童), then whole names, then the codes the description gives. A name two
-    items share at one level is nobody's at that level.
+    name, then the pieces it starts with, then the pieces it ends with (大米 for 五常大米; the
+    end of a Chinese name is what it is: 土鸡 is 散养土鸡, not 土鸡蛋), the name without what
+    it says in brackets (苹果 for 阿克苏苹果(10斤装)) among them, then variant words (大 for
+    成人, 小 for 儿童, 原味 beside 低糖), then whole names, then the codes the description
+    gives. A name two items share at one level is nobody's at that level.
     """
-    levels: list[list[tuple[str, int]]] = [[], [], [], []]
+    levels: list[list[tuple[str, int]]] = [[], [], [], [], []]
     for item in items:
         name = _bare(item.name)
         levels[0] += [(char, item.key) for char in set(name)]
-        pieces = {name[:end] for end in range(2, len(name))}
-        pieces |= {name[start:] for start in range(1, len(name) - 1)}
-        levels[1] += [(piece, item.key) for piece in pieces]
+        base = _bare(_BRACKETED.sub("", clean(item.name)))
+        for whole in {name, base}:
+            levels[1] += [(whole[:end], item.key) for end in range(2, len(whole))]
+            levels[2] += [(whole[start:], item.key) for start in range(1, len(whole) - 1)]
+        if base != name and len(base) > 1:
+            levels[2].append((base, item.key))
         for group in _VARIANTS:
             if any(word in name for word in group if len(word) > 1):
-                levels[2] += [(word, item.key) for word in group]
-        levels[2] += [(word, item.key) for word in _variant_words(name, items)]
-        levels[3] += [(name, item.key), (clean(item.name).lower().strip(), item.key)]
+                levels[3] += [(word, item.key) for word in group]
+        levels[3] += [(word, item.key) for word in _variant_words(name, items)]
+        levels[4] += [(name, item.key), (clean(item.name).lower().strip(), item.key)]
     levels.append(list(codes.items()))
     names: dict[str, int] = {}
     for level in levels:
@@ -328,7 +342,7 @@ def _aliases(items: Sequence[CatalogueItem], codes: dict[str, int]) -> tuple[dic
     single = {
         a: k
         for a, k in names.items()
-        if len(a) == 1 and a not in UNITS and not ("a" <= a <= "z") and a not in "x*+×"
+        if len(a) == 1 and a not in _UNIT_CHARS and not ("a" <= a <= "z") and a not in "x*+×"
     }
     # Single letters given as codes are names of their own (``A2``).
     single |= {a: k for a, k in codes.items() if len(a) == 1 and "a" <= a <= "z"}
@@ -353,7 +367,7 @@ def _variant_words(name: str, items: Sequence[CatalogueItem]) -> set[str]:
         ):
             tail += 1
         word = name[head : len(name) - tail]
-        if head + tail >= 2 and 2 <= len(word) <= 4 and not word.isdigit():
+        if head + tail >= 2 and 2 <= len(word) <= 4 and not re.search(r"\d", word):
             words.add(word)
     return words
 
@@ -497,7 +511,7 @@ class Reader:
             self._only is None or CANCEL.search(said) is not None
         )
         for n, t in enumerate(tokens):
-            if t[0] in names:
+            if t[0] in names and not (t[0] == "one" and _touches(tokens, n, "num")):
                 continue
             if (
                 glued
@@ -512,6 +526,30 @@ class Reader:
                 continue
             return n
         return None
+
+    def _counted(self, tokens: list[tuple], n: int) -> bool:
+        """Whether the single character at ``n`` has a number next to it: right against it,
+        across a space (橙 10), or across the rest of its item's name (母蟹x4, 柚子2个)."""
+        if _touches(tokens, n, "num"):
+            return True
+        name = self._names[tokens[n][1]]
+        for step in (1, -1):
+            gap, beyond = n + step, n + 2 * step
+            if not (0 <= beyond < len(tokens)) or tokens[gap][0] != "text":
+                continue
+            if tokens[beyond][0] != "num":
+                continue
+            said = tokens[gap][3]
+            if said.isspace() and len(said) <= 2:
+                return True
+            if (
+                step == 1
+                and said == said.strip()
+                and len(said) <= 3
+                and (said in name or said == "子")
+            ):
+                return True
+        return False
 
     def goods(self, text: str) -> bool:
         """Whether a line without a number says only what someone wants (草莓两盒, 🍓x2; 2盒
@@ -578,14 +616,14 @@ class Reader:
                 return
         tokens = _merge_singles(tokens)
 
-        # Single characters name an item only right next to a number (3桔, 原1, (2桔)), or
-        # when they are all the line says (桔).
+        # Single characters name an item only next to a number (3桔, 原1, (2桔), 橙 10,
+        # 柚子2个, 母蟹x4), or when item names are all the line says (桔, 橙 柚).
         if any(t[0] == "one" for t in tokens):
             alone = [t for t in tokens if t[0] != "text" or t[3].strip(_TRIM)]
-            if len(alone) == 1:
+            if all(t[0] in ("one", "item", "num") for t in alone):
                 tokens = [("item", *t[1:]) if t[0] == "one" else t for t in tokens]
             tokens = [
-                ("item", *token[1:]) if token[0] == "one" and _touches(tokens, n, "num") else token
+                ("item", *token[1:]) if token[0] == "one" and self._counted(tokens, n) else token
                 for n, token in enumerate(tokens)
             ]
             tokens = [
@@ -594,20 +632,34 @@ class Reader:
             ]
         # One pass: a Chinese number without a unit counts only right against an item (大米一;
         # in 张三 鸡蛋2 the 三 is part of a name); spaces go; a code no item has stops here.
-        kept = []
+        kept: list[tuple] = []
+        packed = False  # a pack size just left out: the text either side of it is one
         for n, t in enumerate(tokens):
             kind = t[0]
-            if kind == "text" or kind == "pack":
-                if kind == "pack" or t[3].isspace():
+            if kind == "pack":
+                packed = True
+                continue
+            if kind == "text":
+                if t[3].isspace():
                     continue
+                if packed and kept and kept[-1][0] == "text":
+                    last = kept.pop()
+                    t = ("text", last[3] + t[3], None, last[3] + t[3], last[4], t[5])
             elif kind == "num":
-                if t[2] is None and not t[3][:1].isdigit() and not _touches(tokens, n, "item"):
+                each = bool(kept) and kept[-1][0] == "text" and kept[-1][3].rstrip().endswith("各")
+                if (
+                    t[2] is None
+                    and not t[3][:1].isdigit()
+                    and not _touches(tokens, n, "item")
+                    and not each
+                ):
                     t = ("text", t[3], None, *t[3:])
             elif kind == "code":
                 reading.problem, reading.detail = Problem.UNKNOWN_ITEM, t[1]
                 return
+            packed = False
             kept.append(t)
-        tokens = kept
+        tokens = _each(kept)
         spoken = [(n, t) for n, t in enumerate(tokens) if t[0] == "item"]
         used: set[int] = set()
         absorbed: set[int] = set()
@@ -629,6 +681,7 @@ class Reader:
             near = next((n for n, t in enumerate(tokens) if t[0] == "num"), -1)
             if near >= 0:
                 used.add(near)
+            reading.assumed = near < 0
             quantities.append((self._only, tokens[near][1] if near >= 0 else 1))
         else:
             reading.problem = Problem.NO_ITEMS
@@ -661,6 +714,41 @@ class Reader:
                 ("" if n and left[n - 1][5] == t[4] else " ") + t[3] for n, t in enumerate(left)
             )
         )
+
+
+_EACH_SEPARATORS = " ,、/&和及"
+
+
+def _each(tokens: list[tuple]) -> list[tuple]:
+    """苹果、香梨各一箱: the number after 各 is each item's before it that has none of its own
+    (the number is copied after each; 各 goes)."""
+    if not any(t[0] == "text" and t[3].rstrip().endswith("各") for t in tokens):
+        return tokens
+    result: list[tuple] = []
+    for n, token in enumerate(tokens):
+        following = tokens[n + 1] if n + 1 < len(tokens) else None
+        if (
+            token[0] == "text"
+            and token[3].rstrip().endswith("各")
+            and following is not None
+            and following[0] == "num"
+        ):
+            run, k = [], len(result) - 1
+            while k >= 0 and (
+                result[k][0] == "item"
+                or (result[k][0] == "text" and not result[k][3].strip(_EACH_SEPARATORS))
+            ):
+                if result[k][0] == "item" and k < len(result) - 1 and result[k + 1][0] != "num":
+                    run.append(k)
+                k -= 1
+            for k in run:  # from the end, so that the places before stay put
+                result.insert(k + 1, following)
+            before = token[3].rstrip()[:-1]
+            if before.strip(_EACH_SEPARATORS):
+                result.append(("text", before, None, before, token[4], token[5] - 1))
+            continue
+        result.append(token)
+    return result
 
 
 def _touches(tokens: list[tuple], n: int, kind: str) -> bool:
@@ -874,13 +962,13 @@ def read_chain(text: str, items: Sequence[CatalogueItem]) -> Chain:
     while at < len(lines):
         reading = reader.read(lines[at], len(readings) + 1)
         at += 1
-        if reading.problem in (Problem.NO_ITEMS, Problem.NO_ADDRESS):
+        if reading.problem in (Problem.NO_ITEMS, Problem.NO_ADDRESS) or reading.assumed:
             # A name on the numbered line, the goods on the next, unnumbered one(s): they
             # are the entry's, not remarks of their own.
             text = reading.text
             while at < len(lines) and reader.goods(lines[at]):
                 joined = reader.read(text + "\n" + lines[at], reading.index)
-                if joined.problem is not None:
+                if joined.problem is not None or joined.assumed:
                     break
                 text, reading = joined.text, joined
                 at += 1
