@@ -72,12 +72,12 @@ def load_lines() -> tuple[dict[str, tuple[list[CatalogueItem], str]], list[Case]
     return chains, cases
 
 
-def load_chains() -> list[Chain]:
-    """chains.txt, chain by chain."""
+def load_chains(name: str = "chains.txt") -> list[Chain]:
+    """chains.txt (or ``chains-unseen.txt``), chain by chain."""
     chains: list[Chain] = []
     section = ""
     text: list[str] = []
-    for raw in (HERE / "chains.txt").read_text(encoding="utf-8").splitlines():
+    for raw in (HERE / name).read_text(encoding="utf-8").splitlines():
         if raw.startswith("[chain "):
             chains.append(Chain(raw[7:-1], [], "", [], []))
             continue

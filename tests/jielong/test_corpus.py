@@ -88,6 +88,14 @@ def test_menus_right_above_the_entries_give_codes():
     assert deli.codes["1号"] == 1 and deli.codes["3号"] == 3
 
 
-def test_most_orders_of_the_whole_chains_are_read():
+def test_every_order_of_the_whole_chains_is_read():
     entries, expected, right = orders_read(WHOLE, lambda t, i: read_chain(t, i).lines)
     assert expected >= 100 and right == expected, (entries, expected, right)
+
+
+def test_chains_written_blind_are_read_mostly():
+    """Chains written without running the reader (chains-unseen.txt): a floor, not a
+    target — new chains added there may be read less well, and say what to teach next."""
+    chains = load_chains("chains-unseen.txt")
+    _entries, expected, right = orders_read(chains, lambda t, i: read_chain(t, i).lines)
+    assert expected >= 30 and right >= 0.85 * expected, (expected, right)

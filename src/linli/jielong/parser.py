@@ -170,7 +170,8 @@ _PACK = (
     r"|\d{1,4}\s*[*x×]\s*\d{1,4}\s*[罐瓶包袋听支个盒枚片](?:\s*装)?"
     r"|\d{1,5}(?:\.\d+)?\s*(?:ml|毫升|升|l)(?![a-z])"
     r"|\d{1,5}(?:\.\d+)?\s*(?:kg|g|克|公斤|斤|[个枚只粒瓶罐包袋盒片支])\s*装"
-    r"|\d{1,4}\s*[个枚只粒瓶罐包袋盒片支斤]\s*/\s*[箱盒袋包提])"
+    r"|\d{1,5}(?:\.\d+)?\s*(?:ml|毫升|升|l|kg|公斤|g|克|[个枚只粒瓶罐包袋盒片支斤])\s*/\s*"
+    r"[箱盒袋包提桶])"
 )
 
 # Buildings and rooms: 3号楼1201, 3-1201, 3-1-1201, 3栋1单元1201, 12#301, 3幢502室, b座1203.
@@ -622,8 +623,11 @@ class Reader:
             alone = [t for t in tokens if t[0] != "text" or t[3].strip(_TRIM)]
             if all(t[0] in ("one", "item", "num") for t in alone):
                 tokens = [("item", *t[1:]) if t[0] == "one" else t for t in tokens]
+            each = _before_each(tokens)
             tokens = [
-                ("item", *token[1:]) if token[0] == "one" and self._counted(tokens, n) else token
+                ("item", *token[1:])
+                if token[0] == "one" and (n in each or self._counted(tokens, n))
+                else token
                 for n, token in enumerate(tokens)
             ]
             tokens = [
@@ -717,6 +721,26 @@ class Reader:
 
 
 _EACH_SEPARATORS = " ,、/&和及"
+
+
+def _before_each(tokens: list[tuple]) -> set[int]:
+    """The names that a 各 and a number after them count (虾 带鱼 各1斤): the tokens before it,
+    back to anything but names and separators."""
+    found: set[int] = set()
+    for n, token in enumerate(tokens):
+        if not (token[0] == "text" and token[3].rstrip().endswith("各")):
+            continue
+        after = next((t for t in tokens[n + 1 : n + 3] if not t[3].isspace()), None)
+        if after is None or after[0] != "num":
+            continue
+        k = n - 1
+        while k >= 0 and (
+            tokens[k][0] in ("item", "one")
+            or (tokens[k][0] == "text" and not tokens[k][3].strip(_EACH_SEPARATORS))
+        ):
+            found.add(k)
+            k -= 1
+    return found
 
 
 def _each(tokens: list[tuple]) -> list[tuple]:
