@@ -160,7 +160,8 @@ CANCEL = re.compile(r"取消|不要了|退团|退出|cancel", re.IGNORECASE)
 UNITS = "份个斤盒袋箱只瓶包颗棵把块条桶提组套件罐支串杯听扎板根粒张双对打斤两kg公斤g克"
 _UNIT_WORD = "(?:公斤|[" + UNITS.replace("kg", "").replace("公斤", "").replace("g", "") + "])"
 # kg and g only right after the number, and not as the start of a word: 5kg, not 2 G×3.
-_UNIT = "(?:\\s*" + _UNIT_WORD + "|(?:kg|g)(?![a-z\\d]))"
+# 两 after a space is a number (住户0 两盒), not the unit (3两).
+_UNIT = "(?:" + _UNIT_WORD + "|\\s+" + _UNIT_WORD.replace("两", "") + "|(?:kg|g)(?![a-z\\d]))"
 
 # Pack sizes, not quantities: 330ml*24罐, 500g×2袋, 12*250ml, 5斤装, 24罐装, 6瓶/箱, 500ml.
 _PACK = (
@@ -275,14 +276,28 @@ def _best_item(text: str, items: Sequence[CatalogueItem]) -> CatalogueItem | Non
     return scored[0][1]
 
 
+# Where a line of the description holds several items: two spaces, ; or |, and a space before
+# a code letter or an emoji (#接龙 蔬菜团 A青菜 B鸡蛋 🍊砂糖桔, pasted onto one line).
+_MENU_SPLIT = re.compile(r"\s{2,}|[;|]|\s(?=[a-z](?![a-z])|" + EMOJI + ")", re.IGNORECASE)
+_CODE_ONLY = re.compile(r"\s*[\[【(]?\s*(?:[a-z]|\d{1,2})\s*[\]】)]?\s*[.、,:)-]?\s*", re.I)
+
+
+def _menu_parts(line: str) -> list[str]:
+    parts: list[str] = []
+    for part in _MENU_SPLIT.split(line):
+        if parts and _CODE_ONLY.fullmatch(parts[-1]):
+            parts[-1] += " " + part  # C. 🍚五常大米: the code stays with its item
+        else:
+            parts.append(part)
+    return parts
+
+
 def menu_codes(description: Iterable[str], items: Sequence[CatalogueItem]) -> dict[str, int]:
     """Codes the description gives items: ``A. 青菜``, ``1、鸡蛋``, ``🍊 砂糖桔``, ``B套餐：…``,
     and any emoji on an item's line. Several may stand on one line (``A青菜  B鸡蛋``)."""
     codes: dict[str, int] = {}
     for raw in description:
-        for part in re.split(
-            r"\s{2,}|[;|]|\s(?=[a-z](?![a-z]))", clean(raw[:MAX_LINE]), flags=re.I
-        ):
+        for part in _menu_parts(clean(raw[:MAX_LINE])):
             match = _MENU_LINE.match(part)
             if match is None or not match["rest"]:
                 continue
@@ -505,17 +520,17 @@ class Reader:
 
     def _goods_start(self, tokens: list[tuple], names: tuple[str, ...], said: str) -> int | None:
         """Where the goods start among the tokens before them: the first token not of the
-        kinds in ``names``. A number stuck to the name before it (住户0, Lily2) is part of the
-        name when nothing on the line names an item and it cannot be the one item's
-        quantity (several items on offer, or the line cancels)."""
-        glued = not any(t[0] == "item" for t in tokens) and (
-            self._only is None or CANCEL.search(said) is not None
-        )
+        kinds in ``names`` (a single character next to a number is goods: 大1). A number
+        stuck to the name before it (住户0, Lily2) and not to an item after it is part of the
+        name, unless it can be the one item's quantity (one item on offer, none named, and
+        the line does not cancel)."""
+        named = any(t[0] == "item" for t in tokens)
+        glue = named or self._only is None or CANCEL.search(said) is not None
         for n, t in enumerate(tokens):
             if t[0] in names and not (t[0] == "one" and _touches(tokens, n, "num")):
                 continue
             if (
-                glued
+                glue
                 and t[0] == "num"
                 and t[2] is None
                 and t[3][:1].isdigit()
@@ -523,6 +538,11 @@ class Reader:
                 and tokens[n - 1][0] == "text"
                 and tokens[n - 1][5] == t[4]
                 and tokens[n - 1][3][-1:].strip(_TRIM)
+                and not (
+                    n + 1 < len(tokens)
+                    and tokens[n + 1][0] in ("item", "one")
+                    and tokens[n + 1][4] == t[5]
+                )
             ):
                 continue
             return n
@@ -924,7 +944,7 @@ _INLINE_ENTRY = re.compile(
 def _split_line(line: str) -> list[str]:
     """The entries of a line that holds a chain, in order (what stood before the first one
     too, as a line of its own); any other line as it is."""
-    if len(line) < 12 or len(line) > MAX_LINE * 100:
+    if len(line) < 12:
         return [line]
     marks = []  # (start, number)
     for match in _INLINE_ENTRY.finditer(line):
