@@ -670,12 +670,14 @@ class Reader:
                     last = kept.pop()
                     t = ("text", last[3] + t[3], None, last[3] + t[3], last[4], t[5])
             elif kind == "num":
-                each = bool(kept) and kept[-1][0] == "text" and kept[-1][3].rstrip().endswith("各")
+                after_each = (
+                    bool(kept) and kept[-1][0] == "text" and kept[-1][3].rstrip()[-1:] == "各"
+                )
                 if (
                     t[2] is None
                     and not t[3][:1].isdigit()
                     and not _touches(tokens, n, "item")
-                    and not each
+                    and not after_each
                 ):
                     t = ("text", t[3], None, *t[3:])
             elif kind == "code":
