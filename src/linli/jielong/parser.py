@@ -112,13 +112,16 @@ def _odd(match: re.Match) -> str:
 
 # ① … ⑳ number chain lines ("③ 张 3-1203"): NFKC would make them bare digits.
 _CIRCLED = {0x2460 + n: f"{n + 1}." for n in range(20)}
+_CIRCLED_ANY = re.compile("[\u2460-\u2473]")
 
 
 def clean(text: str) -> str:
     """Full-width to half-width (NFKC), variation selectors and zero-width marks gone, every
     dash one ``-``, circled numbers ``③`` as ``3.``. Latin letters keep their case: every
     pattern here ignores it."""
-    text = unicodedata.normalize("NFKC", text.translate(_CIRCLED))
+    if _CIRCLED_ANY.search(text):
+        text = text.translate(_CIRCLED)
+    text = unicodedata.normalize("NFKC", text)
     return _ODD.sub(_odd, text) if _ODD.search(text) else text
 
 
@@ -164,16 +167,16 @@ _UNIT_WORD = "(?:公斤|[" + UNITS.replace("kg", "").replace("公斤", "").repla
 _UNIT = "(?:" + _UNIT_WORD + "|\\s+" + _UNIT_WORD.replace("两", "") + "|(?:kg|g)(?![a-z\\d]))"
 
 # Pack sizes, not quantities: 330ml*24罐, 500g×2袋, 12*250ml, 5斤装, 24罐装, 6瓶/箱, 500ml.
+# Letters stand right after the number (330ml, 5l, 500g): "2 G×3" is a number and a code.
+_MEASURE = r"(?:ml|l|kg|g|\s*(?:毫升|升|公斤|克))"
 _PACK = (
-    r"(?P<pack>\d{1,5}(?:\.\d+)?\s*(?:ml|毫升|升|l|kg|公斤|g|克)\s*[*x×]\s*\d{1,4}\s*"
-    r"[" + UNITS + r"]?(?:\s*装)?"
-    r"|\d{1,4}\s*[*x×]\s*\d{1,5}(?:\.\d+)?\s*(?:ml|毫升|升|l|kg|g|克)(?![a-z])"
-    r"|\d{1,4}\s*[*x×]\s*\d{1,4}\s*[罐瓶包袋听支个盒枚片](?:\s*装)?"
-    r"|\d{1,5}(?:\.\d+)?\s*(?:ml|毫升|升|l)(?![a-z])"
-    r"|\d{1,5}(?:\.\d+)?\s*(?:kg|g|克|公斤|斤|[个枚只粒瓶罐包袋盒片支])\s*装"
-    r"|\d{1,5}(?:\.\d+)?\s*(?:ml|毫升|升|l|kg|公斤|g|克|[个枚只粒瓶罐包袋盒片支斤])\s*/\s*"
-    r"[箱盒袋包提桶])"
-)
+    r"(?P<pack>" + _MEASURE + r"\s*[*x×]\s*\d{1,4}\s*[" + UNITS + r"]?(?:\s*装)?"
+    r"|\s*[*x×]\s*\d{1,5}(?:\.\d+)?\s*(?:ml|毫升|升|l|kg|g|克)(?![a-z])"
+    r"|\s*[*x×]\s*\d{1,4}\s*[罐瓶包袋听支个盒枚片](?:\s*装)?"
+    r"|(?:ml|l|\s*毫升|\s*升)(?![a-z])"
+    r"|(?:kg|g|\s*(?:克|公斤|斤|[个枚只粒瓶罐包袋盒片支]))\s*装"
+    r"|(?:" + _MEASURE + r"|\s*[个枚只粒瓶罐包袋盒片支斤])\s*/\s*[箱盒袋包提桶])"
+)  # after a number (matched with it, so that it costs nothing elsewhere)
 
 # Buildings and rooms: 3号楼1201, 3-1201, 3-1-1201, 3栋1单元1201, 12#301, 3幢502室, b座1203.
 _ROOM = r"(?P<room>\d{3,5})(?!\d)\s*(?:室|房|号(?!楼))?"
@@ -439,11 +442,16 @@ class Reader:
             )
         # Chinese numbers only before a unit or at the end of a phrase: 两盒, 大米一, not 一起.
         number = (
-            r"(?P<num>\d{1,6}(?:\.\d+)?|" + CN_NUMBER + r"(?=" + _UNIT + r"|\s|$|[,、;.!)\]】]))"
+            r"(?P<num>\d{1,6}(?:\.\d+)?"
+            + _PACK
+            + "?|"
+            + CN_NUMBER
+            + r"(?="
+            + _UNIT
+            + r"|\s|$|[,、;.!)\]】]))"
         )
         parts = [
             *item_parts,
-            _PACK,
             r"(?P<code>(?<![a-z])[a-z]\s*套餐|(?<!\d)\d{1,2}\s*号(?!楼))",
             r"(?P<mark>[x×*+])\s*(?P<mnum>\d{1,6}|" + CN_NUMBER + r")" + _UNIT + "?",
             number + r"(?P<unit>" + _UNIT + r")?",
@@ -511,7 +519,9 @@ class Reader:
             tokens = after_tokens
         else:
             tokens = self._tokens(before)
-            first = self._goods_start(tokens, ("text",), body)
+            # Single characters before the address are a name (小 明 3-1201), unless they
+            # touch a number (桔3 3-1201).
+            first = self._goods_start(tokens, ("text", "one"), body)
             first = len(tokens) if first is None else first
             reading.nickname = _nickname("".join(t[3] for t in tokens[:first]))
             tokens = tokens[first:] + after_tokens
@@ -529,6 +539,17 @@ class Reader:
         for n, t in enumerate(tokens):
             if t[0] in names and not (t[0] == "one" and _touches(tokens, n, "num")):
                 continue
+            following = tokens[n + 1] if n + 1 < len(tokens) else None
+            if (
+                t[0] == "item"
+                and len(t[3]) == 1
+                and t[3].isascii()
+                and following is not None
+                and following[0] == "text"
+                and following[4] == t[5]
+                and following[3][:1].strip(_TRIM)
+            ):
+                continue  # A宝妈: a letter that starts a name is not a code
             if (
                 glue
                 and t[0] == "num"
@@ -614,12 +635,12 @@ class Reader:
                 append((kind, self._single[raw.lower()], None, raw, start, end))
             elif group == "letter":
                 append(("item", self._single[raw.lower()], None, raw, start, end))
-            elif group == "pack":
-                append(("pack", raw, None, raw, start, end))
             elif group == "code":
                 append(("code", re.sub(r"\s", "", raw), None, raw, start, end))
             elif group == "mnum":
                 append(("num", _number(match["mnum"]), "mark", raw, start, end))
+            elif match["pack"] is not None:
+                append(("pack", raw, None, raw, start, end))
             else:
                 append(("num", _number(match["num"]), match["unit"], raw, start, end))
             position = end
@@ -628,6 +649,7 @@ class Reader:
         return tokens
 
     def _read_items(self, reading: Reading, tokens: list[tuple]) -> None:
+        each = any(t[0] == "text" and "各" in t[3] for t in tokens)
         # 取消 without a quantity takes the household's order back (草莓取消 too).
         if not any(t[0] == "num" or t[0] == "code" for t in tokens):
             said = "".join(t[3] for t in tokens)
@@ -643,10 +665,10 @@ class Reader:
             alone = [t for t in tokens if t[0] != "text" or t[3].strip(_TRIM)]
             if all(t[0] in ("one", "item", "num") for t in alone):
                 tokens = [("item", *t[1:]) if t[0] == "one" else t for t in tokens]
-            each = _before_each(tokens)
+            counted = _before_each(tokens) if each else set()
             tokens = [
                 ("item", *token[1:])
-                if token[0] == "one" and (n in each or self._counted(tokens, n))
+                if token[0] == "one" and (n in counted or self._counted(tokens, n))
                 else token
                 for n, token in enumerate(tokens)
             ]
@@ -671,7 +693,10 @@ class Reader:
                     t = ("text", last[3] + t[3], None, last[3] + t[3], last[4], t[5])
             elif kind == "num":
                 after_each = (
-                    bool(kept) and kept[-1][0] == "text" and kept[-1][3].rstrip()[-1:] == "各"
+                    each
+                    and bool(kept)
+                    and kept[-1][0] == "text"
+                    and kept[-1][3].rstrip()[-1:] == "各"
                 )
                 if (
                     t[2] is None
@@ -685,7 +710,7 @@ class Reader:
                 return
             packed = False
             kept.append(t)
-        tokens = _each(kept)
+        tokens = _each(kept) if each else kept
         spoken = [(n, t) for n, t in enumerate(tokens) if t[0] == "item"]
         used: set[int] = set()
         absorbed: set[int] = set()
@@ -938,7 +963,7 @@ def _menu_line(line: str, items: Sequence[CatalogueItem]) -> bool:
 # A chain pasted onto one line: "#接龙 草莓 1. 小王 3-1201 +1 2. 李 5-601 +2 3. …" — numbers
 # that start the line or follow a space, each one more than the last.
 _INLINE_ENTRY = re.compile(
-    r"(?:^|(?<=\s))(?:[(（\[【]\s*(?P<b>[0-9０-９]{1,5})\s*[)）\]】]"
+    r"(?:^|\s)(?P<m>[(（\[【]\s*(?P<b>[0-9０-９]{1,5})\s*[)）\]】]"
     r"|(?P<n>[0-9０-９]{1,5})\s*[.、)．）](?![0-9０-９])|(?P<c>[①-⑳]))"
 )
 
@@ -951,7 +976,7 @@ def _split_line(line: str) -> list[str]:
     marks = []  # (start, number)
     for match in _INLINE_ENTRY.finditer(line):
         number = match["b"] or match["n"]
-        marks.append((match.start(), int(number) if number else ord(match["c"]) - ord("①") + 1))
+        marks.append((match.start("m"), int(number) if number else ord(match["c"]) - ord("①") + 1))
     if len(marks) < 2:
         return [line]
     # The sequence starts at the last place the numbering goes back (a menu "1、… 2、…"
