@@ -103,8 +103,10 @@ def load_chains(name: str = "chains.txt") -> list[Chain]:
             readings = expected.split(" || ")
             known = line if len(readings) == 1 else ""
             if not known:
-                # A chain on one line: what stands before its first entry is description.
-                head = re.split(r"(?:^|\s)1\s*[.、)]", line, maxsplit=1)[0].strip()
+                # A chain on one line: what stands before its first entry (the last "1.") is
+                # description.
+                starts = [m.start() for m in re.finditer(r"(?:^|\s)1\s*[.、)]", line)]
+                head = line[: starts[-1]].strip() if starts else ""
                 if head and not chain.cases:
                     chain.description.append(head)
             chain.cases += [Case(chain.name, known, want) for want in readings]

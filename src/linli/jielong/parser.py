@@ -280,8 +280,10 @@ def _best_item(text: str, items: Sequence[CatalogueItem]) -> CatalogueItem | Non
 
 
 # Where a line of the description holds several items: two spaces, ; or |, and a space before
-# a code letter or an emoji (#接龙 蔬菜团 A青菜 B鸡蛋 🍊砂糖桔, pasted onto one line).
-_MENU_SPLIT = re.compile(r"\s{2,}|[;|]|\s(?=[a-z](?![a-z])|" + EMOJI + ")", re.IGNORECASE)
+# a code (a letter, 2、) or an emoji (#接龙 蔬菜团 A青菜 B鸡蛋 🍊砂糖桔, pasted onto one line).
+_MENU_SPLIT = re.compile(
+    r"\s{2,}|[;|]|\s(?=[a-z](?![a-z])|\d{1,2}\s*[、.:)](?!\d)|" + EMOJI + ")", re.IGNORECASE
+)
 _CODE_ONLY = re.compile(r"\s*[\[【(]?\s*(?:[a-z]|\d{1,2})\s*[\]】)]?\s*[.、,:)-]?\s*", re.I)
 
 
@@ -981,12 +983,16 @@ def _split_line(line: str) -> list[str]:
         return [line]
     # The sequence starts at the last place the numbering goes back (a menu "1、… 2、…"
     # may stand before the entries), then takes each next number in turn.
-    begin = max((k for k in range(1, len(marks)) if marks[k][1] <= marks[k - 1][1]), default=0)
+    # A line that starts with its own number goes on from it: in "1. 王 3-1201 鸡蛋2 (1)不要
+    # 破的 (2)放门口" the (1) (2) are a remark.
+    at_start = not line[: marks[0][0]].strip()
+    begin = 0
+    if not at_start:
+        begin = max((k for k in range(1, len(marks)) if marks[k][1] <= marks[k - 1][1]), default=0)
     sequence = [marks[begin]]
     for mark in marks[begin + 1 :]:
         if mark[1] == sequence[-1][1] + 1:
             sequence.append(mark)
-    at_start = not line[: sequence[0][0]].strip()
     if len(sequence) < (3 if at_start else 2):
         return [line]
     cuts = [0, *(position for position, _number in sequence), len(line)]
