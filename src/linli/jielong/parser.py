@@ -508,7 +508,7 @@ class Reader:
                 reading.problem = Problem.NO_ADDRESS
                 return reading
             reading.nickname = _nickname("".join(t[3] for t in tokens[:first]))
-            self._read_items(reading, tokens[first:])
+            self._read_items(reading, tokens[first:], "各" in body)
             if reading.problem is not None or not reading.nickname:
                 reading.problem = reading.problem or Problem.NO_ADDRESS
                 reading.items = {}
@@ -527,7 +527,7 @@ class Reader:
             first = len(tokens) if first is None else first
             reading.nickname = _nickname("".join(t[3] for t in tokens[:first]))
             tokens = tokens[first:] + after_tokens
-        self._read_items(reading, tokens)
+        self._read_items(reading, tokens, "各" in body)
         return reading
 
     def _goods_start(self, tokens: list[tuple], names: tuple[str, ...], said: str) -> int | None:
@@ -650,8 +650,9 @@ class Reader:
             tokens.append(("text", text[position:], None, text[position:], position, len(text)))
         return tokens
 
-    def _read_items(self, reading: Reading, tokens: list[tuple]) -> None:
-        each = any(t[0] == "text" and "各" in t[3] for t in tokens)
+    def _read_items(self, reading: Reading, tokens: list[tuple], each: bool = True) -> None:
+        """Items and quantities from the tokens after the name and address; ``each``: the
+        line says 各 (苹果、香梨各一箱)."""
         # 取消 without a quantity takes the household's order back (草莓取消 too).
         if not any(t[0] == "num" or t[0] == "code" for t in tokens):
             said = "".join(t[3] for t in tokens)
