@@ -11,12 +11,15 @@ A chain as WeChat writes it::
     2、Lily🌸 12#301 青菜x2 不要太老
     3，张阿姨 3栋1单元1201 两盒鸡蛋
 
-The description (everything before the last blank line that precedes numbered lines) names
-the items, sometimes with a code (``A.``, ``1、``, an emoji); every line after it is a chain
-line. Each numbered line is read as: the member's nickname, an address (building and room),
-items with quantities, and whatever is left over (a remark such as ``不要香菜``). A line that
-cannot be read carries a :class:`Problem` code and its parameters; the caller turns those
-into a message in the reader's language.
+The description (everything above the first numbered entry, blank lines or none, a numbered
+menu included) names the items, sometimes with a code (``A.``, ``1、``, an emoji); every line
+from the first entry on is a chain line, a closing notice (今晚八点截单) too. A chain pasted
+onto one line is split into its entries first. Each numbered line is read as: the member's
+nickname, an address (building and room) or none (8、阿芳 草莓两盒: the caller finds the
+household from the nickname), items with quantities, and whatever is left over (a remark such
+as ``不要香菜``); goods written on the unnumbered line under a name are that entry's. A line
+that cannot be read carries a :class:`Problem` code and its parameters; the caller turns
+those into a message in the reader's language.
 
 Every line is read in time linear in its length (one pass of a few compiled regular
 expressions, no backtracking that can blow up), and lines longer than :data:`MAX_LINE` are
