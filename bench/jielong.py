@@ -7,8 +7,15 @@ A chain of ``--lines`` numbered lines is generated (fixed seed) the way members 
 nicknames with spaces and emoji, addresses as 3-1201, 3号楼1201, 3栋1单元1201, 12#301, 3幢502室,
 B座1203, some in full-width characters; one to three of 20 items each, named in full, by a
 piece of the name, by the header's letter code or emoji, with the quantity after (青菜2,
-x2, ×2, 2斤) or before (2份青菜, 3桔); remarks (放门口); and, among them, notices (@所有人 …),
-lines without an address and leader's remarks.
+x2, ×2, 2斤) or before (2份青菜, 三斤苹果), two items with one number (土豆、洋葱各2), pack
+sizes that are not quantities (大豆油 5L*1桶 2桶); remarks (放门口); numbered 1. 2、 (3) （4）
+5) and 6.12-301; entries without an address (read for their nickname), entries whose goods
+stand on the next line; and, among them, notices (@所有人 …) and lines without an address or
+goods. The menu stands right above the entries, with no blank line, and a closing notice
+follows them (今晚八点截单).
+
+The share of orders read right on the corpora of whole chains (``tests/jielong/chains.txt``,
+written with the reader; ``chains-unseen.txt``, written without running it) is reported too.
 
 1. **read**: :func:`linli.jielong.parser.read_chain` over the whole text, no database — the
    median of ``--repeat`` runs after one warm-up, and each line read on its own to give the
@@ -32,6 +39,7 @@ import statistics
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from _common import emit, out, percentile, rounded, say, setup_django, table, throwaway_database
 
@@ -69,6 +77,7 @@ NICKNAMES = [
     "",
     "A宝妈",
 ]
+CHINESE = {1: "一", 2: "两", 3: "三", 4: "四", 5: "五"}
 REMARKS = ["", "", "", "放门口", "不要香菜", "谢谢团长", "(已付)", "晚上7点后取"]
 FULL_WIDTH = str.maketrans({chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)})
 
@@ -86,9 +95,10 @@ class DatabaseRun:
 @dataclass(frozen=True)
 class Generated:
     text: str
-    building: str | None  # None: not an order
+    building: str | None  # None: not an order; "": an order without an address
     room: str
     items: dict[int, int]
+    nickname: str = ""
 
 
 def parse_args() -> argparse.Namespace:
@@ -105,7 +115,7 @@ def header() -> list[str]:
     lines = ["#接龙", "周六崇明直采 周五晚8点截单 1.6 到货"]
     for n, (name, unit, emoji) in enumerate(ITEMS):
         lines.append(f"{chr(ord('A') + n)}. {emoji}{name} {n + 3}元/{unit}")
-    return [*lines, "例：3-1201 张三 A2 B1"]
+    return [*lines, "例：3-1201 张三 A2 B1", "请大家自行添加👇"]
 
 
 def buildings(households: int, rng: random.Random) -> list[tuple[str, str, list[str]]]:
@@ -145,7 +155,11 @@ def generate(count: int, places: list[tuple[str, str, list[str]]], seed: int) ->
             result.append(Generated("@所有人 明天上午10点到货，请及时来取", None, "", {}))
             continue
         if roll < 0.04:
-            result.append(Generated(f"{number}. {rng.choice(NICKNAMES)} 鸡蛋2", None, "", {}))
+            # No building and room: an order for the nickname book, when there is a name.
+            nickname = rng.choice(NICKNAMES)
+            line = f"{number}. {nickname} 鸡蛋2"
+            expected = ("", {2: 2}) if nickname else (None, {})
+            result.append(Generated(line, expected[0], "", expected[1], nickname))
             continue
         _name, key, rooms = rng.choice(places)
         room = rng.choice(rooms)
@@ -165,10 +179,19 @@ def generate(count: int, places: list[tuple[str, str, list[str]]], seed: int) ->
         }
         before = rng.random() < 0.25
         words = []
-        for k, quantity in wanted.items():
+        if len(wanted) == 2 and rng.random() < 0.2:
+            # 土豆、洋葱各2: one number for both.
+            quantity = rng.randint(1, 5)
+            wanted = dict.fromkeys(wanted, quantity)
+            first, second = (item_words(rng, k) for k in wanted)
+            words.append(f"{first}、{second}各{quantity}")
+        for k, quantity in wanted.items() if not words else ():
             word, unit = item_words(rng, k), ITEMS[k - 1][1]
-            if before:
-                words.append(f"{quantity}{unit}{word}")
+            if ITEMS[k - 1][0] == "东北大豆油" and not before and rng.random() < 0.5:
+                words.append(f"{word} 5L*1桶 {quantity}桶")  # a pack size, then the quantity
+            elif before:
+                said = str(quantity) if rng.random() < 0.7 else CHINESE[quantity]
+                words.append(f"{said}{unit}{word}")
             else:
                 words.append(
                     word
@@ -176,11 +199,17 @@ def generate(count: int, places: list[tuple[str, str, list[str]]], seed: int) ->
                         [f"{quantity}", f"x{quantity}", f"×{quantity}", f"{quantity}{unit}"]
                     )
                 )
-        separator = rng.choice([". ", "、", "，", "：", ". "])
-        line = f"{number}{separator}{rng.choice(NICKNAMES)} {place} {' '.join(words)} {rng.choice(REMARKS)}"
+        mark = rng.choice(["{}. ", "{}、", "{}，", "{}：", "{}. ", "({})", "（{}）", "{}) "])
+        if rng.random() < 0.1 and "-" in place:
+            mark = "{}."  # 6.12-301: the number run into the address
+        start = f"{mark.format(number)}{rng.choice(NICKNAMES)} {place}".replace(".  ", ". ")
+        goods = f"{' '.join(words)} {rng.choice(REMARKS)}".rstrip()
+        # The goods on the next line, now and then.
+        line = f"{start}\n{goods}" if rng.random() < 0.05 else f"{start} {goods}"
         if rng.random() < 0.05:
             line = line.translate(FULL_WIDTH)
         result.append(Generated(line.rstrip(), key, room, wanted))
+    result.append(Generated("今晚八点截单，大家快接龙", None, "", {}))
     return result
 
 
@@ -188,7 +217,8 @@ def main() -> int:
     args = parse_args()
     places = buildings(args.households, random.Random(args.seed))
     generated = generate(args.lines, places, args.seed)
-    text = "\n".join([*header(), "", *(g.text for g in generated)])
+    # The menu right above the entries, no blank line; a blank line before the closing notice.
+    text = "\n".join([*header(), *(g.text for g in generated[:-1]), "", generated[-1].text])
     say(f"generated a chain of {len(generated):,} lines, {len(text):,} characters")
 
     from linli.jielong.parser import CatalogueItem, Reader, menu_codes, read_chain, split_chain
@@ -215,6 +245,11 @@ def main() -> int:
     for want, got in zip(generated, chain.lines, strict=True):
         if want.building is None:
             wrong += got.problem is None
+        elif not want.building:
+            if got.problem is not None or got.address is not None or got.items != want.items:
+                wrong += 1
+                if wrong <= 5:
+                    say(f"[red]misread[/red] {want.text!r}: {got}")
         elif (
             got.problem is not None
             or got.address is None
@@ -227,6 +262,7 @@ def main() -> int:
     checks = [["every line read as generated", len(generated), len(generated) - wrong, wrong == 0]]
     say(f"read in {seconds:.3f} s; {wrong} misread")
 
+    shares = corpus_shares(read_chain)
     run = db_part(args, places, text)
     checks.append(
         ["orders placed by the import", run.matched, run.placed, run.placed == run.matched]
@@ -273,6 +309,16 @@ def main() -> int:
     out.print(f"slowest line ({per_line[slowest] * 1e6:.0f} µs): {body[slowest]}")
     out.print(
         table(
+            "Orders read right on the corpora of whole chains (tests/jielong)",
+            ["", "chains", "entries", "orders expected", "read right", "share"],
+            [
+                [name, chains, entries, expected, right, f"{right / expected:.1%}"]
+                for name, chains, entries, expected, right in shares
+            ],
+        )
+    )
+    out.print(
+        table(
             "Checks",
             ["", "expected", "found", "ok"],
             [[what, e, f, "yes" if ok else "NO"] for what, e, f, ok in checks],
@@ -299,10 +345,35 @@ def main() -> int:
             "import_lines": args.imported,
             "import_seconds": rounded(run.import_seconds, 3),
             "misread": wrong,
+            "corpus": {
+                name.split(".")[0]: {
+                    "chains": chains,
+                    "entries": entries,
+                    "orders_expected": expected,
+                    "orders_read": right,
+                    "share": rounded(right / expected, 4),
+                }
+                for name, chains, entries, expected, right in shares
+            },
             "checks_ok": all(ok for *_, ok in checks),
         }
     )
     return 0 if all(ok for *_, ok in checks) else 1
+
+
+def corpus_shares(read_chain) -> list[tuple[str, int, int, int, int]]:
+    """(file, chains, entries, orders expected, orders read right) for each corpus of whole
+    chains in tests/jielong."""
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root))
+    from tests.jielong.corpus import load_chains, orders_read
+
+    result = []
+    for name in ("chains.txt", "chains-unseen.txt"):
+        chains = load_chains(name)
+        entries, expected, right = orders_read(chains, lambda t, i: read_chain(t, i).lines)
+        result.append((name, len(chains), entries, expected, right))
+    return result
 
 
 def db_part(args, places, text: str) -> DatabaseRun:
@@ -369,8 +440,10 @@ def db_part(args, places, text: str) -> DatabaseRun:
         preview_seconds = time.perf_counter() - started
         say(f"previewed in {preview_seconds:.3f} s: {preview.counts}")
 
-        head, body = text.split("\n\n", 1)
-        first = "\n".join([head, "", *body.splitlines()[: args.imported]])
+        from linli.jielong.parser import split_chain
+
+        head, body = split_chain(text)
+        first = "\n".join([*head, *body[: args.imported]])
         expected = preview_import(who=who, group_buy_id=group_buy.pk, text=first).counts["place"]
         started = time.perf_counter()
         result = import_chain(actor=leader_user, group_buy_id=group_buy.pk, text=first)

@@ -11,12 +11,15 @@ A chain as WeChat writes it::
     2、Lily🌸 12#301 青菜x2 不要太老
     3，张阿姨 3栋1单元1201 两盒鸡蛋
 
-The description (everything before the last blank line that precedes numbered lines) names
-the items, sometimes with a code (``A.``, ``1、``, an emoji); every line after it is a chain
-line. Each numbered line is read as: the member's nickname, an address (building and room),
-items with quantities, and whatever is left over (a remark such as ``不要香菜``). A line that
-cannot be read carries a :class:`Problem` code and its parameters; the caller turns those
-into a message in the reader's language.
+The description (everything above the first numbered entry, blank lines or none, a numbered
+menu included) names the items, sometimes with a code (``A.``, ``1、``, an emoji); every line
+from the first entry on is a chain line, a closing notice (今晚八点截单) too. A chain pasted
+onto one line is split into its entries first. Each numbered line is read as: the member's
+nickname, an address (building and room) or none (8、阿芳 草莓两盒: the caller finds the
+household from the nickname), items with quantities, and whatever is left over (a remark such
+as ``不要香菜``); goods written on the unnumbered line under a name are that entry's. A line
+that cannot be read carries a :class:`Problem` code and its parameters; the caller turns
+those into a message in the reader's language.
 
 Every line is read in time linear in its length (one pass of a few compiled regular
 expressions, no backtracking that can blow up), and lines longer than :data:`MAX_LINE` are
@@ -83,6 +86,8 @@ class Reading:
     cancel: bool = False  # the line takes the household's order back: 3-1201 取消
     problem: Problem | None = None
     detail: str = ""  # what the problem is about: the unknown item, the quantity
+    # Nothing on the line named the item or a quantity: one of the one item on offer.
+    assumed: bool = False
 
     @property
     def is_order(self) -> bool:
@@ -108,9 +113,17 @@ def _odd(match: re.Match) -> str:
     return "" if match.group() in "\ufe0f\ufe0e\u200b\u200c\u200e\u200f\u2060\ufeff" else "-"
 
 
+# ① … ⑳ number chain lines ("③ 张 3-1203"): NFKC would make them bare digits.
+_CIRCLED = {0x2460 + n: f"{n + 1}." for n in range(20)}
+_CIRCLED_ANY = re.compile("[\u2460-\u2473]")
+
+
 def clean(text: str) -> str:
     """Full-width to half-width (NFKC), variation selectors and zero-width marks gone, every
-    dash one ``-``. Latin letters keep their case: every pattern here ignores it."""
+    dash one ``-``, circled numbers ``③`` as ``3.``. Latin letters keep their case: every
+    pattern here ignores it."""
+    if _CIRCLED_ANY.search(text):
+        text = text.translate(_CIRCLED)
     text = unicodedata.normalize("NFKC", text)
     return _ODD.sub(_odd, text) if _ODD.search(text) else text
 
@@ -141,15 +154,32 @@ def chinese_number(text: str) -> int | None:
 # Chain lines and numbers
 
 HEADER = re.compile(r"^\s*#\s*(接龙|群接龙|group\s*note|jielong)", re.IGNORECASE)
-# "1. ", "2、", "3,", "4:", "5)" — but not "1.6" (a date) or "10:30" (a time).
-NUMBERED = re.compile(r"^\s*(\d{1,5})\s*(?:[.、,:)]|\s)(?![\d])\s*")
+# "1. ", "2、", "3,", "4:", "5)", "(6)", "【7】" — but not "1.6" (a date) or "10:30" (a time).
+NUMBERED = re.compile(
+    r"^\s*(?:[(\[【]\s*(?P<b>\d{1,5})\s*[)\]】]|(?P<n>\d{1,5})\s*(?:[.、,:)]|\s)(?!\d))\s*"
+)
+# "1.12-301 3份": the number run into the address after it (checked by entry_number).
+_NUMBERED_TIGHT = re.compile(r"^\s*(\d{1,5})\s*[.、](?=\d)")
 FORM_WORDS = re.compile(r"楼号|房号|门牌号|室号|例[:：]|例如|格式|模板|姓名\s*[+-]|数量\s*$")
 
 CANCEL = re.compile(r"取消|不要了|退团|退出|cancel", re.IGNORECASE)
 UNITS = "份个斤盒袋箱只瓶包颗棵把块条桶提组套件罐支串杯听扎板根粒张双对打斤两kg公斤g克"
 _UNIT_WORD = "(?:公斤|[" + UNITS.replace("kg", "").replace("公斤", "").replace("g", "") + "])"
 # kg and g only right after the number, and not as the start of a word: 5kg, not 2 G×3.
-_UNIT = "(?:\\s*" + _UNIT_WORD + "|(?:kg|g)(?![a-z\\d]))"
+# 两 after a space is a number (住户0 两盒), not the unit (3两).
+_UNIT = "(?:" + _UNIT_WORD + "|\\s+" + _UNIT_WORD.replace("两", "") + "|(?:kg|g)(?![a-z\\d]))"
+
+# Pack sizes, not quantities: 330ml*24罐, 500g×2袋, 12*250ml, 5斤装, 24罐装, 6瓶/箱, 500ml.
+# Letters stand right after the number (330ml, 5l, 500g): "2 G×3" is a number and a code.
+_MEASURE = r"(?:ml|l|kg|g|\s*(?:毫升|升|公斤|克))"
+_PACK = (
+    r"(?P<pack>" + _MEASURE + r"\s*[*x×]\s*\d{1,4}\s*[" + UNITS + r"]?(?:\s*装)?"
+    r"|\s*[*x×]\s*\d{1,5}(?:\.\d+)?\s*(?:ml|毫升|升|l|kg|g|克)(?![a-z])"
+    r"|\s*[*x×]\s*\d{1,4}\s*[罐瓶包袋听支个盒枚片](?:\s*装)?"
+    r"|(?:ml|l|\s*毫升|\s*升)(?![a-z])"
+    r"|(?:kg|g|\s*(?:克|公斤|斤|[个枚只粒瓶罐包袋盒片支]))\s*装"
+    r"|(?:" + _MEASURE + r"|\s*[个枚只粒瓶罐包袋盒片支斤])\s*/\s*[箱盒袋包提桶])"
+)  # after a number (matched with it, so that it costs nothing elsewhere)
 
 # Buildings and rooms: 3号楼1201, 3-1201, 3-1-1201, 3栋1单元1201, 12#301, 3幢502室, b座1203.
 _ROOM = r"(?P<room>\d{3,5})(?!\d)\s*(?:室|房|号(?!楼))?"
@@ -163,6 +193,17 @@ ADDRESS = re.compile(
     r"(?P<room2>\d{3,5})(?![\d.])",
     re.IGNORECASE,
 )
+
+
+def entry_number(line: str) -> tuple[int, int] | None:
+    """The number of a chain line (cleaned) and where the rest of it starts, or None."""
+    match = NUMBERED.match(line)
+    if match is not None:
+        return int(match["b"] or match["n"]), match.end()
+    match = _NUMBERED_TIGHT.match(line)
+    if match is not None and ADDRESS.match(line[match.end() :]) is not None:
+        return int(match[1]), match.end()
+    return None
 
 
 def read_address(text: str) -> tuple[Address, int, int] | None:
@@ -215,6 +256,11 @@ _MENU_LINE = re.compile(
 _PRICE = re.compile(r"[¥$]?\s*\d+(?:\.\d+)?\s*(?:元|块|¥)?\s*(?:/\s*\S+)?")
 
 
+_BRACKETED = re.compile(r"[(\[【][^)\]】]*[)\]】]")
+# Characters that are units on their own (公 only in 公斤).
+_UNIT_CHARS = set(UNITS.replace("公斤", ""))
+
+
 def _bare(name: str) -> str:
     return re.sub(r"[\s()\[\]【】]", "", clean(name).lower())
 
@@ -236,12 +282,30 @@ def _best_item(text: str, items: Sequence[CatalogueItem]) -> CatalogueItem | Non
     return scored[0][1]
 
 
+# Where a line of the description holds several items: two spaces, ; or |, and a space before
+# a code (a letter, 2、) or an emoji (#接龙 蔬菜团 A青菜 B鸡蛋 🍊砂糖桔, pasted onto one line).
+_MENU_SPLIT = re.compile(
+    r"\s{2,}|[;|]|\s(?=[a-z](?![a-z])|\d{1,2}\s*[、.:)](?!\d)|" + EMOJI + ")", re.IGNORECASE
+)
+_CODE_ONLY = re.compile(r"\s*[\[【(]?\s*(?:[a-z]|\d{1,2})\s*[\]】)]?\s*[.、,:)-]?\s*", re.I)
+
+
+def _menu_parts(line: str) -> list[str]:
+    parts: list[str] = []
+    for part in _MENU_SPLIT.split(line):
+        if parts and _CODE_ONLY.fullmatch(parts[-1]):
+            parts[-1] += " " + part  # C. 🍚五常大米: the code stays with its item
+        else:
+            parts.append(part)
+    return parts
+
+
 def menu_codes(description: Iterable[str], items: Sequence[CatalogueItem]) -> dict[str, int]:
     """Codes the description gives items: ``A. 青菜``, ``1、鸡蛋``, ``🍊 砂糖桔``, ``B套餐：…``,
     and any emoji on an item's line. Several may stand on one line (``A青菜  B鸡蛋``)."""
     codes: dict[str, int] = {}
     for raw in description:
-        for part in re.split(r"\s{2,}|[;|]", clean(raw[:MAX_LINE])):
+        for part in _menu_parts(clean(raw[:MAX_LINE])):
             match = _MENU_LINE.match(part)
             if match is None or not match["rest"]:
                 continue
@@ -265,21 +329,27 @@ def _aliases(items: Sequence[CatalogueItem], codes: dict[str, int]) -> tuple[dic
     """(names of two characters or more, single characters) → item key.
 
     Names come in levels, each overriding the one before: single characters of a product's
-    name, then the pieces it starts or ends with (大米 for 五常大米), then variant words (大 for
-    成人, 小 for 儿童), then whole names, then the codes the description gives. A name two
-    items share at one level is nobody's at that level.
+    name, then the pieces it starts with, then the pieces it ends with (大米 for 五常大米; the
+    end of a Chinese name is what it is: 土鸡 is 散养土鸡, not 土鸡蛋), the name without what
+    it says in brackets (苹果 for 阿克苏苹果(10斤装)) among them, then variant words (大 for
+    成人, 小 for 儿童, 原味 beside 低糖), then whole names, then the codes the description
+    gives. A name two items share at one level is nobody's at that level.
     """
-    levels: list[list[tuple[str, int]]] = [[], [], [], []]
+    levels: list[list[tuple[str, int]]] = [[], [], [], [], []]
     for item in items:
         name = _bare(item.name)
         levels[0] += [(char, item.key) for char in set(name)]
-        pieces = {name[:end] for end in range(2, len(name))}
-        pieces |= {name[start:] for start in range(1, len(name) - 1)}
-        levels[1] += [(piece, item.key) for piece in pieces]
+        base = _bare(_BRACKETED.sub("", clean(item.name)))
+        for whole in {name, base}:
+            levels[1] += [(whole[:end], item.key) for end in range(2, len(whole))]
+            levels[2] += [(whole[start:], item.key) for start in range(1, len(whole) - 1)]
+        if base != name and len(base) > 1:
+            levels[2].append((base, item.key))
         for group in _VARIANTS:
             if any(word in name for word in group if len(word) > 1):
-                levels[2] += [(word, item.key) for word in group]
-        levels[3] += [(name, item.key), (clean(item.name).lower().strip(), item.key)]
+                levels[3] += [(word, item.key) for word in group]
+        levels[3] += [(word, item.key) for word in _variant_words(name, items)]
+        levels[4] += [(name, item.key), (clean(item.name).lower().strip(), item.key)]
     levels.append(list(codes.items()))
     names: dict[str, int] = {}
     for level in levels:
@@ -296,11 +366,34 @@ def _aliases(items: Sequence[CatalogueItem], codes: dict[str, int]) -> tuple[dic
     single = {
         a: k
         for a, k in names.items()
-        if len(a) == 1 and a not in UNITS and not ("a" <= a <= "z") and a not in "x*+×"
+        if len(a) == 1 and a not in _UNIT_CHARS and not ("a" <= a <= "z") and a not in "x*+×"
     }
     # Single letters given as codes are names of their own (``A2``).
     single |= {a: k for a, k in codes.items() if len(a) == 1 and "a" <= a <= "z"}
     return longer, single
+
+
+def _variant_words(name: str, items: Sequence[CatalogueItem]) -> set[str]:
+    """What sets this item apart from another that shares the rest of its name: 原味 in
+    蒙牛原味酸奶 beside 蒙牛低糖酸奶 (a short word, not a number)."""
+    words = set()
+    for other in items:
+        other_name = _bare(other.name)
+        if other_name == name:
+            continue
+        head = 0
+        while head < min(len(name), len(other_name)) and name[head] == other_name[head]:
+            head += 1
+        tail = 0
+        while (
+            tail < min(len(name), len(other_name)) - head
+            and name[-1 - tail] == other_name[-1 - tail]
+        ):
+            tail += 1
+        word = name[head : len(name) - tail]
+        if head + tail >= 2 and 2 <= len(word) <= 4 and not re.search(r"\d", word):
+            words.add(word)
+    return words
 
 
 def _trie_pattern(words: Iterable[str]) -> str:
@@ -354,7 +447,13 @@ class Reader:
             )
         # Chinese numbers only before a unit or at the end of a phrase: 两盒, 大米一, not 一起.
         number = (
-            r"(?P<num>\d{1,6}(?:\.\d+)?|" + CN_NUMBER + r"(?=" + _UNIT + r"|\s|$|[,、;.!)\]】]))"
+            r"(?P<num>\d{1,6}(?:\.\d+)?"
+            + _PACK
+            + "?|"
+            + CN_NUMBER
+            + r"(?="
+            + _UNIT
+            + r"|\s|$|[,、;.!)\]】]))"
         )
         parts = [
             *item_parts,
@@ -376,12 +475,15 @@ class Reader:
             reading.problem = Problem.TOO_LONG
             return reading
         line = clean(text).strip()
-        numbered = NUMBERED.match(line)
+        if "\n" in line:
+            # An entry with its goods on the next line (8、阿芳 / 草莓两盒): one line.
+            line = line.replace("\n", " ")
+        numbered = entry_number(line)
         if numbered is None:
             reading.problem = Problem.NOTICE if line.startswith("@") else Problem.REMARK
             return reading
-        reading.number = int(numbered[1])
-        body = line[numbered.end() :]
+        reading.number, start = numbered
+        body = line[start:]
         if not body.strip():
             reading.problem = Problem.EMPTY
             return reading
@@ -396,13 +498,20 @@ class Reader:
             # No building and room: the items may still be read (8、阿芳 草莓两盒); the caller
             # finds the household from the nickname, through the community's nickname book.
             tokens = self._tokens(body)
-            first = next((n for n, t in enumerate(tokens) if t[0] not in ("text", "one")), None)
+            first = self._goods_start(tokens, ("text", "one"), body)
             if first is None:
+                cancel = CANCEL.search(body)
+                if cancel is not None and _nickname(body[: cancel.start()]):
+                    # 8. 阿芳 取消: the caller finds whose order it takes back from the nickname.
+                    reading.nickname = _nickname(body[: cancel.start()])
+                    reading.cancel = True
+                    reading.remark = _plain(CANCEL.sub(" ", body[cancel.end() :]))
+                    return reading
                 reading.nickname = _nickname(body)
                 reading.problem = Problem.NO_ADDRESS
                 return reading
             reading.nickname = _nickname("".join(t[3] for t in tokens[:first]))
-            self._read_items(reading, tokens[first:])
+            self._read_items(reading, tokens[first:], "各" in body)
             if reading.problem is not None or not reading.nickname:
                 reading.problem = reading.problem or Problem.NO_ADDRESS
                 reading.items = {}
@@ -415,11 +524,100 @@ class Reader:
             tokens = after_tokens
         else:
             tokens = self._tokens(before)
-            first = next((n for n, t in enumerate(tokens) if t[0] != "text"), len(tokens))
+            # Single characters before the address are a name (小 明 3-1201), unless they
+            # touch a number (桔3 3-1201).
+            first = self._goods_start(tokens, ("text", "one"), body)
+            first = len(tokens) if first is None else first
             reading.nickname = _nickname("".join(t[3] for t in tokens[:first]))
             tokens = tokens[first:] + after_tokens
-        self._read_items(reading, tokens)
+        self._read_items(reading, tokens, "各" in body)
         return reading
+
+    def _goods_start(self, tokens: list[tuple], names: tuple[str, ...], said: str) -> int | None:
+        """Where the goods start among the tokens before them: the first token not of the
+        kinds in ``names`` (a single character next to a number is goods: 大1). A number
+        stuck to the name before it (住户0, Lily2) and not to an item after it is part of the
+        name, unless it can be the one item's quantity (one item on offer, none named, and
+        the line does not cancel)."""
+        named = any(t[0] == "item" for t in tokens)
+        glue = named or self._only is None or CANCEL.search(said) is not None
+        for n, t in enumerate(tokens):
+            if t[0] in names and not (t[0] == "one" and _touches(tokens, n, "num")):
+                continue
+            following = tokens[n + 1] if n + 1 < len(tokens) else None
+            if (
+                t[0] == "item"
+                and len(t[3]) == 1
+                and t[3].isascii()
+                and following is not None
+                and following[0] == "text"
+                and following[4] == t[5]
+                and following[3][:1].strip(_TRIM)
+            ):
+                continue  # A宝妈: a letter that starts a name is not a code
+            if (
+                glue
+                and t[0] == "num"
+                and t[2] is None
+                and t[3][:1].isdigit()
+                and n
+                and tokens[n - 1][0] == "text"
+                and tokens[n - 1][5] == t[4]
+                and tokens[n - 1][3][-1:].strip(_TRIM)
+                and not (
+                    n + 1 < len(tokens)
+                    and tokens[n + 1][0] in ("item", "one")
+                    and tokens[n + 1][4] == t[5]
+                )
+            ):
+                continue
+            return n
+        return None
+
+    def _counted(self, tokens: list[tuple], n: int) -> bool:
+        """Whether the single character at ``n`` has a number next to it: right against it,
+        across a space (橙 10), or across the rest of its item's name (母蟹x4, 柚子2个)."""
+        if _touches(tokens, n, "num"):
+            return True
+        name = self._names[tokens[n][1]]
+        for step in (1, -1):
+            gap, beyond = n + step, n + 2 * step
+            if not (0 <= beyond < len(tokens)) or tokens[gap][0] != "text":
+                continue
+            if tokens[beyond][0] != "num":
+                continue
+            said = tokens[gap][3]
+            if said.isspace() and len(said) <= 2:
+                return True
+            if (
+                step == 1
+                and said == said.strip()
+                and len(said) <= 3
+                and (said in name or said == "子")
+            ):
+                return True
+        return False
+
+    def goods(self, text: str) -> bool:
+        """Whether a line without a number says only what someone wants (草莓两盒, 🍓x2; 2盒
+        when one item is on offer): the goods of the entry above it, on a line of their own."""
+        if len(text) > MAX_LINE:
+            return False
+        line = clean(text).strip()
+        if not line or "@" in line or entry_number(line) is not None or FORM_WORDS.search(line):
+            return False
+        tokens = self._tokens(line)
+        if any(
+            t[0] == "item" or (t[0] == "one" and _touches(tokens, n, "num"))
+            for n, t in enumerate(tokens)
+        ):
+            return True
+        said = "".join(t[3] for t in tokens if t[0] == "text")
+        return (
+            self._only is not None
+            and any(t[0] == "num" for t in tokens)
+            and not said.strip(_TRIM + "各共要")
+        )
 
     def _tokens(self, text: str) -> list[tuple]:
         """(kind, value, extra, raw, start, end) for items, codes, numbers and text between."""
@@ -446,6 +644,8 @@ class Reader:
                 append(("code", re.sub(r"\s", "", raw), None, raw, start, end))
             elif group == "mnum":
                 append(("num", _number(match["mnum"]), "mark", raw, start, end))
+            elif match["pack"] is not None:
+                append(("pack", raw, None, raw, start, end))
             else:
                 append(("num", _number(match["num"]), match["unit"], raw, start, end))
             position = end
@@ -453,7 +653,9 @@ class Reader:
             tokens.append(("text", text[position:], None, text[position:], position, len(text)))
         return tokens
 
-    def _read_items(self, reading: Reading, tokens: list[tuple]) -> None:
+    def _read_items(self, reading: Reading, tokens: list[tuple], each: bool = True) -> None:
+        """Items and quantities from the tokens after the name and address; ``each``: the
+        line says 各 (苹果、香梨各一箱)."""
         # 取消 without a quantity takes the household's order back (草莓取消 too).
         if not any(t[0] == "num" or t[0] == "code" for t in tokens):
             said = "".join(t[3] for t in tokens)
@@ -463,14 +665,17 @@ class Reader:
                 return
         tokens = _merge_singles(tokens)
 
-        # Single characters name an item only right next to a number (3桔, 原1, (2桔)), or
-        # when they are all the line says (桔).
+        # Single characters name an item only next to a number (3桔, 原1, (2桔), 橙 10,
+        # 柚子2个, 母蟹x4), or when item names are all the line says (桔, 橙 柚).
         if any(t[0] == "one" for t in tokens):
             alone = [t for t in tokens if t[0] != "text" or t[3].strip(_TRIM)]
-            if len(alone) == 1:
+            if all(t[0] in ("one", "item", "num") for t in alone):
                 tokens = [("item", *t[1:]) if t[0] == "one" else t for t in tokens]
+            counted = _before_each(tokens) if each else set()
             tokens = [
-                ("item", *token[1:]) if token[0] == "one" and _touches(tokens, n, "num") else token
+                ("item", *token[1:])
+                if token[0] == "one" and (n in counted or self._counted(tokens, n))
+                else token
                 for n, token in enumerate(tokens)
             ]
             tokens = [
@@ -479,20 +684,39 @@ class Reader:
             ]
         # One pass: a Chinese number without a unit counts only right against an item (大米一;
         # in 张三 鸡蛋2 the 三 is part of a name); spaces go; a code no item has stops here.
-        kept = []
+        kept: list[tuple] = []
+        packed = False  # a pack size just left out: the text either side of it is one
         for n, t in enumerate(tokens):
             kind = t[0]
+            if kind == "pack":
+                packed = True
+                continue
             if kind == "text":
                 if t[3].isspace():
                     continue
+                if packed and kept and kept[-1][0] == "text":
+                    last = kept.pop()
+                    t = ("text", last[3] + t[3], None, last[3] + t[3], last[4], t[5])
             elif kind == "num":
-                if t[2] is None and not t[3][:1].isdigit() and not _touches(tokens, n, "item"):
+                after_each = (
+                    each
+                    and bool(kept)
+                    and kept[-1][0] == "text"
+                    and kept[-1][3].rstrip()[-1:] == "各"
+                )
+                if (
+                    t[2] is None
+                    and not t[3][:1].isdigit()
+                    and not _touches(tokens, n, "item")
+                    and not after_each
+                ):
                     t = ("text", t[3], None, *t[3:])
             elif kind == "code":
                 reading.problem, reading.detail = Problem.UNKNOWN_ITEM, t[1]
                 return
+            packed = False
             kept.append(t)
-        tokens = kept
+        tokens = _each(kept) if each else kept
         spoken = [(n, t) for n, t in enumerate(tokens) if t[0] == "item"]
         used: set[int] = set()
         absorbed: set[int] = set()
@@ -514,6 +738,7 @@ class Reader:
             near = next((n for n, t in enumerate(tokens) if t[0] == "num"), -1)
             if near >= 0:
                 used.add(near)
+            reading.assumed = near < 0
             quantities.append((self._only, tokens[near][1] if near >= 0 else 1))
         else:
             reading.problem = Problem.NO_ITEMS
@@ -546,6 +771,61 @@ class Reader:
                 ("" if n and left[n - 1][5] == t[4] else " ") + t[3] for n, t in enumerate(left)
             )
         )
+
+
+_EACH_SEPARATORS = " ,、/&和及"
+
+
+def _before_each(tokens: list[tuple]) -> set[int]:
+    """The names that a 各 and a number after them count (虾 带鱼 各1斤): the tokens before it,
+    back to anything but names and separators."""
+    found: set[int] = set()
+    for n, token in enumerate(tokens):
+        if not (token[0] == "text" and token[3].rstrip().endswith("各")):
+            continue
+        after = next((t for t in tokens[n + 1 : n + 3] if not t[3].isspace()), None)
+        if after is None or after[0] != "num":
+            continue
+        k = n - 1
+        while k >= 0 and (
+            tokens[k][0] in ("item", "one")
+            or (tokens[k][0] == "text" and not tokens[k][3].strip(_EACH_SEPARATORS))
+        ):
+            found.add(k)
+            k -= 1
+    return found
+
+
+def _each(tokens: list[tuple]) -> list[tuple]:
+    """苹果、香梨各一箱: the number after 各 is each item's before it that has none of its own
+    (the number is copied after each; 各 goes)."""
+    if not any(t[0] == "text" and t[3].rstrip().endswith("各") for t in tokens):
+        return tokens
+    result: list[tuple] = []
+    for n, token in enumerate(tokens):
+        following = tokens[n + 1] if n + 1 < len(tokens) else None
+        if (
+            token[0] == "text"
+            and token[3].rstrip().endswith("各")
+            and following is not None
+            and following[0] == "num"
+        ):
+            run, k = [], len(result) - 1
+            while k >= 0 and (
+                result[k][0] == "item"
+                or (result[k][0] == "text" and not result[k][3].strip(_EACH_SEPARATORS))
+            ):
+                if result[k][0] == "item" and k < len(result) - 1 and result[k + 1][0] != "num":
+                    run.append(k)
+                k -= 1
+            for k in run:  # from the end, so that the places before stay put
+                result.insert(k + 1, following)
+            before = token[3].rstrip()[:-1]
+            if before.strip(_EACH_SEPARATORS):
+                result.append(("text", before, None, before, token[4], token[5] - 1))
+            continue
+        result.append(token)
+    return result
 
 
 def _touches(tokens: list[tuple], n: int, kind: str) -> bool:
@@ -634,51 +914,94 @@ def _plain(text: str) -> str:
     return " ".join(text.split()).strip(_TRIM)
 
 
-def split_chain(text: str) -> tuple[list[str], list[str]]:
-    """(description lines, chain lines). The chain lines start after the last blank line
-    that comes before a numbered line; a chain without blank lines (its top cut off) is all
-    chain lines, except a header line at its top."""
-    lines = text.splitlines()[:MAX_LINES]
-    start = 0
-    numbered_at = [n for n, line in enumerate(lines) if _is_entry(line)]
-    if not numbered_at and lines and HEADER.match(clean(lines[0])):
-        start = len(lines)
-    elif numbered_at:
-        blanks = [n for n in range(numbered_at[-1]) if not lines[n].strip()]
-        # The last blank line with a numbered line after it and no more than notices
-        # between them: the start of the chain.
-        if blanks:
-            start = blanks[-1] + 1
-            # A blank line among the chain lines themselves: go back while the paragraph
-            # before is numbered lines too, and numbered in sequence.
-            while True:
-                earlier = [n for n in blanks if n < start - 1]
-                top = earlier[-1] + 1 if earlier else 0
-                paragraph = [line for line in lines[top : start - 1] if line.strip()]
-                if not paragraph or not _continues(paragraph, lines[start:]):
-                    break
-                start = top
-        elif lines and HEADER.match(clean(lines[0])):
-            start = numbered_at[0]
-    header = lines[:start]
-    chain = [line for line in lines[start:] if line.strip()]
-    return header, chain
+def split_chain(text: str, items: Sequence[CatalogueItem] = ()) -> tuple[list[str], list[str]]:
+    """(description lines, chain lines). The description ends where the numbered entries
+    begin, wherever the blank lines fall: above the first numbered line, unless the numbered
+    lines before a fresh ``1.`` are a menu (``1、青菜 4.5元/斤``, no building or room), which
+    belongs to the description. A chain pasted onto one line is split into its entries
+    first; blank lines go."""
+    lines: list[str] = []
+    for line in text.splitlines()[:MAX_LINES]:
+        lines.extend(_split_line(line))
+    lines = lines[:MAX_LINES]
+    numbered = []  # (line, number) of the numbered lines
+    for n, line in enumerate(lines):
+        found = entry_number(clean(line[:24]).lstrip())
+        if found is not None:
+            numbered.append((n, found[0]))
+    if not numbered:
+        start = len(lines) if lines and HEADER.match(clean(lines[0])) else 0
+        return lines[:start], [line for line in lines[start:] if line.strip()]
+    # Runs of numbered lines, each starting where the numbering goes back.
+    runs: list[list[tuple[int, int]]] = [[numbered[0]]]
+    for n, number in numbered[1:]:
+        if number < runs[-1][-1][1]:
+            runs.append([])
+        runs[-1].append((n, number))
+    first = 0
+    while (
+        first + 1 < len(runs)
+        and runs[first + 1][0][1] == 1
+        and len(runs[first]) <= 30
+        and all(_menu_line(lines[n], items) for n, _number in runs[first])
+    ):
+        first += 1
+    start = runs[first][0][0]
+    return lines[:start], [line for line in lines[start:] if line.strip()]
 
 
-def _is_entry(line: str) -> bool:
-    # The number and its mark stand in the first few characters: clean only those.
-    return NUMBERED.match(clean(line[:24])) is not None
+_PRICE_SAID = re.compile(r"\d\s*(?:元|块|rmb)|[¥$]\s*\d|/\s*(?:[" + UNITS + r"]|kg)", re.IGNORECASE)
 
 
-def _continues(paragraph: list[str], rest: list[str]) -> bool:
-    """The paragraph is all numbered chain lines that the rest continues (1, 2, … then 3 …)."""
-    numbers = [NUMBERED.match(clean(line[:MAX_LINE])) for line in paragraph]
-    if not all(numbers) or not any(read_address(clean(line[:MAX_LINE])) for line in paragraph):
+def _menu_line(line: str, items: Sequence[CatalogueItem]) -> bool:
+    """A numbered line of a menu: no building and room, and a price, or an item's name and
+    no number (``2、土鸡蛋 28元/盒``, ``3、五常大米``)."""
+    text = clean(line[:MAX_LINE])
+    found = entry_number(text.lstrip())
+    body = text.lstrip()[found[1] :] if found is not None else text
+    if read_address(body) is not None:
         return False
-    following = next(
-        (NUMBERED.match(clean(line[:MAX_LINE])) for line in rest if line.strip()), None
-    )
-    return following is not None and int(following[1]) > int(numbers[-1][1])  # type: ignore[index]
+    if _PRICE_SAID.search(body):
+        return True
+    return not re.search(r"[\d+]", body) and (not items or _best_item(body, items) is not None)
+
+
+# A chain pasted onto one line: "#接龙 草莓 1. 小王 3-1201 +1 2. 李 5-601 +2 3. …" — numbers
+# that start the line or follow a space, each one more than the last.
+_INLINE_ENTRY = re.compile(
+    r"(?:^|\s)(?P<m>[(（\[【]\s*(?P<b>[0-9０-９]{1,5})\s*[)）\]】]"
+    r"|(?P<n>[0-9０-９]{1,5})\s*[.、)．）](?![0-9０-９])|(?P<c>[①-⑳]))"
+)
+
+
+def _split_line(line: str) -> list[str]:
+    """The entries of a line that holds a chain, in order (what stood before the first one
+    too, as a line of its own); any other line as it is."""
+    if len(line) < 12:
+        return [line]
+    marks = []  # (start, number)
+    for match in _INLINE_ENTRY.finditer(line):
+        number = match["b"] or match["n"]
+        marks.append((match.start("m"), int(number) if number else ord(match["c"]) - ord("①") + 1))
+    if len(marks) < 2:
+        return [line]
+    # The sequence starts at the last place the numbering goes back (a menu "1、… 2、…"
+    # may stand before the entries), then takes each next number in turn.
+    # A line that starts with its own number goes on from it: in "1. 王 3-1201 鸡蛋2 (1)不要
+    # 破的 (2)放门口" the (1) (2) are a remark.
+    at_start = not line[: marks[0][0]].strip()
+    begin = 0
+    if not at_start:
+        begin = max((k for k in range(1, len(marks)) if marks[k][1] <= marks[k - 1][1]), default=0)
+    sequence = [marks[begin]]
+    for mark in marks[begin + 1 :]:
+        if mark[1] == sequence[-1][1] + 1:
+            sequence.append(mark)
+    if len(sequence) < (3 if at_start else 2):
+        return [line]
+    cuts = [0, *(position for position, _number in sequence), len(line)]
+    pieces = [line[cuts[k] : cuts[k + 1]].strip() for k in range(len(cuts) - 1)]
+    return [piece for piece in pieces if piece]
 
 
 @dataclass(frozen=True)
@@ -712,11 +1035,23 @@ def write_chain(header: Sequence[str], items: Sequence[CatalogueItem], rows: Ite
 
 def read_chain(text: str, items: Sequence[CatalogueItem]) -> Chain:
     """Read a whole chain against the items on offer."""
-    header, lines = split_chain(text)
+    header, lines = split_chain(text, items)
     codes = menu_codes(header, items)
     reader = Reader(items, codes)
-    return Chain(
-        header=header,
-        lines=[reader.read(line, index) for index, line in enumerate(lines, start=1)],
-        codes=codes,
-    )
+    readings: list[Reading] = []
+    at = 0
+    while at < len(lines):
+        reading = reader.read(lines[at], len(readings) + 1)
+        at += 1
+        if reading.problem in (Problem.NO_ITEMS, Problem.NO_ADDRESS) or reading.assumed:
+            # A name on the numbered line, the goods on the next, unnumbered one(s): they
+            # are the entry's, not remarks of their own.
+            text = reading.text
+            while at < len(lines) and reader.goods(lines[at]):
+                joined = reader.read(text + "\n" + lines[at], reading.index)
+                if joined.problem is not None or joined.assumed:
+                    break
+                text, reading = joined.text, joined
+                at += 1
+        readings.append(reading)
+    return Chain(header=header, lines=readings, codes=codes)
