@@ -176,7 +176,13 @@ def test_matching_again_corrects_and_the_order_moves_on_the_next_import(hood):
     confirm(hood, group_buy, "1. 阿芳 鸡蛋2")
     remember(hood, two)
     assert NicknameBook.objects.get().household_id == two.pk
-    assert AuditEvent.objects.filter(action="jielong.nickname_matched").order_by("pk").last().data["was"] == one.pk
+    assert (
+        AuditEvent.objects.filter(action="jielong.nickname_matched")
+        .order_by("pk")
+        .last()
+        .data["was"]
+        == one.pk
+    )
     (line,) = preview(hood, group_buy, "1. 阿芳 鸡蛋2").lines
     assert (line.action, line.household_id) == ("place", two.pk)
     assert line.cancels_order_id == Order.objects.get(household=one).pk
@@ -188,9 +194,7 @@ def test_forgetting_asks_whose_again_and_leaves_the_orders(hood):
     group_buy = hood.open()
     entry = remember(hood, hood.households[1])
     confirm(hood, group_buy, "1. 阿芳 鸡蛋2")
-    services.forget_nickname(
-        actor=hood.operator, community_id=hood.community.pk, entry_id=entry.pk
-    )
+    services.forget_nickname(actor=hood.operator, community_id=hood.community.pk, entry_id=entry.pk)
     assert not NicknameBook.objects.exists()
     event = AuditEvent.objects.get(action="jielong.nickname_forgotten")
     assert (event.actor, event.data["household"]) == (hood.operator, hood.households[1].pk)
@@ -238,8 +242,16 @@ def test_search_by_room_building_and_room_name_or_phone(hood):
         ("", "one", ("Say which nickname.", "请说明是哪个昵称。")),
         ("  \u3000", "one", ("Say which nickname.", "请说明是哪个昵称。")),
         ("芳" * 61, "one", ("A nickname has at most 60 characters.", "昵称最多 60 个字。")),
-        ("阿芳", "far", ("{community} has no household {id}.", "{community}没有编号为 {id} 的住户。")),
-        ("阿芳", "missing", ("{community} has no household {id}.", "{community}没有编号为 {id} 的住户。")),
+        (
+            "阿芳",
+            "far",
+            ("{community} has no household {id}.", "{community}没有编号为 {id} 的住户。"),
+        ),
+        (
+            "阿芳",
+            "missing",
+            ("{community} has no household {id}.", "{community}没有编号为 {id} 的住户。"),
+        ),
     ],
     ids=["empty", "blank", "too-long", "other-community", "missing"],
 )

@@ -1,5 +1,6 @@
 """The 接龙 import and export, for programs. Thin: parse, call a selector or the service."""
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated
 
@@ -155,7 +156,7 @@ def remember_nickname(request, community_id: int, payload: NicknameIn):
         nickname=payload.nickname,
         household_id=payload.household_id,
     )
-    return 200, selectors.entry_of(entry)
+    return 200, NicknameOut(**asdict(selectors.entry_of(entry)))
 
 
 @router.delete(

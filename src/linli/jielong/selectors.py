@@ -206,10 +206,7 @@ def preview_import(*, who: Roles, group_buy_id: int, text: str) -> Preview:
             household = book.get(nickname_key(reading.nickname))
             if household is None:
                 why = Message(
-                    _(
-                        "Whose is this? No building and room, and “%(nickname)s” is not known "
-                        "here."
-                    ),
+                    _("Whose is this? No building and room, and “%(nickname)s” is not known here."),
                     nickname=reading.nickname,
                 )
         matched.append((reading, household, why))
@@ -749,9 +746,7 @@ def households_for_nickname(*, who: Roles, community_id: int, query: str) -> lis
     text = clean(query).strip()[:MAX_QUERY]
     if not text:
         return []
-    households = Household.objects.filter(building__community=community).select_related(
-        "building"
-    )
+    households = Household.objects.filter(building__community=community).select_related("building")
     found = read_address(text)
     if found is not None:
         address = found[0]
@@ -771,8 +766,6 @@ def households_for_nickname(*, who: Roles, community_id: int, query: str) -> lis
         wanted = list(households.filter(match))
     wanted.sort(key=lambda h: (h.building.position, h.building.name, h.room, h.pk))
     return [
-        HouseholdChoice(
-            household_id=h.pk, label=_label(h), phone=who.shown_phone(h.pk, h.phone)
-        )
+        HouseholdChoice(household_id=h.pk, label=_label(h), phone=who.shown_phone(h.pk, h.phone))
         for h in wanted[:MAX_FOUND]
     ]

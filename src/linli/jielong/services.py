@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.models import User
 from linli.accounts.roles import roles
-from linli.core import audit
 from linli.communities.models import Household
+from linli.core import audit
 from linli.core.errors import Invalid, LinliError, Message, render
 from linli.groupbuys import rules
 from linli.groupbuys.limits import MAX_NOTE

@@ -71,13 +71,17 @@ class Command(LinliCommand):
     def _match(self, user, group_buy_id: int, pairs: list[str]) -> None:
         """Remember each NICKNAME=ROOM, acting as the user, in the group buy's community."""
         if user is None:
-            raise CommandError("Matching a nickname is a leader's word: say who with --as USERNAME.")
+            raise CommandError(
+                "Matching a nickname is a leader's word: say who with --as USERNAME."
+            )
         who = roles(user)
         community_id = group_buy_selectors.group_buy_for(who, group_buy_id).community_id
         for pair in pairs:
             nickname, sep, room = pair.rpartition("=")
             if not sep or not room.strip():
-                raise CommandError(f'--match takes NICKNAME=ROOM, like "阿芳=3-1201", not {pair!r}.')
+                raise CommandError(
+                    f'--match takes NICKNAME=ROOM, like "阿芳=3-1201", not {pair!r}.'
+                )
             found = selectors.households_for_nickname(
                 who=who, community_id=community_id, query=room
             )
