@@ -83,7 +83,8 @@ def test_api_preview_search_match_list_forget(hood, chain):
     assert orders_by_household(group_buy)[two.pk] == {"土鸡蛋": 1}
 
     forgotten = api.delete(f"{book}/{body['id']}")
-    assert forgotten.status_code == 204
+    assert forgotten.status_code == 200
+    assert (forgotten.json()["id"], forgotten.json()["household_id"]) == (body["id"], two.pk)
     assert not NicknameBook.objects.exists()
     again = api.delete(f"{book}/{body['id']}")
     assert again.status_code == 404

@@ -161,13 +161,15 @@ def remember_nickname(request, community_id: int, payload: NicknameIn):
 
 @router.delete(
     "/communities/{community_id}/nicknames/{entry_id}",
-    response={204: None},
-    summary="Forget a nickname: its lines are “whose is this?” again",
+    response={200: NicknameOut},
+    summary="Forget a nickname: its lines are “whose is this?” again (returns what it was)",
 )
 @idempotent
 def forget_nickname(request, community_id: int, entry_id: int):
-    services.forget_nickname(actor=request.auth, community_id=community_id, entry_id=entry_id)
-    return 204, None
+    entry = services.forget_nickname(
+        actor=request.auth, community_id=community_id, entry_id=entry_id
+    )
+    return 200, NicknameOut(**asdict(entry))
 
 
 __all__ = ["router"]

@@ -23,9 +23,11 @@ from .rules import nickname_key
 from .selectors import (
     ORDERING,
     Action,
+    NicknameEntry,
     NicknameNotFound,
     Preview,
     PreviewLine,
+    entry_of,
     managed_community,
     preview_import,
 )
@@ -288,14 +290,15 @@ def _write_entry(
     raise AssertionError("unreachable: the entry that conflicted is found on the second try")
 
 
-def forget_nickname(*, actor: User, community_id: int, entry_id: int) -> None:
+def forget_nickname(*, actor: User, community_id: int, entry_id: int) -> NicknameEntry:
     """Take an entry out of the community's nickname book (a wrong match, or a household that
     asked): the nickname's lines are "whose is this?" again. Orders already placed stay.
-    Leaders of the community and operators only; audited."""
+    Returns the entry as it was. Leaders of the community and operators only; audited."""
     community = managed_community(roles(actor), community_id)
     with transaction.atomic():
         entry = (
-            NicknameBook.objects.select_for_update()
+            NicknameBook.objects.select_for_update(of=("self",))
+            .select_related("household__building", "matched_by")
             .filter(pk=entry_id, community=community)
             .first()
             if 0 < entry_id < 2**63
@@ -313,4 +316,6 @@ def forget_nickname(*, actor: User, community_id: int, entry_id: int) -> None:
                 "household": entry.household_id,
             },
         )
+        shown = entry_of(entry)
         entry.delete()
+    return shown
