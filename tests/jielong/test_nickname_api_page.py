@@ -183,22 +183,20 @@ def test_the_page_matches_a_nickname_and_the_line_resolves(hood, chain):
     assert WHOSE_EN in shown and "Whose is this?" in shown
     assert "1 line asks whose it is: find the household on the line" in shown
     assert "Find the household of “阿芳”" in shown
+    # The chain's text is carried once, however many lines ask whose they are.
+    assert shown.count('<input type="hidden" name="text"') == 2  # the lines' form, the confirm
 
-    searched = client.post(
-        page,
-        {"step": "search", "line": "2", "nickname": "阿芳", "q": two.contact_name, "text": text},
-    )
+    searched = client.post(page, {"step": "search", "q-2": two.contact_name, "text": text})
     html = searched.content.decode()
     assert searched.status_code == 200
-    assert f'name="household_id" value="{two.pk}">{label(two)} · {two.phone[:3]}****' in html
-    nothing = client.post(
-        page, {"step": "search", "line": "2", "nickname": "阿芳", "q": "9-909", "text": text}
-    ).content.decode()
+    assert (
+        f'name="match" value="2:{two.pk}">{label(two)} · {two.phone[:3]}****{two.phone[-4:]}'
+        in html
+    )
+    nothing = client.post(page, {"step": "search", "q-2": "9-909", "text": text}).content.decode()
     assert "No household of this community found for “9-909”." in nothing
 
-    matched = client.post(
-        page, {"step": "match", "nickname": "阿芳", "household_id": str(two.pk), "text": text}
-    )
+    matched = client.post(page, {"match": f"2:{two.pk}", "text": text})
     html = matched.content.decode()
     assert matched.status_code == 200
     assert f"“阿芳” is {label(two)} from now on, in every chain of this community." in html
@@ -214,9 +212,7 @@ def test_the_page_matches_a_nickname_and_the_line_resolves(hood, chain):
     entry = NicknameBook.objects.get()
     listed = client.get(page).content.decode()
     assert 'id="nicknames"' in listed and label(two) in listed
-    forgot = client.post(
-        page, {"step": "forget", "entry_id": str(entry.pk), "nickname": "阿芳", "text": text}
-    ).content.decode()
+    forgot = client.post(page, {"forget": str(entry.pk), "text": text}).content.decode()
     assert "“阿芳” is forgotten: its lines ask whose they are again." in forgot
     assert WHOSE_EN in forgot
     assert not NicknameBook.objects.exists()
@@ -227,36 +223,35 @@ def test_the_page_in_chinese_refuses_bad_matches_and_outsiders(hood, chain):
     page = f"/group-buys/{group_buy.pk}/jielong/"
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     client.force_login(hood.leader_user)
-    refused = client.post(
-        page, {"step": "match", "nickname": "阿芳", "household_id": "abc", "text": text}
-    )
-    assert refused.status_code == 422
-    html = refused.content.decode()
-    assert "从列表中选一户。" in html and WHOSE_ZH in html
-    long = client.post(
-        page,
-        {
-            "step": "match",
-            "nickname": "芳" * 61,
-            "household_id": hood.households[1].pk,
-            "text": text,
-        },
-    )
+    one = hood.households[1].pk
+    for bad in (
+        {"match": "2:abc"},
+        {"match": "2"},
+        {"match": f"9:{one}"},  # no line 9
+        {"match": "2:99999999999999999999"},
+        {"step": "match"},
+        {"match": "２:1"},  # full-width digits are not a button's value
+        {"forget": "x"},
+    ):
+        refused = client.post(page, {**bad, "text": text})
+        assert refused.status_code == 422, bad
+        html = refused.content.decode()
+        assert "从列表中选一户。" in html and WHOSE_ZH in html
+    long_text = chain_for(f"1. {'芳' * 61} 鸡蛋1")
+    long = client.post(page, {"match": f"1:{one}", "text": long_text})
     assert long.status_code == 422 and "昵称最多 60 个字。" in long.content.decode()
+    far = hood.other_member.member.household_id
+    elsewhere = client.post(page, {"match": f"2:{far}", "text": text})
+    assert elsewhere.status_code == 422
+    assert f"{hood.community.name}没有编号为 {far} 的住户。" in elsewhere.content.decode()
     assert not NicknameBook.objects.exists()
+    gone = client.post(page, {"forget": "12", "text": text})
+    assert gone.status_code == 404 and "本小区的昵称簿里没有这一条。" in gone.content.decode()
 
     for user, status in ((hood.members[1], 403), (hood.other_leader_user, 404)):
         outsider = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
         outsider.force_login(user)
-        answer = outsider.post(
-            page,
-            {
-                "step": "match",
-                "nickname": "阿芳",
-                "household_id": hood.households[1].pk,
-                "text": text,
-            },
-        )
+        answer = outsider.post(page, {"match": f"2:{one}", "text": text})
         assert answer.status_code == status
     assert not NicknameBook.objects.exists()
     assert not Order.objects.exists()
