@@ -226,6 +226,8 @@ def test_search_by_room_building_and_room_name_or_phone(hood):
     assert found(three.contact_name) == [three.pk]
     assert found(three.phone[-4:]) == [three.pk]
     assert found("  ") == []
+    assert found("\x00") == []
+    assert found(f"{three.room}\x00") == [three.pk]
     (choice,) = selectors.households_for_nickname(
         who=who, community_id=hood.community.pk, query=one.contact_name
     )
@@ -242,6 +244,8 @@ def test_search_by_room_building_and_room_name_or_phone(hood):
         ("", "one", ("Say which nickname.", "请说明是哪个昵称。")),
         ("  \u3000", "one", ("Say which nickname.", "请说明是哪个昵称。")),
         ("芳" * 61, "one", ("A nickname has at most 60 characters.", "昵称最多 60 个字。")),
+        ("\ufdfa" * 20, "one", ("A nickname has at most 60 characters.", "昵称最多 60 个字。")),
+        ("\x00\t", "one", ("Say which nickname.", "请说明是哪个昵称。")),
         (
             "阿芳",
             "far",
@@ -253,7 +257,7 @@ def test_search_by_room_building_and_room_name_or_phone(hood):
             ("{community} has no household {id}.", "{community}没有编号为 {id} 的住户。"),
         ),
     ],
-    ids=["empty", "blank", "too-long", "other-community", "missing"],
+    ids=["empty", "blank", "too-long", "folds-too-long", "control", "other-community", "missing"],
 )
 def test_bad_matches_are_refused_in_both_languages_and_change_nothing(
     hood, nickname, household, message

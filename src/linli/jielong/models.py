@@ -49,6 +49,8 @@ class ImportedLine(models.Model):
 
 # The longest nickname the book keeps, as written (WeChat's own limit is 32 characters).
 MAX_NICKNAME = 60
+# The longest key: a nickname folded (NFKC) may grow; one that grows past this is refused.
+MAX_KEY = 4 * MAX_NICKNAME
 
 
 class NicknameBook(models.Model):
@@ -77,7 +79,7 @@ class NicknameBook(models.Model):
     )
     key = models.CharField(
         _("key"),
-        max_length=4 * MAX_NICKNAME,
+        max_length=MAX_KEY,
         help_text=_("The nickname as compared: NFKC, case-folded, spaces squeezed."),
     )
     household = models.ForeignKey(

@@ -743,7 +743,7 @@ def households_for_nickname(*, who: Roles, community_id: int, query: str) -> lis
     and room ("3-1201", "3号楼1201"), a contact name or part of it, or the phone's last four
     digits. At most :data:`MAX_FOUND`, by building and room; none for an empty query."""
     community = managed_community(who, community_id)
-    text = clean(query).strip()[:MAX_QUERY]
+    text = clean(query.replace("\x00", "")).strip()[:MAX_QUERY]
     if not text:
         return []
     households = Household.objects.filter(building__community=community).select_related("building")

@@ -18,7 +18,7 @@ from linli.groupbuys.limits import MAX_NOTE
 from linli.groupbuys.models import GroupBuy
 from linli.groupbuys.services import cancel_order, change_order, place_order
 
-from .models import MAX_NICKNAME, ImportedLine, NicknameBook
+from .models import MAX_KEY, MAX_NICKNAME, ImportedLine, NicknameBook
 from .rules import nickname_key
 from .selectors import (
     ORDERING,
@@ -205,11 +205,13 @@ def remember_nickname(
     Audited."""
     now = now or timezone.now()
     community = managed_community(roles(actor), community_id)
-    nickname = " ".join(str(nickname).split())
+    # Control characters (a NUL, a stray tab) are no part of a nickname.
+    nickname = " ".join("".join(c for c in str(nickname) if c.isprintable() or c.isspace()).split())
     key = nickname_key(nickname)
     if not key:
         raise Invalid(details=[{"field": "nickname", "message": _("Say which nickname.")}])
-    if len(nickname) > MAX_NICKNAME:
+    # A few characters fold into several (NFKC: "㍿" is "株式会社"): the key has its own bound.
+    if len(nickname) > MAX_NICKNAME or len(key) > MAX_KEY:
         raise Invalid(
             details=[
                 {
