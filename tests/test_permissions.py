@@ -527,14 +527,11 @@ def check_nickname_forgotten(world: World, role: str, response) -> None:
     assert response.json()["nickname"] == "阿芳"
     assert not NicknameBook.objects.filter(pk=world.ids["nickname"]).exists()
     # Back, for the next caller that may forget it.
-    NicknameBook.objects.create(
+    factories.NicknameBookFactory(
         pk=world.ids["nickname"],
-        community_id=world.ids["community"],
         nickname="阿芳",
-        key="阿芳",
         household=world.community_households[1],
         matched_by=world.users["leader"],
-        matched_at=timezone.now(),
     )
 
 

@@ -158,6 +158,16 @@ def test_a_second_chain_of_the_community_uses_the_book_and_another_community_doe
         ).lines
     assert (line.action, line.needs_owner, line.reason) == ("unmatched", True, WHOSE_EN)
 
+    # The other community's own 阿芳 is another person, in its own book.
+    theirs = hood.other_member.member.household
+    factories.NicknameBookFactory(nickname="阿芳", household=theirs)
+    (line,) = selectors.preview_import(
+        who=roles(hood.other_leader_user), group_buy_id=far.pk, text=chain_for("5. 阿芳 青菜1")
+    ).lines
+    assert (line.action, line.household_id) == ("place", theirs.pk)
+    (line,) = preview(hood, later, "5. 阿芳 青菜1").lines
+    assert line.household_id == hood.households[2].pk
+
 
 def test_an_address_wins_and_the_chain_teaches_the_book_nothing(hood):
     group_buy = hood.open()
