@@ -9,6 +9,8 @@ from django.utils import timezone
 from linli.accounts.models import User
 from linli.catalog.models import Product, Supplier
 from linli.communities.models import Building, Community, Household, Leader, Member
+from linli.jielong.models import NicknameBook
+from linli.jielong.rules import nickname_key
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -104,6 +106,21 @@ class ProductFactory(factory.django.DjangoModelFactory):
     category = Product.Category.VEGETABLE
     cost_fen = 300
     suggested_price_fen = 450
+
+
+class NicknameBookFactory(factory.django.DjangoModelFactory):
+    """An entry of a community's nickname book, written directly (a test that matches a
+    nickname as a leader does calls ``jielong.services.remember_nickname``)."""
+
+    class Meta:
+        model = NicknameBook
+
+    household = factory.SubFactory(HouseholdFactory)
+    community = factory.LazyAttribute(lambda entry: entry.household.building.community)
+    nickname = factory.Sequence(lambda n: f"邻居{n}")
+    key = factory.LazyAttribute(lambda entry: nickname_key(entry.nickname))
+    matched_by = factory.SubFactory(UserFactory)
+    matched_at = factory.LazyFunction(timezone.now)
 
 
 def iso(moment) -> str:

@@ -10,6 +10,7 @@ from linli.groupbuys.models import (
     PurchaseOrder,
     PurchaseOrderLine,
 )
+from linli.jielong.models import NicknameBook
 from linli.ledger.models import Entry, Posting
 
 
@@ -48,4 +49,7 @@ def snapshot() -> dict:
         "idempotency": IdempotencyKey.objects.count(),
         "ledger": list(Posting.objects.order_by("pk").values_list("pk", "account_id", "amount")),
         "entries": Entry.objects.count(),
+        "nicknames": list(
+            NicknameBook.objects.order_by("pk").values_list("pk", "key", "household_id")
+        ),
     }

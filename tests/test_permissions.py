@@ -37,6 +37,8 @@ from linli.groupbuys.models import (
     Order,
     PurchaseOrder,
 )
+from linli.jielong import services as jielong
+from linli.jielong.models import NicknameBook
 from linli.ledger import services as ledger
 
 from . import factories
@@ -156,6 +158,12 @@ def build_world(hood) -> World:
         membership = getattr(user, "member", None) if user is not None else None
         households[role] = membership.household if membership is not None else None
     spare, _text = issue_token(actor=member, user=member, name="spare")
+    nickname = jielong.remember_nickname(
+        actor=hood.leader_user,
+        community_id=hood.community.pk,
+        nickname="阿芳",
+        household_id=hood.households[1].pk,
+    )
     world = World(
         users=users,
         ids={
@@ -175,6 +183,7 @@ def build_world(hood) -> World:
             "purchase_order": purchase_order.pk,
             "delivered": purchase_order.lines.get(product=hood.products[0]).quantity,
             "spare_token": spare.pk,
+            "nickname": nickname.pk,
             "supplier_id": hood.supplier.pk,
             "other_supplier_id": hood.other_supplier_user.suppliers.get().pk,
             "household": formed_order.household_id,
@@ -500,6 +509,32 @@ def check_purchase_order_file(world, role, response):
 OK = "ok"  # 200, or 201 for an endpoint that creates
 
 
+def check_nicknames(response) -> None:
+    assert [e["nickname"] for e in items_of(response)][:1] == ["阿芳"]
+
+
+def check_nickname_households(world: World, role: str, response) -> None:
+    (found,) = response.json()
+    household = world.community_households[1]
+    assert found["household_id"] == household.pk
+    # Phones as the caller may see them: masked for a leader, in full for an operator.
+    assert found["phone"] == (
+        household.phone if role == "operator" else mask_phone(household.phone)
+    )
+
+
+def check_nickname_forgotten(world: World, role: str, response) -> None:
+    assert response.json()["nickname"] == "阿芳"
+    assert not NicknameBook.objects.filter(pk=world.ids["nickname"]).exists()
+    # Back, for the next caller that may forget it.
+    factories.NicknameBookFactory(
+        pk=world.ids["nickname"],
+        nickname="阿芳",
+        household=world.community_households[1],
+        matched_by=world.users["leader"],
+    )
+
+
 def cells(default: int | str, **overrides: int | str) -> dict[str, int | str]:
     """Every role gets ``default`` unless said otherwise; anonymous gets 401."""
     table = dict.fromkeys(ROLES, default)
@@ -574,6 +609,25 @@ TABLE: dict[str, Row] = {
         "/communities/{community}/households",
         cells(404, leader=OK, operator=OK),
         check=check_households,
+    ),
+    "GET /communities/{community_id}/nicknames": Row(
+        "/communities/{community}/nicknames",
+        RUNS_IT,
+        check=lambda w, r, resp: check_nicknames(resp),
+    ),
+    "GET /communities/{community_id}/nicknames/households": Row(
+        "/communities/{community}/nicknames/households",
+        RUNS_IT,
+        query=lambda w, r: {"q": w.community_households[1].contact_name},
+        check=check_nickname_households,
+    ),
+    "POST /communities/{community_id}/nicknames": Row(
+        "/communities/{community}/nicknames",
+        RUNS_IT,
+        body=lambda w, r: {"nickname": "老李", "household_id": w.community_households[2].pk},
+    ),
+    "DELETE /communities/{community_id}/nicknames/{entry_id}": Row(
+        "/communities/{community}/nicknames/{nickname}", RUNS_IT, check=check_nickname_forgotten
     ),
     "GET /suppliers": Row(
         "/suppliers",

@@ -41,6 +41,8 @@ class Words:
     placed_by: str
     short: str
     recorded: str
+    whose: str
+    by_nickname: str
 
 
 WORDS = {
@@ -57,6 +59,8 @@ WORDS = {
         placed_by="Placed by",
         short="Short delivery: the supplier brought 4 of 5 斤",
         recorded="recorded at",
+        whose="Whose is this?",
+        by_nickname="found by the nickname “阿芳”",
     ),
     "zh-hans": Words(
         locale="zh-CN",
@@ -71,6 +75,8 @@ WORDS = {
         placed_by="下单人",
         short="缺货：供应商为本小区送来 4 斤（订了 5 斤）",
         recorded="登记于",
+        whose="这是谁的？",
+        by_nickname="按昵称“阿芳”找到",
     ),
 }
 
@@ -168,6 +174,27 @@ def test_the_whole_cycle_in_a_phone_browser(chromium, live_server, screenshots, 
     expect(leader.locator("#tally-totals")).to_contain_text("2", timeout=12_000)
     shot(leader, "leader-tally")
     fits_360(leader)
+
+    # A 接龙 line without an address: the leader says whose "阿芳" is, once (the search
+    # answers in place, through htmx), and the line resolves; nothing is placed yet.
+    fang = hood.households[2]  # Bob's household, which has no order of its own yet
+    leader.goto(f"{base}/group-buys/{group_buy.pk}/jielong/")
+    leader.fill("#text", "#接龙\n周末蔬菜团\n\n1、阿芳 鸡蛋1\n2. 阿芳 青菜2")
+    leader.click("form.form button[type=submit]")
+    expect(leader.locator("#whose-2")).to_contain_text(words.whose)
+    leader.fill("#q-2", fang.contact_name)
+    leader.click("#whose-2 button[value=search]")
+    choice = leader.locator(f"#whose-2 button[name=match][value='2:{fang.pk}']")
+    expect(choice).to_contain_text(fang.contact_name)
+    shot(leader, "leader-whose")
+    choice.click()
+    expect(leader.locator("#matched")).to_contain_text(fang.contact_name)
+    expect(leader.locator("#whose-2 .by-nickname")).to_have_text(words.by_nickname)
+    expect(leader.locator("tr.place")).to_have_count(1)  # line 2 replaces line 1
+    shot(leader, "leader-nickname")
+    fits_360(leader)
+    assert not Order.objects.filter(household=fang).exists()
+    leader.goto(f"{base}/lead/group-buys/{group_buy.pk}/")
 
     # The leader closes early: 5 斤 + 1 盒 reach the minimum of 3 units.
     leader.click("form.close-form button")

@@ -4,6 +4,7 @@ operator."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from enum import StrEnum
 
 from django.db.models import Prefetch, Q
@@ -11,14 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.roles import Roles
-from linli.communities.models import Household
-from linli.core.errors import Invalid, Message
+from linli.communities import selectors as community_selectors
+from linli.communities.models import Community, Household
+from linli.core.errors import Invalid, Message, NotFound
 from linli.core.formatting import yuan
 from linli.groupbuys import rules
 from linli.groupbuys import selectors as groupbuy_selectors
+from linli.groupbuys.errors import NotLeader
 from linli.groupbuys.models import GroupBuy, GroupBuyItem, Order, OrderLine
 
-from .models import ImportedLine
+from .models import ImportedLine, NicknameBook
 from .parser import (
     MAX_LINE,
     Address,
@@ -27,10 +30,13 @@ from .parser import (
     Reading,
     Row,
     building_key,
+    clean,
+    read_address,
     read_chain,
     room_key,
     write_chain,
 )
+from .rules import nickname_key
 
 # The most text one import takes: a chain of some 15,000 lines. A 10,000-line chain stays
 # inside the 2.5 MB request body Django accepts even with its Chinese escaped (\uXXXX, 6 bytes
@@ -48,7 +54,8 @@ class Action(StrEnum):
     REPLACED = "replaced"  # a later line of the same household counts instead
     SKIP = "skip"  # not an order: a notice, form text, a remark
     UNREADABLE = "unreadable"
-    UNMATCHED = "unmatched"  # read, but no household of the community lives there
+    UNMATCHED = "unmatched"  # read, but no household of the community lives there, or the
+    # nickname of a line without an address is not in the community's nickname book
 
 
 # The actions that confirming carries out through the order service.
@@ -95,6 +102,11 @@ class PreviewLine:
     cancels_order_id: int | None = None
     # Why the order service will refuse this line when confirmed (stock, a limit), if it will.
     warning: str | None = None
+    # How the household was found: "address", or "nickname" (through the nickname book).
+    found_by: str | None = None
+    # No address, and the nickname book does not know the nickname: the leader is asked
+    # whose it is; nothing is placed for it until then.
+    needs_owner: bool = False
 
 
 @dataclass(frozen=True)
@@ -179,16 +191,24 @@ def preview_import(*, who: Roles, group_buy_id: int, text: str) -> Preview:
     group_buy, readings = read_for(who, group_buy_id, text)
     items = {item.pk: item for item in group_buy.items.all()}
     households = _Households.of(group_buy.community_id)
+    # A line with an address is found by it, even when it has a nickname too: the book learns
+    # only from the leader's match, never silently from a chain (a nickname can be shared).
+    book = _book_for(
+        group_buy.community_id,
+        {r.nickname for r in readings if r.is_order and r.address is None},
+    )
     matched: list[tuple[Reading, Household | None, Message | None]] = []
     for reading in readings:
         household, why = (None, None)
         if reading.is_order and reading.address is not None:
             household, why = households.find(reading.address)
         elif reading.is_order:
-            why = Message(
-                _("Whose is this? No building and room, and “%(nickname)s” is not known here."),
-                nickname=reading.nickname,
-            )
+            household = book.get(nickname_key(reading.nickname))
+            if household is None:
+                why = Message(
+                    _("Whose is this? No building and room, and “%(nickname)s” is not known here."),
+                    nickname=reading.nickname,
+                )
         matched.append((reading, household, why))
     last_line = {h.pk: r.index for r, h, _why in matched if h is not None}
     imported = {
@@ -274,11 +294,32 @@ def preview_import(*, who: Roles, group_buy_id: int, text: str) -> Preview:
                 reason=reason,
                 order_id=order_id,
                 cancels_order_id=moved.order_id if moved is not None else None,
+                found_by=(
+                    None
+                    if household is None
+                    else "address"
+                    if reading.address is not None
+                    else "nickname"
+                ),
+                needs_owner=(
+                    reading.problem is None and reading.address is None and household is None
+                ),
             )
         )
     lines = _foresee_refusals(group_buy, items, lines)
     counts["warnings"] = sum(line.warning is not None for line in lines)
+    counts["needs_owner"] = sum(line.needs_owner for line in lines)
     return Preview(group_buy_id=group_buy.pk, title=group_buy.title, lines=lines, counts=counts)
+
+
+def _book_for(community_id: int, nicknames: set[str]) -> dict[str, Household]:
+    """The households the community's nickname book knows for these nicknames, by key; one
+    query."""
+    keys = {nickname_key(nickname) for nickname in nicknames} - {""}
+    if not keys:
+        return {}
+    entries = NicknameBook.objects.filter(community_id=community_id, key__in=keys)
+    return {entry.key: entry.household for entry in entries.select_related("household__building")}
 
 
 def _foresee_refusals(
@@ -629,3 +670,102 @@ def chain_text(*, who: Roles, group_buy_id: int) -> str:
 
 def _code(index: int) -> str:
     return chr(ord("A") + index) if index < 26 else str(index + 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# The nickname book: whose nickname is whose, per community
+
+
+class NicknameNotFound(NotFound):
+    code = "nickname_not_found"
+    template = _("This community's nickname book has no such entry.")
+
+
+# The most households a search for a nickname's owner shows.
+MAX_FOUND = 20
+# The longest search text taken (a room, a name, a phone's last four).
+MAX_QUERY = 40
+
+
+@dataclass(frozen=True)
+class HouseholdChoice:
+    """A household a leader may match a nickname to: where, who, and the phone masked."""
+
+    household_id: int
+    label: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class NicknameEntry:
+    id: int
+    nickname: str
+    household_id: int
+    household: str
+    matched_by: str
+    matched_at: datetime
+
+
+def managed_community(who: Roles, community_id: int) -> Community:
+    """A community whose nickname book the caller keeps: a leader of it, or an operator. 404
+    for a community the caller does not see, 403 for a member of it."""
+    community = community_selectors.community_for(who, community_id)
+    if not who.manages(community.pk):
+        raise NotLeader(community=community.name)
+    return community
+
+
+def nickname_book(*, who: Roles, community_id: int) -> list[NicknameEntry]:
+    """The community's nickname book, by nickname: for its leaders and the operators only."""
+    community = managed_community(who, community_id)
+    entries = (
+        NicknameBook.objects.filter(community=community)
+        .select_related("household__building", "matched_by")
+        .order_by("key", "pk")
+    )
+    return [entry_of(entry) for entry in entries]
+
+
+def entry_of(entry: NicknameBook) -> NicknameEntry:
+    """An entry of the book as shown (its household, building and matcher loaded)."""
+    return NicknameEntry(
+        id=entry.pk,
+        nickname=entry.nickname,
+        household_id=entry.household_id,
+        household=_label(entry.household),
+        matched_by=entry.matched_by.get_username(),
+        matched_at=entry.matched_at,
+    )
+
+
+def households_for_nickname(*, who: Roles, community_id: int, query: str) -> list[HouseholdChoice]:
+    """The community's households a leader may mean by ``query``: a room ("1201"), a building
+    and room ("3-1201", "3号楼1201"), a contact name or part of it, or the phone's last four
+    digits. At most :data:`MAX_FOUND`, by building and room; none for an empty query."""
+    community = managed_community(who, community_id)
+    text = clean(query.replace("\x00", "")).strip()[:MAX_QUERY]
+    if not text:
+        return []
+    households = Household.objects.filter(building__community=community).select_related("building")
+    found = read_address(text)
+    if found is not None:
+        address = found[0]
+        wanted = [
+            h
+            for h in households.filter(room__contains=address.room)
+            if building_key(h.building.name) == address.building
+            and room_key(h.room)[1] == address.room
+            and (not address.unit or room_key(h.room)[0] in ("", address.unit))
+        ]
+    else:
+        match = Q(contact_name__icontains=text)
+        if text.isdigit():
+            match |= Q(room__contains=text)
+            if len(text) == 4:
+                match |= Q(phone__endswith=text)
+        wanted = list(households.filter(match))
+    wanted.sort(key=lambda h: (h.building.position, h.building.name, h.room, h.pk))
+    return [
+        HouseholdChoice(household_id=h.pk, label=_label(h), phone=who.shown_phone(h.pk, h.phone))
+        for h in wanted[:MAX_FOUND]
+    ]

@@ -4,20 +4,33 @@ through the group buys' own order service (stock, limits and all)."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.models import User
 from linli.accounts.roles import roles
+from linli.communities.models import Household
 from linli.core import audit
-from linli.core.errors import LinliError, render
+from linli.core.errors import Invalid, LinliError, Message, render
 from linli.groupbuys import rules
 from linli.groupbuys.limits import MAX_NOTE
 from linli.groupbuys.models import GroupBuy
 from linli.groupbuys.services import cancel_order, change_order, place_order
 
-from .models import ImportedLine
-from .selectors import ORDERING, Action, Preview, PreviewLine, preview_import
+from .models import MAX_KEY, MAX_NICKNAME, ImportedLine, NicknameBook
+from .rules import nickname_key
+from .selectors import (
+    ORDERING,
+    Action,
+    NicknameEntry,
+    NicknameNotFound,
+    Preview,
+    PreviewLine,
+    entry_of,
+    managed_community,
+    preview_import,
+)
 
 
 @dataclass(frozen=True)
@@ -100,6 +113,7 @@ def import_chain(
                 "cancelled": result.orders(Action.CANCEL),
                 "refused": [o.line.number for o in outcomes if o.error is not None],
                 "moved_away": moved_cancelled,
+                "needs_owner": [o.line.number for o in outcomes if o.line.needs_owner],
             },
         )
     return result
@@ -166,3 +180,144 @@ def _apply(actor: User, group_buy_id: int, line: PreviewLine, now: datetime) -> 
         details = [str(detail.get("message", "")) for detail in render(error.details)]
         return Outcome(line, False, line.order_id, " ".join([str(error.message), *details]))
     return Outcome(line, True, order.pk, None)
+
+
+# ---------------------------------------------------------------------------------------------
+# The nickname book
+
+
+def remember_nickname(
+    *,
+    actor: User,
+    community_id: int,
+    nickname: str,
+    household_id: int,
+    now: datetime | None = None,
+) -> NicknameBook:
+    """The leader says whose a nickname is: the community's nickname book keeps it, and every
+    later chain of the community finds the household's entries by it. A nickname the book
+    already knows (compared by :func:`rules.nickname_key`) is matched anew: that corrects it.
+
+    Leaders of the community and operators only (404 for a community the caller does not
+    see, 403 for a member). Refuses, changing nothing, an empty nickname, one over
+    :data:`MAX_NICKNAME` characters, and a household that is not one of the community's.
+    Two leaders matching the same nickname at once end with one entry: the later match wins.
+    Audited."""
+    now = now or timezone.now()
+    community = managed_community(roles(actor), community_id)
+    # Control characters (a NUL, a stray tab) are no part of a nickname.
+    nickname = " ".join("".join(c for c in str(nickname) if c.isprintable() or c.isspace()).split())
+    key = nickname_key(nickname)
+    if not key:
+        raise Invalid(details=[{"field": "nickname", "message": _("Say which nickname.")}])
+    # A few characters fold into several (NFKC: "㍿" is "株式会社"): the key has its own bound.
+    if len(nickname) > MAX_NICKNAME or len(key) > MAX_KEY:
+        raise Invalid(
+            details=[
+                {
+                    "field": "nickname",
+                    "message": Message(
+                        _("A nickname has at most %(max)s characters."), max=MAX_NICKNAME
+                    ),
+                }
+            ]
+        )
+    household = (
+        Household.objects.filter(pk=household_id, building__community=community)
+        .select_related("building")
+        .first()
+        if 0 < household_id < 2**63
+        else None
+    )
+    if household is None:
+        raise Invalid(
+            details=[
+                {
+                    "field": "household_id",
+                    "message": Message(
+                        _("%(community)s has no household %(id)s."),
+                        community=community.name,
+                        id=household_id,
+                    ),
+                }
+            ]
+        )
+    with transaction.atomic():
+        entry, was = _write_entry(community.pk, key, nickname, household, actor, now)
+        audit.record(
+            actor=actor,
+            action="jielong.nickname_matched",
+            target=entry,
+            data={
+                "community": community.pk,
+                "nickname": nickname,
+                "household": household.pk,
+                "was": was,
+            },
+        )
+    return entry
+
+
+def _write_entry(
+    community_id: int,
+    key: str,
+    nickname: str,
+    household: Household,
+    actor: User,
+    now: datetime,
+) -> tuple[NicknameBook, int | None]:
+    """Match the key anew, or add it; returns the entry and the household it named before.
+    The entry is locked while it changes; if another leader adds the same key meanwhile, the
+    insert fails on the unique key, and the entry they added is matched anew instead."""
+    fields = {"nickname": nickname, "household": household, "matched_by": actor, "matched_at": now}
+    for _attempt in range(2):
+        entry = (
+            NicknameBook.objects.select_for_update()
+            .filter(community_id=community_id, key=key)
+            .first()
+        )
+        if entry is not None:
+            was = entry.household_id
+            for name, value in fields.items():
+                setattr(entry, name, value)
+            entry.save(update_fields=[*fields])
+            return entry, was
+        try:
+            with transaction.atomic():
+                return NicknameBook.objects.create(
+                    community_id=community_id, key=key, **fields
+                ), None
+        except IntegrityError:
+            continue
+    raise AssertionError("unreachable: the entry that conflicted is found on the second try")
+
+
+def forget_nickname(*, actor: User, community_id: int, entry_id: int) -> NicknameEntry:
+    """Take an entry out of the community's nickname book (a wrong match, or a household that
+    asked): the nickname's lines are "whose is this?" again. Orders already placed stay.
+    Returns the entry as it was. Leaders of the community and operators only; audited."""
+    community = managed_community(roles(actor), community_id)
+    with transaction.atomic():
+        entry = (
+            NicknameBook.objects.select_for_update(of=("self",))
+            .select_related("household__building", "matched_by")
+            .filter(pk=entry_id, community=community)
+            .first()
+            if 0 < entry_id < 2**63
+            else None
+        )
+        if entry is None:
+            raise NicknameNotFound()
+        audit.record(
+            actor=actor,
+            action="jielong.nickname_forgotten",
+            target=entry,
+            data={
+                "community": community.pk,
+                "nickname": entry.nickname,
+                "household": entry.household_id,
+            },
+        )
+        shown = entry_of(entry)
+        entry.delete()
+    return shown
