@@ -9,7 +9,12 @@ Everything a deployment changes comes from the environment:
 - ``LINLI_ALLOWED_HOSTS``: comma-separated host names.
 - ``LINLI_VAR``: where the SQLite file, the secret key and collected static files live.
 - ``LINLI_SITE_URL``: the scheme and host people reach the site on (``https://linli.example``),
-  for addresses written where no request tells it: the QR codes of a printed pickup sheet.
+  for addresses written where no request tells it: the QR codes of a printed pickup sheet, the
+  links in notices sent by e-mail.
+- ``LINLI_EMAIL_HOST`` (and ``LINLI_EMAIL_PORT``, ``LINLI_EMAIL_USER``,
+  ``LINLI_EMAIL_PASSWORD``, ``LINLI_EMAIL_TLS=1``, ``LINLI_EMAIL_FROM``): the SMTP server that
+  notices are e-mailed through; unset means each e-mail is written to a file in ``var/mail``
+  (the demo), and nothing leaves the machine.
 """
 
 import os
@@ -56,6 +61,7 @@ INSTALLED_APPS = [
     "linli.groupbuys",
     "linli.ledger",
     "linli.jielong",
+    "linli.notices",
     "linli.web",
     "linli.demo",
 ]
@@ -182,6 +188,20 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Notices by e-mail (linli.notices, decision 0026), sent by the worker.
+if os.environ.get("LINLI_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["LINLI_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("LINLI_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("LINLI_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("LINLI_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("LINLI_EMAIL_TLS") == "1"
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = os.environ.get("LINLI_EMAIL_FROM", "邻里 Linli <noreply@linli.localhost>")
 
 LOGGING = {
     "version": 1,
