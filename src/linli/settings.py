@@ -189,18 +189,29 @@ X_FRAME_OPTIONS = "DENY"
 
 NINJA_PAGINATION_PER_PAGE = 50
 
-# Notices by e-mail (linli.notices, decision 0026), sent by the worker.
+# Notices by e-mail (linli.notices, decision 0026), sent by the worker through Django's
+# mailers: an SMTP server when one is named, else one file per e-mail in var/mail.
 if os.environ.get("LINLI_EMAIL_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = os.environ["LINLI_EMAIL_HOST"]
-    EMAIL_PORT = int(os.environ.get("LINLI_EMAIL_PORT", "587"))
-    EMAIL_HOST_USER = os.environ.get("LINLI_EMAIL_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("LINLI_EMAIL_PASSWORD", "")
-    EMAIL_USE_TLS = os.environ.get("LINLI_EMAIL_TLS") == "1"
-    EMAIL_TIMEOUT = 20
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["LINLI_EMAIL_HOST"],
+                "port": int(os.environ.get("LINLI_EMAIL_PORT", "587")),
+                "username": os.environ.get("LINLI_EMAIL_USER", ""),
+                "password": os.environ.get("LINLI_EMAIL_PASSWORD", ""),
+                "use_tls": os.environ.get("LINLI_EMAIL_TLS") == "1",
+                "timeout": 20,
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = VAR_DIR / "mail"
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+        }
+    }
 DEFAULT_FROM_EMAIL = os.environ.get("LINLI_EMAIL_FROM", "邻里 Linli <noreply@linli.localhost>")
 
 LOGGING = {
