@@ -163,9 +163,8 @@ def usual_orderers(group_buy: GroupBuy) -> set[int]:
             community_id=group_buy.community_id,
             leader_id=group_buy.leader_id,
             closed_at__isnull=False,
-            cutoff_at__lt=group_buy.cutoff_at,
         )
-        .order_by("-cutoff_at", "-id")
+        .order_by("-closed_at", "-id")
         .values_list("id", flat=True)[: rules.USUAL_WINDOW]
     )
     counts = (
