@@ -96,9 +96,9 @@ def test_nobody_is_reminded_of_a_cutoff_more_than_an_hour_away_or_past(hood, his
 
 
 def test_the_reminders_run_on_the_workers_clock():
-    assert {job.name: job.every for job in clock.jobs()}["linli.notices.tasks.cutoff_reminders"] == (
-        timedelta(minutes=5)
-    )
+    assert {job.name: job.every for job in clock.jobs()}[
+        "linli.notices.tasks.cutoff_reminders"
+    ] == (timedelta(minutes=5))
 
 
 @pytest.mark.parametrize(("ordered_in", "usual"), [(0, False), (1, False), (2, True), (4, True)])

@@ -40,8 +40,20 @@ def test_each_household_that_ordered_what_arrived_is_told_where_until_when_and_i
     first, second = (order.pickup_code for order in formed.orders)
     notices = Notice.objects.order_by("recipient_id")
     assert [(n.recipient_id, n.kind, n.key, n.in_inbox, n.read_at) for n in notices] == [
-        (hood.members[1].pk, "goods_arrived", f"purchase_order:{formed.purchase_order.pk}", True, None),
-        (hood.members[2].pk, "goods_arrived", f"purchase_order:{formed.purchase_order.pk}", True, None),
+        (
+            hood.members[1].pk,
+            "goods_arrived",
+            f"purchase_order:{formed.purchase_order.pk}",
+            True,
+            None,
+        ),
+        (
+            hood.members[2].pk,
+            "goods_arrived",
+            f"purchase_order:{formed.purchase_order.pk}",
+            True,
+            None,
+        ),
     ]
     assert notices[1].params == {
         "group_buy_id": formed.group_buy.pk,
@@ -72,7 +84,9 @@ def test_each_household_that_ordered_what_arrived_is_told_where_until_when_and_i
     assert len(mail.outbox) == 2
     zh = by_address[hood.members[1].email]
     assert zh.subject == "您的货到了：周末蔬菜团 · 邻里 Linli"
-    assert zh.body == f"崇明青菜已到货。请在 2027-03-02 15:00 前到 南门快递柜旁 取货，取货码 {first}。"
+    assert (
+        zh.body == f"崇明青菜已到货。请在 2027-03-02 15:00 前到 南门快递柜旁 取货，取货码 {first}。"
+    )
     en = by_address[hood.members[2].email]
     assert en.subject == "Your goods are here: 周末蔬菜团 · 邻里 Linli"
     assert en.body == (

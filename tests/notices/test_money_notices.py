@@ -146,7 +146,10 @@ def decided(hood, formed, **changes):
         (
             {"decision": "rejected", "quantity": 0, "credit_fen": 0, "reason": "照片看不出问题"},
             {
-                "zh-hans": ("土鸡蛋的售后申请未通过", "周末蔬菜团的团长驳回了您的申请：照片看不出问题"),
+                "zh-hans": (
+                    "土鸡蛋的售后申请未通过",
+                    "周末蔬菜团的团长驳回了您的申请：照片看不出问题",
+                ),
                 "en": (
                     "After-sales report on 土鸡蛋 rejected",
                     "The leader of 周末蔬菜团 rejected your report: 照片看不出问题",
@@ -155,9 +158,7 @@ def decided(hood, formed, **changes):
         ),
     ],
 )
-def test_an_after_sales_decision_tells_the_household_that_reported(
-    hood, formed, changes, expected
-):
+def test_an_after_sales_decision_tells_the_household_that_reported(hood, formed, changes, expected):
     decided(hood, formed, **changes)
     work()
     notice = Notice.objects.get()

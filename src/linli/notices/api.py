@@ -23,16 +23,16 @@ def unread(request):
     return {"unread": selectors.unread_count(request.auth.pk)}
 
 
-@router.post("/notices/{notice_id}/read", response=NoticeOut, summary="Mark one notice read")
+@router.post("/notices/{notice_id}/read", response={200: NoticeOut}, summary="Mark one notice read")
 @idempotent
 def mark_read(request, notice_id: int):
-    return services.mark_read(user=request.auth, notice_id=notice_id)
+    return 200, NoticeOut.from_orm(services.mark_read(user=request.auth, notice_id=notice_id))
 
 
-@router.post("/notices/read", response=MarkedOut, summary="Mark all my notices read")
+@router.post("/notices/read", response={200: MarkedOut}, summary="Mark all my notices read")
 @idempotent
 def mark_all_read(request):
-    return {"marked": services.mark_all_read(user=request.auth)}
+    return 200, {"marked": services.mark_all_read(user=request.auth)}
 
 
 def _preferences(user) -> list[dict]:
@@ -65,7 +65,7 @@ def get_preferences(request):
 
 @router.put(
     "/notices/preferences",
-    response=list[KindChoicesOut],
+    response={200: list[KindChoicesOut]},
     summary="Choose which notices I get, by which channel (the choices sent; others stay)",
 )
 @idempotent
@@ -74,4 +74,4 @@ def put_preferences(request, payload: PreferencesIn):
         user=request.auth,
         choices={(choice.kind, choice.channel): choice.wanted for choice in payload.choices},
     )
-    return _preferences(request.auth)
+    return 200, _preferences(request.auth)
