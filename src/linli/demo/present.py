@@ -266,7 +266,9 @@ class Present:
                     None,
                 )
             self._order(place, group_buy, rng.choice(others), moment, leader, must=must)
-            if showcase and live.kind == EVERYDAY:
+            # The printed member orders in today's everyday group buy, and in the one that
+            # closed last night (so the inbox has "your goods are here" once it is delivered).
+            if showcase and live.kind in (EVERYDAY, FORMED):
                 mine = next(h for h, user in place.placer.items() if user == printed)
                 self._order(place, group_buy, mine, moment + timedelta(seconds=5), leader)
             if not live.formed:
