@@ -20,6 +20,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     display_name = factory.Sequence(lambda n: f"用户{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.cn")
     password = factory.django.Password("pw-for-tests")
 
 

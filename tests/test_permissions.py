@@ -40,6 +40,7 @@ from linli.groupbuys.models import (
 from linli.jielong import services as jielong
 from linli.jielong.models import NicknameBook
 from linli.ledger import services as ledger
+from linli.notices.services import notify
 
 from . import factories
 from .factories import iso
@@ -164,6 +165,21 @@ def build_world(hood) -> World:
         nickname="阿芳",
         household_id=hood.households[1].pk,
     )
+    # The member's goods arrived: a notice in the member's inbox only.
+    (notice,) = notify(
+        kind="goods_arrived",
+        key=f"purchase_order:{purchase_order.pk}",
+        to={
+            member.pk: {
+                "group_buy_id": formed_gb.pk,
+                "title": formed_gb.title,
+                "place": formed_gb.pickup_place,
+                "until": formed_gb.pickup_ends_at.isoformat(),
+                "codes": [formed_order.pickup_code],
+                "products": [hood.products[0].name],
+            }
+        },
+    )
     world = World(
         users=users,
         ids={
@@ -190,6 +206,7 @@ def build_world(hood) -> World:
             "leader_id": hood.leader.pk,
             "payment": overpaid.pk,
             "rice_supplier": hood.products[2].supplier_id,
+            "notice": notice.pk,
         },
         households=households,
         community_households=list(hood.households),
@@ -280,6 +297,16 @@ def community_of_orders(world: World, orders: list[dict]) -> set[int]:
 
 def check_me(world, role, response):
     assert response.json()["username"] == world.users[role].username
+
+
+def check_notices(world, role, response):
+    """The member sees the one notice; nobody else sees anyone's."""
+    seen = [notice["id"] for notice in items_of(response)]
+    assert seen == ([world.ids["notice"]] if role == "member" else [])
+
+
+def check_unread(world, role, response):
+    assert response.json() == {"unread": 1 if role == "member" else 0}
 
 
 def check_tokens(world, role, response):
@@ -747,6 +774,18 @@ TABLE: dict[str, Row] = {
         },
     ),
     "GET /ledger/methods": Row("/ledger/methods", SIGNED_IN),
+    "GET /notices": Row("/notices", SIGNED_IN, check=check_notices),
+    "GET /notices/unread": Row("/notices/unread", SIGNED_IN, check=check_unread),
+    "POST /notices/{notice_id}/read": Row("/notices/{notice}/read", cells(404, member=OK)),
+    "POST /notices/read": Row("/notices/read", SIGNED_IN),
+    "GET /notices/preferences": Row("/notices/preferences", SIGNED_IN),
+    "PUT /notices/preferences": Row(
+        "/notices/preferences",
+        SIGNED_IN,
+        body=lambda w, r: {
+            "choices": [{"kind": "cutoff_soon", "channel": "email", "wanted": True}]
+        },
+    ),
     "GET /ledger/me": Row(
         "/ledger/me", cells(404, member=OK, neighbour=OK, other_member=OK, leader=OK)
     ),

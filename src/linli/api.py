@@ -28,6 +28,7 @@ from linli.core.validation import translate
 from linli.groupbuys.api import router as groupbuys_router
 from linli.jielong.api import router as jielong_router
 from linli.ledger.api import router as ledger_router
+from linli.notices.api import router as notices_router
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ api.add_router("", catalog_router)
 api.add_router("", groupbuys_router)
 api.add_router("", ledger_router)
 api.add_router("", jielong_router)
+api.add_router("", notices_router)
 
 
 def _error(request, status: int, code: str, message, details=None):

@@ -9,7 +9,12 @@ Everything a deployment changes comes from the environment:
 - ``LINLI_ALLOWED_HOSTS``: comma-separated host names.
 - ``LINLI_VAR``: where the SQLite file, the secret key and collected static files live.
 - ``LINLI_SITE_URL``: the scheme and host people reach the site on (``https://linli.example``),
-  for addresses written where no request tells it: the QR codes of a printed pickup sheet.
+  for addresses written where no request tells it: the QR codes of a printed pickup sheet, the
+  links in notices sent by e-mail.
+- ``LINLI_EMAIL_HOST`` (and ``LINLI_EMAIL_PORT``, ``LINLI_EMAIL_USER``,
+  ``LINLI_EMAIL_PASSWORD``, ``LINLI_EMAIL_TLS=1``, ``LINLI_EMAIL_FROM``): the SMTP server that
+  notices are e-mailed through; unset means each e-mail is written to a file in ``var/mail``
+  (the demo), and nothing leaves the machine.
 """
 
 import os
@@ -56,6 +61,7 @@ INSTALLED_APPS = [
     "linli.groupbuys",
     "linli.ledger",
     "linli.jielong",
+    "linli.notices",
     "linli.web",
     "linli.demo",
 ]
@@ -182,6 +188,31 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Notices by e-mail (linli.notices, decision 0026), sent by the worker through Django's
+# mailers: an SMTP server when one is named, else one file per e-mail in var/mail.
+if os.environ.get("LINLI_EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["LINLI_EMAIL_HOST"],
+                "port": int(os.environ.get("LINLI_EMAIL_PORT", "587")),
+                "username": os.environ.get("LINLI_EMAIL_USER", ""),
+                "password": os.environ.get("LINLI_EMAIL_PASSWORD", ""),
+                "use_tls": os.environ.get("LINLI_EMAIL_TLS") == "1",
+                "timeout": 20,
+            },
+        }
+    }
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+        }
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("LINLI_EMAIL_FROM", "邻里 Linli <noreply@linli.localhost>")
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from linli.api import api
 from linli.web.views.home import SignIn
+from linli.web.views.language import set_language
 
 admin.site.site_header = "邻里 Linli"
 admin.site.site_title = "邻里 Linli"
@@ -13,7 +14,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("login/", SignIn.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("inbox/", include("linli.notices.urls")),
     path("money/", include("linli.ledger.urls")),
     path("", include("linli.jielong.urls")),
     path("", include("linli.groupbuys.urls")),

@@ -5,7 +5,8 @@ phone as "ordered for by neighbours"; a member orders in three taps from the hom
 tries to go over the per-household limit and sees the error next to the field with what they
 typed kept; a second member, with JavaScript off, orders for that neighbour; the leader's tally
 follows by itself (htmx) and the leader closes; the supplier sees the purchase order
-(quantities only) and records a short delivery; the leader hands out at the gate with the
+(quantities only) and records a short delivery; the member finds "your goods are here" in the
+inbox from the home page's tile; the leader hands out at the gate with the
 member's pickup code, and a used or foreign code is refused; the member sees "collected" and
 the short delivery.
 """
@@ -17,6 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from linli.communities.models import Household
+from linli.core import events
 from linli.groupbuys.models import GroupBuy, Order
 from tests.conftest import make_neighbourhood
 
@@ -43,6 +45,8 @@ class Words:
     recorded: str
     whose: str
     by_nickname: str
+    unread: str
+    arrived: str
 
 
 WORDS = {
@@ -61,6 +65,8 @@ WORDS = {
         recorded="recorded at",
         whose="Whose is this?",
         by_nickname="found by the nickname “阿芳”",
+        unread="1 unread",
+        arrived="Your goods are here",
     ),
     "zh-hans": Words(
         locale="zh-CN",
@@ -77,6 +83,8 @@ WORDS = {
         recorded="登记于",
         whose="这是谁的？",
         by_nickname="按昵称“阿芳”找到",
+        unread="1 条未读",
+        arrived="您的货到了",
     ),
 }
 
@@ -214,6 +222,20 @@ def test_the_whole_cycle_in_a_phone_browser(chromium, live_server, screenshots, 
     expect(supplier.locator("#delivery-status")).to_contain_text(words.recorded)
     shot(supplier, "supplier-purchase-order")
     fits_360(supplier)
+
+    # The worker hears of the delivery: the member's inbox tile counts one unread notice, and
+    # the notice says where, until when, and the pickup code.
+    while events.deliver():
+        pass
+    alice.goto(f"{base}/")
+    expect(alice.locator("#tile-inbox")).to_contain_text(words.unread)
+    alice.click("#tile-inbox h2 a")
+    expect(alice.locator(".notices li.unread")).to_contain_text(words.arrived)
+    shot(alice, "member-inbox")
+    fits_360(alice)
+    alice.click(".notices li.unread button")
+    expect(alice.locator("main h1")).to_contain_text(words.arrived)
+    expect(alice.locator("#notice-body")).to_contain_text(group_buy.pickup_place)
 
     # The member shows the pickup code; the leader types it at the gate.
     alice.goto(alice_order_url)

@@ -268,6 +268,17 @@ def test_the_member_can_order_from_an_open_group_buy_today(shown):
     assert left[item["id"]] == item["stock_left"] - 1
 
 
+def test_the_member_finds_goods_arrived_in_the_inbox(shown):
+    """Today's deliveries were delivered as events at the end of the build: the printed
+    member's household ordered in the group buy that closed last night."""
+    member = User.objects.get(username=shown.logins["member"])
+    assert member.email == "member@demo.linli.localhost"
+    notices = Api(member, language="zh-hans").get("/notices").json()["items"]
+    assert notices
+    assert {notice["kind"] for notice in notices} == {"goods_arrived"}
+    assert all(notice["title"].startswith("您的货到了：") for notice in notices)
+
+
 # -- the history keeps the domain's rules ---------------------------------------------------
 
 

@@ -13,6 +13,15 @@ class User(AbstractUser):
 
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    # What notices sent outside the pages (e-mail) are written in; set when the person
+    # switches language on the pages.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="zh-hans",
+        db_default="zh-hans",
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

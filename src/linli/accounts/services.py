@@ -5,6 +5,7 @@ import secrets
 from datetime import timedelta
 from functools import cache
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -78,3 +79,14 @@ def revoke_token(*, actor: User, token_id: int) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         audit.record(actor=actor, action="token.revoked", target=token)
     return token
+
+
+def set_language(*, user: User, language: str) -> bool:
+    """Remember ``language`` (one of ``settings.LANGUAGES``) as what ``user`` reads: notices
+    sent outside the pages (e-mail) are written in it. Returns whether it changed; an unknown
+    code changes nothing."""
+    if language not in dict(settings.LANGUAGES) or user.language == language:
+        return False
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+    return True

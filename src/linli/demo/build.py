@@ -18,6 +18,7 @@ from django.utils import timezone
 from linli.accounts.models import User
 from linli.catalog.models import Product, Supplier
 from linli.communities.models import Building, Community, Household, Leader, Member
+from linli.core import events
 from linli.groupbuys.models import (
     GroupBuy,
     GroupBuyItem,
@@ -153,6 +154,17 @@ def build(
     # waits for the disk on PostgreSQL).
     with phases.phase("今日团购", 2 * scale.communities) as advance, transaction.atomic():
         Present(city, seed=seed, now=now).run(advance)
+
+    # The printed people have e-mail addresses, so that their notices by e-mail are written
+    # to var/mail (no mail server in the demo); then what the worker does first when it
+    # starts: deliver today's events, so the notices they make (goods arrived …) are in the
+    # inboxes as soon as the demo is served, and the e-mails are sent by the worker.
+    for user in User.objects.filter(pk__in=list(city.logins.values())):
+        User.objects.filter(pk=user.pk).update(email=f"{user.username}@demo.linli.localhost")
+    with phases.phase("通知", 1) as advance:
+        while events.deliver():
+            pass
+        advance(1)
 
     users = User.objects.in_bulk(list(city.logins.values()))
     demo.logins = {role: users[city.logins[role]].username for role in ROLES}

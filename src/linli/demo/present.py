@@ -266,9 +266,28 @@ class Present:
                     None,
                 )
             self._order(place, group_buy, rng.choice(others), moment, leader, must=must)
-            if showcase and live.kind == EVERYDAY:
+            # The printed member orders in today's everyday group buy, and in the one that
+            # closed last night (so the inbox has "your goods are here" once it is delivered).
+            if showcase and live.kind in (EVERYDAY, FORMED):
                 mine = next(h for h, user in place.placer.items() if user == printed)
-                self._order(place, group_buy, mine, moment + timedelta(seconds=5), leader)
+                # In the closed one, something another supplier delivers (the printed
+                # supplier's delivery is left for the demo).
+                delivered = next(
+                    (
+                        item_id
+                        for item, item_id in zip(live.items, live.item_ids, strict=True)
+                        if item.ware.supplier_id != self.city.showcase_supplier
+                    ),
+                    None,
+                )
+                self._order(
+                    place,
+                    group_buy,
+                    mine,
+                    moment + timedelta(seconds=5),
+                    leader,
+                    must=delivered if live.formed else None,
+                )
             if not live.formed:
                 continue
             services.close_group_buy(

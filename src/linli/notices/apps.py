@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NoticesConfig(AppConfig):
+    name = "linli.notices"
+    label = "notices"
+    verbose_name = _("Notices")
+
+    def ready(self) -> None:
+        # The channels a notice can go out by (the inbox, e-mail; an operator's SMS or WeChat
+        # subscription messages later) register themselves when imported.
+        from . import channels  # noqa: F401
