@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("money/", include("linli.ledger.urls")),
     path("", include("linli.jielong.urls")),
+    path("", include("linli.aftersales.urls")),
     path("", include("linli.groupbuys.urls")),
     path("", include("linli.web.urls")),
 ]
