@@ -23,11 +23,15 @@ def _media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-def collected(hood, *, base=None, lines=(3, 2), picked=None, member=1, pickup_at=None):
+def collected(
+    hood, *, base=None, lines=(3, 2), picked=None, member=1, pickup_at=None, uncollected=None
+):
     """A group buy opened at ``base`` (default: 40 hours ago, so its pickup is happening now),
     member ``member``'s order of ``lines`` (greens ¥4.50, eggs ¥28.00 at cost ¥20.00), closed,
     delivered in full and handed out (``picked``: {position: units}, default all) an hour ago
-    (or at ``pickup_at``). Returns the group buy and the order, read back."""
+    (or at ``pickup_at``); with ``uncollected``, that member orders the same and has not
+    collected yet (so the group buy is not complete, nor settled). Returns the group buy and the
+    order, read back."""
     now = timezone.now()
     base = base or now - timedelta(hours=40)
     group_buy = hood.open(now=base)
@@ -38,6 +42,13 @@ def collected(hood, *, base=None, lines=(3, 2), picked=None, member=1, pickup_at
         lines={item.pk: units for item, units in zip(items, lines, strict=False) if units},
         now=base,
     )
+    if uncollected is not None:
+        groupbuys.place_order(
+            actor=hood.members[uncollected],
+            group_buy_id=group_buy.pk,
+            lines={item.pk: units for item, units in zip(items, lines, strict=False) if units},
+            now=base,
+        )
     groupbuys.close_due_group_buys(now=group_buy.cutoff_at + timedelta(seconds=1))
     purchase_order = PurchaseOrder.objects.get(group_buy=group_buy, supplier=hood.supplier)
     groupbuys.record_delivery(
