@@ -79,7 +79,9 @@ def test_reported_with_photos_decided_by_the_leader_and_credited_once(hood):
 
     decided = leader.post(f"/after-sales/{body['id']}/decision", {"decision": "approve"}, key="d-1")
     assert decided.status_code == 200, decided.content
-    assert {k: decided.json()[k] for k in ("status", "approved_quantity", "credit_fen", "cost_fen")} == {
+    assert {
+        k: decided.json()[k] for k in ("status", "approved_quantity", "credit_fen", "cost_fen")
+    } == {
         "status": "approved",
         "approved_quantity": 2,
         "credit_fen": 5600,
@@ -87,7 +89,9 @@ def test_reported_with_photos_decided_by_the_leader_and_credited_once(hood):
     }
     replay = leader.post(f"/after-sales/{body['id']}/decision", {"decision": "approve"}, key="d-1")
     assert replay.status_code == 200 and replay["Idempotent-Replayed"] == "true"
-    twice = leader.post(f"/after-sales/{body['id']}/decision", {"decision": "reject", "reason": "x"})
+    twice = leader.post(
+        f"/after-sales/{body['id']}/decision", {"decision": "reject", "reason": "x"}
+    )
     assert twice.status_code == 409
     assert twice.json()["code"] == "already_decided"
 
@@ -141,7 +145,9 @@ def test_the_supplier_sees_its_goods_reports_and_rate_without_any_household(hood
 
     rate = supplier.get(f"/suppliers/{hood.supplier.pk}/complaint-rate").json()
     # Delivered: 3 greens + 2 eggs (one order); approved: 2 eggs.
-    assert {k: rate[k] for k in ("delivered_units", "approved_reports", "approved_units", "rate")} == {
+    assert {
+        k: rate[k] for k in ("delivered_units", "approved_reports", "approved_units", "rate")
+    } == {
         "delivered_units": 5,
         "approved_reports": 1,
         "approved_units": 2,

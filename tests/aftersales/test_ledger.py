@@ -163,4 +163,3 @@ def test_a_decision_delivered_twice_credits_once(hood):
     assert len(after_sales_entries()) == 1
     assert AuditEvent.objects.filter(action="ledger.after_sales_credited").count() == 1
     assert balance(Acct(Kind.HOUSEHOLD, hood.households[1].pk)) == 6950 - 5600
-

@@ -301,7 +301,9 @@ def test_a_leader_of_another_community_or_a_member_cannot_decide(hood, language,
     )
     community = hood.community.name
     refused(
-        Api(hood.members[1], language).post(f"/after-sales/{made.pk}/decision", {"decision": "approve"}),
+        Api(hood.members[1], language).post(
+            f"/after-sales/{made.pk}/decision", {"decision": "approve"}
+        ),
         403,
         "not_yours_to_decide",
         {
