@@ -17,7 +17,7 @@ Kind = Account.Kind
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
+def media(settings, tmp_path):
     """Photos are stored under a folder of the test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT

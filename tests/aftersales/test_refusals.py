@@ -42,10 +42,10 @@ def shown(moment) -> str:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_after_the_window(hood, language, _media):
+def test_after_the_window(hood, language, media):
     picked_at = timezone.now() - timedelta(hours=25)
     _g, order = collected(hood, pickup_at=picked_at)
-    before = state(_media)
+    before = state(media)
     answer = report(client(hood.members[1], language), line_of(order, 1).pk)
     until = shown(picked_at + timedelta(hours=24))
     refused(
@@ -58,7 +58,7 @@ def test_after_the_window(hood, language, _media):
             "zh-hans": f"土鸡蛋的售后申请截止于 {until}（提货后 24 小时内）。",
         }[language],
     )
-    assert state(_media) == before
+    assert state(media) == before
 
 
 def test_the_window_is_a_setting(hood, settings):
@@ -68,9 +68,9 @@ def test_the_window_is_a_setting(hood, settings):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_before_pickup(hood, language, _media):
+def test_before_pickup(hood, language, media):
     _g, order = collected(hood, picked={0: 3})  # the greens only: no eggs handed out yet
-    before = state(_media)
+    before = state(media)
     refused(
         report(client(hood.members[1], language), line_of(order, 1).pk),
         409,
@@ -80,15 +80,15 @@ def test_before_pickup(hood, language, _media):
             "zh-hans": "您还没有提走土鸡蛋：提货后才能申请售后。",
         }[language],
     )
-    assert state(_media) == before
+    assert state(media) == before
     # What was collected of a partly collected order may be reported meanwhile.
     assert report(client(hood.members[1]), line_of(order, 0).pk, quantity=3).status_code == 201
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_someone_elses_order(hood, language, _media):
+def test_someone_elses_order(hood, language, media):
     _g, order = collected(hood)
-    before = state(_media)
+    before = state(media)
     refused(
         report(client(hood.members[2], language), line_of(order, 1).pk),
         404,
@@ -108,13 +108,13 @@ def test_someone_elses_order(hood, language, _media):
             "zh-hans": "只能为自己家的订单申请售后。",
         }[language],
     )
-    assert state(_media) == before
+    assert state(media) == before
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_more_than_was_collected(hood, language, _media):
+def test_more_than_was_collected(hood, language, media):
     _g, order = collected(hood)
-    before = state(_media)
+    before = state(media)
     refused(
         report(client(hood.members[1], language), line_of(order, 1).pk, quantity=3),
         422,
@@ -124,13 +124,13 @@ def test_more_than_was_collected(hood, language, _media):
             "zh-hans": "土鸡蛋您提走了 2 盒：申请数量不能超过这个数。",
         }[language],
     )
-    assert state(_media) == before
+    assert state(media) == before
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_a_fourth_photo(hood, language, _media):
+def test_a_fourth_photo(hood, language, media):
     _g, order = collected(hood)
-    before = state(_media)
+    before = state(media)
     refused(
         report(
             client(hood.members[1], language),
@@ -141,13 +141,13 @@ def test_a_fourth_photo(hood, language, _media):
         "too_many_photos",
         {"en": "Send at most 3 photos.", "zh-hans": "最多上传 3 张照片。"}[language],
     )
-    assert state(_media) == before
+    assert state(media) == before
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_a_file_that_is_not_an_image(hood, language, _media):
+def test_a_file_that_is_not_an_image(hood, language, media):
     _g, order = collected(hood)
-    before = state(_media)
+    before = state(media)
     fake = upload("menu.jpg", data=b"<script>alert(1)</script>" * 10)
     refused(
         report(client(hood.members[1], language), line_of(order, 1).pk, photos=[upload(), fake]),
@@ -158,13 +158,13 @@ def test_a_file_that_is_not_an_image(hood, language, _media):
             "zh-hans": "menu.jpg 不是 JPEG、PNG 或 WebP 图片。",
         }[language],
     )
-    assert state(_media) == before
+    assert state(media) == before
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_an_image_that_lies_about_its_type(hood, language, _media):
+def test_an_image_that_lies_about_its_type(hood, language, media):
     _g, order = collected(hood)
-    before = state(_media)
+    before = state(media)
     liar = upload("b.jpg", data=factories.photo_bytes("PNG"), content_type="image/jpeg")
     refused(
         report(client(hood.members[1], language), line_of(order, 1).pk, photos=[liar]),
@@ -175,13 +175,13 @@ def test_an_image_that_lies_about_its_type(hood, language, _media):
             "zh-hans": "b.jpg 是 PNG 图片，却以 image/jpeg 类型上传。",
         }[language],
     )
-    assert state(_media) == before
+    assert state(media) == before
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_a_photo_too_large(hood, language, _media):
+def test_a_photo_too_large(hood, language, media):
     _g, order = collected(hood)
-    before = state(_media)
+    before = state(media)
     big = upload("big.jpg", data=factories.photo_bytes() + b"\0" * (5 * 1024 * 1024))
     refused(
         report(client(hood.members[1], language), line_of(order, 1).pk, photos=[big]),
@@ -189,14 +189,14 @@ def test_a_photo_too_large(hood, language, _media):
         "photo_too_large",
         {"en": "big.jpg is larger than 5 MB.", "zh-hans": "big.jpg 超过 5 MB。"}[language],
     )
-    assert state(_media) == before
+    assert state(media) == before
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_a_second_report_on_the_same_line(hood, language, _media):
+def test_a_second_report_on_the_same_line(hood, language, media):
     _g, order = collected(hood)
     first = report(client(hood.members[1]), line_of(order, 1).pk, quantity=1).json()["id"]
-    before = state(_media)
+    before = state(media)
     refused(
         report(client(hood.members[1], language), line_of(order, 1).pk, quantity=1, kind="wrong"),
         409,
@@ -206,7 +206,7 @@ def test_a_second_report_on_the_same_line(hood, language, _media):
             "zh-hans": f"这笔订单的土鸡蛋已经申请过售后（售后单 {first}）。",
         }[language],
     )
-    assert state(_media) == before
+    assert state(media) == before
 
 
 def reported(hood, quantity=2):
@@ -217,10 +217,10 @@ def reported(hood, quantity=2):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_deciding_twice(hood, language, _media):
+def test_deciding_twice(hood, language, media):
     made = reported(hood)
     done = services.decide_report(actor=hood.leader_user, report_id=made.pk, choice="approve")
-    before = state(_media)
+    before = state(media)
     refused(
         Api(hood.operator, language).post(
             f"/after-sales/{made.pk}/decision", {"decision": "reject", "reason": "照片看不清"}
@@ -232,7 +232,7 @@ def test_deciding_twice(hood, language, _media):
             "zh-hans": f"这张售后单已于 {shown(done.decided_at)} 处理（已同意）。",
         }[language],
     )
-    assert state(_media) == before
+    assert state(media) == before
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -274,19 +274,19 @@ def test_deciding_twice(hood, language, _media):
         ),
     ],
 )
-def test_a_decision_beyond_what_was_asked(hood, language, body, field, messages, _media):
+def test_a_decision_beyond_what_was_asked(hood, language, body, field, messages, media):
     made = reported(hood)
-    before = state(_media)
+    before = state(media)
     answer = Api(hood.leader_user, language).post(f"/after-sales/{made.pk}/decision", body)
     refused(answer, 422, "decision_invalid", messages[language])
     assert answer.json()["details"] == [{"field": field, "message": messages[language]}]
-    assert state(_media) == before
+    assert state(media) == before
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_a_leader_of_another_community_or_a_member_cannot_decide(hood, language, _media):
+def test_a_leader_of_another_community_or_a_member_cannot_decide(hood, language, media):
     made = reported(hood)
-    before = state(_media)
+    before = state(media)
     answer = Api(hood.other_leader_user, language).post(
         f"/after-sales/{made.pk}/decision", {"decision": "approve"}
     )
@@ -311,4 +311,4 @@ def test_a_leader_of_another_community_or_a_member_cannot_decide(hood, language,
             "zh-hans": f"只有{community}的团长或运营人员才能处理这张售后单。",
         }[language],
     )
-    assert state(_media) == before
+    assert state(media) == before
