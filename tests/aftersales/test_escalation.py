@@ -75,3 +75,18 @@ def test_the_clock_job_hands_overdue_reports_to_an_operator(hood):
         ).status
         == Report.Status.REJECTED
     )
+
+
+def test_the_operators_list_on_the_command_line(hood, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    monkeypatch.setenv("COLUMNS", "200")
+    overdue_and_fresh(hood)
+    tasks.hand_overdue_reports_to_operators.call()
+    out = StringIO()
+    call_command("aftersales", "list", "--as", hood.operator.username, stdout=out)
+    printed = out.getvalue()
+    assert "土鸡蛋 × 2" in printed and "with an operator" in printed
+    assert hood.supplier.name in printed
