@@ -16,9 +16,11 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Page, expect
 
+from linli.aftersales.models import Report
 from linli.communities.models import Household
 from linli.groupbuys.models import GroupBuy, Order
 from tests.conftest import make_neighbourhood
+from tests.factories import photo_bytes
 
 from .conftest import PHONE, sign_in
 
@@ -41,6 +43,8 @@ class Words:
     placed_by: str
     short: str
     recorded: str
+    note: str
+    waiting: str
 
 
 WORDS = {
@@ -57,6 +61,8 @@ WORDS = {
         placed_by="Placed by",
         short="Short delivery: the supplier brought 4 of 5 斤",
         recorded="recorded at",
+        note="Two heads of greens were rotten",
+        waiting="waiting for the leader",
     ),
     "zh-hans": Words(
         locale="zh-CN",
@@ -71,6 +77,8 @@ WORDS = {
         placed_by="下单人",
         short="缺货：供应商为本小区送来 4 斤（订了 5 斤）",
         recorded="登记于",
+        note="有两棵菜叶子烂了",
+        waiting="等待团长处理",
     ),
 }
 
@@ -93,7 +101,10 @@ def fits_360(page: Page) -> None:
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_the_whole_cycle_in_a_phone_browser(chromium, live_server, screenshots, language):
+def test_the_whole_cycle_in_a_phone_browser(
+    chromium, live_server, screenshots, language, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"  # the after-sales photo
     words = WORDS[language]
     base = live_server.url
     hood = make_neighbourhood()
@@ -216,3 +227,17 @@ def test_the_whole_cycle_in_a_phone_browser(chromium, live_server, screenshots, 
     fits_360(alice)
     assert Order.objects.get(pk=alice_order_url.rstrip("/").split("/")[-1]).pickup == "full"
     assert Household.objects.get(pk=no_phone.pk).orders.get().seq is not None
+
+    # Something was wrong with it: from the order page, a report with a photo (after-sales).
+    alice.click("#order-links a")
+    alice.check("input[name=kind][value=spoiled]")
+    alice.fill("#note", words.note)
+    photo = tmp_path / "spoiled.jpg"
+    photo.write_bytes(photo_bytes("JPEG", (640, 480)))
+    alice.set_input_files("#photos", str(photo))
+    shot(alice, "member-after-sales")
+    fits_360(alice)
+    alice.click("#report-form button[type=submit]")
+    expect(alice.locator("#report-status")).to_have_text(words.waiting)
+    report = Report.objects.get()
+    assert (report.kind, report.note, report.photos.count()) == ("spoiled", words.note, 1)
