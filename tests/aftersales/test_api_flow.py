@@ -181,3 +181,21 @@ def test_photos_are_served_with_their_type_and_only_to_who_may_see_the_report(ho
     assert Api(hood.members[2]).client.get(path).status_code == 404
     assert Api(hood.other_leader_user).client.get(path).status_code == 404
     assert Api(hood.members[1]).client.get(path.replace("/1", "/2")).status_code == 404
+
+
+def test_ids_beyond_any_row_are_not_found(hood):
+    huge = 2**70
+    operator = Api(hood.operator)
+    for path in (
+        f"/after-sales/{huge}",
+        f"/after-sales/{huge}/photos/{huge}",
+        f"/suppliers/{huge}/after-sales",
+        f"/suppliers/{huge}/complaint-rate",
+    ):
+        answer = operator.get(path)
+        assert answer.status_code == 404, (path, answer.content)
+    decided = operator.post(f"/after-sales/{huge}/decision", {"decision": "approve"})
+    assert decided.status_code == 404
+    made = report(client(hood.members[1]), 2**62)
+    assert made.status_code == 404
+    assert made.json()["code"] == "order_line_not_found"
