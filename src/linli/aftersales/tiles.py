@@ -3,6 +3,7 @@ reports) and on a member's order page (report a problem with what was collected)
 
 from django.utils.translation import gettext_lazy as _
 
+from linli.groupbuys.models import Order
 from linli.pages.registry import OrderLink, Tile, register, register_order_link
 
 register(
@@ -32,6 +33,6 @@ register_order_link(
         url_name="aftersales:order",
         order=10,
         # Once something was collected: reports are for goods in hand.
-        shown_for=lambda order: order.pickup != "none",
+        shown_for=lambda order: order.pickup != Order.Pickup.NONE,
     )
 )
