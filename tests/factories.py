@@ -139,3 +139,18 @@ def times(now=None, *, cutoff_in=timedelta(hours=20)):
         "pickup_starts_at": cutoff + timedelta(hours=14),
         "pickup_ends_at": cutoff + timedelta(hours=20),
     }
+
+
+def photo_bytes(
+    image_format: str = "JPEG", size: tuple[int, int] = (64, 48), *, exif: bytes | None = None
+) -> bytes:
+    """A small picture in ``image_format`` (JPEG, PNG, WEBP), optionally with EXIF data."""
+    import io
+
+    from PIL import Image
+
+    picture = Image.new("RGB", size, (200, 60, 40))
+    out = io.BytesIO()
+    options = {"exif": exif} if exif is not None else {}
+    picture.save(out, image_format, **options)
+    return out.getvalue()

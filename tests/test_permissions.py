@@ -28,6 +28,8 @@ from pypdf import PdfReader
 
 from linli.accounts.models import ApiToken, User
 from linli.accounts.services import issue_token
+from linli.aftersales import photos as aftersales_photos
+from linli.aftersales import services as aftersales
 from linli.api import api
 from linli.communities.models import Building
 from linli.core.formatting import mask_phone
@@ -80,11 +82,13 @@ class World:
             headers["HTTP_AUTHORIZATION"] = f"Bearer {self.tokens[role]}"
         return Client(enforce_csrf_checks=True, **headers)
 
-    def call(self, role: str, method: str, path: str, body=None, query=None):
+    def call(self, role: str, method: str, path: str, body=None, query=None, multipart=False):
         client = self.client(role)
         url = f"/api{path}"
         if method == "GET":
             return client.get(url, query or {})
+        if multipart:
+            return client.post(url, body or {})
         data = "" if body is None else json.dumps(body)
         return getattr(client, method.lower())(url, data, content_type="application/json")
 
@@ -154,6 +158,28 @@ def build_world(hood) -> World:
     )
     services.catch_up(group_buy_id=other_gb.pk, now=other_gb.pickup_ends_at + timedelta(seconds=1))
 
+    # After-sales: the member collected a third group buy's greens and eggs and reported the
+    # eggs (with a photo); the greens are left to report.
+    collected_gb = hood.open(stock=(50, 50))
+    collected_items = list(collected_gb.items.order_by("position"))
+    collected = _order(member, collected_gb, {collected_items[0].pk: 1, collected_items[1].pk: 1})
+    services.close_group_buy(actor=hood.leader_user, group_buy_id=collected_gb.pk, early=True)
+    services.confirm_pickup(
+        actor=hood.leader_user, group_buy_id=collected_gb.pk, order_id=collected.pk
+    )
+    greens_line, eggs_line = collected.lines.order_by("item__position")
+    report = aftersales.report_problem(
+        actor=member,
+        order_line_id=eggs_line.pk,
+        quantity=1,
+        kind="spoiled",
+        uploads=[
+            aftersales_photos.Upload(
+                name="egg.png", content_type="image/png", data=factories.photo_bytes("PNG")
+            )
+        ],
+    )
+
     households = dict.fromkeys(ROLES)
     for role, user in users.items():
         membership = getattr(user, "member", None) if user is not None else None
@@ -207,6 +233,9 @@ def build_world(hood) -> World:
             "payment": overpaid.pk,
             "rice_supplier": hood.products[2].supplier_id,
             "notice": notice.pk,
+            "collected_gb": collected_gb.pk,
+            "report": report.pk,
+            "greens_line": greens_line.pk,
         },
         households=households,
         community_households=list(hood.households),
@@ -219,7 +248,8 @@ def build_world(hood) -> World:
 
 
 @pytest.fixture
-def world(hood) -> World:
+def world(hood, settings, tmp_path) -> World:
+    settings.MEDIA_ROOT = tmp_path / "media"  # the after-sales photo
     return build_world(hood)
 
 
@@ -373,7 +403,7 @@ def check_products(world, role, response):
 
 def check_group_buys(world, role, response):
     seen = {group_buy["id"] for group_buy in items_of(response)}
-    ours = {world.ids["open_gb"], world.ids["formed_gb"]}
+    ours = {world.ids["open_gb"], world.ids["formed_gb"], world.ids["collected_gb"]}
     expected = {
         "member": ours,
         "neighbour": ours,
@@ -400,6 +430,13 @@ def check_orders_of_group_buy(world, role, response):
     assert_phones_shown_right(world, role, orders)
     if role != "operator":
         assert_no_full_phone_of_others(world, role, response)
+
+
+def check_reports(world, role, response):
+    """A household its own reports, a leader its community's, an operator all; nobody else."""
+    seen = [report["id"] for report in items_of(response)]
+    mine = role in {"member", "leader", "operator"}
+    assert seen == ([world.ids["report"]] if mine else []), seen
 
 
 def check_my_orders(world, role, response):
@@ -584,6 +621,7 @@ class Row:
     query: Callable[[World, str], dict] | None = None
     check: Callable[[World, str, Any], None] | None = None
     created: bool = False  # success is 201
+    multipart: bool = False  # the body is sent as a form (files), not JSON
 
 
 def _open_body(world: World, role: str) -> dict:
@@ -835,6 +873,37 @@ TABLE: dict[str, Row] = {
         body=lambda w, r: {},
         created=True,
     ),
+    # After-sales: a household reports its own order's line; its community's leader decides;
+    # the supplier reads its goods' reports (no household) and its rate; operators all.
+    "POST /after-sales": Row(
+        "/after-sales",
+        cells(404, member=OK, leader=403, operator=403),
+        body=lambda w, r: {"order_line_id": w.ids["greens_line"], "quantity": 1, "kind": "other"},
+        created=True,
+        multipart=True,
+    ),
+    "GET /after-sales": Row("/after-sales", SIGNED_IN, check=check_reports),
+    "GET /after-sales/{report_id}": Row("/after-sales/{report}", OWNS_ORDER),
+    "POST /after-sales/{report_id}/decision": Row(
+        "/after-sales/{report}/decision",
+        # The leader decides (200, written as a number so that it runs with the refusals, in
+        # the order of ROLES); the operator, after, finds it decided (operators deciding:
+        # tests/aftersales/test_escalation.py).
+        cells(404, member=403, leader=200, operator=409),
+        body=lambda w, r: {"decision": "approve"},
+    ),
+    "GET /after-sales/{report_id}/photos/{position}": Row(
+        "/after-sales/{report}/photos/1", cells(404, member=OK, leader=OK, supplier=OK, operator=OK)
+    ),
+    "GET /suppliers/{supplier_id}/after-sales": Row(
+        "/suppliers/{supplier_id}/after-sales",
+        cells(404, supplier=OK, operator=OK),
+        check=lambda w, r, response: assert_no_household_data(w, r, response),
+    ),
+    "GET /suppliers/{supplier_id}/complaint-rate": Row(
+        "/suppliers/{supplier_id}/complaint-rate", cells(404, supplier=OK, operator=OK)
+    ),
+    "GET /complaint-rates": Row("/complaint-rates", cells(404, operator=OK)),
 }
 
 
@@ -876,6 +945,7 @@ def _call(world: World, endpoint: str, role: str):
         row.path.format(**world.ids),
         body=row.body(world, role) if row.body else None,
         query=row.query(world, role) if row.query else None,
+        multipart=row.multipart,
     )
 
 

@@ -21,6 +21,7 @@ from ninja.renderers import JSONRenderer
 
 from linli.accounts.api import router as accounts_router
 from linli.accounts.auth import session_auth, token_auth
+from linli.aftersales.api import router as aftersales_router
 from linli.catalog.api import router as catalog_router
 from linli.communities.api import router as communities_router
 from linli.core.errors import LinliError, Message, render
@@ -63,6 +64,7 @@ api.add_router("", groupbuys_router)
 api.add_router("", ledger_router)
 api.add_router("", jielong_router)
 api.add_router("", notices_router)
+api.add_router("", aftersales_router)
 
 
 def _error(request, status: int, code: str, message, details=None):

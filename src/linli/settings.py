@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "linli.communities",
     "linli.catalog",
     "linli.groupbuys",
+    "linli.aftersales",
     "linli.ledger",
     "linli.jielong",
     "linli.notices",
@@ -178,6 +179,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+# Uploaded files (after-sales photos) through Django's storage API, under var/; never served
+# as static files: a view that checks who asks hands each one out (linli.aftersales).
+MEDIA_ROOT = Path(os.environ.get("LINLI_MEDIA", VAR_DIR / "media"))
+MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -224,6 +229,14 @@ LOGGING = {
 # The scheme and host of the site, without a trailing slash; empty: pages and the API take it
 # from the request, and printed sheets' QR codes hold the bare pickup code.
 LINLI_SITE_URL = os.environ.get("LINLI_SITE_URL", "").strip().rstrip("/")
+
+# After-sales (docs/decisions/0025): a member reports a problem with collected goods within
+# REPORT_HOURS of collecting them; the leader decides within DECIDE_HOURS of the report, after
+# which the worker's clock hands the report to an operator.
+LINLI_AFTER_SALES = {
+    "REPORT_HOURS": int(os.environ.get("LINLI_AFTER_SALES_REPORT_HOURS", "24")),
+    "DECIDE_HOURS": int(os.environ.get("LINLI_AFTER_SALES_DECIDE_HOURS", "48")),
+}
 
 LINLI = {
     "DEMO_PASSWORD": "linli-demo-2026",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("inbox/", include("linli.notices.urls")),
     path("money/", include("linli.ledger.urls")),
     path("", include("linli.jielong.urls")),
+    path("", include("linli.aftersales.urls")),
     path("", include("linli.groupbuys.urls")),
     path("", include("linli.web.urls")),
 ]

@@ -17,10 +17,12 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Page, expect
 
+from linli.aftersales.models import Report
 from linli.communities.models import Household
 from linli.core import events
 from linli.groupbuys.models import GroupBuy, Order
 from tests.conftest import make_neighbourhood
+from tests.factories import photo_bytes
 
 from .conftest import PHONE, sign_in
 
@@ -47,6 +49,8 @@ class Words:
     by_nickname: str
     unread: str
     arrived: str
+    note: str
+    waiting: str
 
 
 WORDS = {
@@ -67,6 +71,8 @@ WORDS = {
         by_nickname="found by the nickname “阿芳”",
         unread="1 unread",
         arrived="Your goods are here",
+        note="Two heads of greens were rotten",
+        waiting="waiting for the leader",
     ),
     "zh-hans": Words(
         locale="zh-CN",
@@ -85,6 +91,8 @@ WORDS = {
         by_nickname="按昵称“阿芳”找到",
         unread="1 条未读",
         arrived="您的货到了",
+        note="有两棵菜叶子烂了",
+        waiting="等待团长处理",
     ),
 }
 
@@ -107,7 +115,10 @@ def fits_360(page: Page) -> None:
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_the_whole_cycle_in_a_phone_browser(chromium, live_server, screenshots, language):
+def test_the_whole_cycle_in_a_phone_browser(
+    chromium, live_server, screenshots, language, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"  # the after-sales photo
     words = WORDS[language]
     base = live_server.url
     hood = make_neighbourhood()
@@ -265,3 +276,17 @@ def test_the_whole_cycle_in_a_phone_browser(chromium, live_server, screenshots, 
     fits_360(alice)
     assert Order.objects.get(pk=alice_order_url.rstrip("/").split("/")[-1]).pickup == "full"
     assert Household.objects.get(pk=no_phone.pk).orders.get().seq is not None
+
+    # Something was wrong with it: from the order page, a report with a photo (after-sales).
+    alice.click("#order-links a")
+    alice.check("input[name=kind][value=spoiled]")
+    alice.fill("#note", words.note)
+    photo = tmp_path / "spoiled.jpg"
+    photo.write_bytes(photo_bytes("JPEG", (640, 480)))
+    alice.set_input_files("#photos", str(photo))
+    shot(alice, "member-after-sales")
+    fits_360(alice)
+    alice.click("#report-form button[type=submit]")
+    expect(alice.locator("#report-status")).to_have_text(words.waiting)
+    report = Report.objects.get()
+    assert (report.kind, report.note, report.photos.count()) == ("spoiled", words.note, 1)

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.http import JsonResponse
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel
 
@@ -33,10 +34,30 @@ class KeyReused(LinliError):
 
 def _fingerprint(request) -> str:
     digest = hashlib.sha256()
-    for part in (request.method, request.get_full_path(), request.body):
+    for part in (request.method, request.get_full_path(), _body(request)):
         digest.update(part if isinstance(part, bytes) else part.encode())
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def _body(request) -> bytes:
+    """The request's body; for a multipart form (files), which is read as a stream and not
+    kept, a digest of its fields and files in order."""
+    try:
+        return request.body
+    except RawPostDataException:
+        digest = hashlib.sha256()
+        for key in sorted(request.POST):
+            for value in request.POST.getlist(key):
+                digest.update(f"{key}={value}".encode() + b"\0")
+        for key in sorted(request.FILES):
+            for upload in request.FILES.getlist(key):
+                digest.update(f"{key}:{upload.name}:{upload.size}".encode() + b"\0")
+                upload.seek(0)
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
+        return b"multipart:" + digest.digest()
 
 
 def _jsonable(body: Any) -> Any:

@@ -22,6 +22,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from linli.accounts.models import User
+from linli.aftersales import services as aftersales
+from linli.aftersales.models import Report
+from linli.communities.models import Member
 from linli.groupbuys import services
 from linli.groupbuys.models import GroupBuy, GroupBuyItem, Order, OrderLine, PurchaseOrder
 
@@ -61,7 +64,7 @@ class Present:
         self.today = timezone.localtime(self.now, SHANGHAI).date()
         self.users: dict[int, User] = {}
         self.live: list[_Live] = []
-        self.tally = {"group_buys": 0, "bulk_orders": 0, "service_orders": 0}
+        self.tally = {"group_buys": 0, "bulk_orders": 0, "service_orders": 0, "after_sales": 0}
 
     def _user(self, user_id: int) -> User:
         # One object per user, so that each keeps its roles cached across service calls.
@@ -313,6 +316,60 @@ class Present:
                     services.confirm_pickup(
                         actor=leader, group_buy_id=group_buy.pk, order_id=order.pk, now=self.now
                     )
+                self._after_sales(place, leader, group_buy)
+
+    #: What the first collected orders of households that sign in report (after-sales), one in
+    #: each of the first communities that have one, and what their leader does: the first (the
+    #: showcase's, usually) waits for the leader; then approved, rejected.
+    _PROBLEMS = (
+        (Report.Kind.SPOILED, "有一份打开就坏了", None),
+        (Report.Kind.MISSING, "少了一份", "approve"),
+        (Report.Kind.WRONG, "发成了别的", "reject"),
+    )
+
+    def _after_sales(self, place: Place, leader: User, group_buy: GroupBuy) -> None:
+        """A household that signs in collects its order and reports a problem with it, through
+        the services."""
+        made = self.tally["after_sales"]
+        if made >= len(self._PROBLEMS):
+            return
+        kind, note, decision = self._PROBLEMS[made]
+        order = (
+            Order.objects.filter(
+                group_buy=group_buy,
+                status=Order.Status.CONFIRMED,
+                household__members__isnull=False,
+            )
+            .order_by("seq")
+            .first()
+        )
+        if order is None:
+            return
+        if order.pickup != Order.Pickup.FULL:
+            services.confirm_pickup(
+                actor=leader, group_buy_id=group_buy.pk, order_id=order.pk, now=self.now
+            )
+        member = Member.objects.filter(household_id=order.household_id).order_by("id").first()
+        line = order.lines.filter(picked_up__gt=0).order_by("id").first()
+        if member is None or line is None:
+            return
+        self.tally["after_sales"] += 1
+        report = aftersales.report_problem(
+            actor=self._user(member.user_id),
+            order_line_id=line.pk,
+            quantity=1,
+            kind=kind,
+            note=note,
+            now=self.now,
+        )
+        if decision is not None:
+            aftersales.decide_report(
+                actor=leader,
+                report_id=report.pk,
+                choice=decision,
+                reason="" if decision == "approve" else "照片里看是对的",
+                now=self.now,
+            )
 
     def _order(
         self,

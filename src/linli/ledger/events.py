@@ -4,7 +4,8 @@ The group buys publish (:mod:`linli.groupbuys.events`) and know nothing of the l
 subscribers run inside the transaction of the change (``same_transaction=True``), so an order
 and its charge, a failed group buy and its refunds, a completion and its settlement commit or
 roll back together (decision 0018). Each is idempotent: it posts the difference from what the
-ledger already holds, or under a unique key.
+ledger already holds, or under a unique key. After-sales, above the group buys but below
+the ledger, is heard the same way (``after_sales.decided``).
 """
 
 from linli.core.events import Event, subscriber
@@ -53,6 +54,26 @@ def refund_shortfall(event: Event) -> None:
 @subscriber("group_buy.completed", name="ledger.settle", same_transaction=True)
 def settle(event: Event) -> None:
     services.settle_group_buy(_group_buy(event), at=event.at)
+
+
+@subscriber("after_sales.decided", name="ledger.after_sales", same_transaction=True)
+def credit_after_sales(event: Event) -> None:
+    """An approved after-sales report: the household credited, the supplier's payable reduced
+    (docs/decisions/0025); once per report, whether or not the group buy is settled yet."""
+    decided = event.payload
+    if decided["decision"] not in ("approved", "partly_approved"):
+        return
+    services.credit_after_sales(
+        report_id=decided["report_id"],
+        household_id=decided["household_id"],
+        supplier_id=decided["supplier_id"],
+        group_buy_id=decided["group_buy_id"],
+        order_id=decided["order_id"],
+        credit_fen=decided["credit_fen"],
+        cost_fen=decided["cost_fen"],
+        actor_id=decided.get("actor_id"),
+        at=event.at,
+    )
 
 
 def _group_buy(event: Event) -> GroupBuy:

@@ -64,6 +64,7 @@ class Entry(models.Model):
         SETTLEMENT = "settlement", _("group buy settled")
         PAYOUT = "payout", _("paid out")
         REVERSAL = "reversal", _("correction")
+        AFTER_SALES = "after_sales", _("after-sales credit")
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     memo = models.CharField(_("memo"), max_length=200, blank=True)

@@ -30,8 +30,9 @@ _COLUMN = {
     Entry.Kind.FAILED: "credited",
     Entry.Kind.SHORTFALL: "credited",
     Entry.Kind.REFUND_PAID: "refunded",
+    Entry.Kind.AFTER_SALES: "after_sales",
 }
-_SIGN = {"charged": 1, "paid": -1, "credited": -1, "refunded": 1}
+_SIGN = {"charged": 1, "paid": -1, "credited": -1, "refunded": 1, "after_sales": -1}
 
 
 @dataclass
@@ -44,12 +45,22 @@ class Line:
     refunded: int = 0
     owes: int = 0
     refund_due: int = 0
+    # The part of ``credited`` that approved after-sales reports credited (decision 0025):
+    # the supplier and the operator bear it, so it does not lower the sales a commission is on.
+    after_sales: int = 0
 
     @property
     def balance(self) -> int:
         return self.charged - self.paid - self.credited + self.refunded
 
+    @property
+    def sales(self) -> int:
+        """Charges less the credits that undo a sale (failures, short deliveries)."""
+        return self.charged - self.credited + self.after_sales
+
     def add(self, column: str, amount: int) -> None:
+        if column == "after_sales":
+            self.credited += _SIGN[column] * amount
         setattr(self, column, getattr(self, column) + _SIGN[column] * amount)
 
     def close(self) -> None:
@@ -58,7 +69,15 @@ class Line:
 
     def absorb(self, other: "Line") -> None:
         """Add ``other``'s figures to these (a total over households or group buys)."""
-        for name in ("charged", "paid", "credited", "refunded", "owes", "refund_due"):
+        for name in (
+            "charged",
+            "paid",
+            "credited",
+            "refunded",
+            "owes",
+            "refund_due",
+            "after_sales",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -193,7 +212,7 @@ def group_buy_ledger(who: Roles, group_buy_id: int) -> GroupBuyLedger:
         group_buy=group_buy,
         households=sorted(lines.values(), key=lambda line: line.label),
         total=total,
-        commission_fen=_commission(group_buy.pk, total.charged - total.credited, rate, settled),
+        commission_fen=_commission(group_buy.pk, total.sales, rate, settled),
         commission_settled=group_buy.pk in settled,
         commission_bp=rate,
     )
@@ -238,8 +257,7 @@ def leader_ledger(who: Roles, leader_id: int | None = None) -> LeaderLedger:
     ledger = LeaderLedger(leader=leader, group_buys=list(rows.values()))
     total = ledger.total
     for row in ledger.group_buys:
-        sales = row.charged - row.credited
-        row.commission_fen = _commission(row.group_buy_id, sales, leader.commission_bp, settled)
+        row.commission_fen = _commission(row.group_buy_id, row.sales, leader.commission_bp, settled)
         total.absorb(row)
         total.commission_fen += row.commission_fen
         total.owing_households += row.owing_households
@@ -262,8 +280,9 @@ def _paid_out(kind: str, owner_id: int) -> int:
 
 
 def supplier_ledger(who: Roles, supplier_id: int) -> SupplierLedger:
-    """A supplier's payable (cost of what it delivered in completed group buys), what was paid
-    and what is outstanding: for the supplier's own staff or an operator."""
+    """A supplier's payable (cost of what it delivered in completed group buys, less its share
+    of approved after-sales credits), what was paid and what is outstanding: for the supplier's
+    own staff or an operator."""
     from linli.catalog.models import Supplier
 
     if not (who.operator or supplier_id in who.supplier_ids):
@@ -273,7 +292,7 @@ def supplier_ledger(who: Roles, supplier_id: int) -> SupplierLedger:
         raise AccountNotFound()
     settled = list(
         Posting.objects.filter(
-            entry__kind=Entry.Kind.SETTLEMENT,
+            entry__kind__in=[Entry.Kind.SETTLEMENT, Entry.Kind.AFTER_SALES],
             account__kind=Kind.SUPPLIER,
             account__owner_id=supplier_id,
         )

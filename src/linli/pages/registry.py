@@ -11,7 +11,8 @@ of its own (found at start-up, as the admin finds ``admin.py``), not by editing 
                   shown_to=lambda who: who.household_id is not None))
 
 Later pieces of the leader's group-buy page (sheets, 接龙 import, shortages, money) declare a
-:class:`GroupBuyLink` the same way.
+:class:`GroupBuyLink` the same way, and links on a member's order page (after-sales) an
+:class:`OrderLink`.
 """
 
 from collections.abc import Callable, Sequence
@@ -62,8 +63,25 @@ class GroupBuyLink:
         return reverse(self.url_name, args=[group_buy_id])
 
 
+@dataclass(frozen=True)
+class OrderLink:
+    """A link on a member's page of one order (``url_name`` takes the order's id), shown when
+    ``shown_for(order)`` says so (it reads only the order and what the page has read with it:
+    its lines and group buy)."""
+
+    key: str
+    title: Any
+    url_name: str
+    order: int = 100
+    shown_for: Callable[[Any], bool] = field(default=lambda order: True)
+
+    def url(self, order_id: int) -> str:
+        return reverse(self.url_name, args=[order_id])
+
+
 _tiles: dict[str, Tile] = {}
 _group_buy_links: dict[str, GroupBuyLink] = {}
+_order_links: dict[str, OrderLink] = {}
 
 
 def register(tile: Tile) -> Tile:
@@ -83,6 +101,15 @@ def register_group_buy_link(link: GroupBuyLink) -> GroupBuyLink:
 
 def unregister_group_buy_link(key: str) -> None:
     _group_buy_links.pop(key, None)
+
+
+def register_order_link(link: OrderLink) -> OrderLink:
+    _order_links[link.key] = link
+    return link
+
+
+def unregister_order_link(key: str) -> None:
+    _order_links.pop(key, None)
 
 
 @dataclass(frozen=True)
@@ -107,4 +134,13 @@ def group_buy_links(group_buy_id: int, status: str) -> list[tuple[Any, str]]:
         (link.title, link.url(group_buy_id))
         for link in sorted(_group_buy_links.values(), key=lambda link: (link.order, link.key))
         if not link.statuses or status in link.statuses
+    ]
+
+
+def order_links(order: Any) -> list[tuple[Any, str]]:
+    """The links other apps declare for a member's ``order`` page, in order."""
+    return [
+        (link.title, link.url(order.pk))
+        for link in sorted(_order_links.values(), key=lambda link: (link.order, link.key))
+        if link.shown_for(order)
     ]

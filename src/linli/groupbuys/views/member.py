@@ -15,6 +15,7 @@ from linli.pages.helpers import (
     page,
     whole_numbers,
 )
+from linli.pages.registry import order_links
 
 
 def _quantities(post, items) -> tuple[dict[int, int], dict[str, str], dict[str, list[str]]]:
@@ -86,6 +87,7 @@ def _order_context(who: Roles, order: Order) -> dict:
         "confirmed": confirmed,
         "short": selectors.short_deliveries(order) if confirmed else {},
         "for_neighbour": order.household_id != who.household_id,
+        "links": order_links(order),
         "typed": {},
         "errors": {},
         "general": [],
