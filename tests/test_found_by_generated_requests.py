@@ -92,3 +92,31 @@ def _no_repeated_keys(pairs):
     keys = [key for key, _value in pairs]
     assert len(keys) == len(set(keys)), keys
     return dict(pairs)
+
+
+# Reads sent as POST (a preview, a sign-in), which store nothing a retry could repeat.
+NOT_CHANGING = {
+    ("post", "/api/auth/token"),
+    ("post", "/api/group-buys/{group_buy_id}/jielong/preview"),
+}
+
+
+def test_every_state_changing_operation_documents_the_idempotency_key(client):
+    """The key was only in the API's description, so generated requests never sent one."""
+    document = client.get("/api/openapi.json").json()
+    keyed, changing = set(), set()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            headers = {p["name"]: p for p in operation.get("parameters", []) if p["in"] == "header"}
+            if "Idempotency-Key" in headers:
+                keyed.add((method, path))
+                assert headers["Idempotency-Key"]["schema"] == {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 200,
+                }
+                assert headers["Idempotency-Key"]["required"] is False
+            if method != "get" and (method, path) not in NOT_CHANGING:
+                changing.add((method, path))
+    assert keyed == changing
+    assert ("post", "/api/group-buys/{group_buy_id}/orders") in keyed
