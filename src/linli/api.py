@@ -25,6 +25,7 @@ from linli.aftersales.api import router as aftersales_router
 from linli.catalog.api import router as catalog_router
 from linli.communities.api import router as communities_router
 from linli.core.errors import LinliError, Message, render
+from linli.core.schemas import Error
 from linli.core.validation import translate
 from linli.groupbuys.api import router as groupbuys_router
 from linli.jielong.api import router as jielong_router
@@ -41,7 +42,29 @@ class Utf8JSON(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class LinliApi(NinjaAPI):
+    """The API, whose document also says what every operation answers when the caller got
+    something wrong: a 4xx with ``{code, message, details}`` (``on_*`` handlers below)."""
+
+    def get_openapi_schema(self, **kwargs):
+        document = super().get_openapi_schema(**kwargs)
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        schemas["Error"] = Error.model_json_schema(ref_template="#/components/schemas/{model}")
+        refused = {
+            "description": (
+                "Refused: not signed in (401), not allowed (403), not found or not yours (404), "
+                "in conflict with the current state (409), too large (413), not valid (422), "
+                "too many tries (429). `message` is in the language of `Accept-Language`."
+            ),
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+        for operations in document["paths"].values():
+            for operation in operations.values():
+                operation["responses"].setdefault("4XX", refused)
+        return document
+
+
+api = LinliApi(
     title="Linli API",
     version="1",
     description=(

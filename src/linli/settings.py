@@ -193,6 +193,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 
 NINJA_PAGINATION_PER_PAGE = 50
+# Every list pages with limit 1…200 and offset 0…10⁹, checked (docs/decisions/0027).
+NINJA_PAGINATION_CLASS = "linli.core.paging.LinliPagination"
 
 # Notices by e-mail (linli.notices, decision 0026), sent by the worker through Django's
 # mailers: an SMTP server when one is named, else one file per e-mail in var/mail.

@@ -216,3 +216,18 @@ def test_why_a_group_buy_completed_is_told_apart():
     assert (rules.all_collected(formed), rules.window_ended_uncollected(formed)) == (False, False)
     assert rules.handed_out_by_building(formed) and rules.handed_out_by_building(collected)
     assert not rules.handed_out_by_building(group_buy())
+
+
+@pytest.mark.parametrize(
+    ("left", "on_order", "sold_out", "box", "most"),
+    [
+        (0, 0, True, False, 0),  # sold out, a new order: no box
+        (0, 2, True, True, 2),  # sold out, held: lower or cancel, not raise
+        (1, 0, False, True, 1),
+        (3, 2, False, True, 5),
+    ],
+)
+def test_sold_out_and_the_quantity_box(left, on_order, sold_out, box, most):
+    assert rules.sold_out(left) is sold_out
+    assert rules.may_ask_for(left, on_order=on_order) is box
+    assert rules.most_on_order(left, on_order=on_order) == most

@@ -123,7 +123,10 @@ def test_through_the_api_50_orders_go_through_and_the_rest_hear_409_insufficient
         assert body["code"] == "insufficient_stock"
         assert body["message"] == "Not enough stock for some items; nothing was ordered."
         assert body["details"][0]["left"] == 0
-        assert "Only 0" in body["details"][0]["message"]
+        assert (
+            body["details"][0]["message"]
+            == f"{hot.product.name} is sold out: no more can be ordered."
+        )
     created = {response.json()["id"] for response in responses if response.status_code == 201}
     assert len(created) == 50
     assert set(Order.objects.filter(group_buy=group_buy).values_list("pk", flat=True)) == created

@@ -2,7 +2,7 @@ from ninja import Router
 from ninja.pagination import paginate
 
 from linli.accounts.roles import roles
-from linli.core.schemas import QueryText
+from linli.core.schemas import QueryId, QueryText
 
 from . import selectors
 from .schemas import ProductOut, SupplierOut
@@ -21,7 +21,7 @@ def list_suppliers(request):
 )
 @paginate
 def list_products(
-    request, supplier_id: int | None = None, category: QueryText = "", q: QueryText = ""
+    request, supplier_id: QueryId | None = None, category: QueryText = "", q: QueryText = ""
 ):
     return selectors.search_products(
         roles(request.auth), supplier_id=supplier_id, category=category[:20], query=q[:40]

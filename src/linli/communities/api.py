@@ -2,7 +2,7 @@ from ninja import Router
 from ninja.pagination import paginate
 
 from linli.accounts.roles import roles
-from linli.core.schemas import QueryText
+from linli.core.schemas import QueryId, QueryText
 
 from . import selectors
 from .schemas import CommunityDetailOut, CommunityOut, HouseholdOut
@@ -31,7 +31,9 @@ def get_community(request, community_id: int):
     summary="Households of a community I lead (phones masked for leaders)",
 )
 @paginate
-def list_households(request, community_id: int, building_id: int | None = None, q: QueryText = ""):
+def list_households(
+    request, community_id: int, building_id: QueryId | None = None, q: QueryText = ""
+):
     who = roles(request.auth)
     community = selectors.community_for(who, community_id)
     return selectors.households_of(who, community, building_id=building_id, query=q[:40])

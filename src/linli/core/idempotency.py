@@ -18,12 +18,25 @@ from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext_lazy as _
+from ninja.utils import contribute_operation_callback
 from pydantic import BaseModel
 
 from .errors import Invalid, LinliError
 from .models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
+MAX_KEY = 200
+# The header in the OpenAPI document of every operation that takes it.
+_DOCUMENTED = {
+    "in": "header",
+    "name": HEADER,
+    "required": False,
+    "description": (
+        "Any 1 to 200 printable characters, such as a UUID: a retry with the same key returns "
+        "the first answer and changes nothing."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY},
+}
 
 
 class KeyReused(LinliError):
@@ -98,7 +111,7 @@ def idempotent(view: Callable) -> Callable:
             # transaction already, and one more around them would only add round trips.
             status, body = view(request, *args, **kwargs)
             return _respond(status, _jsonable(body))
-        if not 0 < len(key) <= 200 or not key.isprintable():
+        if not 0 < len(key) <= MAX_KEY or not key.isprintable():
             raise Invalid(
                 details=[
                     {
@@ -128,4 +141,12 @@ def idempotent(view: Callable) -> Callable:
                 raise
             return _respond(*replayed, replayed=True)
 
+    contribute_operation_callback(wrapper, _document)
     return wrapper
+
+
+def _document(operation) -> None:
+    """Name the header among the operation's parameters in the OpenAPI document."""
+    extra = dict(operation.openapi_extra or {})
+    extra["parameters"] = [*extra.get("parameters", []), _DOCUMENTED]
+    operation.openapi_extra = extra

@@ -18,6 +18,9 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 Id = Annotated[StrictInt, Field(ge=1, le=2**62)]
+# An id (or a 1-based number such as a 跟团号) in a query string, where it comes as text:
+# bounded, so that a number past any database integer is a 422, not an overflow (a 500).
+QueryId = Annotated[int, Field(ge=1, le=2**62)]
 
 
 def _iso_text(value: Any) -> Any:
@@ -67,4 +70,4 @@ def text(max_length: int, *, min_length: int = 0, default: str | None = None):
     return Annotated[StrictStr, field]
 
 
-__all__ = ["Error", "Id", "In", "Moment", "QueryText", "StrictInt", "StrictStr", "text"]
+__all__ = ["Error", "Id", "In", "Moment", "QueryId", "QueryText", "StrictInt", "StrictStr", "text"]

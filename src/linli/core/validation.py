@@ -36,9 +36,10 @@ _MESSAGES = {
     "extra_forbidden": _("Unknown field."),
     "json_invalid": _("Not valid JSON."),
     "value_error": _("Not valid."),
+    "paging_range": _("Must be a whole number from %(minimum)s to %(maximum)s."),
 }
 _FALLBACK = _("Not valid.")
-_PARAMS = {"max_length", "min_length", "gt", "ge", "lt", "le", "expected"}
+_PARAMS = {"max_length", "min_length", "gt", "ge", "lt", "le", "expected", "minimum", "maximum"}
 
 
 def field_path(loc: list | tuple) -> str:

@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from linli.accounts.roles import roles
 from linli.core.files import FILE, PDF, XLSX, attachment, documented
 from linli.core.idempotency import idempotent
-from linli.core.schemas import QueryText
+from linli.core.schemas import QueryId, QueryText
 
 from . import selectors, services, sheets
 from .errors import OrderNotFound
@@ -55,7 +55,7 @@ def _lines(lines) -> list[tuple[int, int]]:
 
 @router.get("/group-buys", response=list[GroupBuyOut], summary="Group buys I may see")
 @paginate
-def list_group_buys(request, status: QueryText = "", community_id: int | None = None):
+def list_group_buys(request, status: QueryText = "", community_id: QueryId | None = None):
     who = roles(request.auth)
     group_buys = selectors.visible_group_buys(who)
     if status:
@@ -167,7 +167,7 @@ def search_for_pickup(
     group_buy_id: int,
     q: QueryText = "",
     code: QueryText | None = None,
-    seq: int | None = None,
+    seq: QueryId | None = None,
     building: QueryText | None = None,
     room: QueryText | None = None,
     phone_last4: QueryText | None = None,
@@ -296,7 +296,7 @@ def purchase_order_pdf(request, purchase_order_id: int):
 
 @router.get("/orders", response=list[OrderOut], summary="Orders I may see, newest first")
 @paginate
-def list_orders(request, status: QueryText = "", group_buy_id: int | None = None):
+def list_orders(request, status: QueryText = "", group_buy_id: QueryId | None = None):
     orders = selectors.visible_orders(roles(request.auth))
     if status:
         orders = orders.filter(status=status[:12])
@@ -334,7 +334,7 @@ def cancel_order(request, order_id: int):
     "/orders/{order_id}/pickup-code.png",
     response={200: None},
     summary="The pickup code as a QR image (PNG), once the group buy has formed",
-    openapi_extra={"responses": {"200": {"content": {"image/png": {}}}}},
+    openapi_extra={"responses": {200: {"content": {"image/png": {}}}}},
 )
 def pickup_qr(request, order_id: int, scale: int = 8):
     """The QR holds the address of the leader's hand-out page with the code, which a leader's
@@ -357,7 +357,9 @@ def pickup_qr(request, order_id: int, scale: int = 8):
     summary="Purchase orders: a supplier's own, a leader's communities', or all (operator)",
 )
 @paginate
-def list_purchase_orders(request, group_buy_id: int | None = None, community_id: int | None = None):
+def list_purchase_orders(
+    request, group_buy_id: QueryId | None = None, community_id: QueryId | None = None
+):
     purchase_orders = selectors.visible_purchase_orders(roles(request.auth))
     if group_buy_id is not None:
         purchase_orders = purchase_orders.filter(group_buy_id=group_buy_id)

@@ -104,6 +104,7 @@ class InsufficientStock(Conflict):
     code = "insufficient_stock"
     template = _("Not enough stock for some items; nothing was ordered.")
     line_template = _("Only %(left)s %(unit)s of %(product)s left; you asked for %(asked)s.")
+    sold_out_template = _("%(product)s is sold out: no more can be ordered.")
 
 
 class LimitExceeded(Conflict):

@@ -136,6 +136,24 @@ def short_of_stock(left: int, change: int) -> bool:
     return change > left
 
 
+def sold_out(left: int) -> bool:
+    """Nothing of an item is left: the order form takes no quantity for it (已售罄)."""
+    return left <= 0
+
+
+def most_on_order(left: int, *, on_order: int) -> int:
+    """The most of an item an order holding ``on_order`` of it may ask for when ``left`` is
+    what is left: what it holds and what is left (the limit per household aside). An order
+    holding a sold-out item keeps it, and may lower or cancel it, not raise it."""
+    return on_order + max(left, 0)
+
+
+def may_ask_for(left: int, *, on_order: int) -> bool:
+    """Whether an order (new: ``on_order`` 0) shows a quantity box for the item: it is not
+    sold out, or the order already holds some of it."""
+    return on_order > 0 or not sold_out(left)
+
+
 # After the cutoff ------------------------------------------------------------------------
 
 

@@ -223,7 +223,9 @@ def move_stock(changes: Mapping[int, int], items: Mapping[int, GroupBuyItem]) ->
                     "left": left[item_id],
                     "asked": changes[item_id],
                     "message": Message(
-                        InsufficientStock.line_template,
+                        InsufficientStock.sold_out_template
+                        if rules.sold_out(left[item_id])
+                        else InsufficientStock.line_template,
                         left=left[item_id],
                         unit=items[item_id].product.unit,
                         product=items[item_id].product.name,

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from linli.communities.selectors import households_to_order_for
 from linli.core.errors import LinliError
 from linli.groupbuys import rules, selectors, services
+from linli.groupbuys.limits import MAX_LINE_QUANTITY
 from linli.groupbuys.models import Order
 from linli.pages.helpers import (
     Roles,
@@ -27,6 +28,19 @@ def _quantities(post, items) -> tuple[dict[int, int], dict[str, str], dict[str, 
     return {item_id: quantity for item_id, quantity in numbers.items() if quantity}, typed, errors
 
 
+def _boxes(items, on_order: dict[int, int]) -> dict[int, int]:
+    """The items that get a quantity box on an order holding ``on_order`` (item id →
+    quantity), each with the most it may ask for."""
+    return {
+        item.pk: min(
+            rules.most_on_order(item.stock_left, on_order=on_order.get(item.pk, 0)),
+            MAX_LINE_QUANTITY,
+        )
+        for item in items
+        if rules.may_ask_for(item.stock_left, on_order=on_order.get(item.pk, 0))
+    }
+
+
 @page
 def group_buy(request, who: Roles, group_buy_id: int):
     """Items with price, unit, what is left and the limit; the cutoff, the pickup; and the
@@ -35,10 +49,17 @@ def group_buy(request, who: Roles, group_buy_id: int):
     items = list(group_buy.items.all())
     neighbours = list(households_to_order_for(who, group_buy.community_id))
     now = timezone.now()
+    # A new order holds nothing yet: a sold-out item gets no quantity box. One posted anyway
+    # goes to the service, which refuses the whole order (and says it is sold out).
+    boxes = _boxes(items, {})
+    accepting = rules.accepting_orders(group_buy, now)
     context = {
         "group_buy": group_buy,
         "items": items,
-        "accepting": rules.accepting_orders(group_buy, now),
+        "boxes": boxes,
+        "sold_out": {item.pk for item in items if rules.sold_out(item.stock_left)},
+        "accepting": accepting,
+        "orderable": accepting and bool(boxes),
         "status_label": rules.status_label(group_buy, now),
         "neighbours": neighbours,
         "typed": {},
@@ -77,10 +98,16 @@ def my_orders(request, who: Roles):
     return render(request, "groupbuys/member/orders.html", {"orders": orders, "roles": who})
 
 
-def _order_context(who: Roles, order: Order) -> dict:
+def _order_context(who: Roles, order: Order, items=None) -> dict:
+    """What the order page shows; with the group buy's ``items`` (while it may change), the
+    change form: a quantity box for each item not sold out or already on the order."""
     group_buy = order.group_buy
     confirmed = rules.confirmed(order)
+    on_order = {line.item_id: line.quantity for line in order.lines.all()} if items else {}
     return {
+        "items": items or [],
+        "boxes": _boxes(items or [], on_order),
+        "sold_out": {item.pk for item in items or [] if rules.sold_out(item.stock_left)},
         "order": order,
         "group_buy": group_buy,
         "changeable": rules.may_change_order(order, group_buy, timezone.now()),
@@ -99,23 +126,28 @@ def order(request, who: Roles, order_id: int):
     """Status, lines, change or cancel before the cutoff, the pickup code (QR and digits), and
     what the supplier delivered short."""
     order = selectors.order_for(who, order_id)
-    context = _order_context(who, order)
-    if context["changeable"]:
-        context["items"] = list(selectors.group_buy_for(who, order.group_buy_id).items.all())
+    changeable = rules.may_change_order(order, order.group_buy, timezone.now())
+    items = _items(who, order) if changeable else None
+    context = _order_context(who, order, items)
+    if changeable:
         context["typed"] = {
             f"item-{line.item_id}": str(line.quantity) for line in order.lines.all()
         }
     return render(request, "groupbuys/member/order.html", context)
 
 
+def _items(who: Roles, order: Order) -> list:
+    return list(selectors.group_buy_for(who, order.group_buy_id).items.all())
+
+
 @require_POST
 @page
 def change_order(request, who: Roles, order_id: int):
     order = selectors.order_for(who, order_id)
-    items = list(selectors.group_buy_for(who, order.group_buy_id).items.all())
+    items = _items(who, order)
     lines, typed, errors = _quantities(request.POST, items)
-    context = _order_context(who, order)
-    context.update(items=items, typed=typed)
+    context = _order_context(who, order, items)
+    context.update(typed=typed)
     if errors:
         context.update(errors=errors, general=[_("Check the quantities marked below.")])
         return render(request, "groupbuys/member/order.html", context, status=422)
