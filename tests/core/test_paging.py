@@ -7,9 +7,13 @@ the bounds page as before; the OpenAPI document states the bounds on every list.
 
 import pytest
 
+from linli.aftersales import services as aftersales
 from linli.catalog.models import Supplier
 from linli.core.paging import LIMIT_MAX, OFFSET_MAX
+from linli.jielong import services as jielong
+from linli.notices.services import notify
 from tests import factories
+from tests.aftersales.conftest import collected, line_of
 from tests.apiclient import Api
 
 HUGE = 10**30
@@ -26,6 +30,10 @@ LISTS = {
     "/api/group-buys/{group_buy_id}/distribution/{building_id}",
     "/api/orders",
     "/api/purchase-orders",
+    "/api/after-sales",
+    "/api/suppliers/{supplier_id}/after-sales",
+    "/api/communities/{community_id}/nicknames",
+    "/api/notices",
 }
 
 MESSAGES = {
@@ -52,10 +60,40 @@ def world(hood):
     """The leader's community with a formed group buy of two orders, so each list has rows."""
     group_buy, orders = hood.formed(count=2)
     building = orders[0].household.building_id
+    # An after-sales report, a nickname and a notice of the operator's own.
+    _collected, order = collected(hood)
+    aftersales.report_problem(
+        actor=hood.members[1],
+        order_line_id=line_of(order, 1).pk,
+        quantity=1,
+        kind="spoiled",
+        note="",
+    )
+    jielong.remember_nickname(
+        actor=hood.leader_user,
+        community_id=hood.community.pk,
+        nickname="阿芳",
+        household_id=hood.households[1].pk,
+    )
+    notify(
+        kind="goods_arrived",
+        key=f"purchase_order:{group_buy.pk}",
+        to={
+            hood.operator.pk: {
+                "group_buy_id": group_buy.pk,
+                "title": group_buy.title,
+                "place": group_buy.pickup_place,
+                "until": group_buy.pickup_ends_at.isoformat(),
+                "codes": [orders[0].pickup_code],
+                "products": [hood.products[0].name],
+            }
+        },
+    )
     paths = {
         path: path.replace("{community_id}", str(hood.community.pk))
         .replace("{group_buy_id}", str(group_buy.pk))
         .replace("{building_id}", str(building))
+        .replace("{supplier_id}", str(hood.supplier.pk))
         for path in LISTS
     }
     return hood, paths
