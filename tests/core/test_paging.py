@@ -162,7 +162,7 @@ def test_within_the_bounds_pages_as_before(world):
         assert len(ids) == everything["count"], path
         assert api.get(path).json() == everything, path  # 50 by default: these are fewer
         first = api.get(path, limit=1).json()
-        assert ([row["id"] for row in first["items"]], first["count"]) == (ids[:1], len(ids))
+        assert ([row["id"] for row in first["items"]], first["count"]) == (ids[:1], len(ids)), path
         rest = api.get(path, limit=1, offset=1).json()
         assert [row["id"] for row in rest["items"]] == ids[1:2], path
         far = api.get(path, limit=LIMIT_MAX, offset=OFFSET_MAX).json()

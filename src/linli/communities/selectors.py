@@ -17,7 +17,11 @@ class CommunityNotFound(NotFound):
 
 
 def visible_communities(who: Roles) -> QuerySet[Community]:
-    communities = Community.objects.annotate(building_count=Count("buildings"))
+    # Explicitly ordered: a model's Meta.ordering is not applied to a GROUP BY query, so pages
+    # of this list came in whatever order PostgreSQL chose (found by tests/core/test_paging).
+    communities = Community.objects.annotate(building_count=Count("buildings")).order_by(
+        "city", "district", "name", "id"
+    )
     if who.operator:
         return communities
     scope = Q(pk__in=who.led_community_ids)
