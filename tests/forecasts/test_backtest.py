@@ -73,7 +73,7 @@ def test_wape_is_pooled_over_every_series_and_period(scored):
 
 
 def test_mase_is_scaled_by_seasonal_naive_in_the_training_part(scored):
-    train, held_out = bt.split(noisy(), 7)
+    train, _ = bt.split(noisy(), 7)
     per_series = []
     for name, part in scored.forecasts.groupby("unique_id"):
         y = train[train["unique_id"] == name]["y"].to_numpy()

@@ -117,9 +117,9 @@ def split(frame: pd.DataFrame, horizon: int) -> tuple[pd.DataFrame, pd.DataFrame
     """(training part, held-out part): the last ``horizon`` periods of every series are held out."""
     frame = frame.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
     from_end = frame.groupby("unique_id").cumcount(ascending=False)
-    return frame[from_end >= horizon].reset_index(drop=True), frame[
-        from_end < horizon
-    ].reset_index(drop=True)
+    return frame[from_end >= horizon].reset_index(drop=True), frame[from_end < horizon].reset_index(
+        drop=True
+    )
 
 
 def select(train: pd.DataFrame, horizon: int, season: int) -> dict[str, str]:
@@ -130,9 +130,7 @@ def select(train: pd.DataFrame, horizon: int, season: int) -> dict[str, str]:
     the total absolute error orders the models alike, and still does when that sum is 0.
     """
     folds = _renamed(
-        _engine(season).cross_validation(
-            df=train, h=horizon, n_windows=WINDOWS, step_size=horizon
-        )
+        _engine(season).cross_validation(df=train, h=horizon, n_windows=WINDOWS, step_size=horizon)
     )
     names = list(MODELS)
     errors = folds[names].sub(folds["y"], axis=0).abs()
@@ -165,7 +163,7 @@ def backtest(frame: pd.DataFrame, horizon: int, season: int) -> Result:
     per_series = mase(scored, models=columns, seasonality=season, train_df=train)
     wapes = {name: _number(pooled[name].iloc[0]) for name in columns}
     mases = {name: _mean_finite(per_series[name]) for name in columns}
-    counts = {name: 0 for name in names}
+    counts = dict.fromkeys(names, 0)
     for name in chosen.values():
         counts[name] += 1
     return Result(
