@@ -120,6 +120,15 @@ def check_lengths(series: Series, horizon: int, season: int) -> None:
             )
 
 
+def numbered(frame: pd.DataFrame, frequency: str) -> pd.DataFrame:
+    """``ds`` as dates → ``ds`` as period numbers (days or weeks since the earliest date)."""
+    if frame.empty:
+        return frame.assign(ds=frame["ds"].astype(int))
+    step = 7 if frequency == WEEKLY else 1
+    start = min(frame["ds"])
+    return frame.assign(ds=[(day - start).days // step for day in frame["ds"]])
+
+
 def _cell(row: list[str], index: int) -> str:
     return row[index].strip() if index < len(row) else ""
 

@@ -5,8 +5,9 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from rich.table import Table
 
+from linli.accounts.roles import Roles
 from linli.core.management.base import LinliCommand
-from linli.forecasts import series_csv
+from linli.forecasts import selectors, series_csv
 
 #: A user's mistake in the input: the exit status scripts can tell from a failure (1).
 BAD_INPUT = 2
@@ -17,7 +18,8 @@ class Command(LinliCommand):
         "Demand forecasts. `linli forecast backtest --csv FILE --horizon H [--season S]` holds "
         "out the last H periods of every series in a long-format CSV (unique_id,ds,y; daily or "
         "weekly), chooses a model per series on the rest, and prints WAPE and MASE per model; "
-        "the last line is one JSON object. It touches no database."
+        "the last line is one JSON object. With --csv it touches no database; without, it "
+        "reads the order history per community × product and day."
     )
     requires_system_checks: list[str] = []
 
@@ -27,7 +29,10 @@ class Command(LinliCommand):
             "backtest", help="Accuracy of the chosen models against seasonal naive."
         )
         backtest.add_argument(
-            "--csv", required=True, metavar="FILE", help="unique_id,ds,y (UTF-8)."
+            "--csv",
+            metavar="FILE",
+            help="unique_id,ds,y (UTF-8). Without it: the database's order history, per "
+            "community × product and day.",
         )
         backtest.add_argument("--horizon", type=_positive, required=True, metavar="H")
         backtest.add_argument(
@@ -38,6 +43,8 @@ class Command(LinliCommand):
         )
 
     def handle(self, *args, command, csv, horizon, season, **options):
+        if csv is None:
+            return self.from_database(horizon, season or series_csv.DEFAULT_SEASON["daily"])
         try:
             data = Path(csv).read_bytes()
         except OSError as error:
@@ -52,11 +59,39 @@ class Command(LinliCommand):
         except series_csv.BadSeries as error:
             raise CommandError(str(error.message), returncode=BAD_INPUT) from None
 
+        self.report(series.frame, series.frequency, horizon, season, series.filled)
+
+    def from_database(self, horizon: int, season: int) -> None:
+        from linli.forecasts.backtest import periods_needed
+
+        history = selectors.demand_series(Roles(user_id=None, operator=True))
+        frame = series_csv.numbered(history, series_csv.DAILY)
+        lengths = frame.groupby("unique_id")["ds"].transform("size")
+        needed = periods_needed(horizon, season)
+        short = int(frame.loc[lengths < needed, "unique_id"].nunique())
+        frame = frame[lengths >= needed].reset_index(drop=True)
+        if short:
+            self.console.print(
+                _(
+                    "%(count)s community × product series shorter than %(needed)s days are "
+                    "left out."
+                )
+                % {"count": short, "needed": needed}
+            )
+        if frame.empty:
+            raise CommandError(
+                _("No community × product series has %(needed)s days of orders yet.")
+                % {"needed": needed},
+                returncode=BAD_INPUT,
+            )
+        self.report(frame, series_csv.DAILY, horizon, season, 0)
+
+    def report(self, frame, frequency: str, horizon: int, season: int, filled: int) -> None:
         from linli.forecasts.backtest import BASELINE, WINDOWS, backtest
 
-        result = backtest(series.frame, horizon, season)
+        result = backtest(frame, horizon, season)
         console = self.console
-        frequency = _("daily") if series.frequency == series_csv.DAILY else _("weekly")
+        frequency = _("daily") if frequency == series_csv.DAILY else _("weekly")
         console.print(
             _(
                 "%(series)s series, %(frequency)s dates (season %(season)s); the last "
@@ -71,10 +106,10 @@ class Command(LinliCommand):
                 "windows": WINDOWS,
             }
         )
-        if series.filled:
+        if filled:
             console.print(
                 _("%(count)s missing periods inside series were counted as 0 units.")
-                % {"count": series.filled}
+                % {"count": filled}
             )
         table = Table()
         table.add_column(_("model"))

@@ -1,0 +1,66 @@
+"""Reads: demand series from the order history. A read never writes."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from linli.accounts.roles import Roles
+from linli.core.errors import Forbidden
+from linli.groupbuys.models import Order, OrderLine
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Orders that say what people wanted: placed, confirmed at the close, or in a group buy that
+#: failed to form (the wish was there). A cancelled order is a wish withdrawn.
+WANTED = (Order.Status.PLACED, Order.Status.CONFIRMED, Order.Status.FAILED)
+
+
+def series_id(community_id: int, product_id: int) -> str:
+    return f"{community_id}:{product_id}"
+
+
+def demand_series(who: Roles, community_ids: list[int] | None = None) -> pd.DataFrame:
+    """Units ordered per community × product and day (Asia/Shanghai), in the long format:
+    ``unique_id`` ("community:product"), ``ds`` (a date), ``y`` (units).
+
+    Every series runs from its first day with an order to the last day of the whole history,
+    days without orders at 0 units. Operators only: it spans every community. One query,
+    grouped in the database; the rows grow with days × series, not with orders.
+    """
+    import pandas as pd
+
+    if not who.operator:
+        raise Forbidden()
+    lines = OrderLine.objects.filter(order__status__in=WANTED)
+    if community_ids is not None:
+        lines = lines.filter(order__group_buy__community_id__in=community_ids)
+    rows = list(
+        lines.annotate(day=TruncDate("order__placed_at", tzinfo=timezone.get_current_timezone()))
+        .values("order__group_buy__community_id", "item__product_id", "day")
+        .annotate(units=Sum("quantity"))
+        .order_by()
+    )
+    if not rows:
+        return pd.DataFrame({"unique_id": [], "ds": [], "y": []})
+    last = max(row["day"] for row in rows)
+    units: dict[str, dict[date, int]] = {}
+    for row in rows:
+        key = series_id(row["order__group_buy__community_id"], row["item__product_id"])
+        units.setdefault(key, {})[row["day"]] = row["units"]
+    parts = []
+    for key in sorted(units):
+        days = units[key]
+        first = min(days)
+        span = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        parts.append(
+            pd.DataFrame(
+                {"unique_id": key, "ds": span, "y": [float(days.get(d, 0)) for d in span]}
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
