@@ -86,19 +86,19 @@ def test_the_backtest_runs_on_the_database_history(hood, monkeypatch):
     monkeypatch.setenv("LINLI_LANGUAGE", "en")
     greens, eggs = hood.products[:2]
     start = date(2026, 1, 5)  # a Monday
-    for n in range(42):
+    for n in range(21):
         day = start + timedelta(days=n)
         order(hood, hood.community, hood.households[0], {greens: 1 + (n % 7 == 5) * 4}, day)
         if n % 7 in (0, 3):
             order(hood, hood.community, hood.households[1], {eggs: 2}, day)
-    order(hood, hood.other_community, hood.households[2], {eggs: 1}, start + timedelta(days=40))
+    order(hood, hood.other_community, hood.households[2], {eggs: 1}, start + timedelta(days=20))
     out = io.StringIO()
-    call_command("forecast", "backtest", "--horizon", "7", stdout=out)
+    call_command("forecast", "backtest", "--horizon", "2", "--season", "7", stdout=out)
     lines = out.getvalue().strip().splitlines()
-    assert lines[0] == "1 community × product series shorter than 36 days are left out."
-    assert lines[1].startswith("2 series, daily dates (season 7)")
+    assert lines[0] == "1 community × product series shorter than 16 days are left out."
+    assert lines[1].startswith("2 series, daily dates (season 7); the last 2 periods")
     result = json.loads(lines[-1])
-    assert (result["series"], result["horizon"]) == (2, 7)
+    assert (result["series"], result["horizon"]) == (2, 2)
     # An exact week of greens and an eggs every Monday and Thursday: seasonal naive is perfect.
     assert result["wape"]["chosen"] == 0.0
 
@@ -109,3 +109,7 @@ def test_no_history_long_enough_is_said(db, monkeypatch):
         call_command("forecast", "backtest", "--horizon", "7", stdout=io.StringIO())
     assert str(refused.value) == "No community × product series has 36 days of orders yet."
     assert refused.value.returncode == 2
+    monkeypatch.setenv("LINLI_LANGUAGE", "zh-hans")
+    with pytest.raises(CommandError) as refused:
+        call_command("forecast", "backtest", "--horizon", "7", stdout=io.StringIO())
+    assert str(refused.value) == "还没有哪个小区 × 商品序列有 36 天的订单。"

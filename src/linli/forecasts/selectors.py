@@ -59,8 +59,6 @@ def demand_series(who: Roles, community_ids: list[int] | None = None) -> pd.Data
         first = min(days)
         span = [first + timedelta(days=n) for n in range((last - first).days + 1)]
         parts.append(
-            pd.DataFrame(
-                {"unique_id": key, "ds": span, "y": [float(days.get(d, 0)) for d in span]}
-            )
+            pd.DataFrame({"unique_id": key, "ds": span, "y": [float(days.get(d, 0)) for d in span]})
         )
     return pd.concat(parts, ignore_index=True)

@@ -72,10 +72,7 @@ class Command(LinliCommand):
         frame = frame[lengths >= needed].reset_index(drop=True)
         if short:
             self.console.print(
-                _(
-                    "%(count)s community × product series shorter than %(needed)s days are "
-                    "left out."
-                )
+                _("%(count)s community × product series shorter than %(needed)s days are left out.")
                 % {"count": short, "needed": needed}
             )
         if frame.empty:
