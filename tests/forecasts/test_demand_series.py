@@ -62,6 +62,8 @@ def test_units_per_community_product_and_shanghai_day(hood):
     order(hood, hood.community, household, {eggs: 4}, day + timedelta(days=2))
     order(hood, hood.community, first, {eggs: 9}, day + timedelta(days=2), status="cancelled")
     order(hood, hood.community, first, {greens: 1}, day + timedelta(days=3), status="failed")
+    # Today is not over: its orders wait for tomorrow's series.
+    order(hood, hood.community, first, {greens: 7}, timezone.localdate(), hour=0)
     c = hood.community.pk
     found = demand_series(OPERATOR)
     by_series = {

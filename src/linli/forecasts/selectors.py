@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import Sum
@@ -25,19 +25,25 @@ def series_id(community_id: int, product_id: int) -> str:
     return f"{community_id}:{product_id}"
 
 
-def demand_series(who: Roles, community_ids: list[int] | None = None) -> pd.DataFrame:
+def demand_series(
+    who: Roles, community_ids: list[int] | None = None, until: date | None = None
+) -> pd.DataFrame:
     """Units ordered per community × product and day (Asia/Shanghai), in the long format:
     ``unique_id`` ("community:product"), ``ds`` (a date), ``y`` (units).
 
-    Every series runs from its first day with an order to the last day of the whole history,
-    days without orders at 0 units. Operators only: it spans every community. One query,
-    grouped in the database; the rows grow with days × series, not with orders.
+    Only whole days: those before ``until`` (today by default), since today's orders are still
+    coming in and a half day would read as a drop in demand. Every series runs from its first
+    day with an order to the last day of the whole history, days without orders at 0 units.
+    Operators only: it spans every community. One query, grouped in the database; the rows
+    grow with days × series, not with orders.
     """
     import pandas as pd
 
     if not who.operator:
         raise Forbidden()
-    lines = OrderLine.objects.filter(order__status__in=WANTED)
+    until = until or timezone.localdate()
+    start_of = timezone.make_aware(datetime(until.year, until.month, until.day))
+    lines = OrderLine.objects.filter(order__status__in=WANTED, order__placed_at__lt=start_of)
     if community_ids is not None:
         lines = lines.filter(order__group_buy__community_id__in=community_ids)
     rows = list(
