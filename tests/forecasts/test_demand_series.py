@@ -76,7 +76,26 @@ def test_units_per_community_product_and_shanghai_day(hood):
         f"{c}:{greens.pk}": (days, [5.0, 0.0, 0.0, 1.0]),
         f"{c}:{eggs.pk}": (days, [1.0, 0.0, 4.0, 0.0]),
     }
-    assert list(found.columns) == ["unique_id", "ds", "y"]
+    assert list(found.columns) == ["unique_id", "ds", "y", "censored"]
+    assert not found["censored"].any()
+
+
+def test_sold_out_and_full_days_are_marked_censored(hood):
+    greens, eggs = hood.products[:2]
+    day = date(2026, 3, 2)
+    for n in range(3):
+        order(hood, hood.community, hood.households[0], {greens: 1, eggs: 1}, day + timedelta(n))
+    second, third = day + timedelta(days=1), day + timedelta(days=2)
+    GroupBuyItem.objects.filter(group_buy__title=str(second), product=greens).update(stock_left=0)
+    GroupBuy.objects.filter(title=str(third)).update(close_reason="full", closed_at=at(third, 15))
+    found = demand_series(OPERATOR)
+    c = hood.community.pk
+    marked = found[found["censored"]]
+    assert set(zip(marked["unique_id"], marked["ds"], strict=True)) == {
+        (f"{c}:{greens.pk}", second),
+        (f"{c}:{greens.pk}", third),
+        (f"{c}:{eggs.pk}", third),
+    }
 
 
 def test_only_operators_read_every_communitys_demand(hood):
@@ -98,7 +117,11 @@ def test_the_backtest_runs_on_the_database_history(hood, monkeypatch):
     call_command("forecast", "backtest", "--horizon", "2", "--season", "7", stdout=out)
     lines = out.getvalue().strip().splitlines()
     assert lines[0] == "1 community × product series shorter than 16 days are left out."
-    assert lines[1].startswith("2 series, daily dates (season 7); the last 2 periods")
+    assert lines[1] == (
+        "0 of 4 held-out series-days are censored (the item sold out or the group buy closed "
+        "at its maximum); not corrected yet."
+    )
+    assert lines[2].startswith("2 series, daily dates (season 7); the last 2 periods")
     result = json.loads(lines[-1])
     assert (result["series"], result["horizon"]) == (2, 2)
     # An exact week of greens and an eggs every Monday and Thursday: seasonal naive is perfect.

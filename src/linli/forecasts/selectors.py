@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from linli.accounts.roles import Roles
 from linli.core.errors import Forbidden
-from linli.groupbuys.models import Order, OrderLine
+from linli.groupbuys.models import GroupBuy, GroupBuyItem, Order, OrderLine
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,6 +30,8 @@ def demand_series(
 ) -> pd.DataFrame:
     """Units ordered per community × product and day (Asia/Shanghai), in the long format:
     ``unique_id`` ("community:product"), ``ds`` (a date), ``y`` (units).
+
+    ``censored`` marks the days whose orders understate demand (:func:`censored_days`).
 
     Only whole days: those before ``until`` (today by default), since today's orders are still
     coming in and a half day would read as a drop in demand. Every series runs from its first
@@ -53,7 +55,8 @@ def demand_series(
         .order_by()
     )
     if not rows:
-        return pd.DataFrame({"unique_id": [], "ds": [], "y": []})
+        return pd.DataFrame({"unique_id": [], "ds": [], "y": [], "censored": []})
+    censored = censored_days(who, community_ids, until)
     last = max(row["day"] for row in rows)
     units: dict[str, dict[date, int]] = {}
     for row in rows:
@@ -65,6 +68,47 @@ def demand_series(
         first = min(days)
         span = [first + timedelta(days=n) for n in range((last - first).days + 1)]
         parts.append(
-            pd.DataFrame({"unique_id": key, "ds": span, "y": [float(days.get(d, 0)) for d in span]})
+            pd.DataFrame(
+                {
+                    "unique_id": key,
+                    "ds": span,
+                    "y": [float(days.get(d, 0)) for d in span],
+                    "censored": [(key, d) in censored for d in span],
+                }
+            )
         )
     return pd.concat(parts, ignore_index=True)
+
+
+def censored_days(
+    who: Roles, community_ids: list[int] | None = None, until: date | None = None
+) -> set[tuple[str, date]]:
+    """(series, day) whose orders understate what people wanted: a group buy offering the
+    product in the community was open that day and the item sold out (no stock left) or the
+    group buy closed early at its maximum. From its opening day to its closing day (the cutoff
+    if it has not closed), days before ``until`` (today by default).
+
+    Only marked for now: the correction (and its effect on accuracy) is issue 15's next step.
+    """
+    if not who.operator:
+        raise Forbidden()
+    until = until or timezone.localdate()
+    items = GroupBuyItem.objects.filter(
+        Q(stock_left=0) | Q(group_buy__close_reason=GroupBuy.CloseReason.FULL)
+    )
+    if community_ids is not None:
+        items = items.filter(group_buy__community_id__in=community_ids)
+    marked = set()
+    for community_id, product_id, opens_at, closed_at, cutoff_at in items.values_list(
+        "group_buy__community_id",
+        "product_id",
+        "group_buy__opens_at",
+        "group_buy__closed_at",
+        "group_buy__cutoff_at",
+    ):
+        day = timezone.localdate(opens_at)
+        last = min(timezone.localdate(closed_at or cutoff_at), until - timedelta(days=1))
+        while day <= last:
+            marked.add((series_id(community_id, product_id), day))
+            day += timedelta(days=1)
+    return marked

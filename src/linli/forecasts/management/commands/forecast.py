@@ -81,7 +81,17 @@ class Command(LinliCommand):
                 % {"needed": needed},
                 returncode=BAD_INPUT,
             )
-        self.report(frame, series_csv.DAILY, horizon, season, 0)
+        from linli.forecasts.backtest import split
+
+        held_out = split(frame, horizon)[1]
+        self.console.print(
+            _(
+                "%(censored)s of %(days)s held-out series-days are censored (the item sold out "
+                "or the group buy closed at its maximum); not corrected yet."
+            )
+            % {"censored": int(held_out["censored"].sum()), "days": len(held_out)}
+        )
+        self.report(frame[["unique_id", "ds", "y"]], series_csv.DAILY, horizon, season, 0)
 
     def report(self, frame, frequency: str, horizon: int, season: int, filled: int) -> None:
         from linli.forecasts.backtest import BASELINE, WINDOWS, backtest
