@@ -107,3 +107,21 @@ def test_selection_never_sees_the_held_out_periods():
     seen.loc[seen.groupby("unique_id")["ds"].transform("max") - 7 == seen["ds"], "y"] = 1000.0
     moved = bt.backtest(seen, 7, 7)
     assert not moved.forecasts[columns].equals(before.forecasts[columns])
+
+
+def test_django_and_the_forecasts_app_start_without_statsforecast():
+    """statsforecast, utilsforecast and pandas load only when a forecast runs (decision 0028)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django, sys; django.setup(); "
+        "import linli.forecasts.management.commands.forecast, linli.forecasts.selectors; "
+        "print(sorted(m for m in ('statsforecast', 'utilsforecast', 'pandas') if m in sys.modules))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "linli.settings"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
