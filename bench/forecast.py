@@ -90,6 +90,13 @@ def main() -> None:
                 "series_per_second": round(result.series / result.seconds, 1),
                 "wape": figures["wape"],
                 "mase": figures["mase"],
+                "groups": {
+                    name: {
+                        k: v if k == "series" else rounded(v or float("nan"), 4)
+                        for k, v in g.items()
+                    }
+                    for name, g in result.groups.items()
+                },
             }
         )
 

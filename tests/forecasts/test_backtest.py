@@ -39,6 +39,22 @@ def test_the_last_horizon_periods_of_every_series_are_held_out():
     assert train.groupby("unique_id")["ds"].max().to_dict() == {"a": 6, "b": 8}
 
 
+@pytest.mark.parametrize(
+    ("history", "group"),
+    [
+        ([3, 4, 3, 5, 4], "smooth"),  # ADI 1, CV² 0.039
+        ([1, 9, 1, 9, 1], "erratic"),  # ADI 1, CV² 0.871
+        ([0, 4, 0, 0, 5, 0], "intermittent"),  # ADI 3, CV² 0.012
+        ([0, 1, 0, 0, 9, 0], "lumpy"),  # ADI 3, CV² 0.64
+        ([0, 0, 0], "no_demand"),
+        ([4, 4, 4, 4, 0], "smooth"),  # ADI 1.25
+        ([4, 4, 4, 0], "intermittent"),  # ADI 1.33, past the cut of 1.32
+    ],
+)
+def test_series_are_grouped_by_interval_and_size_variation(history, group):
+    assert bt.demand_class(history) == group
+
+
 def test_the_needed_length_is_the_held_out_part_the_windows_and_a_season():
     assert bt.periods_needed(horizon=7, season=7) == 7 * 4 + 7 + 1
     assert bt.periods_needed(horizon=4, season=52) == 4 * 4 + 52 + 1
@@ -70,6 +86,20 @@ def test_wape_is_pooled_over_every_series_and_period(scored):
     assert list(json["wape"]) == ["chosen", *bt.MODELS]
     assert list(json["mase"]) == ["chosen", *bt.MODELS]
     assert (json["bench"], json["series"], json["horizon"]) == ("forecast-backtest", 2, 7)
+
+
+def test_wape_per_series_group(scored):
+    train, _ = bt.split(noisy(), 7)
+    classes = {k: bt.demand_class(part.tolist()) for k, part in train.groupby("unique_id")["y"]}
+    assert classes == {"rare": "intermittent", "weekly": "erratic"}
+    f = scored.forecasts
+    for name, group in classes.items():
+        rows = f[f["unique_id"] == name]
+        for model in ("chosen", "seasonal_naive"):
+            expected = (rows["y"] - rows[model]).abs().sum() / rows["y"].sum()
+            assert scored.groups[group][model] == pytest.approx(expected)
+        assert scored.groups[group]["series"] == 1
+    assert list(scored.groups) == ["erratic", "intermittent"]
 
 
 def test_mase_is_scaled_by_seasonal_naive_in_the_training_part(scored):

@@ -6,6 +6,7 @@ that read or wrote a table would fail here.
 
 import io
 import json
+import re
 from datetime import date, timedelta
 
 import numpy as np
@@ -64,6 +65,9 @@ def test_the_chosen_models_are_not_worse_than_seasonal_naive(tmp_path, monkeypat
     assert result["wape"]["chosen"] <= result["wape"]["seasonal_naive"]
     assert result["mase"]["chosen"] <= result["mase"]["seasonal_naive"]
     assert "WAPE of the chosen models is -" in said
+    # The three weekly series order most days, the two others some days.
+    assert re.search(r"│ erratic\s+│\s+3 │", said) or re.search(r"│ smooth\s+│\s+3 │", said)
+    assert re.search(r"│ (intermittent|lumpy)\s+│\s+[12] │", said)
 
 
 def test_weekly_dates_are_read_as_weeks_with_a_season_of_52(tmp_path, monkeypatch):

@@ -42,6 +42,27 @@ TSB_ALPHA_P = 0.1
 TIE = 1e-9
 
 
+#: Syntetos–Boylan–Croston classes of a series, from its training part: the average interval
+#: between periods with demand (ADI) and the squared coefficient of variation of the nonzero
+#: sizes (CV²), cut at 1.32 and 0.49.
+ADI_CUT = 1.32
+CV2_CUT = 0.49
+GROUPS = ("smooth", "erratic", "intermittent", "lumpy", "no_demand")
+
+
+def demand_class(values: Any) -> str:
+    """The class of one series' history (a sequence of units ≥ 0)."""
+    nonzero = [float(v) for v in values if v > 0]
+    if not nonzero:
+        return "no_demand"
+    adi = len(values) / len(nonzero)
+    mean = sum(nonzero) / len(nonzero)
+    cv2 = (sum((v - mean) ** 2 for v in nonzero) / len(nonzero)) / mean**2
+    if adi < ADI_CUT:
+        return "smooth" if cv2 < CV2_CUT else "erratic"
+    return "intermittent" if cv2 < CV2_CUT else "lumpy"
+
+
 def periods_needed(horizon: int, season: int) -> int:
     """The shortest series :func:`backtest` takes: the held-out ``horizon``, ``WINDOWS`` windows
     of cross-validation, and before the earliest window one whole season and one period more
@@ -65,6 +86,8 @@ class Result:
     chosen_count: dict[str, int] = field(default_factory=dict)
     #: The held-out periods: unique_id, ds, y and one column per model key and "chosen".
     forecasts: Any = None
+    #: Per demand class (:func:`demand_class`): series, and WAPE of "chosen" and the baseline.
+    groups: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -170,6 +193,20 @@ def backtest(frame: pd.DataFrame, horizon: int, season: int) -> Result:
     counts = dict.fromkeys(names, 0)
     for name in chosen.values():
         counts[name] += 1
+    classes = {
+        str(series): demand_class(part.tolist()) for series, part in train.groupby("unique_id")["y"]
+    }
+    scored["group"] = scored["unique_id"].map(classes)
+    by_group = wape(scored, models=["chosen", BASELINE], id_col="group").set_index("group")
+    groups = {
+        group: {
+            "series": sum(1 for c in classes.values() if c == group),
+            "chosen": _number(by_group.loc[group, "chosen"]),
+            BASELINE: _number(by_group.loc[group, BASELINE]),
+        }
+        for group in GROUPS
+        if group in by_group.index
+    }
     return Result(
         series=int(frame["unique_id"].nunique()),
         horizon=horizon,
@@ -180,6 +217,7 @@ def backtest(frame: pd.DataFrame, horizon: int, season: int) -> Result:
         chosen=chosen,
         chosen_count=counts,
         forecasts=scored[["unique_id", "ds", "y", *columns]],
+        groups=groups,
     )
 
 

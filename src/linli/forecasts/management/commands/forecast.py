@@ -9,6 +9,15 @@ from linli.accounts.roles import Roles
 from linli.core.management.base import LinliCommand
 from linli.forecasts import selectors, series_csv
 
+#: The demand classes of the history before the held-out part (Syntetos–Boylan–Croston).
+GROUP_NAMES = {
+    "smooth": lambda: _("smooth"),
+    "erratic": lambda: _("erratic"),
+    "intermittent": lambda: _("intermittent"),
+    "lumpy": lambda: _("lumpy"),
+    "no_demand": lambda: _("no demand yet"),
+}
+
 #: A user's mistake in the input: the exit status scripts can tell from a failure (1).
 BAD_INPUT = 2
 
@@ -131,6 +140,19 @@ class Command(LinliCommand):
                 _number(result.mase[name]),
             )
         console.print(table)
+        groups = Table()
+        groups.add_column(_("series group"))
+        groups.add_column(_("series"), justify="right")
+        groups.add_column(_("WAPE chosen"), justify="right")
+        groups.add_column(_("WAPE seasonal naive"), justify="right")
+        for name, group in result.groups.items():
+            groups.add_row(
+                GROUP_NAMES[name](),
+                str(group["series"]),
+                _number(group["chosen"]),
+                _number(group[BASELINE]),
+            )
+        console.print(groups)
         chosen, baseline = result.wape["chosen"], result.wape[BASELINE]
         if chosen is not None and baseline:
             console.print(
