@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "linli.ledger",
     "linli.jielong",
     "linli.notices",
+    "linli.forecasts",
     "linli.web",
     "linli.demo",
 ]

@@ -1,0 +1,177 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from rich.table import Table
+
+from linli.accounts.roles import Roles
+from linli.core.management.base import LinliCommand
+from linli.forecasts import selectors, series_csv
+
+#: The demand classes of the history before the held-out part (Syntetos–Boylan–Croston).
+GROUP_NAMES = {
+    "smooth": lambda: _("smooth"),
+    "erratic": lambda: _("erratic"),
+    "intermittent": lambda: _("intermittent"),
+    "lumpy": lambda: _("lumpy"),
+    "no_demand": lambda: _("no demand yet"),
+}
+
+#: A user's mistake in the input: the exit status scripts can tell from a failure (1).
+BAD_INPUT = 2
+
+
+class Command(LinliCommand):
+    help = (
+        "Demand forecasts. `linli forecast backtest --csv FILE --horizon H [--season S]` holds "
+        "out the last H periods of every series in a long-format CSV (unique_id,ds,y; daily or "
+        "weekly), chooses a model per series on the rest, and prints WAPE and MASE per model; "
+        "the last line is one JSON object. With --csv it touches no database; without, it "
+        "reads the order history per community × product and day."
+    )
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser):
+        commands = parser.add_subparsers(dest="command", required=True)
+        backtest = commands.add_parser(
+            "backtest", help="Accuracy of the chosen models against seasonal naive."
+        )
+        backtest.add_argument(
+            "--csv",
+            metavar="FILE",
+            help="unique_id,ds,y (UTF-8). Without it: the database's order history, per "
+            "community × product and day.",
+        )
+        backtest.add_argument("--horizon", type=_positive, required=True, metavar="H")
+        backtest.add_argument(
+            "--season",
+            type=_positive,
+            metavar="S",
+            help="Periods in a season: 7 for daily dates, 52 for weekly when not given.",
+        )
+
+    def handle(self, *args, command, csv, horizon, season, **options):
+        if csv is None:
+            return self.from_database(horizon, season or series_csv.DEFAULT_SEASON["daily"])
+        try:
+            data = Path(csv).read_bytes()
+        except OSError as error:
+            raise CommandError(
+                _("Cannot read %(file)s: %(reason)s") % {"file": csv, "reason": error.strerror},
+                returncode=BAD_INPUT,
+            ) from None
+        try:
+            series = series_csv.read(data)
+            season = season or series_csv.DEFAULT_SEASON[series.frequency]
+            series_csv.check_lengths(series, horizon, season)
+        except series_csv.BadSeries as error:
+            raise CommandError(str(error.message), returncode=BAD_INPUT) from None
+
+        self.report(series.frame, series.frequency, horizon, season, series.filled)
+
+    def from_database(self, horizon: int, season: int) -> None:
+        from linli.forecasts.backtest import periods_needed
+
+        history = selectors.demand_series(Roles(user_id=None, operator=True))
+        frame = series_csv.numbered(history, series_csv.DAILY)
+        lengths = frame.groupby("unique_id")["ds"].transform("size")
+        needed = periods_needed(horizon, season)
+        short = int(frame.loc[lengths < needed, "unique_id"].nunique())
+        frame = frame[lengths >= needed].reset_index(drop=True)
+        if short:
+            self.console.print(
+                _("%(count)s community × product series shorter than %(needed)s days are left out.")
+                % {"count": short, "needed": needed}
+            )
+        if frame.empty:
+            raise CommandError(
+                _("No community × product series has %(needed)s days of orders yet.")
+                % {"needed": needed},
+                returncode=BAD_INPUT,
+            )
+        from linli.forecasts.backtest import split
+
+        held_out = split(frame, horizon)[1]
+        self.console.print(
+            _(
+                "%(censored)s of %(days)s held-out series-days are censored (the item sold out "
+                "or the group buy closed at its maximum); not corrected yet."
+            )
+            % {"censored": int(held_out["censored"].sum()), "days": len(held_out)}
+        )
+        self.report(frame[["unique_id", "ds", "y"]], series_csv.DAILY, horizon, season, 0)
+
+    def report(self, frame, frequency: str, horizon: int, season: int, filled: int) -> None:
+        from linli.forecasts.backtest import BASELINE, WINDOWS, backtest
+
+        result = backtest(frame, horizon, season)
+        console = self.console
+        frequency = _("daily") if frequency == series_csv.DAILY else _("weekly")
+        console.print(
+            _(
+                "%(series)s series, %(frequency)s dates (season %(season)s); the last "
+                "%(horizon)s periods of each held out, a model chosen per series by WAPE over "
+                "%(windows)s rolling windows before them."
+            )
+            % {
+                "series": result.series,
+                "frequency": frequency,
+                "season": season,
+                "horizon": horizon,
+                "windows": WINDOWS,
+            }
+        )
+        if filled:
+            console.print(
+                _("%(count)s missing periods inside series were counted as 0 units.")
+                % {"count": filled}
+            )
+        table = Table()
+        table.add_column(_("model"))
+        table.add_column(_("chosen for"), justify="right")
+        table.add_column("WAPE", justify="right")
+        table.add_column("MASE", justify="right")
+        for name in result.wape:
+            table.add_row(
+                _("chosen per series") if name == "chosen" else name,
+                "" if name == "chosen" else str(result.chosen_count[name]),
+                _number(result.wape[name]),
+                _number(result.mase[name]),
+            )
+        console.print(table)
+        groups = Table()
+        groups.add_column(_("series group"))
+        groups.add_column(_("series"), justify="right")
+        groups.add_column(_("WAPE chosen"), justify="right")
+        groups.add_column(_("WAPE seasonal naive"), justify="right")
+        for name, group in result.groups.items():
+            groups.add_row(
+                GROUP_NAMES[name](),
+                str(group["series"]),
+                _number(group["chosen"]),
+                _number(group[BASELINE]),
+            )
+        console.print(groups)
+        chosen, baseline = result.wape["chosen"], result.wape[BASELINE]
+        if chosen is not None and baseline:
+            console.print(
+                _("WAPE of the chosen models is %(change)+.1f%% against seasonal naive.")
+                % {"change": 100 * (chosen - baseline) / baseline}
+            )
+        console.print(
+            _("%(seconds).1f s") % {"seconds": result.seconds}, markup=False, highlight=False
+        )
+        console.print(json.dumps(result.as_json()), markup=False, highlight=False)
+
+
+def _positive(value: str) -> int:
+    import argparse
+
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
+    return int(value)
+
+
+def _number(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
