@@ -241,7 +241,9 @@ def room_key(room: str) -> tuple[str, str]:
 # ---------------------------------------------------------------------------------------------
 # Items: the names a chain uses for them
 
-EMOJI = "[\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2b55\u2705\u274c]"
+# Keycap digits (1️⃣, as menus number items: the digit and U+20E3 once U+FE0F is cleaned away)
+# are emoji too.
+EMOJI = "(?:[0-9#*]\u20e3|[\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2b55\u2705\u274c])"
 # Sizes said in a word: whichever item's name has a word of a group is named by all of them.
 _VARIANTS = (
     ("成人", "大人", "大号", "大份", "成人款", "大"),
