@@ -847,22 +847,22 @@ def _merge_singles(tokens: list[tuple]) -> list[tuple]:
     if kinds.count("item") + kinds.count("one") < 2:
         return tokens
     merged: list[tuple] = []
+    last_at = -1  # where in ``merged`` the last token that is not spaces or brackets stands
     for token in tokens:
         if token[0] == "text" and not token[3].strip(" ()[]【】"):
             # Spaces and brackets between two pieces of the same name join them.
             merged.append(token)
             continue
-        before = [t for t in merged[::-1] if not (t[0] == "text" and not t[3].strip(" ()[]【】"))]
-        last = before[0] if before else None
+        last = merged[last_at] if last_at >= 0 else None
         joins = last is not None and token[0] == last[0] and token[1] == last[1]
         if joins and token[0] == "one" and last is not None and last[5] == token[4]:
             merged[-1] = ("one", last[1], None, last[3] + token[3], last[4], token[5])
         elif joins and token[0] == "item" and last is not None and last[3] != token[3]:
-            while merged[-1] is not last:
-                merged.pop()
+            del merged[last_at + 1 :]
             merged[-1] = ("item", last[1], None, last[3], last[4], token[5])
         else:
             merged.append(token)
+            last_at = len(merged) - 1
     return merged
 
 
