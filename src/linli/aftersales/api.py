@@ -55,10 +55,7 @@ def report_problem(request, payload: Form[ReportIn], photos: File[list[UploadedF
 )
 @paginate
 def list_reports(request, status: QueryText = ""):
-    reports = selectors.visible_reports(roles(request.auth))
-    if status:
-        reports = reports.filter(status=status[:20])
-    return reports.order_by("-reported_at", "-id")
+    return selectors.listed_reports(roles(request.auth), status=status[:20])
 
 
 @router.get("/after-sales/{report_id}", response=ReportOut)

@@ -36,6 +36,14 @@ def visible_reports(who: Roles) -> QuerySet[Report]:
     return _with_details(Report.objects.filter(scope))
 
 
+def listed_reports(who: Roles, *, status: str = "") -> QuerySet[Report]:
+    """The reports ``who`` may see, newest first; only those in ``status`` if one is given."""
+    reports = visible_reports(who)
+    if status:
+        reports = reports.filter(status=status)
+    return reports.order_by("-reported_at", "-id")
+
+
 def report_for(who: Roles, report_id: int) -> Report:
     report = visible_reports(who).filter(pk=report_id).first()
     if report is None:
