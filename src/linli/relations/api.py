@@ -22,6 +22,7 @@ from .schemas import (
     GapOut,
     InteractionIn,
     InteractionOut,
+    LeaderRecordOut,
     LevelOut,
     OrganisationIn,
     OrganisationOut,
@@ -35,6 +36,7 @@ from .schemas import (
     ReviewIn,
     SeatOut,
     StepOut,
+    SupplierRecordOut,
     TiedOut,
     TieIn,
     TieOut,
@@ -214,7 +216,7 @@ def add_organisation(request, payload: OrganisationIn):
     summary="Levels × people we know × strength, with the gaps marked",
 )
 def coverage(request, organisation_id: int):
-    grid = selectors.coverage(reader(request.auth), organisation_id)
+    grid = selectors.coverage(reader(request.auth), organisation_id, user=request.auth)
     return CoverageOut(
         organisation=OrganisationOut.of(grid.organisation),
         levels=[
@@ -230,6 +232,8 @@ def coverage(request, organisation_id: int):
             )
             for gap in grid.gaps
         ],
+        supplier=SupplierRecordOut(**grid.supplier.__dict__) if grid.supplier else None,
+        leader=LeaderRecordOut(**grid.leader.__dict__) if grid.leader else None,
     )
 
 

@@ -215,10 +215,37 @@ class GapOut(Schema):
     message: str
 
 
+class SupplierRecordOut(Schema):
+    """A supplier's business with us (linked organisations of kind supplier or co-op)."""
+
+    supplier_id: int
+    group_buys: int
+    deliveries: int
+    on_time: int
+    short: int
+    complaint_percent: str
+    approved_reports: int
+    payable_fen: int
+    paid_fen: int
+    owed_fen: int
+
+
+class LeaderRecordOut(Schema):
+    leader_id: int
+    group_buys: int
+    formed: int
+    failed: int
+    households: int
+    sales_fen: int
+    commission_fen: int
+
+
 class CoverageOut(Schema):
     organisation: OrganisationOut
     levels: list[LevelOut]
     gaps: list[GapOut]
+    supplier: SupplierRecordOut | None = None
+    leader: LeaderRecordOut | None = None
 
 
 class ReminderOut(Schema):

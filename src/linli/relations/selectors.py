@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from . import paths, rules, strength
+from . import paths, record, rules, strength
 from .access import Reader
 from .errors import OrganisationNotFound, PersonNotFound
 from .limits import LOOK_AHEAD_DAYS, half_life_days
@@ -275,9 +275,13 @@ class Coverage:
     levels: list[tuple[str, str, list[rules.Seat]]]  # level, label, seats
     gaps: list[rules.Gap]
     children: list[Organisation]
+    supplier: record.SupplierRecord | None = None
+    leader: record.LeaderRecord | None = None
 
 
-def coverage(reader: Reader, organisation_id: int, *, today: date | None = None) -> Coverage:
+def coverage(
+    reader: Reader, organisation_id: int, *, today: date | None = None, user=None
+) -> Coverage:
     """The organisation's levels against the people we know there now and how strong our best
     tie to each is, with the gaps marked (``rules.gaps``)."""
     today = today or timezone.localdate()
@@ -326,6 +330,16 @@ def coverage(reader: Reader, organisation_id: int, *, today: date | None = None)
         levels=levels,
         gaps=rules.gaps(expected, seats, today),
         children=list(organisation.children.order_by("name")),
+        supplier=(
+            record.supplier_record(user, organisation.supplier_id)
+            if user is not None and organisation.supplier_id
+            else None
+        ),
+        leader=(
+            record.leader_record(user, organisation.leader_id)
+            if user is not None and organisation.leader_id
+            else None
+        ),
     )
 
 

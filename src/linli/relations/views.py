@@ -162,7 +162,7 @@ def person(request, who: Roles, person_id: int):
 def organisation(request, who: Roles, organisation_id: int):
     """An organisation's coverage grid: levels × people we know × strength, gaps marked."""
     me = reader(request.user)
-    grid = selectors.coverage(me, organisation_id)
+    grid = selectors.coverage(me, organisation_id, user=request.user)
     context = {
         "grid": grid,
         "gaps": [texts.gap(gap, grid.organisation.name) for gap in grid.gaps],
