@@ -8,7 +8,7 @@ from tests.apiclient import Api
 
 
 def test_a_supplier_and_a_leader_have_their_business_beside_them(book, hood):
-    group_buy, order = collected(hood)
+    _group_buy, order = collected(hood)
     supplier = services.add_organisation(
         actor=book.staff,
         spec=services.OrganisationSpec(
