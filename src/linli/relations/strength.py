@@ -86,7 +86,11 @@ def recompute(
     scope, scope_params = _scope(staff_ids, person_ids)
     sums, params = _sums_sql(today, half_life, scope, scope_params)
     reset_scope = scope.replace("s.user_id", "staff_id").replace("p.person_id", "person_id")
+    whole = staff_ids is None and person_ids is None
     with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and whole:
+            # Before anything else: writers that hold rows finish first, new ones wait.
+            cursor.execute(f"LOCK TABLE {R} IN EXCLUSIVE MODE")
         cursor.execute(
             f"""
             INSERT INTO {R} (staff_id, person_id, strength, strength_on)
@@ -98,6 +102,15 @@ def recompute(
             """,
             [today, today, *scope_params],
         )
+        # Concurrent writers: the rows are locked before the sums are read, so the sums (a
+        # statement of their own, with a fresh snapshot under READ COMMITTED) see every
+        # interaction committed before the lock was granted. In id order, so two calls over
+        # overlapping rows cannot deadlock; the whole table at once for the daily job.
+        if connection.vendor == "postgresql" and not whole:
+            cursor.execute(
+                f"SELECT id FROM {R} WHERE 1 = 1 {reset_scope} ORDER BY id FOR UPDATE",
+                scope_params,
+            )
         # Relationships whose interactions are all gone (a person's were anonymised) have none.
         cursor.execute(
             f"UPDATE {R} SET strength = 0.0, strength_on = %s, last_contact_on = NULL "
