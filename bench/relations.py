@@ -75,6 +75,7 @@ def build(vendor: str, args, today: date) -> dict[str, int]:
 
     from linli.accounts.models import User
     from linli.relations.models import (
+        Contact,
         Interaction,
         Person,
         PersonTookPart,
@@ -118,6 +119,11 @@ def build(vendor: str, args, today: date) -> dict[str, int]:
         cursor.execute(
             f"INSERT INTO {PersonTookPart._meta.db_table} (interaction_id, person_id) "
             f"SELECT x, {person} FROM {series(vendor, n)}"
+        )
+        cursor.execute(
+            f"INSERT INTO {Contact._meta.db_table} (interaction_id, staff_id, person_id, kind, "
+            f"happened_on) SELECT x, {staff}, {person}, {kind}, "
+            f"{days_before(vendor, today.isoformat(), '(x * 37) % 730')} FROM {series(vendor, n)}"
         )
     rng = random.Random(16)
     ties = {

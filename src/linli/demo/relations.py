@@ -15,6 +15,7 @@ from django.utils import timezone
 from linli.accounts.models import User
 from linli.relations import reminders, rules, services, strength
 from linli.relations.models import (
+    Contact,
     Interaction,
     Organisation,
     Person,
@@ -209,6 +210,20 @@ def build(city: City, *, seed: int, now: datetime) -> dict[str, int]:
         [
             PersonTookPart(interaction_id=interaction.pk, person_id=person)
             for interaction, person in people_links
+        ],
+        batch_size=5000,
+    )
+    Contact.objects.bulk_create(
+        [
+            Contact(
+                interaction_id=interaction.pk,
+                staff_id=user,
+                person_id=person,
+                kind=interaction.kind,
+                happened_on=interaction.happened_on,
+            )
+            for (interaction, users), (_same, person) in zip(staff_links, people_links, strict=True)
+            for user in users
         ],
         batch_size=5000,
     )

@@ -265,6 +265,31 @@ class PersonTookPart(models.Model):
         return f"{self.person_id} in {self.interaction_id}"
 
 
+class Contact(models.Model):
+    """One of our staff and one of their people in one interaction, with its kind and day
+    copied: what the strength is summed over (``strength.py``), one covering index walked in
+    (staff, person) order. Written with the interaction, in its transaction; ``linli
+    relations check`` reads the interactions and who took part instead, so a row missing
+    here shows as a difference."""
+
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="+")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=Interaction.Kind.choices)
+    happened_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["interaction", "staff", "person"], name="contact_once")
+        ]
+        indexes = [
+            models.Index(fields=["staff", "person", "happened_on", "kind"], name="contact_by_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} ↔ {self.person_id} in {self.interaction_id}"
+
+
 class Tie(models.Model):
     """Who knows whom among their people (both ways)."""
 

@@ -25,6 +25,7 @@ from .limits import MAX_CADENCE_DAYS, MAX_NAME, MAX_TAG, MAX_TAGS, MAX_TEXT, MAX
 from .limits import official_limit_fen as limit_fen
 from .models import (
     CalendarFeed,
+    Contact,
     Interaction,
     Organisation,
     Person,
@@ -361,6 +362,17 @@ def log_interaction(
         )
         PersonTookPart.objects.bulk_create(
             PersonTookPart(interaction=interaction, person_id=person) for person in people
+        )
+        Contact.objects.bulk_create(
+            Contact(
+                interaction=interaction,
+                staff_id=user,
+                person_id=person,
+                kind=kind,
+                happened_on=happened_on,
+            )
+            for user in staff
+            for person in people
         )
         strength.recompute(today=today, staff_ids=staff, person_ids=people)
         Reminder.objects.filter(

@@ -1,6 +1,7 @@
 """Strength of every relationship, set-based: one ``INSERT … SELECT`` for the relationships
-new interactions started and one ``UPDATE … FROM`` over the sums of all their interactions,
-in SQL, whatever the number of rows (docs/decisions/0033). ``rules.strength`` is the same
+new interactions started and one ``UPDATE … FROM`` over the sums of all their contacts
+(``Contact``: one row per staff member, person and interaction, summed in the order of one
+covering index), in SQL, whatever the number of rows (docs/decisions/0033). ``rules.strength`` is the same
 formula for one relationship in Python; ``check`` proves the stored values equal it.
 """
 
@@ -13,34 +14,35 @@ from django.db import connection, transaction
 
 from . import rules
 from .limits import half_life_days
-from .models import Interaction, PersonTookPart, Relationship, StaffTookPart
+from .models import Contact, Interaction, PersonTookPart, Relationship, StaffTookPart
 
 I = Interaction._meta.db_table  # noqa: E741
 S = StaffTookPart._meta.db_table
 P = PersonTookPart._meta.db_table
 R = Relationship._meta.db_table
+C = Contact._meta.db_table
 
 
 def _days(today_param: str = "%s") -> str:
     """Whole days from an interaction's date to ``today`` in this database's dialect."""
     if connection.vendor == "postgresql":
-        return f"({today_param}::date - i.happened_on)"
-    return f"CAST(julianday({today_param}) - julianday(i.happened_on) AS INTEGER)"
+        return f"({today_param}::date - c.happened_on)"
+    return f"CAST(julianday({today_param}) - julianday(c.happened_on) AS INTEGER)"
 
 
 def _scope(staff_ids: Collection[int] | None, person_ids: Collection[int] | None):
     where, params = [], []
     if staff_ids is not None:
-        where.append(f"s.user_id IN ({', '.join(['%s'] * len(staff_ids))})")
+        where.append(f"c.staff_id IN ({', '.join(['%s'] * len(staff_ids))})")
         params += list(staff_ids)
     if person_ids is not None:
-        where.append(f"p.person_id IN ({', '.join(['%s'] * len(person_ids))})")
+        where.append(f"c.person_id IN ({', '.join(['%s'] * len(person_ids))})")
         params += list(person_ids)
     return "".join(f" AND {clause}" for clause in where), params
 
 
 def _sums_sql(today: date, half_life: int, scope: str, scope_params: list) -> tuple[str, list]:
-    weight = "CASE i.kind " + " ".join("WHEN %s THEN %s" for _ in rules.WEIGHTS) + " END"
+    weight = "CASE c.kind " + " ".join("WHEN %s THEN %s" for _ in rules.WEIGHTS) + " END"
     weight_params = [value for pair in rules.WEIGHTS.items() for value in pair]
     given = ", ".join(["%s"] * len(rules.GIVEN))
     received = ", ".join(["%s"] * len(rules.RECEIVED))
@@ -51,13 +53,11 @@ def _sums_sql(today: date, half_life: int, scope: str, scope_params: list) -> tu
                SUM(CASE WHEN kind IN ({received}) THEN amount ELSE 0 END) AS received,
                MAX(happened_on) AS last
         FROM (
-            SELECT s.user_id AS staff_id, p.person_id AS person_id, i.kind AS kind,
-                   i.happened_on AS happened_on,
+            SELECT c.staff_id AS staff_id, c.person_id AS person_id, c.kind AS kind,
+                   c.happened_on AS happened_on,
                    {weight} * EXP(%s * {_days()}) AS amount
-            FROM {I} i
-            JOIN {S} s ON s.interaction_id = i.id
-            JOIN {P} p ON p.interaction_id = i.id
-            WHERE i.happened_on <= %s {scope}
+            FROM {C} c
+            WHERE c.happened_on <= %s {scope}
         ) contacts
         GROUP BY staff_id, person_id
     """
@@ -85,7 +85,7 @@ def recompute(
     half_life = half_life_days()
     scope, scope_params = _scope(staff_ids, person_ids)
     sums, params = _sums_sql(today, half_life, scope, scope_params)
-    reset_scope = scope.replace("s.user_id", "staff_id").replace("p.person_id", "person_id")
+    reset_scope = scope.replace("c.staff_id", "staff_id").replace("c.person_id", "person_id")
     whole = staff_ids is None and person_ids is None
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql" and whole:
@@ -94,10 +94,9 @@ def recompute(
         cursor.execute(
             f"""
             INSERT INTO {R} (staff_id, person_id, strength, strength_on)
-            SELECT DISTINCT s.user_id, p.person_id, 0.0, %s
-            FROM {S} s JOIN {P} p ON p.interaction_id = s.interaction_id
-            JOIN {I} i ON i.id = s.interaction_id
-            WHERE i.happened_on <= %s {scope}
+            SELECT DISTINCT c.staff_id, c.person_id, 0.0, %s
+            FROM {C} c
+            WHERE c.happened_on <= %s {scope}
             ON CONFLICT (staff_id, person_id) DO NOTHING
             """,
             [today, today, *scope_params],
