@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from linli.relations import reminders, services
-from linli.relations.models import Interaction, Relationship
+from linli.relations.models import Interaction, Person, Post, Relationship
 
 from ..conftest import text
 
@@ -105,3 +105,41 @@ def test_a_person_not_in_the_book(book, browse):
     response = browse(book.staff).get("/relations/people/999999/")
     assert response.status_code == 404
     assert "There is no such person in the relationship book." in text(response)
+
+
+def test_adding_a_person_with_a_post_on_the_page(book, browse):
+    client = browse(book.staff)
+    response = client.post(
+        "/relations/",
+        {
+            "name": "赵敏",
+            "phone": "13700000001",
+            "tags": "居委，重要",
+            "organisation": book.committee.pk,
+            "level": "clerk",
+            "role": "委员",
+            "started_on": "2024-03-01",
+        },
+    )
+    assert response.status_code == 302
+    zhao = Person.objects.get(name="赵敏")
+    assert (zhao.initials, zhao.tag_list) == ("zm", ["居委", "重要"])
+    post = zhao.posts.get()
+    assert (post.organisation, post.level, post.role) == (book.committee, "clerk", "委员")
+
+
+def test_a_duplicate_on_the_page_adds_nothing(book, browse):
+    response = browse(book.staff).post(
+        "/relations/",
+        {
+            "name": "王建国",
+            "phone": "13800001111",
+            "organisation": book.coop.pk,
+            "level": "head",
+            "started_on": "2024-03-01",
+        },
+    )
+    assert response.status_code == 409
+    assert "王建国 with this phone number is already in the book" in text(response)
+    assert Person.objects.filter(name="王建国").count() == 1
+    assert not Post.objects.filter(organisation=book.coop, level="head").exists()

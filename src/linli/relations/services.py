@@ -190,19 +190,6 @@ def _refuse_duplicate(values: dict) -> None:
         raise errors.DuplicatePerson(name=values["name"], id=earlier)
 
 
-def add_person(*, actor, spec: PersonSpec) -> Person:
-    """Add a person; the same name with the same phone number is refused as a duplicate."""
-    writer(actor)
-    problems = Problems()
-    values = check_person(spec, problems)
-    problems.raise_any()
-    with transaction.atomic():
-        _refuse_duplicate(values)
-        person = Person.objects.create(**values)
-        audit.record(actor=actor, action="relations.person_added", target=person)
-    return person
-
-
 @dataclass(frozen=True)
 class PostSpec:
     person_id: int
@@ -213,7 +200,7 @@ class PostSpec:
     ended_on: date | None = None
 
 
-def _check_post(spec: PostSpec, problems: Problems, *, person_known: bool = False) -> dict:
+def check_post(spec: PostSpec, problems: Problems, *, person_known: bool = False) -> dict:
     if not person_known and not Person.objects.filter(pk=spec.person_id).exists():
         raise errors.PersonNotFound()
     if not Organisation.objects.filter(pk=spec.organisation_id).exists():
@@ -237,11 +224,29 @@ def _check_post(spec: PostSpec, problems: Problems, *, person_known: bool = Fals
     }
 
 
+def add_person(*, actor, spec: PersonSpec, post: PostSpec | None = None) -> Person:
+    """Add a person (with their post, if given: both or neither); the same name with the same
+    phone number is refused as a duplicate."""
+    writer(actor)
+    problems = Problems()
+    values = check_person(spec, problems)
+    post_values = check_post(post, problems, person_known=True) if post is not None else None
+    problems.raise_any()
+    with transaction.atomic():
+        _refuse_duplicate(values)
+        person = Person.objects.create(**values)
+        audit.record(actor=actor, action="relations.person_added", target=person)
+        if post_values is not None:
+            made = Post.objects.create(**{**post_values, "person_id": person.pk})
+            audit.record(actor=actor, action="relations.post_added", target=made)
+    return person
+
+
 def add_post(*, actor, spec: PostSpec) -> Post:
     """Record a person's post in an organisation; a post ending before it starts is refused."""
     writer(actor)
     problems = Problems()
-    values = _check_post(spec, problems)
+    values = check_post(spec, problems)
     problems.raise_any()
     with transaction.atomic():
         post = Post.objects.create(**values)

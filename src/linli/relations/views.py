@@ -18,7 +18,7 @@ from linli.pages.helpers import Roles, fen_from_yuan, field_errors, page, whole_
 from . import calendar, selectors, services, texts
 from .access import reader
 from .limits import MAX_TEXT
-from .models import CalendarFeed, Interaction, Organisation, Tie
+from .models import CalendarFeed, Interaction, Organisation, Post, Tie
 
 
 def sparkline(trend: list[tuple[date, float]], width: int = 320, height: int = 60) -> str:
@@ -33,10 +33,44 @@ def sparkline(trend: list[tuple[date, float]], width: int = 320, height: int = 6
     )
 
 
+def _add_person(request) -> int:
+    post = request.POST
+    chosen = post.get("organisation", "").strip()
+    organisation = int(chosen) if chosen.isdigit() and len(chosen) < 12 else None
+    person = services.add_person(
+        actor=request.user,
+        spec=services.PersonSpec(
+            name=post.get("name", ""),
+            phone=post.get("phone", ""),
+            wechat=post.get("wechat", ""),
+            tags=post.get("tags", "").replace("，", ",").split(","),
+        ),
+        post=services.PostSpec(
+            person_id=0,
+            organisation_id=organisation,
+            level=post.get("level", ""),
+            role=post.get("role", ""),
+            started_on=_day(post, "started_on"),
+        )
+        if organisation
+        else None,
+    )
+    return person.pk
+
+
 @page
 def book(request, who: Roles):
-    """My reminders, the search and its people, the organisations."""
+    """My reminders, the search and its people, the organisations; a POST adds a person."""
     me = reader(request.user)
+    errors: dict = {}
+    general: list = []
+    status = 200
+    if request.method == "POST":
+        try:
+            return redirect("relations:person", _add_person(request))
+        except LinliError as error:
+            errors, general = field_errors(error)
+            status = error.status
     q = request.GET.get("q", "")[:60]
     tag = request.GET.get("tag", "")[:20]
     today = timezone.localdate()
@@ -55,6 +89,11 @@ def book(request, who: Roles):
         "organisations": list(selectors.organisations(me)[:100]),
         "flagged": selectors.flagged(me).count(),
         "may_review": me.review,
+        "levels": Post.Level.choices,
+        "typed": request.POST if request.method == "POST" else {},
+        "errors": errors,
+        "general": general,
+        "may_write": me.write,
         "feed_url": (
             request.build_absolute_uri(reverse("relations:calendar", args=[feed.token]))
             if feed
@@ -62,7 +101,7 @@ def book(request, who: Roles):
         ),
         "today": today,
     }
-    return render(request, "relations/book.html", context)
+    return render(request, "relations/book.html", context, status=status)
 
 
 def _day(post, name: str) -> date:
