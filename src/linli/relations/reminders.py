@@ -9,25 +9,17 @@ written again: its cadence now falls due later, and a fading tie's key is the da
 below its level.
 """
 
-import math
 from datetime import date, timedelta
 
-from django.db import transaction
-from django.db.models import Count, Q
+from django.db import connection, transaction
+from django.db.models import Count
 
 from . import rules, strength
 from .limits import FESTIVAL_AHEAD_DAYS, LOOK_AHEAD_DAYS, half_life_days
 from .models import Person, Relationship, Reminder
 
-
-def _fell_below(value: float, on: date, keep_above: float, half_life: int) -> date:
-    """The first day a tie whose strength was ``value`` on ``on`` is below ``keep_above``,
-    with no contact in between (a day before ``on`` when it was below already: the same day
-    whichever day it is computed from, so the reminder's key does not move)."""
-    if value <= 0 or keep_above <= 0:
-        return on
-    days = round(math.log(value / keep_above) * half_life / math.log(2), 6)
-    return on + timedelta(days=math.floor(days) + 1)
+R = Relationship._meta.db_table
+T = Reminder._meta.db_table
 
 
 def _counts(today: date) -> dict[str, int]:
@@ -39,79 +31,92 @@ def _counts(today: date) -> dict[str, int]:
     )
 
 
+def _plus_days(day: str, days: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"({day} + ({days})::integer)"
+    return f"date({day}, printf('%%+d days', {days}))"
+
+
+def _json(*pairs: str) -> str:
+    function = "json_build_object" if connection.vendor == "postgresql" else "json_object"
+    cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    return f"{function}({', '.join(pairs)}){cast}"
+
+
+def _round(value: str, digits: int) -> str:
+    if connection.vendor == "postgresql":
+        return f"round(({value})::numeric, {digits})"
+    return f"round({value}, {digits})"
+
+
+def _days_since(day: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"(%s::date - {day})"
+    return f"CAST(julianday(%s) - julianday({day}) AS INTEGER)"
+
+
 def make(today: date) -> dict[str, int]:
-    """Bring every strength to ``today`` and write the reminders due; returns how many of each
-    kind were new."""
+    """Bring every strength to today and write the reminders due; returns how many of each
+    kind were new. Each kind is one ``INSERT … SELECT … ON CONFLICT DO NOTHING`` over the
+    relationships (birthdays: over the few people whose birthday is this week)."""
     half_life = half_life_days()
-    new: list[Reminder] = []
+    insert = (
+        f"INSERT INTO {T} (staff_id, person_id, kind, due_on, detail, made_on) "
+        "SELECT staff_id, person_id, %s, {due}, {detail}, %s FROM "
+        f"{R} WHERE {{where}} ON CONFLICT (staff_id, person_id, kind, due_on) DO NOTHING"
+    )
+    # The day a tie fell (or will fall) below its level: rules.strength_now solved for the day.
+    fell = _plus_days(
+        "strength_on",
+        f"CASE WHEN strength > 0 THEN FLOOR({_round(f'LN(strength / keep_above) * {half_life} / LN(2)', 6)}) + 1 ELSE 0 END",
+    )
     with transaction.atomic():
         strength.recompute(today=today)
-        kept = Relationship.objects.filter(
-            Q(cadence_days__isnull=False) | Q(keep_above__isnull=False)
-        ).values_list(
-            "staff_id",
-            "person_id",
-            "strength",
-            "strength_on",
-            "last_contact_on",
-            "cadence_days",
-            "keep_above",
-        )
-        coming = rules.festivals(today, today + timedelta(days=FESTIVAL_AHEAD_DAYS))
-        for staff, person, value, on, last, cadence, keep_above in kept.iterator(chunk_size=5000):
-            if keep_above is not None:
-                fell = _fell_below(value, on or today, keep_above, half_life)
-                if fell <= today:
-                    current = rules.strength_now(value, on, today, half_life)
-                    new.append(
-                        Reminder(
-                            staff_id=staff,
-                            person_id=person,
-                            kind=Reminder.Kind.FADING,
-                            due_on=fell,
-                            made_on=today,
-                            detail={"strength": round(current, 2), "keep_above": keep_above},
-                        )
-                    )
-            due = rules.cadence_due(last, cadence)
-            if due is not None and due <= today:
-                new.append(
-                    Reminder(
-                        staff_id=staff,
-                        person_id=person,
-                        kind=Reminder.Kind.CADENCE,
-                        due_on=due,
-                        made_on=today,
-                        detail={"every": cadence, "last": last.isoformat() if last else None},
-                    )
+        before = _counts(today)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                insert.format(
+                    due=fell,
+                    detail=_json(
+                        "'strength'",
+                        _round(f"strength * EXP(%s * {_days_since('strength_on')})", 2),
+                        "'keep_above'",
+                        "keep_above",
+                    ),
+                    where=f"keep_above > 0 AND strength_on IS NOT NULL AND {fell} <= %s",
+                ),
+                [Reminder.Kind.FADING, rules.rate(half_life), today, today, today],
+            )
+            due = _plus_days("last_contact_on", "cadence_days")
+            cursor.execute(
+                insert.format(
+                    due=due,
+                    detail=_json("'every'", "cadence_days", "'last'", "last_contact_on"),
+                    where=f"cadence_days IS NOT NULL AND last_contact_on IS NOT NULL AND {due} <= %s",
+                ),
+                [Reminder.Kind.CADENCE, today, today],
+            )
+            for key, day in rules.festivals(today, today + timedelta(days=FESTIVAL_AHEAD_DAYS)):
+                cursor.execute(
+                    insert.format(
+                        due="%s",
+                        detail=_json("'festival'", "%s"),
+                        where="(cadence_days IS NOT NULL OR keep_above IS NOT NULL)",
+                    ),
+                    [Reminder.Kind.FESTIVAL, day, key, today],
                 )
-            for key, day in coming:
-                new.append(
-                    Reminder(
-                        staff_id=staff,
-                        person_id=person,
-                        kind=Reminder.Kind.FESTIVAL,
-                        due_on=day,
-                        made_on=today,
-                        detail={"festival": key},
-                    )
-                )
-        birthdays = {
-            person: rules.next_birthday(born, today)
+        soon = {
+            person: day
             for person, born in Person.objects.filter(birthday__isnull=False).values_list(
                 "pk", "birthday"
             )
             if born is not None
-        }
-        soon = {
-            person: day
-            for person, day in birthdays.items()
-            if day <= today + timedelta(days=LOOK_AHEAD_DAYS)
+            and (day := rules.next_birthday(born, today)) <= today + timedelta(days=LOOK_AHEAD_DAYS)
         }
         if soon:
             known = Relationship.objects.filter(person_id__in=list(soon), strength__gt=0)
-            for staff, person in known.values_list("staff_id", "person_id"):
-                new.append(
+            Reminder.objects.bulk_create(
+                [
                     Reminder(
                         staff_id=staff,
                         person_id=person,
@@ -119,9 +124,10 @@ def make(today: date) -> dict[str, int]:
                         due_on=soon[person],
                         made_on=today,
                     )
-                )
-        before = _counts(today)
-        Reminder.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
+                    for staff, person in known.values_list("staff_id", "person_id")
+                ],
+                ignore_conflicts=True,
+            )
         after = _counts(today)
     counts = {kind: after.get(kind, 0) - before.get(kind, 0) for kind in Reminder.Kind.values}
     counts["total"] = sum(counts.values())
