@@ -39,6 +39,7 @@ from linli.catalog.models import Supplier
 from linli.communities.models import Building, Leader
 from linli.ledger.models import Entry
 
+from .relations.world import relationship_book
 from .test_bad_input import build_world
 
 pytestmark = pytest.mark.slow
@@ -95,6 +96,7 @@ def world(hood):
     gives them in paths and bodies."""
     world = build_world(hood)
     ids = world.ids
+    book = relationship_book(hood.operator)  # the operator holds the relationship book
     world.rows = {
         "group_buy_id": [ids["gb"], ids["second_gb"], ids["past_gb"], ids["their_gb"]],
         "order_id": [ids["order"], ids["past_order"], ids["their_order"]],
@@ -107,6 +109,11 @@ def world(hood):
         "leader_id": list(Leader.objects.values_list("pk", flat=True)),
         "supplier_id": list(Supplier.objects.values_list("pk", flat=True)),
         "entry_id": list(Entry.objects.values_list("pk", flat=True)[:5]),
+        "person_id": [book["rel_person"], book["rel_other"]],
+        "other_id": [book["rel_person"], book["rel_other"]],
+        "organisation_id": [book["rel_org"]],
+        "interaction_id": [book["rel_flagged"]],
+        "reminder_id": [book["rel_reminder"]],
     }
     return world
 

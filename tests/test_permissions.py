@@ -46,6 +46,7 @@ from linli.notices.services import notify
 
 from . import factories
 from .factories import iso
+from .relations.world import relationship_book
 from .state import snapshot
 
 ROLES = (
@@ -236,6 +237,7 @@ def build_world(hood) -> World:
             "collected_gb": collected_gb.pk,
             "report": report.pk,
             "greens_line": greens_line.pk,
+            **relationship_book(hood.operator),
         },
         households=households,
         community_households=list(hood.households),
@@ -611,6 +613,7 @@ SIGNED_IN = cells(OK)
 IN_COMMUNITY = cells(404, member=OK, neighbour=OK, leader=OK, operator=OK)
 RUNS_IT = cells(404, member=403, neighbour=403, leader=OK, operator=OK)
 OWNS_ORDER = cells(404, member=OK, leader=OK, operator=OK)
+BOOK = cells(404, operator=OK)
 
 
 @dataclass(frozen=True)
@@ -904,6 +907,64 @@ TABLE: dict[str, Row] = {
         "/suppliers/{supplier_id}/complaint-rate", cells(404, supplier=OK, operator=OK)
     ),
     "GET /complaint-rates": Row("/complaint-rates", cells(404, operator=OK)),
+    # The relationship book: operators with its permissions only; for everyone else it is
+    # not there (404), contact details included.
+    "GET /relations/people": Row("/relations/people", BOOK),
+    "POST /relations/people": Row(
+        "/relations/people", BOOK, body=lambda w, r: {"name": "赵敏"}, created=True
+    ),
+    "GET /relations/people/{person_id}": Row("/relations/people/{rel_person}", BOOK),
+    "DELETE /relations/people/{person_id}": Row("/relations/people/{rel_other}", BOOK),
+    "POST /relations/people/{person_id}/posts": Row(
+        "/relations/people/{rel_other}/posts",
+        BOOK,
+        body=lambda w, r: {
+            "organisation_id": w.ids["rel_org"],
+            "level": "front_line",
+            "started_on": "2025-01-01",
+        },
+        created=True,
+    ),
+    "POST /relations/people/{person_id}/ties": Row(
+        "/relations/people/{rel_other}/ties",
+        BOOK,
+        body=lambda w, r: {"other_id": w.ids["rel_person"], "kind": "colleague"},
+        created=True,
+    ),
+    "PUT /relations/people/{person_id}/cadence": Row(
+        "/relations/people/{rel_other}/cadence", BOOK, body=lambda w, r: {"cadence_days": 14}
+    ),
+    "GET /relations/people/{person_id}/path": Row("/relations/people/{rel_person}/path", BOOK),
+    "GET /relations/organisations": Row("/relations/organisations", BOOK),
+    "POST /relations/organisations": Row(
+        "/relations/organisations",
+        BOOK,
+        body=lambda w, r: {"name": "花木街道", "kind": "street_office"},
+        created=True,
+    ),
+    "GET /relations/organisations/{organisation_id}/coverage": Row(
+        "/relations/organisations/{rel_org}/coverage", BOOK
+    ),
+    "POST /relations/interactions": Row(
+        "/relations/interactions",
+        BOOK,
+        body=lambda w, r: {
+            "kind": "call",
+            "happened_on": timezone.localdate().isoformat(),
+            "person_ids": [w.ids["rel_person"]],
+        },
+        created=True,
+    ),
+    "GET /relations/interactions/flagged": Row("/relations/interactions/flagged", BOOK),
+    "POST /relations/interactions/{interaction_id}/review": Row(
+        "/relations/interactions/{rel_flagged}/review", BOOK, body=lambda w, r: {"approve": True}
+    ),
+    "GET /relations/reminders": Row("/relations/reminders", BOOK),
+    "POST /relations/reminders/{reminder_id}/done": Row(
+        "/relations/reminders/{rel_reminder}/done", BOOK
+    ),
+    "POST /relations/calendar": Row("/relations/calendar", BOOK, created=True),
+    "DELETE /relations/calendar": Row("/relations/calendar", BOOK),
 }
 
 

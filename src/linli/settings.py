@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "linli.jielong",
     "linli.notices",
     "linli.forecasts",
+    "linli.relations",
     "linli.web",
     "linli.demo",
 ]
@@ -239,6 +240,13 @@ LINLI_SITE_URL = os.environ.get("LINLI_SITE_URL", "").strip().rstrip("/")
 LINLI_AFTER_SALES = {
     "REPORT_HOURS": int(os.environ.get("LINLI_AFTER_SALES_REPORT_HOURS", "24")),
     "DECIDE_HOURS": int(os.environ.get("LINLI_AFTER_SALES_DECIDE_HOURS", "48")),
+}
+
+# The relationship book (docs/decisions/0033, 0034): tie strength halves after HALF_LIFE_DAYS
+# without contact; a gift or meal with a public official above OFFICIAL_LIMIT_FEN is flagged.
+LINLI_RELATIONS = {
+    "HALF_LIFE_DAYS": int(os.environ.get("LINLI_RELATIONS_HALF_LIFE_DAYS", "180")),
+    "OFFICIAL_LIMIT_FEN": int(os.environ.get("LINLI_RELATIONS_OFFICIAL_LIMIT_FEN", "20000")),
 }
 
 LINLI = {

@@ -15,6 +15,7 @@ from linli.notices.services import notify
 from tests import factories
 from tests.aftersales.conftest import collected, line_of
 from tests.apiclient import Api
+from tests.relations.world import relationship_book
 
 HUGE = 10**30
 
@@ -34,6 +35,10 @@ LISTS = {
     "/api/suppliers/{supplier_id}/after-sales",
     "/api/communities/{community_id}/nicknames",
     "/api/notices",
+    "/api/relations/people",
+    "/api/relations/organisations",
+    "/api/relations/interactions/flagged",
+    "/api/relations/reminders",
 }
 
 MESSAGES = {
@@ -89,6 +94,7 @@ def world(hood):
             }
         },
     )
+    relationship_book(hood.operator)  # a person, an organisation, a flagged meal, a reminder
     paths = {
         path: path.replace("{community_id}", str(hood.community.pk))
         .replace("{group_buy_id}", str(group_buy.pk))

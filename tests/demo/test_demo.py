@@ -38,6 +38,8 @@ from linli.groupbuys.models import (
     PurchaseOrder,
     PurchaseOrderLine,
 )
+from linli.relations import strength
+from linli.relations.models import Interaction, Organisation, Person, Reminder
 
 from .. import factories
 from ..apiclient import Api
@@ -556,3 +558,18 @@ def test_the_history_is_on_the_ledger_and_the_ledger_is_sound(shown):
     assert moved["payment"] < 0 and statement.lines
     expected = sum(live.values_list("total_fen", flat=True)) + moved["payment"]
     assert statement.balance_fen == expected + moved["refund_paid"] + moved["shortfall"]
+
+
+# -- the relationship book -----------------------------------------------------------------
+
+
+def test_the_relationship_book_has_two_years_of_ties_kept_and_fading(shown):
+    assert Organisation.objects.filter(kind="street_office").exists()
+    assert Organisation.objects.filter(kind="residents_committee", parent__isnull=False).exists()
+    assert Person.objects.count() >= 20
+    days = Interaction.objects.order_by("happened_on").values_list("happened_on", flat=True)
+    assert (shown.today - days.first()).days >= 700 and days.last() <= shown.today
+    checked, wrong = strength.check()
+    assert checked >= 20 and wrong == []
+    assert Reminder.objects.filter(kind="cadence").exists()
+    assert Interaction.objects.filter(review="flagged").count() == 1

@@ -28,6 +28,7 @@ from linli.groupbuys.models import (
     PurchaseOrderLine,
 )
 
+from . import relations
 from .city import LEADER, MEMBER, OPERATOR, SHANGHAI, SUPPLIER, CityBuilder
 from .history import History
 from .loader import foreign_keys_checked_after, reset_sequences
@@ -154,6 +155,9 @@ def build(
     # waits for the disk on PostgreSQL).
     with phases.phase("今日团购", 2 * scale.communities) as advance, transaction.atomic():
         Present(city, seed=seed, now=now).run(advance)
+    with phases.phase("关系簿", 1) as advance, transaction.atomic():
+        relations.build(city, seed=seed, now=now)
+        advance(1)
 
     # The printed people have e-mail addresses, so that their notices by e-mail are written
     # to var/mail (no mail server in the demo); then what the worker does first when it

@@ -1,0 +1,120 @@
+"""The warmest path from our staff to a person: the shortest path in the graph of who knows
+whom, where each edge costs 1 / strength (a strong tie is a short step).
+
+Edges: each relationship of one of our staff with a person (its strength today), and each tie
+between two people (a fixed strength by its kind: family closer than an introduction).
+Dijkstra from every staff member at once (or from one), with networkx.
+"""
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import networkx as nx
+from django.contrib.auth import get_user_model
+
+from . import rules
+from .limits import half_life_days
+from .models import Person, Relationship, Tie
+
+#: How strong a tie between two of their people is, by kind (a visit today is 2).
+TIES: dict[str, float] = {
+    Tie.Kind.FAMILY: 5.0,
+    Tie.Kind.COLLEAGUE: 3.0,
+    Tie.Kind.CLASSMATE: 3.0,
+    Tie.Kind.FRIEND: 3.0,
+    Tie.Kind.INTRODUCED_BY: 2.0,
+}
+
+
+def staff_node(user_id: int) -> tuple[str, int]:
+    return ("staff", user_id)
+
+
+def person_node(person_id: int) -> tuple[str, int]:
+    return ("person", person_id)
+
+
+def graph_of(
+    relationships: Iterable[tuple[int, int, float]], ties: Iterable[tuple[int, int, str]]
+) -> nx.Graph:
+    """The graph from ``(staff, person, strength)`` and ``(person, other, kind)`` rows; of two
+    edges between the same nodes the stronger is kept."""
+    graph = nx.Graph()
+    for staff, person, value in relationships:
+        if value > 0:
+            _edge(graph, staff_node(staff), person_node(person), value)
+    for person, other, kind in ties:
+        _edge(graph, person_node(person), person_node(other), TIES[kind])
+    return graph
+
+
+def _edge(graph: nx.Graph, one, two, value: float) -> None:
+    known = graph.get_edge_data(one, two)
+    if known is None or known["strength"] < value:
+        graph.add_edge(one, two, strength=value, cost=1.0 / value)
+
+
+def graph(today: date) -> nx.Graph:
+    """The whole book's graph as of ``today``."""
+    half_life = half_life_days()
+    relationships = (
+        (staff, person, rules.strength_now(value, on, today, half_life))
+        for staff, person, value, on in Relationship.objects.filter(strength__gt=0).values_list(
+            "staff_id", "person_id", "strength", "strength_on"
+        )
+    )
+    ties = Tie.objects.values_list("person_id", "other_id", "kind")
+    return graph_of(relationships, ties)
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str  # staff or person
+    id: int
+    strength: float  # of the edge that leads here (0 for the start)
+
+
+def warmest(
+    book: nx.Graph, person_id: int, *, from_staff: int | None = None
+) -> tuple[float, list[Step]] | None:
+    """The cheapest path to the person (from one staff member, or any), or ``None``."""
+    target = person_node(person_id)
+    if target not in book:
+        return None
+    sources = (
+        [staff_node(from_staff)]
+        if from_staff is not None
+        else [node for node in book if node[0] == "staff"]
+    )
+    sources = [node for node in sources if node in book]
+    if not sources:
+        return None
+    try:
+        cost, nodes = nx.multi_source_dijkstra(book, set(sources), target=target, weight="cost")
+    except nx.NetworkXNoPath:
+        return None
+    steps = [Step(nodes[0][0], nodes[0][1], 0.0)]
+    for before, node in itertools.pairwise(nodes):
+        steps.append(Step(node[0], node[1], book.edges[before, node]["strength"]))
+    return cost, steps
+
+
+def names(steps: list[Step]) -> dict[tuple[str, int], str]:
+    """The names to show for a path's steps."""
+    people = dict(
+        Person.objects.filter(pk__in=[s.id for s in steps if s.kind == "person"]).values_list(
+            "pk", "name"
+        )
+    )
+    users = {
+        user.pk: str(user)
+        for user in get_user_model()._default_manager.filter(
+            pk__in=[s.id for s in steps if s.kind == "staff"]
+        )
+    }
+    return {
+        (s.kind, s.id): people.get(s.id, "") if s.kind == "person" else users.get(s.id, "")
+        for s in steps
+    }
