@@ -129,6 +129,30 @@ def numbered(frame: pd.DataFrame, frequency: str) -> pd.DataFrame:
     return frame.assign(ds=[(day - start).days // step for day in frame["ds"]])
 
 
+def weeks(frame: pd.DataFrame) -> pd.DataFrame:
+    """Daily series with dates (``demand_series``) → weekly ones, Monday to Sunday, ``ds``
+    numbered from the earliest week. Columns other than unique_id and ds are summed
+    (``censored``: whether any day was). A last week not yet over is left out: its missing
+    days would read as a drop.
+
+    Group buys open on two or three fixed weekdays and a product comes back every week or two,
+    so a day's units say more about which weekday the leader opened on than about demand; the
+    week is the period a leader and a supplier plan by (docs/decisions/0031)."""
+    import pandas as pd
+
+    if frame.empty:
+        return frame.assign(ds=frame["ds"].astype(int))
+    days = pd.to_datetime(frame["ds"])
+    monday = days - pd.to_timedelta(days.dt.weekday, unit="D")
+    last_day = days.max()
+    complete = (last_day - monday).dt.days >= 6
+    first = monday.min()
+    numbered = frame.assign(ds=((monday - first).dt.days // 7).astype(int))[complete]
+    summed = [c for c in frame.columns if c not in ("unique_id", "ds")]
+    how = {c: ("any" if c == "censored" else "sum") for c in summed}
+    return numbered.groupby(["unique_id", "ds"], as_index=False, sort=True).agg(how)
+
+
 def _cell(row: list[str], index: int) -> str:
     return row[index].strip() if index < len(row) else ""
 

@@ -1,0 +1,60 @@
+"""Pure decisions of the forecasts: no database, no forecasting library.
+
+Censored demand. When an item sells out (or its group buy closes early at its maximum), the
+orders recorded are a lower bound on what people wanted. The correction scales what was ordered
+by the share of a group buy's orders that usually come in by the moment it sold out: orders do
+not come in evenly (most in the evening and just before the cutoff), so that share is read from
+the group buys that did not sell out (:func:`arrival_curve`), not assumed from the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+#: Points of the arrival curve: the share of units ordered by each 1/BINS of the open window.
+BINS = 20
+#: A correction never more than triples what was ordered: a sell-out in the first minutes says
+#: demand was high, not how high.
+MAX_SCALE = 3.0
+
+
+def arrival_curve(orders: Iterable[tuple[float, float]]) -> list[float]:
+    """From (fraction of the open window elapsed when the order came, units) of group buys that
+    did not sell out: the share of units ordered by each of ``BINS + 1`` evenly spaced points
+    of the window (0 at the opening, 1 at the cutoff). Without any orders: even arrival."""
+    totals = [0.0] * BINS
+    for fraction, units in orders:
+        at = min(BINS - 1, max(0, int(fraction * BINS)))
+        totals[at] += units
+    whole = sum(totals)
+    if whole <= 0:
+        return [n / BINS for n in range(BINS + 1)]
+    curve, running = [0.0], 0.0
+    for units in totals:
+        running += units
+        curve.append(running / whole)
+    curve[-1] = 1.0
+    return curve
+
+
+def share_by(curve: list[float], fraction: float) -> float:
+    """The share of a group buy's units usually ordered by ``fraction`` of its open window
+    (linear between the curve's points)."""
+    fraction = min(1.0, max(0.0, fraction))
+    bins = len(curve) - 1
+    at = min(bins - 1, int(fraction * bins))
+    within = fraction * bins - at
+    return curve[at] + (curve[at + 1] - curve[at]) * within
+
+
+def corrected_units(ordered: float, share: float) -> float:
+    """What people would have ordered had the item not sold out, at most ``MAX_SCALE`` × the
+    units ordered: ``ordered / share`` of the window's usual orders by the sell-out."""
+    return ordered / max(share, 1 / MAX_SCALE)
+
+
+def window_fraction(opens: float, sold_out: float, cutoff: float) -> float:
+    """How far through its open window (timestamps) a group buy was at ``sold_out``."""
+    if cutoff <= opens:
+        return 1.0
+    return min(1.0, max(0.0, (sold_out - opens) / (cutoff - opens)))
