@@ -241,6 +241,11 @@ LINLI_AFTER_SALES = {
     "DECIDE_HOURS": int(os.environ.get("LINLI_AFTER_SALES_DECIDE_HOURS", "48")),
 }
 
+# Forecasts (docs/decisions/0031, 0032): the most units the open form ever suggests per item.
+LINLI_FORECASTS = {
+    "SUGGESTION_CAP": int(os.environ.get("LINLI_SUGGESTION_CAP", "500")),
+}
+
 LINLI = {
     "DEMO_PASSWORD": "linli-demo-2026",
 }

@@ -322,6 +322,31 @@ def backtest(frame: pd.DataFrame, horizon: int, season: int) -> Result:
     )
 
 
+def forecast_ahead(frame: pd.DataFrame, horizon: int, season: int) -> pd.DataFrame:
+    """The next ``horizon`` periods of every series (each at least :func:`periods_needed` long,
+    less the held-out part it does not need here): the model chosen on the whole history by
+    the same rolling origins as :func:`backtest`, its forecast, and the conformal 10 % and
+    90 % quantiles. Columns unique_id, ds, model, expected, q10, q90."""
+    import numpy as np
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        folds = cross_validate(frame, horizon, season)
+        chosen = choose(folds, season)
+        predicted = _renamed(_engine(season).forecast(df=frame, h=horizon))
+    model_of_row = predicted["unique_id"].map(chosen)
+    predicted["model"] = model_of_row
+    predicted["chosen"] = 0.0
+    for name in names(season):
+        rows = model_of_row == name
+        predicted.loc[rows, "chosen"] = predicted.loc[rows, name]
+    predicted["chosen"] = predicted["chosen"].clip(lower=0.0)
+    out = with_intervals(predicted, residual_quantiles(folds, chosen, (0.1, 0.9)))
+    out = out.rename(columns={"chosen": "expected"})
+    out["q10"] = out[["q10", "expected"]].min(axis=1)
+    out["q90"] = out[["q90", "expected"]].max(axis=1)
+    return out[["unique_id", "ds", "model", "expected", "q10", "q90"]].reset_index(drop=True)
+
+
 @dataclass
 class SoldOut:
     """Held-out periods with a sell-out, forecast from the history as ordered and from the

@@ -58,3 +58,57 @@ def window_fraction(opens: float, sold_out: float, cutoff: float) -> float:
     if cutoff <= opens:
         return 1.0
     return min(1.0, max(0.0, (sold_out - opens) / (cutoff - opens)))
+
+
+# -- Suggested stock (the newsvendor) ------------------------------------------------------------
+
+#: What an unsold unit is still worth, as a share of its cost, per product category: fresh food
+#: is thrown away (≈ 0); dry goods sell next time, less what it costs to keep them.
+SALVAGE_SHARE = {
+    "vegetable": 0.0,
+    "fruit": 0.0,
+    "meat": 0.0,
+    "seafood": 0.0,
+    "eggs_dairy": 0.1,
+    "grain": 0.8,
+    "pantry": 0.8,
+    "household": 0.9,
+}
+#: The critical ratio is kept inside these bounds: a product sold at or below cost still gets
+#: the low end of its range, and a nearly free one not far beyond the high end.
+RATIO_BOUNDS = (0.1, 0.9)
+
+
+def critical_ratio(price_fen: int, cost_fen: int, category: str) -> float:
+    """The newsvendor's critical ratio: the margin lost on a unit short (price − cost) over
+    that plus the money lost on a unit left over (cost − what it is still worth)."""
+    short = max(0, price_fen - cost_fen)
+    over = cost_fen * (1 - SALVAGE_SHARE.get(category, 0.0))
+    if short + over <= 0:
+        return RATIO_BOUNDS[1]
+    low, high = RATIO_BOUNDS
+    return min(high, max(low, short / (short + over)))
+
+
+def quantile(values: list[float], q: float) -> float:
+    """The ``q`` quantile of ``values`` (linear between order statistics; 0 for no values)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    at = q * (len(ordered) - 1)
+    below = int(at)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (ordered[above] - ordered[below]) * (at - below)
+
+
+def suggested_stock(demands: list[float], ratio: float, cap: int) -> int:
+    """Whole units to open with: the ``ratio`` quantile of the demands seen per group buy
+    (rounded up: a unit short loses a sale, the ratio already weighs the unit left over),
+    never negative, never above ``cap``, and at least 1 when anyone ever ordered it."""
+    import math
+
+    wanted = quantile(demands, ratio)
+    units = math.ceil(wanted - 1e-9) if wanted > 0 else 0
+    if units == 0 and any(d > 0 for d in demands):
+        units = 1
+    return max(0, min(cap, units))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Max, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -153,20 +155,7 @@ def sell_out_extra(
     )
     if not censored:
         return {}
-    curve = rules.arrival_curve(
-        (
-            rules.window_fraction(opens.timestamp(), placed.timestamp(), cutoff.timestamp()),
-            quantity,
-        )
-        for placed, opens, cutoff, quantity in lines.exclude(sold_out)
-        .order_by("-order__placed_at")
-        .values_list(
-            "order__placed_at",
-            "item__group_buy__opens_at",
-            "item__group_buy__cutoff_at",
-            "quantity",
-        )[:ARRIVAL_SAMPLE]
-    )
+    curve = usual_arrival(start_of, ARRIVAL_SAMPLE)
     extra: dict[tuple[str, date], float] = {}
     for row in censored:
         fraction = rules.window_fraction(
@@ -182,3 +171,262 @@ def sell_out_extra(
             )
             extra[key] = extra.get(key, 0.0) + more
     return extra
+
+
+# -- Stored forecasts --------------------------------------------------------------------------
+
+
+def latest_run():
+    """The newest finished forecast run, or None."""
+    from .models import ForecastRun
+
+    return ForecastRun.objects.filter(finished_at__isnull=False).order_by("-started_at").first()
+
+
+@dataclass(frozen=True)
+class Expected:
+    product_id: int
+    week: date
+    expected: float
+    low: float
+    high: float
+    model: str
+    #: True when the community has too little history of this product: the city-wide
+    #: forecast scaled to the community's households.
+    from_city: bool
+
+
+def community_share(community_id: int) -> float:
+    """The community's households over the city's."""
+    from linli.communities.models import Household
+
+    everyone = Household.objects.count()
+    if not everyone:
+        return 0.0
+    return Household.objects.filter(building__community_id=community_id).count() / everyone
+
+
+def expected_in_community(
+    who: Roles, community_id: int, product_ids: list[int], week: date | None = None
+) -> dict[int, Expected]:
+    """Units expected per product in one week (the first forecast week by default) for the
+    community's leaders and operators. A product without the community's own forecast gets the
+    city-wide one scaled to the community's households; a product never ordered anywhere
+    gets nothing."""
+    from .models import Forecast
+
+    if not (who.operator or who.leads(community_id)):
+        raise Forbidden()
+    run = latest_run()
+    if run is None or not product_ids:
+        return {}
+    week = week or run.first_week
+    found: dict[int, Expected] = {}
+    rows = Forecast.objects.filter(run=run, week=week, product_id__in=product_ids)
+    own = rows.filter(community_id=community_id)
+    for row in own:
+        found[row.product_id] = Expected(
+            row.product_id, week, row.expected, row.low, row.high, row.model, False
+        )
+    missing = [p for p in product_ids if p not in found]
+    if missing:
+        share = community_share(community_id)
+        for row in rows.filter(community__isnull=True, product_id__in=missing):
+            found[row.product_id] = Expected(
+                row.product_id,
+                week,
+                row.expected * share,
+                row.low * share,
+                row.high * share,
+                row.model,
+                True,
+            )
+    return found
+
+
+@dataclass(frozen=True)
+class SupplierWeek:
+    product_id: int
+    product: str
+    unit: str
+    week: date
+    expected: float
+    communities: int
+
+
+def supplier_next_week(who: Roles, supplier_id: int) -> list[SupplierWeek]:
+    """Per product of the supplier, the units expected across the communities that buy it in
+    the first forecast week (from the communities' own forecasts), most first. Suppliers see
+    their own products only, and never a household."""
+    from .models import Forecast
+
+    if not (who.operator or supplier_id in who.supplier_ids):
+        raise Forbidden()
+    run = latest_run()
+    if run is None:
+        return []
+    rows = (
+        Forecast.objects.filter(
+            run=run,
+            week=run.first_week,
+            community__isnull=False,
+            product__supplier_id=supplier_id,
+        )
+        .values("product_id", "product__name", "product__unit")
+        .annotate(expected=Sum("expected"), communities=Count("community_id"))
+        .order_by("-expected", "product_id")
+    )
+    return [
+        SupplierWeek(
+            r["product_id"],
+            r["product__name"],
+            r["product__unit"],
+            run.first_week,
+            float(r["expected"]),
+            r["communities"],
+        )
+        for r in rows
+    ]
+
+
+# -- Suggested stock ----------------------------------------------------------------------------
+
+#: Past group buys of a product in the community its suggestion reads (the newest).
+OFFERS = 8
+#: Fewer offers of its own than this, and a community reads the city's, scaled to its size.
+MIN_OFFERS = 3
+#: Offers of a product city-wide read for a community without enough of its own.
+CITY_OFFERS = 20
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    product_id: int
+    units: int
+    low: int
+    high: int
+    #: The group buys it was read from, and whether they were the city's (scaled).
+    offers: int
+    from_city: bool
+
+
+#: How far back a suggestion reads group buys.
+LOOK_BACK = timedelta(weeks=16)
+
+
+def offer_demands(
+    community_id: int | None, product_ids: list[int], before: datetime, curve: list[float]
+) -> dict[int, list[tuple[float, int]]]:
+    """Per product, (units wanted, its community) of the group buys that offered it (in the
+    community, or anywhere when ``community_id`` is None) in the ``LOOK_BACK`` before
+    ``before``, newest first; a sold-out one counts what it would have sold (:mod:`.rules`,
+    with the arrival ``curve``). One grouped query."""
+    items = GroupBuyItem.objects.filter(
+        product_id__in=product_ids,
+        group_buy__opens_at__lt=before,
+        group_buy__opens_at__gte=before - LOOK_BACK,
+    )
+    if community_id is not None:
+        items = items.filter(group_buy__community_id=community_id)
+    rows = (
+        items.annotate(
+            units=Sum("lines__quantity", filter=Q(lines__order__status__in=WANTED), default=0),
+            last=Max("lines__order__placed_at", filter=Q(lines__order__status__in=WANTED)),
+        )
+        .values(
+            "product_id",
+            "units",
+            "last",
+            "stock_left",
+            "group_buy__close_reason",
+            "group_buy__opens_at",
+            "group_buy__cutoff_at",
+            "group_buy__community_id",
+        )
+        .order_by("-group_buy__opens_at", "-id")
+    )
+    found: dict[int, list[tuple[float, int]]] = {}
+    for row in rows:
+        units = float(row["units"])
+        sold_out = row["stock_left"] == 0 or row["group_buy__close_reason"] == "full"
+        if sold_out and row["last"] is not None:
+            fraction = rules.window_fraction(
+                row["group_buy__opens_at"].timestamp(),
+                row["last"].timestamp(),
+                row["group_buy__cutoff_at"].timestamp(),
+            )
+            units = rules.corrected_units(units, rules.share_by(curve, fraction))
+        found.setdefault(row["product_id"], []).append((units, row["group_buy__community_id"]))
+    return found
+
+
+def suggest_stock(
+    who: Roles, community_id: int, products: list, cap: int, now: datetime | None = None
+) -> dict[int, Suggestion]:
+    """Per product (catalog ``Product`` rows), whole units to open a group buy with in the
+    community: the newsvendor quantile (:func:`rules.suggested_stock`) of what its last
+    ``OFFERS`` group buys here wanted, or, with fewer than ``MIN_OFFERS`` of them, of the city's
+    last ``CITY_OFFERS`` scaled to the community's households; with the 10–90 % range. For the
+    community's leaders and operators; a product not offered anywhere lately gets none.
+    Four queries, whatever the number of products."""
+    from linli.communities.models import Household
+
+    if not (who.operator or who.leads(community_id)):
+        raise Forbidden()
+    now = now or timezone.now()
+    ids = [product.pk for product in products]
+    curve = usual_arrival(now)
+    own = offer_demands(community_id, ids, now, curve)
+    need_city = [pk for pk in ids if len(own.get(pk, [])) < MIN_OFFERS]
+    city = offer_demands(None, need_city, now, curve) if need_city else {}
+    sizes = dict(
+        Household.objects.values_list("building__community_id").annotate(n=Count("id")).order_by()
+    )
+    households = sizes.get(community_id, 0)
+    found = {}
+    for product in products:
+        mine = own.get(product.pk, [])
+        from_city = len(mine) < MIN_OFFERS
+        if from_city:
+            demands = [
+                units / sizes[where] * households
+                for units, where in city.get(product.pk, [])[:CITY_OFFERS]
+                if sizes.get(where)
+            ]
+        else:
+            demands = [units for units, _ in mine[:OFFERS]]
+        if not demands:
+            continue
+        ratio = rules.critical_ratio(
+            product.suggested_price_fen, product.cost_fen, product.category
+        )
+        found[product.pk] = Suggestion(
+            product_id=product.pk,
+            units=rules.suggested_stock(demands, ratio, cap),
+            low=max(0, min(cap, math.floor(rules.quantile(demands, 0.1)))),
+            high=max(0, min(cap, math.ceil(rules.quantile(demands, 0.9)))),
+            offers=len(demands),
+            from_city=from_city,
+        )
+    return found
+
+
+def usual_arrival(before: datetime, sample: int = 5_000) -> list[float]:
+    """The arrival curve (:func:`rules.arrival_curve`) of the newest ``sample`` order lines
+    before ``before`` in group buys whose item did not sell out."""
+    sold_out = Q(item__stock_left=0) | Q(item__group_buy__close_reason=GroupBuy.CloseReason.FULL)
+    lines = OrderLine.objects.filter(order__status__in=WANTED, order__placed_at__lt=before)
+    return rules.arrival_curve(
+        (
+            rules.window_fraction(opens.timestamp(), placed.timestamp(), cutoff.timestamp()),
+            quantity,
+        )
+        for placed, opens, cutoff, quantity in lines.exclude(sold_out)
+        .order_by("-order__placed_at")
+        .values_list(
+            "order__placed_at",
+            "item__group_buy__opens_at",
+            "item__group_buy__cutoff_at",
+            "quantity",
+        )[:sample]
+    )

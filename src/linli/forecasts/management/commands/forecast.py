@@ -29,12 +29,19 @@ class Command(LinliCommand):
         "out the last H periods of every series in a long-format CSV (unique_id,ds,y; daily or "
         "weekly), chooses a model per series on the rest, and prints WAPE and MASE per model; "
         "the last line is one JSON object. With --csv it touches no database; without, it "
-        "reads the order history per community × product and day."
+        "reads the order history per community × product and week. `linli forecast run` "
+        "forecasts every series and stores the forecasts (the worker runs it nightly)."
     )
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         commands = parser.add_subparsers(dest="command", required=True)
+        run = commands.add_parser(
+            "run",
+            help="Forecast every community × product series and every product city-wide, "
+            "and store them (the worker does it nightly).",
+        )
+        run.add_argument("--weeks", type=_positive, default=4, metavar="N")
         backtest = commands.add_parser(
             "backtest", help="Accuracy of the chosen models against seasonal naive."
         )
@@ -60,7 +67,55 @@ class Command(LinliCommand):
             "or per day.",
         )
 
-    def handle(self, *args, command, csv, horizon, season, by, **options):
+    def handle(self, *args, command, **options):
+        if command == "run":
+            return self.run(options["weeks"])
+        return self.backtest(**options)
+
+    def run(self, weeks: int) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        from linli.forecasts.services import run_forecasts
+
+        with Progress(
+            TextColumn(_("Forecasting")),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=self.console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("", total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            run = run_forecasts(weeks=weeks, progress=progress)
+        self.console.print(
+            _(
+                "%(series)s community × product series forecast for %(weeks)s weeks from "
+                "%(first)s (and every product city-wide) in %(seconds).1f s."
+            )
+            % {
+                "series": run.series,
+                "weeks": run.weeks,
+                "first": run.first_week.isoformat(),
+                "seconds": run.seconds,
+            },
+            markup=False,
+            highlight=False,
+        )
+        self.emit(
+            {
+                "bench": "forecast-run",
+                "run": run.pk,
+                "series": run.series,
+                "weeks": run.weeks,
+                "first_week": run.first_week.isoformat(),
+                "seconds": round(run.seconds, 3),
+            }
+        )
+
+    def backtest(self, *, csv, horizon, season, by, **options):
         if csv is None:
             return self.from_database(horizon, season, by)
         try:
