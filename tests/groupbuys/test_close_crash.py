@@ -8,15 +8,20 @@ on the same database (the test database, passed as ``DATABASE_URL``) that are ki
 1. at every statement of the close in turn, and just before and just after its COMMIT: a
    small harness runs ``close_group_buy`` with an execute wrapper that stops before
    statement *k* and says so, and the test kills it there;
-2. after random delays while ``linli cutoff`` works through several due group buys.
+2. after random delays while the ``cutoff`` command works through several due group buys.
 
-After each kill every group buy is compared with what it was before (untouched) and with what
-a close must leave (done). At the end ``linli cutoff`` runs to completion, twice, and each
-group buy equals a reference of the same shape closed cleanly.
+Each of these runs in a child forked from one harness process that started Django once, and
+is killed with SIGKILL. After each kill every group buy is compared with what it was before
+(untouched) and with what a close must leave (done). At the end the real ``linli cutoff``
+runs to completion, twice, and each group buy equals a reference of the same shape closed
+cleanly.
 """
 
+import contextlib
 import json
+import os
 import random
+import signal
 import subprocess
 import sys
 import time
@@ -46,11 +51,15 @@ ORDERS = 250  # per group buy
 CUTOFF_VICTIMS = 12  # closed by `linli cutoff`, killed at random: 3,000 orders
 KILL_ROUNDS = 6
 
-# Runs one close in a separate process and stops, for the test to kill it, before statement
+# Runs closes in separate processes, each stopping, for the test to kill it, before statement
 # number ``pause`` ("statement:3"), before the COMMIT ("commit"), right after it
 # ("committed"), or never ("none": reports how many statements the close took, and how long).
+# Django starts once, in this parent, which holds no connection; for each "<group buy id>
+# <pause>" line read from stdin it forks a child that closes with its own connection and says
+# where it stopped, with its pid, for the test to kill it there. (A fresh interpreter per kill
+# cost about a second each: a hundred kills made this the slowest test of the suite.)
 HARNESS = r"""
-import json, os, sys, time
+import json, os, signal, sys, time
 
 import django
 
@@ -60,44 +69,61 @@ from django.db import connections
 
 from linli.groupbuys import services
 
-group_buy_id, pause = int(sys.argv[1]), sys.argv[2]
-statements = []
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # killed children are reaped by the system
 
 
 def say(**message):
-    print(json.dumps(message), flush=True)
+    print(json.dumps({"pid": os.getpid(), **message}), flush=True)
 
 
-def hold(where):
-    say(paused=where, statements=len(statements))
-    time.sleep(600)
-    raise SystemExit("not killed")
+def close(group_buy_id, pause):
+    statements = []
+
+    def hold(where):
+        say(paused=where, statements=len(statements))
+        time.sleep(600)
+        os._exit(3)  # not killed
+
+    def wrapper(execute, sql, params, many, context):
+        if pause == f"statement:{len(statements) + 1}":
+            hold(sql[:100])
+        statements.append(sql[:100])
+        return execute(sql, params, many, context)
+
+    database = connections["default"]
+    commit = type(database).commit
+
+    def paused_commit(self):
+        if pause == "commit":
+            hold("COMMIT")
+        commit(self)
+        if pause == "committed":
+            hold("after COMMIT")
+
+    type(database).commit = paused_commit
+    started = time.monotonic()
+    with database.execute_wrapper(wrapper):
+        group_buy = services.close_group_buy(actor=None, group_buy_id=group_buy_id)
+    say(done=group_buy.status, statements=statements, seconds=time.monotonic() - started)
 
 
-def wrapper(execute, sql, params, many, context):
-    if pause == f"statement:{len(statements) + 1}":
-        hold(sql[:100])
-    statements.append(sql[:100])
-    return execute(sql, params, many, context)
+def cutoff():
+    import io
+
+    from django.core.management import call_command
+
+    say(started="cutoff")
+    call_command("cutoff", stdout=io.StringIO())
 
 
-database = connections["default"]
-commit = type(database).commit
-
-
-def paused_commit(self):
-    if pause == "commit":
-        hold("COMMIT")
-    commit(self)
-    if pause == "committed":
-        hold("after COMMIT")
-
-
-type(database).commit = paused_commit
-started = time.monotonic()
-with database.execute_wrapper(wrapper):
-    group_buy = services.close_group_buy(actor=None, group_buy_id=group_buy_id)
-say(done=group_buy.status, statements=statements, seconds=time.monotonic() - started)
+say(ready=True)
+for line in sys.stdin:
+    group_buy_id, pause = line.split()
+    if os.fork() == 0:
+        try:
+            cutoff() if pause == "cutoff" else close(int(group_buy_id), pause)
+        finally:
+            os._exit(0)
 """
 
 
@@ -285,28 +311,48 @@ def wait_for_the_killed_connection_to_end(timeout: float = 60) -> None:
             time.sleep(0.05)
 
 
-def harness(env, group_buy_id: int, pause: str) -> dict:
-    """Start the harness; return what it said when it paused (it is then killed) or when it
-    finished."""
-    process = subprocess.Popen(
-        [sys.executable, "-c", HARNESS, str(group_buy_id), pause],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        line = process.stdout.readline()
+class Harness:
+    """One process that forks a close per request (see ``HARNESS``)."""
+
+    def __init__(self, env) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", HARNESS],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert "ready" in self._said()
+
+    def _said(self) -> dict:
+        line = self.process.stdout.readline()
         if not line:
-            raise AssertionError(f"the harness died: {process.communicate()[1][-3000:]}")
-        said = json.loads(line)
-    finally:
-        process.kill()  # SIGKILL: no atexit, no rollback, no goodbye to the database
-        process.wait()
-        process.stdout.close()
-        process.stderr.close()
+            self.process.kill()
+            raise AssertionError(f"the harness died: {self.process.communicate()[1][-3000:]}")
+        return json.loads(line)
+
+    def __call__(self, group_buy_id: int, pause: str) -> dict:
+        """Close in a fresh child; return what it said when it paused (it is then killed)
+        or when it finished."""
+        self.process.stdin.write(f"{group_buy_id} {pause}\n")
+        self.process.stdin.flush()
+        said = self._said()
+        kill(said["pid"])
         wait_for_the_killed_connection_to_end()
-    return said
+        return said
+
+    def cutoff(self) -> int:
+        """Start ``linli cutoff``'s work in a fresh child; return its pid (to kill or wait for)."""
+        self.process.stdin.write("0 cutoff\n")
+        self.process.stdin.flush()
+        return self._said()["pid"]
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+            stream.close()
 
 
 def linli_cutoff(env) -> str:
@@ -315,6 +361,28 @@ def linli_cutoff(env) -> str:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def kill(pid: int) -> None:
+    # SIGKILL: no atexit, no rollback, no goodbye to the database. Gone already: it had
+    # finished, and the system reaped it.
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+def wait_for_exit(pid: int, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while alive(pid):
+        assert time.monotonic() < deadline, "the cutoff never finished"
+        time.sleep(0.01)
 
 
 def done_count(group_buy_ids) -> int:
@@ -327,8 +395,9 @@ def done_count(group_buy_ids) -> int:
 @pytest.mark.timeout(600)
 def test_a_close_killed_at_any_moment_is_untouched_or_done(live_hood, tmp_path):
     env = {**environment(tmp_path), "PGAPPNAME": APPLICATION}
+    harness = Harness(env)
     started = time.monotonic()
-    linli_cutoff(env)  # nothing is due yet: how long the command takes to start and stop
+    wait_for_exit(harness.cutoff())  # nothing is due yet: how long it takes to start and stop
     startup = time.monotonic() - started
 
     # References of both shapes, closed cleanly by the harness, which also counts the
@@ -339,7 +408,7 @@ def test_a_close_killed_at_any_moment_is_untouched_or_done(live_hood, tmp_path):
     }
     clean, statements, seconds = {}, {}, []
     for name, reference in references.items():
-        said = harness(env, reference.pk, "none")
+        said = harness(reference.pk, "none")
         assert said["done"] == ("formed" if name == "forms" else "failed"), said
         clean[name] = outcome(reference.pk)
         statements[name] = len(said["statements"])
@@ -360,11 +429,11 @@ def test_a_close_killed_at_any_moment_is_untouched_or_done(live_hood, tmp_path):
     for group_buy_id in (first_forms, first_fails):
         count = statements[shapes[group_buy_id]]
         for pause in [*(f"statement:{k}" for k in range(1, count + 1)), "commit"]:
-            said = harness(env, group_buy_id, pause)
+            said = harness(group_buy_id, pause)
             assert "paused" in said, said
             assert check(victims)[group_buy_id] == "untouched", said
     # … and right after the COMMIT: done.
-    said = harness(env, first_forms, "committed")
+    said = harness(first_forms, "committed")
     assert said["paused"] == "after COMMIT", said
     assert check(victims)[first_forms] == "done"
 
@@ -382,19 +451,16 @@ def test_a_close_killed_at_any_moment_is_untouched_or_done(live_hood, tmp_path):
         # The first round always waits for a close or more, so that some kill lands while the
         # job is under way: killed "during start-up", a fast start could close them all.
         wait_for = dice.randint(1 if _round == 0 else 0, max(1, len(left) // 2))
-        process = subprocess.Popen(
-            [str(LINLI), "cutoff"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+        pid = harness.cutoff()
         if wait_for == 0:
             time.sleep(dice.uniform(0.5, 1.0) * startup)
         else:
             deadline = time.monotonic() + 60
-            while done_count(rest) < before + wait_for and process.poll() is None:
+            while done_count(rest) < before + wait_for and alive(pid):
                 assert time.monotonic() < deadline
                 time.sleep(0.001)
             time.sleep(dice.uniform(0, 1.5) * close_takes)
-        process.kill()
-        process.wait()
+        kill(pid)
         wait_for_the_killed_connection_to_end()
         found = check(victims)  # the heart of it: each one untouched or done
         rounds.append(Counter(found[pk] for pk in rest))
@@ -403,7 +469,9 @@ def test_a_close_killed_at_any_moment_is_untouched_or_done(live_hood, tmp_path):
     under_way = [r for r in rounds if r["done"] and r["untouched"]]
     assert under_way, f"no kill landed while the job was closing (seed {seed}): {rounds}"
 
-    # Then the cutoff runs to the end, and once more: every group buy as a clean close.
+    harness.stop()
+    # Then the real `linli cutoff` runs to the end, and once more: every group buy as a
+    # clean close.
     linli_cutoff(env)
     after_once = {group_buy_id: state(group_buy_id) for group_buy_id in victims}
     linli_cutoff(env)

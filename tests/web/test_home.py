@@ -101,3 +101,23 @@ def test_the_sign_in_page_and_the_token_sign_in_share_one_throttle(hood):
     api = client.post("/api/auth/token", json.dumps(right), content_type="application/json")
     assert api.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_signing_in_on_a_new_device_speaks_the_language_chosen_on_another(hood):
+    member = hood.members[1]
+    member.language = "en"
+    member.save(update_fields=["language"])
+    fresh = Client()
+    fresh.post("/login/", {"username": member.username, "password": "pw-for-tests"})
+    assert fresh.cookies["django_language"].value == "en"
+    assert "Sign out" in text(fresh.get("/"))
+    # A browser that chose a language itself keeps it.
+    chose = Client()
+    chose.cookies["django_language"] = "zh-hans"
+    chose.post("/login/", {"username": member.username, "password": "pw-for-tests"})
+    assert chose.cookies["django_language"].value == "zh-hans"
+    # Never chosen (the default): the browser's own Accept-Language still decides.
+    other = hood.members[0]
+    newcomer = Client()
+    newcomer.post("/login/", {"username": other.username, "password": "pw-for-tests"})
+    assert "django_language" not in newcomer.cookies

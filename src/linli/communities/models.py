@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -145,3 +146,48 @@ class Leader(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class Consent(models.Model):
+    """A household's yes or no to one use of its data beyond delivering its orders (PIPL: a
+    consent per purpose, given freely, withdrawable at any time). Append-only: the newest row
+    per (household, purpose) is the household's choice; the older rows are its history, kept
+    to show what was agreed to, under which text, when and by whom."""
+
+    class Purpose(models.TextChoices):
+        NEIGHBOURS_ORDER = "neighbours_order", _("neighbours may order for us")
+        SUGGESTIONS = "suggestions", _("personal suggestions from our order history")
+        CONNECT_HOST = "connect_host", _("hosting visitors in a consumer-connect programme")
+        QUOTED = "quoted", _("being quoted in a report")
+        MARKETING = "marketing", _("marketing notices")
+        LEADER_CONTACTS = "leader_contacts", _("our leader may keep our contact")
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="consents"
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    granted = models.BooleanField(_("granted"))
+    # The version of the text the household was shown (consent_texts.CONSENT_TEXTS).
+    text_version = models.CharField(_("text version"), max_length=20)
+    # Who recorded it: a member of the household, or its leader on behalf of a household
+    # without a phone. Empty once that person's account is deleted.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        indexes = [
+            models.Index(fields=["household", "purpose", "-id"], name="consent_newest_idx"),
+            models.Index(fields=["purpose", "household"], name="consent_purpose_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.purpose} {'yes' if self.granted else 'no'}"

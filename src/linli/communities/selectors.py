@@ -1,14 +1,14 @@
 from functools import cache
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.roles import Roles
 from linli.core.errors import NotFound
 from linli.core.rows import Picked
 
-from .models import Building, Community, Household
+from .models import Building, Community, Consent, Household
 
 
 class CommunityNotFound(NotFound):
@@ -83,3 +83,33 @@ def _neighbours_sql() -> str:
         f" WHERE {b.column('community')} = %s AND {h.column('neighbours_may_order')}"
         f" AND h.id <> %s ORDER BY {b.column('position')}, {b.column('name')}, {h.column('room')}"
     )
+
+
+def has_consent(household_id: int, purpose: str) -> bool:
+    """Whether the household's newest choice for ``purpose`` is yes (never asked is no)."""
+    newest = (
+        Consent.objects.filter(household_id=household_id, purpose=purpose)
+        .order_by("-id")
+        .values_list("granted", flat=True)
+        .first()
+    )
+    return bool(newest)
+
+
+def consenting_household_ids(purpose: str) -> QuerySet:
+    """The ids of the households whose newest choice for ``purpose`` is yes, as a subquery
+    for set-based reads (``household_id__in=consenting_household_ids(...)``)."""
+    newest = (
+        Consent.objects.filter(household=OuterRef("pk"), purpose=purpose)
+        .order_by("-id")
+        .values("granted")[:1]
+    )
+    return Household.objects.annotate(consent=Subquery(newest)).filter(consent=True).values("pk")
+
+
+def consents_of(household_id: int) -> dict[str, Consent]:
+    """Each purpose's newest record for the household (purposes never asked are absent)."""
+    newest: dict[str, Consent] = {}
+    for consent in Consent.objects.filter(household_id=household_id).order_by("-id"):
+        newest.setdefault(consent.purpose, consent)
+    return newest

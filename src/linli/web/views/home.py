@@ -1,5 +1,6 @@
 """The front door, sign-in and the health check."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import JsonResponse
@@ -30,6 +31,24 @@ class SignIn(auth_views.LoginView):
             )
             return self.render_to_response(context, status=429)
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        """Signed in: the pages speak the language this person chose on another device (it
+        is remembered on their account), unless this browser has chosen one itself."""
+        response = super().form_valid(form)
+        chosen = form.get_user().language
+        if (
+            chosen != settings.LANGUAGE_CODE
+            and settings.LANGUAGE_COOKIE_NAME not in self.request.COOKIES
+        ):
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                chosen,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
 
 
 def health(request):
