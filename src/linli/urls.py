@@ -19,6 +19,7 @@ urlpatterns = [
     path("money/", include("linli.ledger.urls")),
     path("", include("linli.jielong.urls")),
     path("", include("linli.aftersales.urls")),
+    path("", include("linli.forecasts.urls")),
     path("", include("linli.groupbuys.urls")),
     path("", include("linli.web.urls")),
 ]

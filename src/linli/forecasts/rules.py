@@ -9,6 +9,7 @@ the group buys that did not sell out (:func:`arrival_curve`), not assumed from t
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 
 #: Points of the arrival curve: the share of units ordered by each 1/BINS of the open window.
@@ -112,3 +113,32 @@ def suggested_stock(demands: list[float], ratio: float, cap: int) -> int:
     if units == 0 and any(d > 0 for d in demands):
         units = 1
     return max(0, min(cap, units))
+
+
+# -- A household's usual items --------------------------------------------------------------------
+
+#: Days of a household's orders its usual items are read from.
+USUAL_DAYS = 120
+#: Distinct days a product was ordered on before it counts as usual.
+USUAL_TIMES = 3
+#: An item is due this many days before its usual interval is over (its group buy takes a
+#: day or two to deliver).
+DUE_EARLY = 2
+
+
+def usual_interval(days: list) -> int | None:
+    """The usual number of days between a household's orders of a product (the median gap
+    between the distinct days it ordered it), or None if it ordered it fewer than
+    ``USUAL_TIMES`` times."""
+    distinct = sorted(set(days))
+    if len(distinct) < USUAL_TIMES:
+        return None
+    gaps = sorted((later - earlier).days for earlier, later in itertools.pairwise(distinct))
+    middle = len(gaps) // 2
+    median = gaps[middle] if len(gaps) % 2 else (gaps[middle - 1] + gaps[middle]) / 2
+    return max(1, round(median))
+
+
+def is_due(last, every: int, today) -> bool:
+    """Whether an item bought every ``every`` days, last on ``last``, is due by ``today``."""
+    return (today - last).days >= every - DUE_EARLY

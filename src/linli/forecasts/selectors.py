@@ -430,3 +430,175 @@ def usual_arrival(before: datetime, sample: int = 5_000) -> list[float]:
             "quantity",
         )[:sample]
     )
+
+
+# -- A household's usual items --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UsualItem:
+    product_id: int
+    product: str
+    unit: str
+    every_days: int
+    last: date
+    due: bool
+    #: The usual quantity (the median of its lines).
+    quantity: int
+    #: An open group buy of the household's community offering it, with stock left.
+    item_id: int | None
+    group_buy_id: int | None
+    group_buy: str
+    price_fen: int | None
+
+
+def usual_items(who: Roles, household_id: int, today: date | None = None) -> list[UsualItem]:
+    """The household's usual items and whether each is due, due ones offered now first: only
+    for the household itself (not its leader, not an operator), and only if it agreed to
+    suggestions from its order history (consent purpose ``suggestions``); otherwise none.
+    Three queries: the consent, the household's lines, the open offers."""
+    from linli.communities.models import Consent
+    from linli.communities.selectors import has_consent
+
+    if who.household_id != household_id:
+        raise Forbidden()
+    if not has_consent(household_id, Consent.Purpose.SUGGESTIONS):
+        return []
+    today = today or timezone.localdate()
+    since = timezone.make_aware(datetime(today.year, today.month, today.day)) - timedelta(
+        days=rules.USUAL_DAYS
+    )
+    lines = (
+        OrderLine.objects.filter(
+            order__household_id=household_id,
+            order__status__in=(Order.Status.PLACED, Order.Status.CONFIRMED),
+            order__placed_at__gte=since,
+        )
+        .annotate(day=TruncDate("order__placed_at", tzinfo=timezone.get_current_timezone()))
+        .values_list("item__product_id", "item__product__name", "item__product__unit", "day")
+        .annotate(units=Sum("quantity"))
+        .order_by()
+    )
+    days: dict[int, list[date]] = {}
+    units: dict[int, list[int]] = {}
+    names: dict[int, tuple[str, str]] = {}
+    for product_id, name, unit, day, quantity in lines:
+        days.setdefault(product_id, []).append(day)
+        units.setdefault(product_id, []).append(quantity)
+        names[product_id] = (name, unit)
+    usual = {pk: every for pk, seen in days.items() if (every := rules.usual_interval(seen))}
+    if not usual or who.community_id is None:
+        return []
+    offers: dict[int, tuple[int, int, str, int]] = {}
+    for item_id, product_id, group_buy_id, title, price in (
+        GroupBuyItem.objects.filter(
+            product_id__in=list(usual),
+            stock_left__gt=0,
+            group_buy__status=GroupBuy.Status.OPEN,
+            group_buy__community_id=who.community_id,
+            group_buy__opens_at__lte=timezone.now(),
+            group_buy__cutoff_at__gt=timezone.now(),
+        )
+        .order_by("group_buy__cutoff_at", "id")
+        .values_list("id", "product_id", "group_buy_id", "group_buy__title", "price_fen")
+    ):
+        offers.setdefault(product_id, (item_id, group_buy_id, title, price))
+    found = []
+    for pk, every in usual.items():
+        last = max(days[pk])
+        offer = offers.get(pk)
+        found.append(
+            UsualItem(
+                product_id=pk,
+                product=names[pk][0],
+                unit=names[pk][1],
+                every_days=every,
+                last=last,
+                due=rules.is_due(last, every, today),
+                quantity=max(1, round(rules.quantile([float(u) for u in units[pk]], 0.5))),
+                item_id=offer[0] if offer else None,
+                group_buy_id=offer[1] if offer else None,
+                group_buy=offer[2] if offer else "",
+                price_fen=offer[3] if offer else None,
+            )
+        )
+    found.sort(key=lambda u: (not (u.due and u.item_id), not u.due, u.product, u.product_id))
+    return found
+
+
+# -- The leader's and operator's forecast page --------------------------------------------------
+
+#: Weeks of history drawn before the forecast.
+PLOT_WEEKS = 12
+#: Products on a community's forecast page (the most expected first).
+PLOT_PRODUCTS = 20
+
+
+@dataclass(frozen=True)
+class ProductForecast:
+    product_id: int
+    product: str
+    unit: str
+    history: list  # plots.Point
+    ahead: list  # plots.Ahead
+    model: str
+
+
+def community_forecasts(who: Roles, community_id: int) -> list[ProductForecast]:
+    """The community's products with a forecast of their own in the newest run, the most
+    expected first (at most ``PLOT_PRODUCTS``), each with its last ``PLOT_WEEKS`` whole weeks
+    of units ordered and its forecast weeks. Leaders of the community and operators. Three
+    queries."""
+    from django.db.models.functions import TruncWeek
+
+    from .models import Forecast
+    from .plots import Ahead, Point
+
+    if not (who.operator or who.leads(community_id)):
+        raise Forbidden()
+    run = latest_run()
+    if run is None:
+        return []
+    rows = list(
+        Forecast.objects.filter(run=run, community_id=community_id)
+        .select_related("product")
+        .order_by("product_id", "week")
+    )
+    by_product: dict[int, list] = {}
+    for row in rows:
+        by_product.setdefault(row.product_id, []).append(row)
+    ranked = sorted(by_product, key=lambda pk: (-sum(r.expected for r in by_product[pk]), pk))
+    chosen = ranked[:PLOT_PRODUCTS]
+    first = run.first_week - timedelta(weeks=PLOT_WEEKS)
+    start = timezone.make_aware(datetime(first.year, first.month, first.day))
+    end = timezone.make_aware(
+        datetime(run.first_week.year, run.first_week.month, run.first_week.day)
+    )
+    ordered: dict[tuple[int, date], float] = {}
+    for product_id, week, units in (
+        OrderLine.objects.filter(
+            order__group_buy__community_id=community_id,
+            order__status__in=WANTED,
+            order__placed_at__gte=start,
+            order__placed_at__lt=end,
+            item__product_id__in=chosen,
+        )
+        .annotate(week=TruncWeek("order__placed_at", tzinfo=timezone.get_current_timezone()))
+        .values_list("item__product_id", "week")
+        .annotate(units=Sum("quantity"))
+        .order_by()
+    ):
+        day = week.date() if isinstance(week, datetime) else week
+        ordered[product_id, day] = float(units)
+    weeks = [first + timedelta(weeks=n) for n in range(PLOT_WEEKS)]
+    return [
+        ProductForecast(
+            product_id=pk,
+            product=by_product[pk][0].product.name,
+            unit=by_product[pk][0].product.unit,
+            history=[Point(week, ordered.get((pk, week), 0.0)) for week in weeks],
+            ahead=[Ahead(r.week, r.expected, r.low, r.high) for r in by_product[pk]],
+            model=by_product[pk][0].model,
+        )
+        for pk in chosen
+    ]
