@@ -131,3 +131,47 @@ def test_the_supplier_sees_next_weeks_quantities(hood, forecast):
         == 0
     )
     assert client_for(hood.members[1]).get("/supply/forecast/").status_code == 403
+
+
+def test_the_operator_sees_whether_suggestions_or_leaders_were_nearer(hood):
+    from linli.forecasts import selectors
+
+    eggs = hood.products[1]
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday() + 7)
+    # Four group buys Monday to Thursday last week, each opened with 999 eggs: 10 wanted three
+    # times, then 12.
+    for n, quantity in enumerate([10, 10, 10, 12]):
+        order(hood, hood.community, hood.households[0], {eggs: quantity}, monday + timedelta(n))
+    operator = selectors.Roles(user_id=None, operator=True)
+    [week] = selectors.suggestions_against_chosen(operator)
+    # The first had nothing before it; the next two read the city's (this community's own
+    # 10, scaled to its size), the last its own three 10s: suggested 10, 10, 10.
+    assert (week.week, week.items) == (monday, 3)
+    assert week.suggested_error == pytest.approx((0 + 0 + 2) / 3)
+    assert week.chosen_error == pytest.approx((989 + 989 + 987) / 3)
+    assert (week.suggestion_nearer, week.chosen_nearer) == (3, 0)
+    page = client_for(hood.operator).get("/forecasts/accuracy/").content.decode()
+    assert '<td class="num">0.7</td><td class="num">988.3</td>' in page
+    assert "3 / 3" in page
+    assert '<svg class="plot"' in page
+    for user in (hood.leader_user, hood.members[1], hood.supplier_user):
+        assert client_for(user).get("/forecasts/accuracy/").status_code == 403
+
+
+def test_stored_forecasts_are_scored_once_their_week_is_over(hood):
+    from linli.forecasts import selectors
+    from linli.forecasts.models import Forecast
+
+    history(hood)
+    run = run_forecasts(until=UNTIL)
+    greens, eggs = hood.products[:2]
+    order(hood, hood.community, hood.households[0], {greens: 4}, UNTIL)
+    order(hood, hood.community, hood.households[1], {eggs: 2}, UNTIL + timedelta(days=3))
+    operator = selectors.Roles(user_id=None, operator=True)
+    [scored] = selectors.forecast_accuracy(operator)
+    greens_forecast = Forecast.objects.get(
+        run=run, community=hood.community, product=greens, week=UNTIL
+    ).expected
+    assert (scored.week, scored.series) == (UNTIL, 2)
+    assert scored.wape == pytest.approx(abs(greens_forecast - 4) / 6)

@@ -111,3 +111,50 @@ def _nice(value: float) -> float:
 
 def _number(value: float) -> str:
     return f"{value:.0f}" if value >= 1 else f"{value:.1f}"
+
+
+def lines_svg(
+    series: dict[str, list[tuple[date, float]]], *, title: str, colours: tuple[str, ...]
+) -> Markup:
+    """A few lines over the same weeks (oldest left), each labelled in a legend below."""
+    weeks = sorted({week for points in series.values() for week, _ in points})
+    if not weeks:
+        return Markup("")
+    top = _nice(max([v for points in series.values() for _, v in points] + [1.0]))
+    index = {week: i for i, week in enumerate(weeks)}
+    legend = 14 * len(series)
+
+    def x(i: int) -> float:
+        span = WIDTH - LEFT - RIGHT
+        return LEFT + (span * i / (len(weeks) - 1) if len(weeks) > 1 else span / 2)
+
+    def y(value: float) -> float:
+        return TOP + (HEIGHT - TOP - BOTTOM) * (1 - value / top)
+
+    parts = [
+        f'<svg class="plot" viewBox="0 0 {WIDTH} {HEIGHT + legend}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{escape(title)}</title>",
+        f'<line x1="{LEFT}" y1="{y(0):.1f}" x2="{WIDTH - RIGHT}" y2="{y(0):.1f}" '
+        f'stroke="#999" stroke-width="1"/>',
+        f'<text x="{LEFT - 4}" y="{y(top) + 4:.1f}" text-anchor="end" font-size="10">'
+        f"{_number(top)}</text>",
+        f'<text x="{LEFT - 4}" y="{y(0) + 4:.1f}" text-anchor="end" font-size="10">0</text>',
+        f'<text x="{LEFT}" y="{HEIGHT - 6}" font-size="10">{weeks[0]:%m-%d}</text>',
+        f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 6}" text-anchor="end" font-size="10">'
+        f"{weeks[-1]:%m-%d}</text>",
+    ]
+    for n, ((label, points), colour) in enumerate(zip(series.items(), colours, strict=False)):
+        line = [(x(index[week]), y(value)) for week, value in sorted(points)]
+        parts.append(
+            f'<polyline points="{_points(line)}" fill="none" stroke="{colour}" '
+            f'stroke-width="2"><title>{escape(label)}</title></polyline>'
+        )
+        ly = HEIGHT + 10 + 14 * n
+        parts.append(
+            f'<line x1="{LEFT}" y1="{ly - 4}" x2="{LEFT + 16}" y2="{ly - 4}" stroke="{colour}" '
+            f'stroke-width="2"/><text x="{LEFT + 22}" y="{ly}" font-size="11">{escape(label)}'
+            f"</text>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -142,3 +142,24 @@ def usual_interval(days: list) -> int | None:
 def is_due(last, every: int, today) -> bool:
     """Whether an item bought every ``every`` days, last on ``last``, is due by ``today``."""
     return (today - last).days >= every - DUE_EARLY
+
+
+def suggestion_demands(
+    own: list[float], city: list[tuple[float, int]], households: int
+) -> tuple[list[float], bool]:
+    """What a suggestion reads, and whether it is the city's: the community's own last group
+    buys' demands (newest first, at most ``OFFERS``) if there are ``MIN_OFFERS`` of them, else
+    the city's last ``CITY_OFFERS`` (units, households of their community), scaled to the
+    community's ``households``."""
+    if len(own) >= MIN_OFFERS:
+        return own[:OFFERS], False
+    scaled = [units / size * households for units, size in city[:CITY_OFFERS] if size]
+    return scaled, True
+
+
+#: Past group buys of a product in the community its suggestion reads (the newest).
+OFFERS = 8
+#: Fewer offers of its own than this, and a community reads the city's, scaled to its size.
+MIN_OFFERS = 3
+#: Offers of a product city-wide read for a community without enough of its own.
+CITY_OFFERS = 20

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -291,12 +292,7 @@ def supplier_next_week(who: Roles, supplier_id: int) -> list[SupplierWeek]:
 
 # -- Suggested stock ----------------------------------------------------------------------------
 
-#: Past group buys of a product in the community its suggestion reads (the newest).
-OFFERS = 8
-#: Fewer offers of its own than this, and a community reads the city's, scaled to its size.
-MIN_OFFERS = 3
-#: Offers of a product city-wide read for a community without enough of its own.
-CITY_OFFERS = 20
+OFFERS, MIN_OFFERS, CITY_OFFERS = rules.OFFERS, rules.MIN_OFFERS, rules.CITY_OFFERS
 
 
 @dataclass(frozen=True)
@@ -385,16 +381,11 @@ def suggest_stock(
     households = sizes.get(community_id, 0)
     found = {}
     for product in products:
-        mine = own.get(product.pk, [])
-        from_city = len(mine) < MIN_OFFERS
-        if from_city:
-            demands = [
-                units / sizes[where] * households
-                for units, where in city.get(product.pk, [])[:CITY_OFFERS]
-                if sizes.get(where)
-            ]
-        else:
-            demands = [units for units, _ in mine[:OFFERS]]
+        demands, from_city = rules.suggestion_demands(
+            [units for units, _ in own.get(product.pk, [])],
+            [(units, sizes.get(where, 0)) for units, where in city.get(product.pk, [])],
+            households,
+        )
         if not demands:
             continue
         ratio = rules.critical_ratio(
@@ -602,3 +593,179 @@ def community_forecasts(who: Roles, community_id: int) -> list[ProductForecast]:
         )
         for pk in chosen
     ]
+
+
+# -- The operator's accuracy page ----------------------------------------------------------------
+
+#: Weeks of group buys the suggested-against-chosen report reads.
+REPORT_WEEKS = 8
+
+
+@dataclass(frozen=True)
+class SuggestionWeek:
+    week: date
+    items: int
+    #: Mean |suggested − wanted| and |chosen − wanted|, units per item.
+    suggested_error: float
+    chosen_error: float
+    #: Items whose suggestion was nearer to what was wanted than the leader's stock, and the
+    #: other way round (the rest: a tie).
+    suggestion_nearer: int
+    chosen_nearer: int
+
+
+def suggestions_against_chosen(
+    who: Roles, weeks: int = REPORT_WEEKS, now: datetime | None = None
+) -> list[SuggestionWeek]:
+    """Per week (Shanghai, newest first), for the group buy items opened in the last ``weeks``
+    weeks and past their cutoff: what the open form would have suggested when each was opened (from the group buys
+    opened before it only, as :func:`suggest_stock` reads them), what the leader chose (the
+    item's stock) and what was wanted (units ordered, a sell-out corrected), and which of the
+    two was nearer. The suggestion is not stored: it is a function of the history before the
+    item, so it is worked out again. Operators only. Three queries; the rest in memory."""
+    from linli.communities.models import Household
+
+    if not who.operator:
+        raise Forbidden()
+    now = now or timezone.now()
+    since = now - timedelta(weeks=weeks)
+    curve = usual_arrival(now)
+    rows = (
+        GroupBuyItem.objects.filter(
+            group_buy__opens_at__gte=since - LOOK_BACK, group_buy__opens_at__lt=now
+        )
+        .annotate(
+            units=Sum("lines__quantity", filter=Q(lines__order__status__in=WANTED), default=0),
+            last=Max("lines__order__placed_at", filter=Q(lines__order__status__in=WANTED)),
+        )
+        .values(
+            "product_id",
+            "product__suggested_price_fen",
+            "product__cost_fen",
+            "product__category",
+            "stock_initial",
+            "units",
+            "last",
+            "stock_left",
+            "group_buy__close_reason",
+            "group_buy__opens_at",
+            "group_buy__cutoff_at",
+            "group_buy__community_id",
+        )
+        .order_by("group_buy__opens_at", "id")
+    )
+    sizes = dict(
+        Household.objects.values_list("building__community_id").annotate(n=Count("id")).order_by()
+    )
+    cap = int(settings.LINLI_FORECASTS["SUGGESTION_CAP"])
+    own: dict[tuple[int, int], list[float]] = {}
+    city: dict[int, list[tuple[float, int]]] = {}
+    totals: dict[date, list[float]] = {}
+    for row in rows:
+        wanted = float(row["units"])
+        if (row["stock_left"] == 0 or row["group_buy__close_reason"] == "full") and row["last"]:
+            fraction = rules.window_fraction(
+                row["group_buy__opens_at"].timestamp(),
+                row["last"].timestamp(),
+                row["group_buy__cutoff_at"].timestamp(),
+            )
+            wanted = rules.corrected_units(wanted, rules.share_by(curve, fraction))
+        community, product = row["group_buy__community_id"], row["product_id"]
+        mine = own.setdefault((community, product), [])
+        theirs = city.setdefault(product, [])
+        if row["group_buy__opens_at"] >= since and row["group_buy__cutoff_at"] <= now:
+            demands, _ = rules.suggestion_demands(mine[::-1], theirs[::-1], sizes.get(community, 0))
+            if demands:
+                ratio = rules.critical_ratio(
+                    row["product__suggested_price_fen"],
+                    row["product__cost_fen"],
+                    row["product__category"],
+                )
+                suggested = rules.suggested_stock(demands, ratio, cap)
+                day = timezone.localdate(row["group_buy__opens_at"])
+                total = totals.setdefault(day - timedelta(days=day.weekday()), [0, 0, 0, 0, 0])
+                off, chosen_off = abs(suggested - wanted), abs(row["stock_initial"] - wanted)
+                total[0] += 1
+                total[1] += off
+                total[2] += chosen_off
+                total[3] += off < chosen_off
+                total[4] += chosen_off < off
+        mine.append(wanted)
+        theirs.append((wanted, sizes.get(community, 0)))
+    return [
+        SuggestionWeek(
+            week=week,
+            items=int(t[0]),
+            suggested_error=t[1] / t[0],
+            chosen_error=t[2] / t[0],
+            suggestion_nearer=int(t[3]),
+            chosen_nearer=int(t[4]),
+        )
+        for week, t in sorted(totals.items(), reverse=True)
+    ]
+
+
+@dataclass(frozen=True)
+class RunAccuracy:
+    week: date
+    series: int
+    wape: float | None
+
+
+def forecast_accuracy(who: Roles, today: date | None = None) -> list[RunAccuracy]:
+    """Per week already over that a stored run forecast as its first week (the newest run of
+    that week): WAPE of the communities' forecasts against the units then ordered, newest
+    first. Operators only. Three queries."""
+    from django.db.models.functions import TruncWeek
+
+    from .models import Forecast, ForecastRun
+
+    if not who.operator:
+        raise Forbidden()
+    today = today or timezone.localdate()
+    runs: dict[date, int] = {}
+    for run_id, week in (
+        ForecastRun.objects.filter(
+            finished_at__isnull=False, first_week__lte=today - timedelta(days=7)
+        )
+        .order_by("first_week", "started_at")
+        .values_list("id", "first_week")
+    ):
+        runs[week] = run_id
+    if not runs:
+        return []
+    forecast: dict[tuple[int, int, date], float] = {}
+    for run_id, community, product, week, expected in Forecast.objects.filter(
+        run_id__in=list(runs.values()), community__isnull=False, week__in=list(runs)
+    ).values_list("run_id", "community_id", "product_id", "week", "expected"):
+        if runs[week] == run_id:
+            forecast[community, product, week] = expected
+    first, last = min(runs), max(runs) + timedelta(days=7)
+    actual: dict[tuple[int, int, date], float] = {}
+    for community, product, week, units in (
+        OrderLine.objects.filter(
+            order__status__in=WANTED,
+            order__placed_at__gte=timezone.make_aware(datetime(first.year, first.month, first.day)),
+            order__placed_at__lt=timezone.make_aware(datetime(last.year, last.month, last.day)),
+        )
+        .annotate(week=TruncWeek("order__placed_at", tzinfo=timezone.get_current_timezone()))
+        .values_list("order__group_buy__community_id", "item__product_id", "week")
+        .annotate(units=Sum("quantity"))
+        .order_by()
+    ):
+        day = week.date() if isinstance(week, datetime) else week
+        if day in runs:
+            actual[community, product, day] = float(units)
+    found = []
+    for week in sorted(runs, reverse=True):
+        keys = {k for k in forecast if k[2] == week} | {k for k in actual if k[2] == week}
+        errors = sum(abs(forecast.get(k, 0.0) - actual.get(k, 0.0)) for k in keys)
+        wanted = sum(actual.get(k, 0.0) for k in keys)
+        found.append(
+            RunAccuracy(
+                week=week,
+                series=sum(1 for k in forecast if k[2] == week),
+                wape=errors / wanted if wanted else None,
+            )
+        )
+    return found

@@ -73,3 +73,13 @@ register(
         entries=communities,
     )
 )
+register(
+    Tile(
+        key="forecast-accuracy",
+        title=gettext_lazy("Forecast accuracy"),
+        description=gettext_lazy("Suggested stock against the leaders' own, week by week."),
+        url_name="forecasts:accuracy",
+        order=48,
+        shown_to=lambda who: who.operator,
+    )
+)

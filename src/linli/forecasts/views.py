@@ -104,3 +104,30 @@ def supplier(request, who: Roles):
         for supplier_id in sorted(who.supplier_ids)
     ]
     return render(request, "forecasts/supplier.html", {"run": run, "shown": shown})
+
+
+@page
+def accuracy(request, who: Roles):
+    """Operators: over time, whether the open form's suggestion or the leader's stock was
+    nearer to what was wanted, and the stored forecasts' WAPE per week."""
+    if not who.operator:
+        raise Forbidden()
+    weeks = selectors.suggestions_against_chosen(who)
+    plot = plots.lines_svg(
+        {
+            _("suggested stock: units off"): [(w.week, w.suggested_error) for w in weeks],
+            _("leader's stock: units off"): [(w.week, w.chosen_error) for w in weeks],
+        },
+        title=_("Units off what was wanted, per item, by week"),
+        colours=("#2a6f97", "#d1495b"),
+    )
+    return render(
+        request,
+        "forecasts/accuracy.html",
+        {
+            "weeks": weeks,
+            "plot": plot,
+            "runs": selectors.forecast_accuracy(who),
+            "latest": selectors.latest_run(),
+        },
+    )
