@@ -179,12 +179,41 @@ LEVEL = 80
 QUANTILES = (0.1, 0.5, 0.9)
 
 
-def cross_validate(train: pd.DataFrame, horizon: int, season: int) -> pd.DataFrame:
+def cross_validate(train: Any, horizon: int, season: int) -> pd.DataFrame:
     """Every model's forecasts over ``WINDOWS`` rolling origins inside ``train`` (never past
-    its end): unique_id, ds, cutoff, y and one column per model key."""
+    its end): unique_id, ds, cutoff, y and one column per model key. ``train`` may be a Dask
+    DataFrame (:func:`on_dask`): the folds are made on the cluster and gathered here."""
     return _renamed(
-        _engine(season).cross_validation(df=train, h=horizon, n_windows=WINDOWS, step_size=STEP)
+        _gathered(
+            _engine(season).cross_validation(df=train, h=horizon, n_windows=WINDOWS, step_size=STEP)
+        )
     )
+
+
+def on_dask(frame: pd.DataFrame, partitions: int) -> Any:
+    """``frame`` as a Dask DataFrame of ``partitions`` parts, whole series in each: given to
+    statsforecast, its fits run on the Dask cluster the caller's ``distributed.Client`` is
+    connected to (through fugue), the same models and the same code."""
+    import dask.dataframe as dd
+
+    return dd.from_pandas(frame.sort_values(["unique_id", "ds"]), npartitions=partitions)
+
+
+def _gathered(result: Any) -> pd.DataFrame:
+    """A result as pandas with the single-process run's types: a Dask result is computed,
+    ordered as the single-process one is, and its float32 and nullable columns cast back."""
+    if not hasattr(result, "compute"):
+        return result
+    frame = result.compute()
+    keys = [c for c in ("unique_id", "cutoff", "ds") if c in frame.columns]
+    frame = frame.sort_values(keys, kind="stable").reset_index(drop=True)
+    frame["unique_id"] = frame["unique_id"].astype(object)
+    for column in frame.columns:
+        if column in ("ds", "cutoff"):
+            frame[column] = frame[column].astype("int64")
+        elif column != "unique_id":
+            frame[column] = frame[column].astype("float64")
+    return frame
 
 
 def choose(folds: pd.DataFrame, season: int) -> dict[str, str]:
@@ -322,17 +351,22 @@ def backtest(frame: pd.DataFrame, horizon: int, season: int) -> Result:
     )
 
 
-def forecast_ahead(frame: pd.DataFrame, horizon: int, season: int) -> pd.DataFrame:
+def forecast_ahead(
+    frame: pd.DataFrame, horizon: int, season: int, dask_partitions: int | None = None
+) -> pd.DataFrame:
     """The next ``horizon`` periods of every series (each at least :func:`periods_needed` long,
     less the held-out part it does not need here): the model chosen on the whole history by
     the same rolling origins as :func:`backtest`, its forecast, and the conformal 10 % and
-    90 % quantiles. Columns unique_id, ds, model, expected, q10, q90."""
+    90 % quantiles. Columns unique_id, ds, model, expected, q10, q90. With
+    ``dask_partitions``, the fits run on the Dask cluster of the caller's client."""
     import numpy as np
 
+    data = on_dask(frame, dask_partitions) if dask_partitions else frame
     with np.errstate(divide="ignore", invalid="ignore"):
-        folds = cross_validate(frame, horizon, season)
+        folds = cross_validate(data, horizon, season)
         chosen = choose(folds, season)
-        predicted = _renamed(_engine(season).forecast(df=frame, h=horizon))
+        predicted = _renamed(_gathered(_engine(season).forecast(df=data, h=horizon)))
+        predicted = predicted.sort_values(["unique_id", "ds"]).reset_index(drop=True)
     model_of_row = predicted["unique_id"].map(chosen)
     predicted["model"] = model_of_row
     predicted["chosen"] = 0.0
