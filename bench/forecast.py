@@ -1,16 +1,16 @@
 """Demand forecasts on the demo city: model selection per community × product, its speed and
-its accuracy on held-out days (a skeleton of issue 15's benchmark; docs/decisions/0028).
+its accuracy on held-out weeks (issue 15's benchmark; docs/decisions/0028, 0031).
 
-On a throwaway database (see ``_common``) this builds the demo city (``--size``, ``small`` by
-default: 56 days; ``default`` is 180 days, 40 communities), reads the demand series per
-community × product and day (:func:`linli.forecasts.selectors.demand_series`), leaves out those
-too short for selection, and runs :func:`linli.forecasts.backtest.backtest` with
-``--horizon`` days held out (season 7). It prints the accuracy table, and last one JSON line:
-series, seconds, series per second, WAPE and MASE per model and for the chosen ones.
-
-It counts the censored series-days (sold out, or closed at the maximum) in the history and in
-the held-out days. Not yet: their correction and the accuracy on sold-out weeks, the per-group
-table, and the issue's targets (default city under 60 s; 15 % lower WAPE than seasonal naive).
+On a throwaway database (see ``_common``) this builds the demo city (``--size``, ``default`` by
+default: 180 days, 40 communities; ``small`` is 56 days), reads the demand series per
+community × product (:func:`linli.forecasts.selectors.demand_series`) by week (``--by day``
+for days), leaves out those too short for selection, and runs
+:func:`linli.forecasts.backtest.backtest` with the last ``--horizon`` periods held out (4
+weeks; season 1 for weeks, 7 for days). Then the held-out periods that sold out, forecast from
+the history as ordered and corrected for sell-outs (``sold_out_effect``). It prints the tables,
+and last one JSON line: series, seconds, series per second, WAPE and MASE per model and for the
+chosen ones, the quantile loss and coverage of the 80 % interval, the sold-out figures, and
+the time of ``linli forecast run`` (every series forecast and stored).
 """
 
 import argparse
@@ -21,9 +21,10 @@ from _common import emit, out, rounded, say, setup_django, table, throwaway_data
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size", default="small", choices=["small", "default", "large"])
-    parser.add_argument("--horizon", type=int, default=7)
-    parser.add_argument("--season", type=int, default=7)
+    parser.add_argument("--size", default="default", choices=["small", "default", "large"])
+    parser.add_argument("--by", default="week", choices=["week", "day"])
+    parser.add_argument("--horizon", type=int, default=4)
+    parser.add_argument("--season", type=int, help="1 for weeks, 7 for days when not given")
     return parser.parse_args()
 
 
@@ -35,7 +36,7 @@ def main() -> None:
         from linli.demo.build import build
         from linli.demo.scale import SIZES
         from linli.forecasts import selectors, series_csv
-        from linli.forecasts.backtest import backtest, periods_needed, split
+        from linli.forecasts.backtest import backtest, periods_needed, sold_out_effect, split
 
         started = time.perf_counter()
         build(scale=SIZES[args.size])
@@ -44,19 +45,22 @@ def main() -> None:
         started = time.perf_counter()
         history = selectors.demand_series(Roles(user_id=None, operator=True))
         read_seconds = time.perf_counter() - started
-        frame = series_csv.numbered(history, series_csv.DAILY)
+        if args.by == "week":
+            frame, season = series_csv.weeks(history), args.season or 1
+        else:
+            frame, season = series_csv.numbered(history, series_csv.DAILY), args.season or 7
         censored_days = int(frame["censored"].sum())
         lengths = frame.groupby("unique_id")["ds"].transform("size")
-        needed = periods_needed(args.horizon, args.season)
+        needed = periods_needed(args.horizon, season)
         all_series = int(frame["unique_id"].nunique())
         frame = frame[lengths >= needed].reset_index(drop=True)
         say(
-            f"{all_series} series read in {read_seconds:.1f} s; {needed}+ days: "
+            f"{all_series} series read in {read_seconds:.1f} s; {needed}+ {args.by}s: "
             f"{frame['unique_id'].nunique()}"
         )
 
         censored_held_out = int(split(frame, args.horizon)[1]["censored"].sum())
-        result = backtest(frame[["unique_id", "ds", "y"]], args.horizon, args.season)
+        result = backtest(frame[["unique_id", "ds", "y"]], args.horizon, season)
         rows = [
             (
                 name,
@@ -69,10 +73,42 @@ def main() -> None:
         out.print(
             table(
                 f"{args.size} city on {db.label}: {result.series} series, last "
-                f"{args.horizon} days held out, {result.seconds:.1f} s",
+                f"{args.horizon} {args.by}s held out, {result.seconds:.1f} s",
                 ["model", "chosen for", "WAPE", "MASE"],
                 rows,
             )
+        )
+        sold_out = sold_out_effect(frame, args.horizon, season)
+        out.print(
+            table(
+                f"{sold_out.periods} held-out {args.by}s sold out ({sold_out.series} series): "
+                "forecast from the orders as placed / corrected for sell-outs",
+                ["model", "WAPE as ordered", "WAPE corrected", "short as ordered", "short corr."],
+                [
+                    (
+                        name,
+                        *(
+                            rounded(part.get(key) or float("nan"), 3)
+                            for part in (sold_out.wape, sold_out.shortfall)
+                            for key in (
+                                ("as_ordered", "corrected")
+                                if name == "chosen"
+                                else (f"{name}:as_ordered", f"{name}:corrected")
+                            )
+                        ),
+                    )
+                    for name in result.wape
+                ],
+            )
+        )
+        from linli.forecasts.services import run_forecasts
+
+        started = time.perf_counter()
+        run = run_forecasts()
+        run_seconds = time.perf_counter() - started
+        say(
+            f"linli forecast run: {run.series} community × product series (and every product "
+            f"city-wide) stored in {run_seconds:.1f} s"
         )
         figures = result.as_json()
         emit(
@@ -82,14 +118,20 @@ def main() -> None:
                 "size": args.size,
                 "series_read": all_series,
                 "series": result.series,
+                "by": args.by,
                 "horizon": args.horizon,
-                "censored_days": censored_days,
+                "censored_periods": censored_days,
                 "censored_held_out": censored_held_out,
                 "read_seconds": round(read_seconds, 3),
                 "seconds": figures["seconds"],
                 "series_per_second": round(result.series / result.seconds, 1),
                 "wape": figures["wape"],
                 "mase": figures["mase"],
+                "quantile_loss": figures["quantile_loss"],
+                "coverage_80": figures["coverage_80"],
+                "sold_out": sold_out.as_json(),
+                "run_series": run.series,
+                "run_seconds": round(run_seconds, 1),
                 "groups": {
                     name: {
                         k: v if k == "series" else rounded(v or float("nan"), 4)

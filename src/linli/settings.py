@@ -249,6 +249,11 @@ LINLI_RELATIONS = {
     "OFFICIAL_LIMIT_FEN": int(os.environ.get("LINLI_RELATIONS_OFFICIAL_LIMIT_FEN", "20000")),
 }
 
+# Forecasts (docs/decisions/0031, 0032): the most units the open form ever suggests per item.
+LINLI_FORECASTS = {
+    "SUGGESTION_CAP": int(os.environ.get("LINLI_SUGGESTION_CAP", "500")),
+}
+
 LINLI = {
     "DEMO_PASSWORD": "linli-demo-2026",
 }

@@ -56,8 +56,11 @@ def test_series_are_grouped_by_interval_and_size_variation(history, group):
 
 
 def test_the_needed_length_is_the_held_out_part_the_windows_and_a_season():
-    assert bt.periods_needed(horizon=7, season=7) == 7 * 4 + 7 + 1
-    assert bt.periods_needed(horizon=4, season=52) == 4 * 4 + 52 + 1
+    # Held out, the last window, 7 origins one period apart before it, a season and one more.
+    assert bt.periods_needed(horizon=7, season=7) == 7 + 7 + 7 + 7 + 1
+    assert bt.periods_needed(horizon=4, season=52) == 4 + 7 + 4 + 52 + 1
+    # Without a season, the window average still needs its 4 periods.
+    assert bt.periods_needed(horizon=4, season=1) == 4 + 7 + 4 + 4 + 1
 
 
 def test_a_tie_goes_to_the_simpler_model_and_an_exact_week_is_forecast_exactly():
@@ -78,13 +81,23 @@ def scored():
 def test_wape_is_pooled_over_every_series_and_period(scored):
     f = scored.forecasts
     assert len(f) == 14
-    for name in ["chosen", *bt.MODELS]:
+    for name in ["chosen", *bt.names(7)]:
         expected = (f["y"] - f[name]).abs().sum() / f["y"].abs().sum()
         assert scored.wape[name] == pytest.approx(expected)
     json = scored.as_json()
-    assert list(json) == ["bench", "series", "horizon", "seconds", "wape", "mase"]
+    assert list(json) == [
+        "bench",
+        "series",
+        "horizon",
+        "seconds",
+        "wape",
+        "mase",
+        "quantile_loss",
+        "coverage_80",
+    ]
     assert list(json["wape"]) == ["chosen", *bt.MODELS]
     assert list(json["mase"]) == ["chosen", *bt.MODELS]
+    assert list(json["quantile_loss"]) == ["q10", "q50", "q90"]
     assert (json["bench"], json["series"], json["horizon"]) == ("forecast-backtest", 2, 7)
 
 
@@ -127,7 +140,7 @@ def test_selection_never_sees_the_held_out_periods():
     spiked.loc[held_out, "y"] = 1000.0
     before, after = bt.backtest(calm, 7, 7), bt.backtest(spiked, 7, 7)
     assert after.chosen == before.chosen
-    columns = ["unique_id", "ds", "chosen", *bt.MODELS]
+    columns = ["unique_id", "ds", "chosen", *bt.MODELS, "q10", "q50", "q90"]
     pd.testing.assert_frame_equal(after.forecasts[columns], before.forecasts[columns])
     assert after.wape["chosen"] != before.wape["chosen"]
     # Selecting on the whole history, held-out spike included, would choose otherwise.

@@ -76,7 +76,7 @@ def test_units_per_community_product_and_shanghai_day(hood):
         f"{c}:{greens.pk}": (days, [5.0, 0.0, 0.0, 1.0]),
         f"{c}:{eggs.pk}": (days, [1.0, 0.0, 4.0, 0.0]),
     }
-    assert list(found.columns) == ["unique_id", "ds", "y", "censored"]
+    assert list(found.columns) == ["unique_id", "ds", "y", "censored", "corrected"]
     assert not found["censored"].any()
 
 
@@ -114,14 +114,13 @@ def test_the_backtest_runs_on_the_database_history(hood, monkeypatch):
             order(hood, hood.community, hood.households[1], {eggs: 2}, day)
     order(hood, hood.other_community, hood.households[2], {eggs: 1}, start + timedelta(days=20))
     out = io.StringIO()
-    call_command("forecast", "backtest", "--horizon", "2", "--season", "7", stdout=out)
-    lines = out.getvalue().strip().splitlines()
-    assert lines[0] == "1 community × product series shorter than 16 days are left out."
-    assert lines[1] == (
-        "0 of 4 held-out series-days are censored (the item sold out or the group buy closed "
-        "at its maximum); not corrected yet."
+    call_command(
+        "forecast", "backtest", "--by", "day", "--horizon", "2", "--season", "7", stdout=out
     )
-    assert lines[2].startswith("2 series, daily dates (season 7); the last 2 periods")
+    lines = out.getvalue().strip().splitlines()
+    assert lines[0] == "1 community × product series shorter than 19 days are left out."
+    assert lines[1].startswith("2 series, daily dates (season 7); the last 2 periods")
+    assert "0 held-out periods of 0 series sold out or closed at the maximum." in out.getvalue()
     result = json.loads(lines[-1])
     assert (result["series"], result["horizon"]) == (2, 2)
     # An exact week of greens and an eggs every Monday and Thursday: seasonal naive is perfect.
@@ -132,9 +131,30 @@ def test_no_history_long_enough_is_said(db, monkeypatch):
     monkeypatch.setenv("LINLI_LANGUAGE", "en")
     with pytest.raises(CommandError) as refused:
         call_command("forecast", "backtest", "--horizon", "7", stdout=io.StringIO())
-    assert str(refused.value) == "No community × product series has 36 days of orders yet."
+    assert str(refused.value) == "No community × product series has 26 weeks of orders yet."
     assert refused.value.returncode == 2
     monkeypatch.setenv("LINLI_LANGUAGE", "zh-hans")
     with pytest.raises(CommandError) as refused:
         call_command("forecast", "backtest", "--horizon", "7", stdout=io.StringIO())
-    assert str(refused.value) == "还没有哪个小区 × 商品序列有 36 天的订单。"
+    assert str(refused.value) == "还没有哪个小区 × 商品序列有 26 周的订单。"
+
+
+def test_a_sold_out_item_is_corrected_on_the_day_it_sold_out(hood):
+    greens, eggs = hood.products[:2]
+    day = date(2026, 3, 2)
+    # Eggs did not sell out: orders at 1:00, 12:00 and 22:00 of a window 0:00–23:00 teach
+    # the arrival curve; greens sold out with 2 units at 12:00, about half way.
+    for hour in (1, 12, 22):
+        order(hood, hood.community, hood.households[0], {eggs: 1}, day, hour=hour)
+    order(hood, hood.community, hood.households[1], {greens: 2}, day, hour=12)
+    GroupBuyItem.objects.filter(product=greens).update(stock_left=0)
+    found = demand_series(OPERATOR, until=day + timedelta(days=1))
+    rows = found.set_index("unique_id")
+    c = hood.community.pk
+    assert rows.loc[f"{c}:{eggs.pk}", "corrected"] == 3.0
+    # 12:00 of 0:00–23:00 is 12/23 of the window, in the bin (10/20 to 11/20) where the egg
+    # ordered at 12:00 came in: one in three egg units by its start, two by its end.
+    share = 1 / 3 + (12 / 23 * 20 - 10) / 3
+    assert rows.loc[f"{c}:{greens.pk}", "y"] == 2.0
+    assert rows.loc[f"{c}:{greens.pk}", "corrected"] == pytest.approx(2 / share)
+    assert 4.1 < 2 / share < 4.2

@@ -19,6 +19,7 @@ from linli.accounts.models import User
 from linli.catalog.models import Product, Supplier
 from linli.communities.models import Building, Community, Household, Leader, Member
 from linli.core import events
+from linli.demo import forecasts as demo_forecasts
 from linli.groupbuys.models import (
     GroupBuy,
     GroupBuyItem,
@@ -168,6 +169,10 @@ def build(
     with phases.phase("通知", 1) as advance:
         while events.deliver():
             pass
+        advance(1)
+
+    with phases.phase("需求预测", 1) as advance:
+        demo_forecasts.add(city)
         advance(1)
 
     users = User.objects.in_bulk(list(city.logins.values()))

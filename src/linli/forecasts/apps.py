@@ -6,3 +6,11 @@ class ForecastsConfig(AppConfig):
     name = "linli.forecasts"
     label = "forecasts"
     verbose_name = _("Forecasts")
+
+    def ready(self) -> None:
+        # The open form's suggested stock (the group buys sit below and cannot import us).
+        from linli.groupbuys import suggestions
+
+        from .suggestions import suggested_stock
+
+        suggestions.register("forecasts", suggested_stock)

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 #: the name in the report and the JSON; the value the column statsforecast gives the model.
 MODELS: dict[str, str] = {
     "seasonal_naive": "SeasonalNaive",
+    "zero": "ZeroModel",
+    "window_average": "WindowAverage",
+    "ses": "SESOpt",
     "adida": "ADIDA",
     "croston_optimized": "CrostonOptimized",
     "imapa": "IMAPA",
@@ -32,8 +35,13 @@ MODELS: dict[str, str] = {
     "auto_ets": "AutoETS",
 }
 BASELINE = "seasonal_naive"
-#: Rolling-origin windows of cross-validation, each ``horizon`` periods, before the held-out part.
-WINDOWS = 3
+#: Rolling-origin windows of cross-validation, each ``horizon`` periods, before the held-out
+#: part, their origins ``STEP`` periods apart: many close origins choose less by chance than a
+#: few far apart on short, mostly-zero series (docs/decisions/0031).
+WINDOWS = 8
+STEP = 1
+#: Periods averaged by the window-average model (when the season is 1, as for weeks).
+WINDOW = 4
 #: TSB's smoothing of demand size and of the probability of any demand: slow, as most
 #: community × product series are mostly zeros with rare, noisy orders.
 TSB_ALPHA_D = 0.2
@@ -65,9 +73,9 @@ def demand_class(values: Any) -> str:
 
 def periods_needed(horizon: int, season: int) -> int:
     """The shortest series :func:`backtest` takes: the held-out ``horizon``, ``WINDOWS`` windows
-    of cross-validation, and before the earliest window one whole season and one period more
-    (the seasonal-naive forecast and the MASE scale need a season of history)."""
-    return horizon * (WINDOWS + 1) + season + 1
+    of cross-validation ``STEP`` apart, and before the earliest window one whole season and one
+    period more (the seasonal-naive forecast and the MASE scale need a season of history)."""
+    return horizon + (WINDOWS - 1) * STEP + horizon + max(season, WINDOW) + 1
 
 
 @dataclass
@@ -88,6 +96,10 @@ class Result:
     forecasts: Any = None
     #: Per demand class (:func:`demand_class`): series, and WAPE of "chosen" and the baseline.
     groups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: The quantile loss of the chosen forecast's conformal quantiles (:func:`pinball`).
+    quantile_loss: dict[str, float | None] = field(default_factory=dict)
+    #: Share of held-out periods inside the 80 % interval (q10 … q90).
+    coverage: float | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -97,11 +109,20 @@ class Result:
             "seconds": round(self.seconds, 3),
             "wape": {name: _round(value) for name, value in self.wape.items()},
             "mase": {name: _round(value) for name, value in self.mase.items()},
+            "quantile_loss": {name: _round(v) for name, v in self.quantile_loss.items()},
+            "coverage_80": _round(self.coverage),
         }
 
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
+
+
+def names(season: int) -> list[str]:
+    """The models offered for ``season``: AutoETS only with a season (without one it is the
+    exponential smoothing already offered, and statsforecast 2.1.1's fails on a window of
+    constant values)."""
+    return [name for name in MODELS if season > 1 or name != "auto_ets"]
 
 
 def models(season: int) -> list[Any]:
@@ -112,17 +133,24 @@ def models(season: int) -> list[Any]:
         AutoETS,
         CrostonOptimized,
         SeasonalNaive,
+        SimpleExponentialSmoothingOptimized,
+        WindowAverage,
+        ZeroModel,
     )
 
     made = {
         "seasonal_naive": SeasonalNaive(season_length=season),
+        "zero": ZeroModel(),
+        "window_average": WindowAverage(window_size=season if season > 1 else WINDOW),
+        "ses": SimpleExponentialSmoothingOptimized(),
         "adida": ADIDA(),
         "croston_optimized": CrostonOptimized(),
         "imapa": IMAPA(),
         "tsb": TSB(alpha_d=TSB_ALPHA_D, alpha_p=TSB_ALPHA_P),
-        "auto_ets": AutoETS(season_length=season),
+        # No trend: a fitted trend runs away on a few weeks of surge (and costs 3× the time).
+        "auto_ets": AutoETS(season_length=season, model="ZNZ"),
     }
-    return [made[name] for name in MODELS]
+    return [made[name] for name in names(season)]
 
 
 def _engine(season: int) -> Any:
@@ -145,25 +173,121 @@ def split(frame: pd.DataFrame, horizon: int) -> tuple[pd.DataFrame, pd.DataFrame
     )
 
 
-def select(train: pd.DataFrame, horizon: int, season: int) -> dict[str, str]:
-    """Per series, the model with the lowest WAPE over ``WINDOWS`` rolling origins of
-    ``horizon`` periods inside ``train``; a tie goes to the simpler model.
+#: The prediction interval's level (%): the leader sees the range most weeks fall in.
+LEVEL = 80
+#: Quantiles scored by the quantile (pinball) loss: the interval's ends and the median.
+QUANTILES = (0.1, 0.5, 0.9)
+
+
+def cross_validate(train: Any, horizon: int, season: int) -> pd.DataFrame:
+    """Every model's forecasts over ``WINDOWS`` rolling origins inside ``train`` (never past
+    its end): unique_id, ds, cutoff, y and one column per model key. ``train`` may be a Dask
+    DataFrame (:func:`on_dask`): the folds are made on the cluster and gathered here."""
+    return _renamed(
+        _gathered(
+            _engine(season).cross_validation(df=train, h=horizon, n_windows=WINDOWS, step_size=STEP)
+        )
+    )
+
+
+def on_dask(frame: pd.DataFrame, partitions: int) -> Any:
+    """``frame`` as a Dask DataFrame of ``partitions`` parts, whole series in each: given to
+    statsforecast, its fits run on the Dask cluster the caller's ``distributed.Client`` is
+    connected to (through fugue), the same models and the same code."""
+    import dask.dataframe as dd
+
+    return dd.from_pandas(frame.sort_values(["unique_id", "ds"]), npartitions=partitions)
+
+
+def _gathered(result: Any) -> pd.DataFrame:
+    """A result as pandas with the single-process run's types: a Dask result is computed,
+    ordered as the single-process one is, and its float32 and nullable columns cast back."""
+    if not hasattr(result, "compute"):
+        return result
+    frame = result.compute()
+    keys = [c for c in ("unique_id", "cutoff", "ds") if c in frame.columns]
+    frame = frame.sort_values(keys, kind="stable").reset_index(drop=True)
+    frame["unique_id"] = frame["unique_id"].astype(object)
+    for column in frame.columns:
+        if column in ("ds", "cutoff"):
+            frame[column] = frame[column].astype("int64")
+        elif column != "unique_id":
+            frame[column] = frame[column].astype("float64")
+    return frame
+
+
+def choose(folds: pd.DataFrame, season: int) -> dict[str, str]:
+    """Per series, the model with the lowest WAPE over the folds; a tie goes to the simpler.
 
     Within one series every model's WAPE has the same denominator (Σ|y| over the windows), so
     the total absolute error orders the models alike, and still does when that sum is 0.
     """
-    folds = _renamed(
-        _engine(season).cross_validation(df=train, h=horizon, n_windows=WINDOWS, step_size=horizon)
-    )
-    names = list(MODELS)
-    errors = folds[names].sub(folds["y"], axis=0).abs()
+    offered = names(season)
+    errors = folds[offered].sub(folds["y"], axis=0).abs()
     errors["unique_id"] = folds["unique_id"]
-    totals = errors.groupby("unique_id", sort=True)[names].sum()
+    totals = errors.groupby("unique_id", sort=True)[offered].sum()
     chosen = {}
     for series, row in totals.iterrows():
-        best = min(row[name] for name in names)
-        chosen[str(series)] = next(name for name in names if row[name] <= best + TIE)
+        best = min(row[name] for name in offered)
+        chosen[str(series)] = next(name for name in offered if row[name] <= best + TIE)
     return chosen
+
+
+def select(train: pd.DataFrame, horizon: int, season: int) -> dict[str, str]:
+    """Per series, the model with the lowest WAPE over ``WINDOWS`` rolling origins of
+    ``horizon`` periods inside ``train`` (:func:`choose`)."""
+    import numpy as np
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return choose(cross_validate(train, horizon, season), season)
+
+
+def residual_quantiles(
+    folds: pd.DataFrame, chosen: dict[str, str], quantiles: tuple[float, ...] = QUANTILES
+) -> pd.DataFrame:
+    """Conformal intervals: per series, quantiles of the chosen model's errors (y − ŷ) over the
+    cross-validation folds, one column per quantile ("q10", "q50", "q90"). None of the models
+    offered gives intervals of its own for intermittent demand, and these cost no fit more:
+    the folds are the ones selection already made."""
+    import numpy as np
+    import pandas as pd
+
+    model_of_row = folds["unique_id"].map(chosen)
+    predicted = np.zeros(len(folds))
+    for name in set(chosen.values()):
+        rows = (model_of_row == name).to_numpy()
+        predicted[rows] = folds.loc[rows, name].to_numpy()
+    errors = folds[["unique_id"]].assign(error=folds["y"].to_numpy() - predicted)
+    grouped = errors.groupby("unique_id", sort=True)["error"]
+    return pd.DataFrame({_q(q): grouped.quantile(q, interpolation="linear") for q in quantiles})
+
+
+def _q(quantile: float) -> str:
+    return f"q{round(quantile * 100)}"
+
+
+def with_intervals(
+    forecasts: pd.DataFrame, residuals: pd.DataFrame, column: str = "chosen"
+) -> pd.DataFrame:
+    """``forecasts`` with one column per quantile: the point forecast plus the series' error
+    quantile, never below 0 units, and the median never above the high end."""
+    out = forecasts.copy()
+    shifted = residuals.reindex(out["unique_id"].to_numpy())
+    for name in residuals.columns:
+        out[name] = (out[column].to_numpy() + shifted[name].fillna(0.0).to_numpy()).clip(min=0.0)
+    return out
+
+
+def pinball(y: Any, predicted: Any, quantile: float) -> float:
+    """The quantile loss Σ max(q·(y − ŷ), (q − 1)·(y − ŷ)), summed over every row, divided by
+    Σ y (scaled like WAPE, so series of any size weigh by their units)."""
+    import numpy as np
+
+    y, predicted = np.asarray(y, dtype=float), np.asarray(predicted, dtype=float)
+    diff = y - predicted
+    loss = np.maximum(quantile * diff, (quantile - 1) * diff).sum()
+    total = np.abs(y).sum()
+    return float(loss / total) if total else math.nan
 
 
 def backtest(frame: pd.DataFrame, horizon: int, season: int) -> Result:
@@ -173,24 +297,26 @@ def backtest(frame: pd.DataFrame, horizon: int, season: int) -> Result:
 
     started = time.perf_counter()
     train, held_out = split(frame, horizon)
+    offered = names(season)
     # AutoETS divides by a residual variance of 0 on a series it fits exactly; the fit is
     # still right, and numpy's warning would only be noise in the report.
     with np.errstate(divide="ignore", invalid="ignore"):
-        chosen = select(train, horizon, season)
+        folds = cross_validate(train, horizon, season)
+        chosen = choose(folds, season)
         predicted = _renamed(_engine(season).forecast(df=train, h=horizon))
-    names = list(MODELS)
     scored = held_out.merge(predicted, on=["unique_id", "ds"], how="left", validate="one_to_one")
     model_of_row = scored["unique_id"].map(chosen)
     scored["chosen"] = 0.0
-    for name in names:
+    for name in offered:
         scored.loc[model_of_row == name, "chosen"] = scored.loc[model_of_row == name, name]
-    columns = ["chosen", *names]
+    scored = with_intervals(scored, residual_quantiles(folds, chosen))
+    columns = ["chosen", *offered]
     # Pooled WAPE: every row in one group.
     pooled = wape(scored.assign(pool="all"), models=columns, id_col="pool")
     per_series = mase(scored, models=columns, seasonality=season, train_df=train)
     wapes = {name: _number(pooled[name].iloc[0]) for name in columns}
     mases = {name: _mean_finite(per_series[name]) for name in columns}
-    counts = dict.fromkeys(names, 0)
+    counts = dict.fromkeys(offered, 0)
     for name in chosen.values():
         counts[name] += 1
     classes = {
@@ -207,6 +333,8 @@ def backtest(frame: pd.DataFrame, horizon: int, season: int) -> Result:
         for group in GROUPS
         if group in by_group.index
     }
+    low, high = _q(QUANTILES[0]), _q(QUANTILES[-1])
+    inside = (scored["y"] >= scored[low]) & (scored["y"] <= scored[high])
     return Result(
         series=int(frame["unique_id"].nunique()),
         horizon=horizon,
@@ -216,9 +344,100 @@ def backtest(frame: pd.DataFrame, horizon: int, season: int) -> Result:
         mase=mases,
         chosen=chosen,
         chosen_count=counts,
-        forecasts=scored[["unique_id", "ds", "y", *columns]],
+        forecasts=scored[["unique_id", "ds", "y", *columns, *(_q(q) for q in QUANTILES)]],
         groups=groups,
+        quantile_loss={_q(q): _number(pinball(scored["y"], scored[_q(q)], q)) for q in QUANTILES},
+        coverage=float(inside.mean()) if len(scored) else None,
     )
+
+
+def forecast_ahead(
+    frame: pd.DataFrame, horizon: int, season: int, dask_partitions: int | None = None
+) -> pd.DataFrame:
+    """The next ``horizon`` periods of every series (each at least :func:`periods_needed` long,
+    less the held-out part it does not need here): the model chosen on the whole history by
+    the same rolling origins as :func:`backtest`, its forecast, and the conformal 10 % and
+    90 % quantiles. Columns unique_id, ds, model, expected, q10, q90. With
+    ``dask_partitions``, the fits run on the Dask cluster of the caller's client."""
+    import numpy as np
+
+    data = on_dask(frame, dask_partitions) if dask_partitions else frame
+    with np.errstate(divide="ignore", invalid="ignore"):
+        folds = cross_validate(data, horizon, season)
+        chosen = choose(folds, season)
+        predicted = _renamed(_gathered(_engine(season).forecast(df=data, h=horizon)))
+        predicted = predicted.sort_values(["unique_id", "ds"]).reset_index(drop=True)
+    model_of_row = predicted["unique_id"].map(chosen)
+    predicted["model"] = model_of_row
+    predicted["chosen"] = 0.0
+    for name in names(season):
+        rows = model_of_row == name
+        predicted.loc[rows, "chosen"] = predicted.loc[rows, name]
+    predicted["chosen"] = predicted["chosen"].clip(lower=0.0)
+    out = with_intervals(predicted, residual_quantiles(folds, chosen, (0.1, 0.9)))
+    out = out.rename(columns={"chosen": "expected"})
+    out["q10"] = out[["q10", "expected"]].min(axis=1)
+    out["q90"] = out[["q90", "expected"]].max(axis=1)
+    return out[["unique_id", "ds", "model", "expected", "q10", "q90"]].reset_index(drop=True)
+
+
+@dataclass
+class SoldOut:
+    """Held-out periods with a sell-out, forecast from the history as ordered and from the
+    history with the censoring correction (``corrected``)."""
+
+    periods: int
+    series: int
+    #: WAPE against the corrected units (the best estimate of what people wanted).
+    wape: dict[str, float | None]
+    #: Units short of what was certainly wanted (the units ordered, a lower bound), over the
+    #: units ordered: Σ max(0, y − ŷ) / Σ y. True whatever the correction assumes.
+    shortfall: dict[str, float | None]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "periods": self.periods,
+            "series": self.series,
+            "wape": {k: _round(v) for k, v in self.wape.items()},
+            "shortfall": {k: _round(v) for k, v in self.shortfall.items()},
+        }
+
+
+def sold_out_effect(frame: pd.DataFrame, horizon: int, season: int) -> SoldOut:
+    """On the series with a censored held-out period (``frame`` has ``censored`` and
+    ``corrected`` beside ``y``): the chosen forecasts from the raw and from the corrected
+    history, scored on those periods."""
+    _, held_out = split(frame, horizon)
+    marked = held_out[held_out["censored"]]
+    ids = set(marked["unique_id"])
+    empty = {"as_ordered": None, "corrected": None}
+    if not ids:
+        return SoldOut(periods=0, series=0, wape=dict(empty), shortfall=dict(empty))
+    part = frame[frame["unique_id"].isin(ids)]
+    keys = ["unique_id", "ds"]
+    runs = {
+        "as_ordered": backtest(part[[*keys, "y"]], horizon, season),
+        "corrected": backtest(part[keys].assign(y=part["corrected"].to_numpy()), horizon, season),
+    }
+    rows = marked[[*keys, "y", "corrected"]]
+    wapes: dict[str, float | None] = {}
+    shortfalls: dict[str, float | None] = {}
+    for name, result in runs.items():
+        columns = ["chosen", *names(season)]
+        scored = rows.merge(result.forecasts[[*keys, *columns]], on=keys, validate="one_to_one")
+        for model in columns:
+            key = name if model == "chosen" else f"{model}:{name}"
+            wapes[key] = _ratio(
+                (scored["corrected"] - scored[model]).abs().sum(), scored["corrected"].sum()
+            )
+            shortfalls[key] = _ratio(
+                (scored["y"] - scored[model]).clip(lower=0).sum(), scored["y"].sum()
+            )
+    return SoldOut(periods=len(rows), series=len(ids), wape=wapes, shortfall=shortfalls)
+
+
+def _ratio(part: float, whole: float) -> float | None:
+    return float(part) / float(whole) if whole else None
 
 
 def _number(value: Any) -> float | None:

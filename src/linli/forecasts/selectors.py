@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, Sum
+from django.conf import settings
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from linli.accounts.roles import Roles
 from linli.core.errors import Forbidden
 from linli.groupbuys.models import GroupBuy, GroupBuyItem, Order, OrderLine
+
+from . import rules
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,7 +36,9 @@ def demand_series(
     """Units ordered per community × product and day (Asia/Shanghai), in the long format:
     ``unique_id`` ("community:product"), ``ds`` (a date), ``y`` (units).
 
-    ``censored`` marks the days whose orders understate demand (:func:`censored_days`).
+    ``censored`` marks the days whose orders understate demand (:func:`censored_days`), and
+    ``corrected`` is ``y`` plus what a sold-out item would have sold on the day it sold out
+    (:func:`sell_out_extra`).
 
     Only whole days: those before ``until`` (today by default), since today's orders are still
     coming in and a half day would read as a drop in demand. Every series runs from its first
@@ -55,8 +62,9 @@ def demand_series(
         .order_by()
     )
     if not rows:
-        return pd.DataFrame({"unique_id": [], "ds": [], "y": [], "censored": []})
+        return pd.DataFrame({"unique_id": [], "ds": [], "y": [], "censored": [], "corrected": []})
     censored = censored_days(who, community_ids, until)
+    extra = sell_out_extra(who, community_ids, until)
     last = max(row["day"] for row in rows)
     units: dict[str, dict[date, int]] = {}
     for row in rows:
@@ -74,6 +82,7 @@ def demand_series(
                     "ds": span,
                     "y": [float(days.get(d, 0)) for d in span],
                     "censored": [(key, d) in censored for d in span],
+                    "corrected": [float(days.get(d, 0)) + extra.get((key, d), 0.0) for d in span],
                 }
             )
         )
@@ -88,7 +97,7 @@ def censored_days(
     group buy closed early at its maximum. From its opening day to its closing day (the cutoff
     if it has not closed), days before ``until`` (today by default).
 
-    Only marked for now: the correction (and its effect on accuracy) is issue 15's next step.
+    The correction is :func:`sell_out_extra`.
     """
     if not who.operator:
         raise Forbidden()
@@ -112,3 +121,651 @@ def censored_days(
             marked.add((series_id(community_id, product_id), day))
             day += timedelta(days=1)
     return marked
+
+
+#: Orders of group buys that did not sell out read for the arrival curve: the newest ones.
+ARRIVAL_SAMPLE = 20_000
+
+
+def sell_out_extra(
+    who: Roles, community_ids: list[int] | None = None, until: date | None = None
+) -> dict[tuple[str, date], float]:
+    """(series, Shanghai day of the last order) → the units a sold-out item (or one in a group
+    buy closed at its maximum) would have sold more had it stayed on offer to the cutoff:
+    its units scaled by the share usually ordered by that moment (:mod:`.rules`), less the
+    units ordered. Two grouped queries and one bounded sample of orders."""
+    if not who.operator:
+        raise Forbidden()
+    until = until or timezone.localdate()
+    start_of = timezone.make_aware(datetime(until.year, until.month, until.day))
+    sold_out = Q(item__stock_left=0) | Q(item__group_buy__close_reason=GroupBuy.CloseReason.FULL)
+    lines = OrderLine.objects.filter(order__status__in=WANTED, order__placed_at__lt=start_of)
+    if community_ids is not None:
+        lines = lines.filter(order__group_buy__community_id__in=community_ids)
+    censored = list(
+        lines.filter(sold_out)
+        .values(
+            "item_id",
+            "item__group_buy__community_id",
+            "item__product_id",
+            "item__group_buy__opens_at",
+            "item__group_buy__cutoff_at",
+        )
+        .annotate(units=Sum("quantity"), last=Max("order__placed_at"))
+        .order_by()
+    )
+    if not censored:
+        return {}
+    curve = usual_arrival(start_of, ARRIVAL_SAMPLE)
+    extra: dict[tuple[str, date], float] = {}
+    for row in censored:
+        fraction = rules.window_fraction(
+            row["item__group_buy__opens_at"].timestamp(),
+            row["last"].timestamp(),
+            row["item__group_buy__cutoff_at"].timestamp(),
+        )
+        more = rules.corrected_units(row["units"], rules.share_by(curve, fraction)) - row["units"]
+        if more > 0:
+            key = (
+                series_id(row["item__group_buy__community_id"], row["item__product_id"]),
+                timezone.localdate(row["last"]),
+            )
+            extra[key] = extra.get(key, 0.0) + more
+    return extra
+
+
+# -- Stored forecasts --------------------------------------------------------------------------
+
+
+def latest_run():
+    """The newest finished forecast run, or None."""
+    from .models import ForecastRun
+
+    return ForecastRun.objects.filter(finished_at__isnull=False).order_by("-started_at").first()
+
+
+@dataclass(frozen=True)
+class Expected:
+    product_id: int
+    week: date
+    expected: float
+    low: float
+    high: float
+    model: str
+    #: True when the community has too little history of this product: the city-wide
+    #: forecast scaled to the community's households.
+    from_city: bool
+
+
+def community_share(community_id: int) -> float:
+    """The community's households over the city's."""
+    from linli.communities.models import Household
+
+    everyone = Household.objects.count()
+    if not everyone:
+        return 0.0
+    return Household.objects.filter(building__community_id=community_id).count() / everyone
+
+
+def expected_in_community(
+    who: Roles, community_id: int, product_ids: list[int], week: date | None = None
+) -> dict[int, Expected]:
+    """Units expected per product in one week (the first forecast week by default) for the
+    community's leaders and operators. A product without the community's own forecast gets the
+    city-wide one scaled to the community's households; a product never ordered anywhere
+    gets nothing."""
+    from .models import Forecast
+
+    if not (who.operator or who.leads(community_id)):
+        raise Forbidden()
+    run = latest_run()
+    if run is None or not product_ids:
+        return {}
+    week = week or run.first_week
+    found: dict[int, Expected] = {}
+    rows = Forecast.objects.filter(run=run, week=week, product_id__in=product_ids)
+    own = rows.filter(community_id=community_id)
+    for row in own:
+        found[row.product_id] = Expected(
+            row.product_id, week, row.expected, row.low, row.high, row.model, False
+        )
+    missing = [p for p in product_ids if p not in found]
+    if missing:
+        share = community_share(community_id)
+        for row in rows.filter(community__isnull=True, product_id__in=missing):
+            found[row.product_id] = Expected(
+                row.product_id,
+                week,
+                row.expected * share,
+                row.low * share,
+                row.high * share,
+                row.model,
+                True,
+            )
+    return found
+
+
+@dataclass(frozen=True)
+class SupplierWeek:
+    product_id: int
+    product: str
+    unit: str
+    week: date
+    expected: float
+    communities: int
+
+
+def supplier_next_week(who: Roles, supplier_id: int) -> list[SupplierWeek]:
+    """Per product of the supplier, the units expected across the communities that buy it in
+    the first forecast week (from the communities' own forecasts), most first. Suppliers see
+    their own products only, and never a household."""
+    from .models import Forecast
+
+    if not (who.operator or supplier_id in who.supplier_ids):
+        raise Forbidden()
+    run = latest_run()
+    if run is None:
+        return []
+    rows = (
+        Forecast.objects.filter(
+            run=run,
+            week=run.first_week,
+            community__isnull=False,
+            product__supplier_id=supplier_id,
+        )
+        .values("product_id", "product__name", "product__unit")
+        .annotate(expected=Sum("expected"), communities=Count("community_id"))
+        .order_by("-expected", "product_id")
+    )
+    return [
+        SupplierWeek(
+            r["product_id"],
+            r["product__name"],
+            r["product__unit"],
+            run.first_week,
+            float(r["expected"]),
+            r["communities"],
+        )
+        for r in rows
+    ]
+
+
+# -- Suggested stock ----------------------------------------------------------------------------
+
+OFFERS, MIN_OFFERS, CITY_OFFERS = rules.OFFERS, rules.MIN_OFFERS, rules.CITY_OFFERS
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    product_id: int
+    units: int
+    low: int
+    high: int
+    #: The group buys it was read from, and whether they were the city's (scaled).
+    offers: int
+    from_city: bool
+
+
+#: How far back a suggestion reads group buys.
+LOOK_BACK = timedelta(weeks=16)
+
+
+def offer_demands(
+    community_id: int | None, product_ids: list[int], before: datetime, curve: list[float]
+) -> dict[int, list[tuple[float, int]]]:
+    """Per product, (units wanted, its community) of the group buys that offered it (in the
+    community, or anywhere when ``community_id`` is None) in the ``LOOK_BACK`` before
+    ``before``, newest first; a sold-out one counts what it would have sold (:mod:`.rules`,
+    with the arrival ``curve``). One grouped query."""
+    items = GroupBuyItem.objects.filter(
+        product_id__in=product_ids,
+        group_buy__opens_at__lt=before,
+        group_buy__opens_at__gte=before - LOOK_BACK,
+    )
+    if community_id is not None:
+        items = items.filter(group_buy__community_id=community_id)
+    rows = (
+        items.annotate(
+            units=Sum("lines__quantity", filter=Q(lines__order__status__in=WANTED), default=0),
+            last=Max("lines__order__placed_at", filter=Q(lines__order__status__in=WANTED)),
+        )
+        .values(
+            "product_id",
+            "units",
+            "last",
+            "stock_left",
+            "group_buy__close_reason",
+            "group_buy__opens_at",
+            "group_buy__cutoff_at",
+            "group_buy__community_id",
+        )
+        .order_by("-group_buy__opens_at", "-id")
+    )
+    found: dict[int, list[tuple[float, int]]] = {}
+    for row in rows:
+        units = float(row["units"])
+        sold_out = row["stock_left"] == 0 or row["group_buy__close_reason"] == "full"
+        if sold_out and row["last"] is not None:
+            fraction = rules.window_fraction(
+                row["group_buy__opens_at"].timestamp(),
+                row["last"].timestamp(),
+                row["group_buy__cutoff_at"].timestamp(),
+            )
+            units = rules.corrected_units(units, rules.share_by(curve, fraction))
+        found.setdefault(row["product_id"], []).append((units, row["group_buy__community_id"]))
+    return found
+
+
+def suggest_stock(
+    who: Roles, community_id: int, products: list, cap: int, now: datetime | None = None
+) -> dict[int, Suggestion]:
+    """Per product (catalog ``Product`` rows), whole units to open a group buy with in the
+    community: the newsvendor quantile (:func:`rules.suggested_stock`) of what its last
+    ``OFFERS`` group buys here wanted, or, with fewer than ``MIN_OFFERS`` of them, of the city's
+    last ``CITY_OFFERS`` scaled to the community's households; with the 10–90 % range. For the
+    community's leaders and operators; a product not offered anywhere lately gets none.
+    Four queries, whatever the number of products."""
+    from linli.communities.models import Household
+
+    if not (who.operator or who.leads(community_id)):
+        raise Forbidden()
+    now = now or timezone.now()
+    ids = [product.pk for product in products]
+    curve = usual_arrival(now)
+    own = offer_demands(community_id, ids, now, curve)
+    need_city = [pk for pk in ids if len(own.get(pk, [])) < MIN_OFFERS]
+    city = offer_demands(None, need_city, now, curve) if need_city else {}
+    sizes = dict(
+        Household.objects.values_list("building__community_id").annotate(n=Count("id")).order_by()
+    )
+    households = sizes.get(community_id, 0)
+    found = {}
+    for product in products:
+        demands, from_city = rules.suggestion_demands(
+            [units for units, _ in own.get(product.pk, [])],
+            [(units, sizes.get(where, 0)) for units, where in city.get(product.pk, [])],
+            households,
+        )
+        if not demands:
+            continue
+        ratio = rules.critical_ratio(
+            product.suggested_price_fen, product.cost_fen, product.category
+        )
+        found[product.pk] = Suggestion(
+            product_id=product.pk,
+            units=rules.suggested_stock(demands, ratio, cap),
+            low=max(0, min(cap, math.floor(rules.quantile(demands, 0.1)))),
+            high=max(0, min(cap, math.ceil(rules.quantile(demands, 0.9)))),
+            offers=len(demands),
+            from_city=from_city,
+        )
+    return found
+
+
+def usual_arrival(before: datetime, sample: int = 5_000) -> list[float]:
+    """The arrival curve (:func:`rules.arrival_curve`) of the newest ``sample`` order lines
+    before ``before`` in group buys whose item did not sell out."""
+    sold_out = Q(item__stock_left=0) | Q(item__group_buy__close_reason=GroupBuy.CloseReason.FULL)
+    lines = OrderLine.objects.filter(order__status__in=WANTED, order__placed_at__lt=before)
+    return rules.arrival_curve(
+        (
+            rules.window_fraction(opens.timestamp(), placed.timestamp(), cutoff.timestamp()),
+            quantity,
+        )
+        for placed, opens, cutoff, quantity in lines.exclude(sold_out)
+        .order_by("-order__placed_at")
+        .values_list(
+            "order__placed_at",
+            "item__group_buy__opens_at",
+            "item__group_buy__cutoff_at",
+            "quantity",
+        )[:sample]
+    )
+
+
+# -- A household's usual items --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UsualItem:
+    product_id: int
+    product: str
+    unit: str
+    every_days: int
+    last: date
+    due: bool
+    #: The usual quantity (the median of its lines).
+    quantity: int
+    #: An open group buy of the household's community offering it, with stock left.
+    item_id: int | None
+    group_buy_id: int | None
+    group_buy: str
+    price_fen: int | None
+
+
+def usual_items(who: Roles, household_id: int, today: date | None = None) -> list[UsualItem]:
+    """The household's usual items and whether each is due, due ones offered now first: only
+    for the household itself (not its leader, not an operator), and only if it agreed to
+    suggestions from its order history (consent purpose ``suggestions``); otherwise none.
+    Three queries: the consent, the household's lines, the open offers."""
+    from linli.communities.models import Consent
+    from linli.communities.selectors import has_consent
+
+    if who.household_id != household_id:
+        raise Forbidden()
+    if not has_consent(household_id, Consent.Purpose.SUGGESTIONS):
+        return []
+    today = today or timezone.localdate()
+    since = timezone.make_aware(datetime(today.year, today.month, today.day)) - timedelta(
+        days=rules.USUAL_DAYS
+    )
+    lines = (
+        OrderLine.objects.filter(
+            order__household_id=household_id,
+            order__status__in=(Order.Status.PLACED, Order.Status.CONFIRMED),
+            order__placed_at__gte=since,
+        )
+        .annotate(day=TruncDate("order__placed_at", tzinfo=timezone.get_current_timezone()))
+        .values_list("item__product_id", "item__product__name", "item__product__unit", "day")
+        .annotate(units=Sum("quantity"))
+        .order_by()
+    )
+    days: dict[int, list[date]] = {}
+    units: dict[int, list[int]] = {}
+    names: dict[int, tuple[str, str]] = {}
+    for product_id, name, unit, day, quantity in lines:
+        days.setdefault(product_id, []).append(day)
+        units.setdefault(product_id, []).append(quantity)
+        names[product_id] = (name, unit)
+    usual = {pk: every for pk, seen in days.items() if (every := rules.usual_interval(seen))}
+    if not usual or who.community_id is None:
+        return []
+    offers: dict[int, tuple[int, int, str, int]] = {}
+    for item_id, product_id, group_buy_id, title, price in (
+        GroupBuyItem.objects.filter(
+            product_id__in=list(usual),
+            stock_left__gt=0,
+            group_buy__status=GroupBuy.Status.OPEN,
+            group_buy__community_id=who.community_id,
+            group_buy__opens_at__lte=timezone.now(),
+            group_buy__cutoff_at__gt=timezone.now(),
+        )
+        .order_by("group_buy__cutoff_at", "id")
+        .values_list("id", "product_id", "group_buy_id", "group_buy__title", "price_fen")
+    ):
+        offers.setdefault(product_id, (item_id, group_buy_id, title, price))
+    found = []
+    for pk, every in usual.items():
+        last = max(days[pk])
+        offer = offers.get(pk)
+        found.append(
+            UsualItem(
+                product_id=pk,
+                product=names[pk][0],
+                unit=names[pk][1],
+                every_days=every,
+                last=last,
+                due=rules.is_due(last, every, today),
+                quantity=max(1, round(rules.quantile([float(u) for u in units[pk]], 0.5))),
+                item_id=offer[0] if offer else None,
+                group_buy_id=offer[1] if offer else None,
+                group_buy=offer[2] if offer else "",
+                price_fen=offer[3] if offer else None,
+            )
+        )
+    found.sort(key=lambda u: (not (u.due and u.item_id), not u.due, u.product, u.product_id))
+    return found
+
+
+# -- The leader's and operator's forecast page --------------------------------------------------
+
+#: Weeks of history drawn before the forecast.
+PLOT_WEEKS = 12
+#: Products on a community's forecast page (the most expected first).
+PLOT_PRODUCTS = 20
+
+
+@dataclass(frozen=True)
+class ProductForecast:
+    product_id: int
+    product: str
+    unit: str
+    history: list  # plots.Point
+    ahead: list  # plots.Ahead
+    model: str
+
+
+def community_forecasts(who: Roles, community_id: int) -> list[ProductForecast]:
+    """The community's products with a forecast of their own in the newest run, the most
+    expected first (at most ``PLOT_PRODUCTS``), each with its last ``PLOT_WEEKS`` whole weeks
+    of units ordered and its forecast weeks. Leaders of the community and operators. Three
+    queries."""
+    from django.db.models.functions import TruncWeek
+
+    from .models import Forecast
+    from .plots import Ahead, Point
+
+    if not (who.operator or who.leads(community_id)):
+        raise Forbidden()
+    run = latest_run()
+    if run is None:
+        return []
+    rows = list(
+        Forecast.objects.filter(run=run, community_id=community_id)
+        .select_related("product")
+        .order_by("product_id", "week")
+    )
+    by_product: dict[int, list] = {}
+    for row in rows:
+        by_product.setdefault(row.product_id, []).append(row)
+    ranked = sorted(by_product, key=lambda pk: (-sum(r.expected for r in by_product[pk]), pk))
+    chosen = ranked[:PLOT_PRODUCTS]
+    first = run.first_week - timedelta(weeks=PLOT_WEEKS)
+    start = timezone.make_aware(datetime(first.year, first.month, first.day))
+    end = timezone.make_aware(
+        datetime(run.first_week.year, run.first_week.month, run.first_week.day)
+    )
+    ordered: dict[tuple[int, date], float] = {}
+    for product_id, week, units in (
+        OrderLine.objects.filter(
+            order__group_buy__community_id=community_id,
+            order__status__in=WANTED,
+            order__placed_at__gte=start,
+            order__placed_at__lt=end,
+            item__product_id__in=chosen,
+        )
+        .annotate(week=TruncWeek("order__placed_at", tzinfo=timezone.get_current_timezone()))
+        .values_list("item__product_id", "week")
+        .annotate(units=Sum("quantity"))
+        .order_by()
+    ):
+        day = week.date() if isinstance(week, datetime) else week
+        ordered[product_id, day] = float(units)
+    weeks = [first + timedelta(weeks=n) for n in range(PLOT_WEEKS)]
+    return [
+        ProductForecast(
+            product_id=pk,
+            product=by_product[pk][0].product.name,
+            unit=by_product[pk][0].product.unit,
+            history=[Point(week, ordered.get((pk, week), 0.0)) for week in weeks],
+            ahead=[Ahead(r.week, r.expected, r.low, r.high) for r in by_product[pk]],
+            model=by_product[pk][0].model,
+        )
+        for pk in chosen
+    ]
+
+
+# -- The operator's accuracy page ----------------------------------------------------------------
+
+#: Weeks of group buys the suggested-against-chosen report reads.
+REPORT_WEEKS = 8
+
+
+@dataclass(frozen=True)
+class SuggestionWeek:
+    week: date
+    items: int
+    #: Mean |suggested − wanted| and |chosen − wanted|, units per item.
+    suggested_error: float
+    chosen_error: float
+    #: Items whose suggestion was nearer to what was wanted than the leader's stock, and the
+    #: other way round (the rest: a tie).
+    suggestion_nearer: int
+    chosen_nearer: int
+
+
+def suggestions_against_chosen(
+    who: Roles, weeks: int = REPORT_WEEKS, now: datetime | None = None
+) -> list[SuggestionWeek]:
+    """Per week (Shanghai, newest first), for the group buy items opened in the last ``weeks``
+    weeks and past their cutoff: what the open form would have suggested when each was opened (from the group buys
+    opened before it only, as :func:`suggest_stock` reads them), what the leader chose (the
+    item's stock) and what was wanted (units ordered, a sell-out corrected), and which of the
+    two was nearer. The suggestion is not stored: it is a function of the history before the
+    item, so it is worked out again. Operators only. Three queries; the rest in memory."""
+    from linli.communities.models import Household
+
+    if not who.operator:
+        raise Forbidden()
+    now = now or timezone.now()
+    since = now - timedelta(weeks=weeks)
+    curve = usual_arrival(now)
+    rows = (
+        GroupBuyItem.objects.filter(
+            group_buy__opens_at__gte=since - LOOK_BACK, group_buy__opens_at__lt=now
+        )
+        .annotate(
+            units=Sum("lines__quantity", filter=Q(lines__order__status__in=WANTED), default=0),
+            last=Max("lines__order__placed_at", filter=Q(lines__order__status__in=WANTED)),
+        )
+        .values(
+            "product_id",
+            "product__suggested_price_fen",
+            "product__cost_fen",
+            "product__category",
+            "stock_initial",
+            "units",
+            "last",
+            "stock_left",
+            "group_buy__close_reason",
+            "group_buy__opens_at",
+            "group_buy__cutoff_at",
+            "group_buy__community_id",
+        )
+        .order_by("group_buy__opens_at", "id")
+    )
+    sizes = dict(
+        Household.objects.values_list("building__community_id").annotate(n=Count("id")).order_by()
+    )
+    cap = int(settings.LINLI_FORECASTS["SUGGESTION_CAP"])
+    own: dict[tuple[int, int], list[float]] = {}
+    city: dict[int, list[tuple[float, int]]] = {}
+    totals: dict[date, list[float]] = {}
+    for row in rows:
+        wanted = float(row["units"])
+        if (row["stock_left"] == 0 or row["group_buy__close_reason"] == "full") and row["last"]:
+            fraction = rules.window_fraction(
+                row["group_buy__opens_at"].timestamp(),
+                row["last"].timestamp(),
+                row["group_buy__cutoff_at"].timestamp(),
+            )
+            wanted = rules.corrected_units(wanted, rules.share_by(curve, fraction))
+        community, product = row["group_buy__community_id"], row["product_id"]
+        mine = own.setdefault((community, product), [])
+        theirs = city.setdefault(product, [])
+        if row["group_buy__opens_at"] >= since and row["group_buy__cutoff_at"] <= now:
+            demands, _ = rules.suggestion_demands(mine[::-1], theirs[::-1], sizes.get(community, 0))
+            if demands:
+                ratio = rules.critical_ratio(
+                    row["product__suggested_price_fen"],
+                    row["product__cost_fen"],
+                    row["product__category"],
+                )
+                suggested = rules.suggested_stock(demands, ratio, cap)
+                day = timezone.localdate(row["group_buy__opens_at"])
+                total = totals.setdefault(day - timedelta(days=day.weekday()), [0, 0, 0, 0, 0])
+                off, chosen_off = abs(suggested - wanted), abs(row["stock_initial"] - wanted)
+                total[0] += 1
+                total[1] += off
+                total[2] += chosen_off
+                total[3] += off < chosen_off
+                total[4] += chosen_off < off
+        mine.append(wanted)
+        theirs.append((wanted, sizes.get(community, 0)))
+    return [
+        SuggestionWeek(
+            week=week,
+            items=int(t[0]),
+            suggested_error=t[1] / t[0],
+            chosen_error=t[2] / t[0],
+            suggestion_nearer=int(t[3]),
+            chosen_nearer=int(t[4]),
+        )
+        for week, t in sorted(totals.items(), reverse=True)
+    ]
+
+
+@dataclass(frozen=True)
+class RunAccuracy:
+    week: date
+    series: int
+    wape: float | None
+
+
+def forecast_accuracy(who: Roles, today: date | None = None) -> list[RunAccuracy]:
+    """Per week already over that a stored run forecast as its first week (the newest run of
+    that week): WAPE of the communities' forecasts against the units then ordered, newest
+    first. Operators only. Three queries."""
+    from django.db.models.functions import TruncWeek
+
+    from .models import Forecast, ForecastRun
+
+    if not who.operator:
+        raise Forbidden()
+    today = today or timezone.localdate()
+    runs: dict[date, int] = {}
+    for run_id, week in (
+        ForecastRun.objects.filter(
+            finished_at__isnull=False, first_week__lte=today - timedelta(days=7)
+        )
+        .order_by("first_week", "started_at")
+        .values_list("id", "first_week")
+    ):
+        runs[week] = run_id
+    if not runs:
+        return []
+    forecast: dict[tuple[int, int, date], float] = {}
+    for run_id, community, product, week, expected in Forecast.objects.filter(
+        run_id__in=list(runs.values()), community__isnull=False, week__in=list(runs)
+    ).values_list("run_id", "community_id", "product_id", "week", "expected"):
+        if runs[week] == run_id:
+            forecast[community, product, week] = expected
+    first, last = min(runs), max(runs) + timedelta(days=7)
+    actual: dict[tuple[int, int, date], float] = {}
+    for community, product, week, units in (
+        OrderLine.objects.filter(
+            order__status__in=WANTED,
+            order__placed_at__gte=timezone.make_aware(datetime(first.year, first.month, first.day)),
+            order__placed_at__lt=timezone.make_aware(datetime(last.year, last.month, last.day)),
+        )
+        .annotate(week=TruncWeek("order__placed_at", tzinfo=timezone.get_current_timezone()))
+        .values_list("order__group_buy__community_id", "item__product_id", "week")
+        .annotate(units=Sum("quantity"))
+        .order_by()
+    ):
+        day = week.date() if isinstance(week, datetime) else week
+        if day in runs:
+            actual[community, product, day] = float(units)
+    found = []
+    for week in sorted(runs, reverse=True):
+        keys = {k for k in forecast if k[2] == week} | {k for k in actual if k[2] == week}
+        errors = sum(abs(forecast.get(k, 0.0) - actual.get(k, 0.0)) for k in keys)
+        wanted = sum(actual.get(k, 0.0) for k in keys)
+        found.append(
+            RunAccuracy(
+                week=week,
+                series=sum(1 for k in forecast if k[2] == week),
+                wape=errors / wanted if wanted else None,
+            )
+        )
+    return found

@@ -129,6 +129,45 @@ def numbered(frame: pd.DataFrame, frequency: str) -> pd.DataFrame:
     return frame.assign(ds=[(day - start).days // step for day in frame["ds"]])
 
 
+def weeks(frame: pd.DataFrame, through: date | None = None) -> pd.DataFrame:
+    """Daily series with dates (``demand_series``) → weekly ones, Monday to Sunday, ``ds``
+    numbered from the earliest week. Columns other than unique_id and ds are summed
+    (``censored``: whether any day was). History runs through ``through`` (the last day of
+    ``frame`` when not given): every series runs to the last week over by then, weeks without
+    orders at 0, and a week not yet over is left out (its missing days would read as a drop).
+
+    Group buys open on two or three fixed weekdays and a product comes back every week or two,
+    so a day's units say more about which weekday the leader opened on than about demand; the
+    week is the period a leader and a supplier plan by (docs/decisions/0031)."""
+    import pandas as pd
+
+    if frame.empty:
+        return frame.assign(ds=frame["ds"].astype(int))
+    days = pd.to_datetime(frame["ds"])
+    monday = days - pd.to_timedelta(days.dt.weekday, unit="D")
+    last_day = pd.Timestamp(through) if through is not None else days.max()
+    first = monday.min()
+    # The last week over by ``last_day``: its Sunday is on or before it.
+    last_week = ((last_day - first).days + 1) // 7 - 1
+    numbered = frame.assign(ds=((monday - first).dt.days // 7).astype(int))
+    numbered = numbered[numbered["ds"] <= last_week]
+    summed = [c for c in frame.columns if c not in ("unique_id", "ds")]
+    how = {c: ("any" if c == "censored" else "sum") for c in summed}
+    weekly = numbered.groupby(["unique_id", "ds"], sort=True).agg(how)
+    starts = weekly.reset_index().groupby("unique_id")["ds"].min()
+    full = pd.MultiIndex.from_tuples(
+        [(series, ds) for series, start in starts.items() for ds in range(start, last_week + 1)],
+        names=["unique_id", "ds"],
+    )
+    weekly = weekly.reindex(full)
+    for column in summed:
+        if column == "censored":
+            weekly[column] = weekly[column].eq(True)  # a week added here: not censored
+        else:
+            weekly[column] = weekly[column].fillna(0.0)
+    return weekly.reset_index()
+
+
 def _cell(row: list[str], index: int) -> str:
     return row[index].strip() if index < len(row) else ""
 

@@ -20,7 +20,7 @@ from linli.communities.selectors import (
     visible_communities,
 )
 from linli.core.errors import Invalid, LinliError
-from linli.groupbuys import limits, rules, selectors, services
+from linli.groupbuys import limits, rules, selectors, services, suggestions
 from linli.groupbuys.errors import NotLeader
 from linli.groupbuys.models import GroupBuy
 from linli.pages.helpers import Roles, fen_from_yuan, field_errors, page, whole_number
@@ -161,13 +161,23 @@ def open_group_buy(request, who: Roles, community_id: int):
                 return redirect("lead-group-buy", group_buy.pk)
         if not general:
             general = [_("Some of what was typed needs a second look; see below.")]
+    suggested = suggestions.suggestions_for(who, community.pk, products)
+    # The suggestions go into the stock fields when the leader asks (a product with a stock
+    # is opened, so they are not typed in for all 300 products unasked).
+    fill = request.method == "GET" and request.GET.get("fill") == "1"
     rows = [
         {
             "product": product,
             "price": typed.get(f"price-{product.pk}", ""),
-            "stock": typed.get(f"stock-{product.pk}", ""),
+            "stock": typed.get(
+                f"stock-{product.pk}",
+                str(suggested[product.pk].units)
+                if fill and product.pk in suggested and suggested[product.pk].units
+                else "",
+            ),
             "limit": typed.get(f"limit-{product.pk}", ""),
             "errors": errors.get(f"product-{product.pk}", []),
+            "suggested": suggested.get(product.pk),
         }
         for product in products
     ]
@@ -180,6 +190,7 @@ def open_group_buy(request, who: Roles, community_id: int):
             "rows": rows,
             "general": general,
             "query": request.GET.get("product", ""),
+            "any_suggested": bool(suggested),
         },
         status=422 if general else 200,
     )

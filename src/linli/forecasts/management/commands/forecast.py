@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from rich.table import Table
 
 from linli.accounts.roles import Roles
@@ -28,12 +29,19 @@ class Command(LinliCommand):
         "out the last H periods of every series in a long-format CSV (unique_id,ds,y; daily or "
         "weekly), chooses a model per series on the rest, and prints WAPE and MASE per model; "
         "the last line is one JSON object. With --csv it touches no database; without, it "
-        "reads the order history per community × product and day."
+        "reads the order history per community × product and week. `linli forecast run` "
+        "forecasts every series and stores the forecasts (the worker runs it nightly)."
     )
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         commands = parser.add_subparsers(dest="command", required=True)
+        run = commands.add_parser(
+            "run",
+            help="Forecast every community × product series and every product city-wide, "
+            "and store them (the worker does it nightly).",
+        )
+        run.add_argument("--weeks", type=_positive, default=4, metavar="N")
         backtest = commands.add_parser(
             "backtest", help="Accuracy of the chosen models against seasonal naive."
         )
@@ -48,12 +56,68 @@ class Command(LinliCommand):
             "--season",
             type=_positive,
             metavar="S",
-            help="Periods in a season: 7 for daily dates, 52 for weekly when not given.",
+            help="Periods in a season: 7 for daily dates, 52 for weekly when not given (1 for "
+            "the order history by week).",
+        )
+        backtest.add_argument(
+            "--by",
+            choices=["week", "day"],
+            default="week",
+            help="Without --csv: the order history per week (Monday to Sunday; the default) "
+            "or per day.",
         )
 
-    def handle(self, *args, command, csv, horizon, season, **options):
+    def handle(self, *args, command, **options):
+        if command == "run":
+            return self.run(options["weeks"])
+        return self.backtest(**options)
+
+    def run(self, weeks: int) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        from linli.forecasts.services import run_forecasts
+
+        with Progress(
+            TextColumn(_("Forecasting")),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=self.console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("", total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            run = run_forecasts(weeks=weeks, progress=progress)
+        self.console.print(
+            _(
+                "%(series)s community × product series forecast for %(weeks)s weeks from "
+                "%(first)s (and every product city-wide) in %(seconds).1f s."
+            )
+            % {
+                "series": run.series,
+                "weeks": run.weeks,
+                "first": run.first_week.isoformat(),
+                "seconds": run.seconds,
+            },
+            markup=False,
+            highlight=False,
+        )
+        self.emit(
+            {
+                "bench": "forecast-run",
+                "run": run.pk,
+                "series": run.series,
+                "weeks": run.weeks,
+                "first_week": run.first_week.isoformat(),
+                "seconds": round(run.seconds, 3),
+            }
+        )
+
+    def backtest(self, *, csv, horizon, season, by, **options):
         if csv is None:
-            return self.from_database(horizon, season or series_csv.DEFAULT_SEASON["daily"])
+            return self.from_database(horizon, season, by)
         try:
             data = Path(csv).read_bytes()
         except OSError as error:
@@ -68,41 +132,77 @@ class Command(LinliCommand):
         except series_csv.BadSeries as error:
             raise CommandError(str(error.message), returncode=BAD_INPUT) from None
 
-        self.report(series.frame, series.frequency, horizon, season, series.filled)
+        result = self.report(series.frame, series.frequency, horizon, season, series.filled)
+        self.emit(result.as_json())
 
-    def from_database(self, horizon: int, season: int) -> None:
-        from linli.forecasts.backtest import periods_needed
+    def from_database(self, horizon: int, season: int | None, by: str) -> None:
+        from linli.forecasts.backtest import periods_needed, sold_out_effect
 
         history = selectors.demand_series(Roles(user_id=None, operator=True))
-        frame = series_csv.numbered(history, series_csv.DAILY)
+        if by == "week":
+            frame, frequency, unit = (
+                series_csv.weeks(history),
+                series_csv.WEEKLY,
+                pgettext("a length", "weeks"),
+            )
+            season = season or 1
+        else:
+            frame, frequency, unit = (
+                series_csv.numbered(history, series_csv.DAILY),
+                series_csv.DAILY,
+                pgettext("a length", "days"),
+            )
+            season = season or series_csv.DEFAULT_SEASON[series_csv.DAILY]
         lengths = frame.groupby("unique_id")["ds"].transform("size")
         needed = periods_needed(horizon, season)
         short = int(frame.loc[lengths < needed, "unique_id"].nunique())
         frame = frame[lengths >= needed].reset_index(drop=True)
         if short:
             self.console.print(
-                _("%(count)s community × product series shorter than %(needed)s days are left out.")
-                % {"count": short, "needed": needed}
+                _(
+                    "%(count)s community × product series shorter than %(needed)s %(unit)s "
+                    "are left out."
+                )
+                % {"count": short, "needed": needed, "unit": unit}
             )
         if frame.empty:
             raise CommandError(
-                _("No community × product series has %(needed)s days of orders yet.")
-                % {"needed": needed},
+                _("No community × product series has %(needed)s %(unit)s of orders yet.")
+                % {"needed": needed, "unit": unit},
                 returncode=BAD_INPUT,
             )
-        from linli.forecasts.backtest import split
-
-        held_out = split(frame, horizon)[1]
+        result = self.report(frame[["unique_id", "ds", "y"]], frequency, horizon, season, 0)
+        sold_out = sold_out_effect(frame, horizon, season)
         self.console.print(
             _(
-                "%(censored)s of %(days)s held-out series-days are censored (the item sold out "
-                "or the group buy closed at its maximum); not corrected yet."
+                "%(periods)s held-out periods of %(series)s series sold out or closed at the "
+                "maximum. Forecast from the orders as placed, and from the orders corrected "
+                "for sell-outs:"
             )
-            % {"censored": int(held_out["censored"].sum()), "days": len(held_out)}
+            % {"periods": sold_out.periods, "series": sold_out.series}
         )
-        self.report(frame[["unique_id", "ds", "y"]], series_csv.DAILY, horizon, season, 0)
+        if sold_out.periods:
+            table = Table()
+            table.add_column(_("model"))
+            table.add_column(_("WAPE as ordered"), justify="right")
+            table.add_column(_("WAPE corrected"), justify="right")
+            table.add_column(_("short as ordered"), justify="right")
+            table.add_column(_("short corrected"), justify="right")
+            for name in result.wape:
+                raw = "as_ordered" if name == "chosen" else f"{name}:as_ordered"
+                fixed = "corrected" if name == "chosen" else f"{name}:corrected"
+                table.add_row(
+                    _("chosen per series") if name == "chosen" else name,
+                    _number(sold_out.wape[raw]),
+                    _number(sold_out.wape[fixed]),
+                    _number(sold_out.shortfall[raw]),
+                    _number(sold_out.shortfall[fixed]),
+                )
+            self.console.print(table)
+        self.emit({**result.as_json(), "sold_out": sold_out.as_json()})
 
-    def report(self, frame, frequency: str, horizon: int, season: int, filled: int) -> None:
+    def report(self, frame, frequency: str, horizon: int, season: int, filled: int):
+        """Print the accuracy tables; return the result (the caller prints the JSON line)."""
         from linli.forecasts.backtest import BASELINE, WINDOWS, backtest
 
         result = backtest(frame, horizon, season)
@@ -159,10 +259,26 @@ class Command(LinliCommand):
                 _("WAPE of the chosen models is %(change)+.1f%% against seasonal naive.")
                 % {"change": 100 * (chosen - baseline) / baseline}
             )
+        if result.coverage is not None:
+            console.print(
+                _(
+                    "%(share).0f%% of held-out periods fell inside the 80%% interval; quantile "
+                    "loss %(losses)s."
+                )
+                % {
+                    "share": 100 * result.coverage,
+                    "losses": ", ".join(
+                        f"{q} {_number(v)}" for q, v in result.quantile_loss.items()
+                    ),
+                }
+            )
         console.print(
             _("%(seconds).1f s") % {"seconds": result.seconds}, markup=False, highlight=False
         )
-        console.print(json.dumps(result.as_json()), markup=False, highlight=False)
+        return result
+
+    def emit(self, figures: dict) -> None:
+        self.console.print(json.dumps(figures), markup=False, highlight=False)
 
 
 def _positive(value: str) -> int:
