@@ -907,6 +907,25 @@ TABLE: dict[str, Row] = {
         "/suppliers/{supplier_id}/complaint-rate", cells(404, supplier=OK, operator=OK)
     ),
     "GET /complaint-rates": Row("/complaint-rates", cells(404, operator=OK)),
+    # Forecasts: a community's for its leaders and operators; a supplier's next week (no
+    # household); a household's usual items for itself alone; accuracy for operators.
+    "GET /communities/{community_id}/forecasts": Row(
+        "/communities/{community}/forecasts", RUNS_IT
+    ),
+    "GET /communities/{community_id}/suggested-stock": Row(
+        "/communities/{community}/suggested-stock",
+        RUNS_IT,
+        query=lambda w, r: {"product": w.ids["product"]},
+    ),
+    "GET /suppliers/{supplier_id}/forecast": Row(
+        "/suppliers/{supplier_id}/forecast",
+        cells(404, supplier=OK, operator=OK),
+        check=lambda w, r, response: assert_no_household_data(w, r, response),
+    ),
+    "GET /households/{household_id}/usual-items": Row(
+        "/households/{household}/usual-items", cells(404, member=OK)
+    ),
+    "GET /forecasts/accuracy": Row("/forecasts/accuracy", cells(404, operator=OK)),
     # The relationship book: operators with its permissions only; for everyone else it is
     # not there (404), contact details included.
     "GET /relations/people": Row("/relations/people", BOOK),

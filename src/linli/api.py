@@ -27,6 +27,7 @@ from linli.communities.api import router as communities_router
 from linli.core.errors import LinliError, Message, render
 from linli.core.schemas import Error
 from linli.core.validation import translate
+from linli.forecasts.api import router as forecasts_router
 from linli.groupbuys.api import router as groupbuys_router
 from linli.jielong.api import router as jielong_router
 from linli.ledger.api import router as ledger_router
@@ -90,6 +91,7 @@ api.add_router("", jielong_router)
 api.add_router("", notices_router)
 api.add_router("", aftersales_router)
 api.add_router("", relations_router)
+api.add_router("", forecasts_router)
 
 
 def _error(request, status: int, code: str, message, details=None):
