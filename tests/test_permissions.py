@@ -909,9 +909,7 @@ TABLE: dict[str, Row] = {
     "GET /complaint-rates": Row("/complaint-rates", cells(404, operator=OK)),
     # Forecasts: a community's for its leaders and operators; a supplier's next week (no
     # household); a household's usual items for itself alone; accuracy for operators.
-    "GET /communities/{community_id}/forecasts": Row(
-        "/communities/{community}/forecasts", RUNS_IT
-    ),
+    "GET /communities/{community_id}/forecasts": Row("/communities/{community}/forecasts", RUNS_IT),
     "GET /communities/{community_id}/suggested-stock": Row(
         "/communities/{community}/suggested-stock",
         RUNS_IT,
