@@ -240,7 +240,10 @@ def record_green_action(
 
 
 def record_referral(*, actor: User, household_id: int, invited_by_id: int) -> Referral:
-    """A leader records that a household joined through another's invitation."""
+    """A leader records that a household joined through another's invitation (the same
+    record twice is one record)."""
+    if household_id == invited_by_id:
+        raise BadInput(details=[_problem("invited_by_id", _("A household cannot invite itself."))])
     who = roles(actor)
     households = dict(
         Household.objects.filter(pk__in=[household_id, invited_by_id]).values_list(
@@ -251,8 +254,13 @@ def record_referral(*, actor: User, household_id: int, invited_by_id: int) -> Re
         raise HouseholdNotFound()
     try:
         with transaction.atomic():
-            return Referral.objects.create(household_id=household_id, invited_by_id=invited_by_id)
-    except IntegrityError:
+            referral, _created = Referral.objects.get_or_create(
+                household_id=household_id, defaults={"invited_by_id": invited_by_id}
+            )
+    except IntegrityError:  # recorded at the same moment by someone else
+        referral = Referral.objects.get(household_id=household_id)
+    if referral.invited_by_id != invited_by_id:
         raise BadInput(
             details=[_problem("household_id", _("This household's invitation is recorded."))]
-        ) from None
+        )
+    return referral
