@@ -47,6 +47,7 @@ from linli.notices.services import notify
 from . import factories
 from .factories import iso
 from .relations.world import relationship_book
+from .rewards.world import rewards_world
 from .state import snapshot
 
 ROLES = (
@@ -238,6 +239,7 @@ def build_world(hood) -> World:
             "report": report.pk,
             "greens_line": greens_line.pk,
             **relationship_book(hood.operator),
+            **rewards_world(hood, collected_gb_id=collected_gb.pk),
         },
         households=households,
         community_households=list(hood.households),
@@ -614,6 +616,26 @@ IN_COMMUNITY = cells(404, member=OK, neighbour=OK, leader=OK, operator=OK)
 RUNS_IT = cells(404, member=403, neighbour=403, leader=OK, operator=OK)
 OWNS_ORDER = cells(404, member=OK, leader=OK, operator=OK)
 BOOK = cells(404, operator=OK)
+HAS_HOUSEHOLD = cells(OK, other_leader=403, supplier=403, other_supplier=403, operator=403)
+OPERATORS = cells(403, operator=OK)
+
+
+def check_forest(world, role, response) -> None:
+    """Totals only, and only of the communities the caller sees."""
+    body = response.json()
+    seen = {row["community_id"] for row in body["communities"]}
+    expected = {
+        "member": {world.ids["community"]},
+        "neighbour": {world.ids["community"]},
+        "leader": {world.ids["community"]},
+        "other_member": {world.ids["other_community"]},
+        "other_leader": {world.ids["other_community"]},
+        "supplier": set(),
+        "other_supplier": set(),
+    }
+    if role in expected:
+        assert seen == expected[role], seen
+    assert_no_full_phone_of_others(world, role, response)
 
 
 @dataclass(frozen=True)
@@ -982,6 +1004,113 @@ TABLE: dict[str, Row] = {
     ),
     "POST /relations/calendar": Row("/relations/calendar", BOOK, created=True),
     "DELETE /relations/calendar": Row("/relations/calendar", BOOK),
+    # Rewards: a member their own household's points, energy and trees; leaders record at
+    # the gate of their communities; operators manage rules, perks, species, sites, plantings.
+    "GET /rewards/me": Row("/rewards/me", HAS_HOUSEHOLD),
+    "GET /households/{household_id}/rewards": Row(
+        "/households/{household}/rewards", cells(404, member=OK, operator=OK)
+    ),
+    "GET /rewards/perks": Row("/rewards/perks", SIGNED_IN),
+    "POST /rewards/perks/{perk_id}/redeem": Row(
+        "/rewards/perks/{rw_perk}/redeem",
+        cells(409, member=OK, other_leader=403, supplier=403, other_supplier=403, operator=403),
+        created=True,
+    ),
+    "GET /rewards/energy": Row("/rewards/energy", HAS_HOUSEHOLD),
+    "POST /rewards/energy/collect": Row(
+        "/rewards/energy/collect",
+        cells(409, member=OK, other_leader=403, supplier=403, other_supplier=403, operator=403),
+    ),
+    "POST /rewards/trees": Row(
+        "/rewards/trees",
+        # The member's tree is growing already; every other household may start one.
+        cells(OK, member=409, other_leader=403, supplier=403, other_supplier=403, operator=403),
+        body=lambda w, r: {"species_id": w.ids["rw_species"]},
+        created=True,
+    ),
+    "POST /rewards/trees/water": Row(
+        "/rewards/trees/water",
+        cells(409, member=OK, other_leader=403, supplier=403, other_supplier=403, operator=403),
+        body=lambda w, r: {},
+    ),
+    "GET /rewards/trees/{code}/certificate.pdf": Row(
+        "/rewards/trees/{rw_code}/certificate.pdf", cells(404, member=OK, operator=OK)
+    ),
+    "GET /rewards/species": Row("/rewards/species", SIGNED_IN),
+    "GET /rewards/forest": Row("/rewards/forest", SIGNED_IN, check=check_forest),
+    "GET /rewards/model": Row("/rewards/model", SIGNED_IN),
+    "POST /rewards/green-actions": Row(
+        "/rewards/green-actions",
+        cells(404, leader=OK, operator=OK),
+        body=lambda w, r: {"order_id": w.ids["rw_order"], "kind": "own_bag"},
+        created=True,
+    ),
+    "POST /rewards/imperfect-items": Row(
+        "/rewards/imperfect-items",
+        cells(404, leader=OK, operator=OK),
+        body=lambda w, r: {"item_id": w.ids["formed_item"]},
+    ),
+    "POST /rewards/referrals": Row(
+        "/rewards/referrals",
+        cells(404, leader=OK, operator=OK),
+        body=lambda w, r: {
+            "household_id": w.ids["rw_neighbour_household"],
+            "invited_by_id": w.ids["household"],
+        },
+        created=True,
+    ),
+    "GET /rewards/rules": Row("/rewards/rules", OPERATORS),
+    "POST /rewards/rules": Row(
+        "/rewards/rules",
+        OPERATORS,
+        body=lambda w, r: {"name": "准时取货", "trigger": "on_time", "amount": 5},
+        created=True,
+    ),
+    "POST /rewards/rules/{rule_id}/active": Row(
+        "/rewards/rules/{rw_rule}/active", OPERATORS, body=lambda w, r: {"active": False}
+    ),
+    "POST /rewards/perks": Row(
+        "/rewards/perks",
+        OPERATORS,
+        body=lambda w, r: {
+            "name": "提前2小时",
+            "kind": "early_access",
+            "cost": 50,
+            "hours_early": 2,
+        },
+        created=True,
+    ),
+    "POST /rewards/species": Row(
+        "/rewards/species",
+        OPERATORS,
+        body=lambda w, r: {"name": "沙棘", "name_en": "Sea buckthorn", "energy_g": 18_000},
+        created=True,
+    ),
+    "PUT /rewards/sites": Row(
+        "/rewards/sites",
+        OPERATORS,
+        body=lambda w, r: {
+            "kind": "community",
+            "owner_id": w.ids["community"],
+            "lat": 31.23,
+            "lng": 121.47,
+        },
+    ),
+    "GET /rewards/batches": Row("/rewards/batches", OPERATORS),
+    "POST /rewards/batches": Row(
+        "/rewards/batches",
+        OPERATORS,
+        body=lambda w, r: {
+            "partner": "阿拉善SEE",
+            "place": "内蒙古阿拉善左旗",
+            "lat": 38.85,
+            "lng": 105.7,
+            "planted_on": "2026-10-01",
+            "species_id": w.ids["rw_species"],
+            "count": 1,
+        },
+        created=True,
+    ),
 }
 
 

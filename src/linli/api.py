@@ -33,6 +33,7 @@ from linli.jielong.api import router as jielong_router
 from linli.ledger.api import router as ledger_router
 from linli.notices.api import router as notices_router
 from linli.relations.api import router as relations_router
+from linli.rewards.api import router as rewards_router
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +93,7 @@ api.add_router("", notices_router)
 api.add_router("", aftersales_router)
 api.add_router("", relations_router)
 api.add_router("", forecasts_router)
+api.add_router("", rewards_router)
 
 
 def _error(request, status: int, code: str, message, details=None):

@@ -16,6 +16,7 @@ from tests import factories
 from tests.aftersales.conftest import collected, line_of
 from tests.apiclient import Api
 from tests.relations.world import relationship_book
+from tests.rewards.world import rewards_world
 
 HUGE = 10**30
 
@@ -39,6 +40,9 @@ LISTS = {
     "/api/relations/organisations",
     "/api/relations/interactions/flagged",
     "/api/relations/reminders",
+    "/api/rewards/perks",
+    "/api/rewards/rules",
+    "/api/rewards/batches",
 }
 
 MESSAGES = {
@@ -95,6 +99,7 @@ def world(hood):
         },
     )
     relationship_book(hood.operator)  # a person, an organisation, a flagged meal, a reminder
+    rewards_world(hood)  # an earning rule, a perk, a planting batch
     paths = {
         path: path.replace("{community_id}", str(hood.community.pk))
         .replace("{group_buy_id}", str(group_buy.pk))
