@@ -21,6 +21,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -614,6 +615,12 @@ IN_COMMUNITY = cells(404, member=OK, neighbour=OK, leader=OK, operator=OK)
 RUNS_IT = cells(404, member=403, neighbour=403, leader=OK, operator=OK)
 OWNS_ORDER = cells(404, member=OK, leader=OK, operator=OK)
 BOOK = cells(404, operator=OK)
+STAFF = cells(403, supplier=OK, operator=OK)
+HOUSEHOLDS = cells(OK, other_leader=403, supplier=403, other_supplier=403, operator=403)
+
+
+def _png():
+    return SimpleUploadedFile("farm.png", factories.photo_bytes("PNG"), content_type="image/png")
 
 
 @dataclass(frozen=True)
@@ -965,6 +972,46 @@ TABLE: dict[str, Row] = {
     ),
     "POST /relations/calendar": Row("/relations/calendar", BOOK, created=True),
     "DELETE /relations/calendar": Row("/relations/calendar", BOOK),
+    # Storefronts: every signed-in caller reads a farm's page (counts, never a household);
+    # its staff and operators write it; members with a household follow and rate, and only
+    # what their household collected (the member picked up the greens).
+    "GET /storefronts": Row(
+        "/storefronts", SIGNED_IN, check=lambda w, r, resp: assert_no_household_data(w, r, resp)
+    ),
+    "GET /storefronts/{supplier_id}": Row(
+        "/storefronts/{supplier_id}",
+        SIGNED_IN,
+        check=lambda w, r, resp: assert_no_household_data(w, r, resp),
+    ),
+    "PUT /storefronts/{supplier_id}": Row(
+        "/storefronts/{supplier_id}", STAFF, body=lambda w, r: {"story": "三代人种菜"}
+    ),
+    "PUT /products/{product_id}/story": Row(
+        "/products/{product}/story", STAFF, body=lambda w, r: {"season": "冬天"}
+    ),
+    "POST /storefronts/{supplier_id}/photos": Row(
+        "/storefronts/{supplier_id}/photos",
+        STAFF,
+        body=lambda w, r: {"photos": [_png()], "caption": "菜地"},
+        created=True,
+        multipart=True,
+    ),
+    "POST /storefronts/{supplier_id}/updates": Row(
+        "/storefronts/{supplier_id}/updates",
+        STAFF,
+        body=lambda w, r: {"text": "快熟了", "photos": [_png()]},
+        created=True,
+        multipart=True,
+    ),
+    "POST /storefronts/{supplier_id}/follow": Row("/storefronts/{supplier_id}/follow", HOUSEHOLDS),
+    "DELETE /storefronts/{supplier_id}/follow": Row(
+        "/storefronts/{supplier_id}/follow", HOUSEHOLDS
+    ),
+    "PUT /products/{product_id}/rating": Row(
+        "/products/{product}/rating",
+        cells(409, member=OK, other_leader=403, supplier=403, other_supplier=403, operator=403),
+        body=lambda w, r: {"stars": 5, "comment": "好吃"},
+    ),
 }
 
 

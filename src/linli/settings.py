@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "linli.notices",
     "linli.forecasts",
     "linli.relations",
+    "linli.storefronts",
     "linli.web",
     "linli.demo",
 ]
@@ -256,4 +257,12 @@ LINLI_FORECASTS = {
 
 LINLI = {
     "DEMO_PASSWORD": "linli-demo-2026",
+}
+
+# Storefronts, presale and help-sell (linli.storefronts; docs/decisions/0037, 0038): how many
+# leaders deep an offer may be passed (the first leader is level 1), and the operator's share
+# of a help-sell sale's margin, in parts per million.
+LINLI_HELP_SELL = {
+    "MAX_DEPTH": int(os.environ.get("LINLI_HELP_SELL_MAX_DEPTH", "2")),
+    "OPERATOR_PPM": int(os.environ.get("LINLI_HELP_SELL_OPERATOR_PPM", "100000")),
 }

@@ -1,0 +1,204 @@
+"""Reads of the storefronts, shared by pages, API and CLI. A read never writes. Suppliers
+and members alike see follower counts and ratings, never which household follows or rated."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, QuerySet
+
+from linli.accounts.roles import Roles
+from linli.aftersales.selectors import Rate, complaint_rates
+from linli.catalog.models import Product, Supplier
+from linli.groupbuys.models import GroupBuy, GroupBuyItem, Order
+
+from . import rules
+from .errors import PhotoNotFound, StorefrontNotFound
+from .models import Follow, Photo, ProductStory, Rating, Storefront, Update
+
+
+@dataclass
+class ProductShown:
+    product: Product
+    story: ProductStory | None
+    photo_ids: list[int]
+    ratings: int
+    average_tenths: int | None
+
+
+@dataclass
+class StorefrontShown:
+    supplier: Supplier
+    storefront: Storefront | None
+    products: list[ProductShown]
+    photo_ids: list[int]
+    updates: list[Update]
+    followers: int
+    following: bool
+    may_edit: bool
+    may_follow: bool
+    rate: Rate | None
+    ratings: list[Rating] = field(default_factory=list)
+
+    @property
+    def average_tenths(self) -> int | None:
+        return rules.average_tenths(rating.stars for rating in self.ratings)
+
+
+def supplier_shown(supplier_id: int) -> Supplier:
+    supplier = Supplier.objects.filter(pk=supplier_id, active=True).first()
+    if supplier is None:
+        raise StorefrontNotFound()
+    return supplier
+
+
+def storefront(who: Roles, supplier_id: int, *, updates: int = 10) -> StorefrontShown:
+    """Everything the public page shows of one farm. Open to anyone: it holds no household."""
+    supplier = supplier_shown(supplier_id)
+    front = Storefront.objects.filter(supplier=supplier).first()
+    products = list(Product.objects.filter(supplier=supplier, active=True).order_by("name"))
+    stories = {s.product_id: s for s in ProductStory.objects.filter(product__in=products)}
+    pictures = list(
+        Photo.objects.filter(supplier=supplier, update__isnull=True).values_list("pk", "product_id")
+    )
+    by_product: dict[int, list[int]] = {}
+    for pk, product_id in pictures:
+        by_product.setdefault(product_id or 0, []).append(pk)
+    given: dict[int, list[int]] = {}
+    for product_id, stars in Rating.objects.filter(supplier=supplier).values_list(
+        "product_id", "stars"
+    ):
+        given.setdefault(product_id, []).append(stars)
+    ratings = list(
+        Rating.objects.filter(supplier=supplier).select_related(
+            "product", "household__building__community"
+        )[:20]
+    )
+    return StorefrontShown(
+        supplier=supplier,
+        storefront=front,
+        products=[
+            ProductShown(
+                product=product,
+                story=stories.get(product.pk),
+                photo_ids=by_product.get(product.pk, []),
+                ratings=len(given.get(product.pk, [])),
+                average_tenths=rules.average_tenths(given.get(product.pk, [])),
+            )
+            for product in products
+        ],
+        photo_ids=by_product.get(0, []),
+        updates=list(Update.objects.filter(supplier=supplier).prefetch_related("photos")[:updates]),
+        followers=Follow.objects.filter(supplier=supplier).count(),
+        following=who.household_id is not None
+        and Follow.objects.filter(supplier=supplier, household_id=who.household_id).exists(),
+        may_edit=rules.may_edit(who, supplier.pk),
+        may_follow=rules.may_follow(who),
+        rate=next(iter(complaint_rates(supplier_ids=[supplier.pk])), None),
+        ratings=ratings,
+    )
+
+
+def storefronts() -> QuerySet[Supplier]:
+    """Every active supplier, with how many follow it."""
+    return (
+        Supplier.objects.filter(active=True)
+        .annotate(follower_count=Count("followers"))
+        .order_by("name", "id")
+    )
+
+
+def photo_for(photo_id: int) -> Photo:
+    """A storefront's photo: public, as the storefront is (an inactive supplier's are not)."""
+    photo = Photo.objects.filter(pk=photo_id, supplier__active=True).first()
+    if photo is None:
+        raise PhotoNotFound()
+    return photo
+
+
+def followed(who: Roles) -> QuerySet[Supplier]:
+    if who.household_id is None:
+        return Supplier.objects.none()
+    return Supplier.objects.filter(followers__household_id=who.household_id, active=True).order_by(
+        "name", "id"
+    )
+
+
+@dataclass(frozen=True)
+class NewsLine:
+    """A line on the front door from a farm the household follows: an update or an offer."""
+
+    supplier_id: int
+    supplier: str
+    text: str
+    at: datetime
+    group_buy_id: int | None = None
+
+
+def news(who: Roles, *, limit: int = 5) -> list[NewsLine]:
+    """The latest updates of the farms the household follows, and their products on offer in
+    open group buys of its community, newest first."""
+    if who.household_id is None:
+        return []
+    suppliers = list(
+        Follow.objects.filter(household_id=who.household_id).values_list("supplier_id", flat=True)
+    )
+    if not suppliers:
+        return []
+    lines = [
+        NewsLine(u.supplier_id, u.supplier.name, u.text, u.posted_at)
+        for u in Update.objects.filter(supplier_id__in=suppliers).select_related("supplier")[:limit]
+    ]
+    if who.community_id is not None:
+        offers = (
+            GroupBuyItem.objects.filter(
+                product__supplier_id__in=suppliers,
+                group_buy__community_id=who.community_id,
+                group_buy__status=GroupBuy.Status.OPEN,
+            )
+            .select_related("product__supplier", "group_buy")
+            .order_by("-group_buy__opens_at", "-id")[:limit]
+        )
+        lines += [
+            NewsLine(
+                item.product.supplier_id,
+                item.product.supplier.name,
+                item.product.name,
+                item.group_buy.opens_at,
+                item.group_buy_id,
+            )
+            for item in offers
+        ]
+    return sorted(lines, key=lambda line: line.at, reverse=True)[:limit]
+
+
+def order_suppliers(who: Roles, order_id: int) -> list[Supplier]:
+    """The farms whose goods are in one of the household's orders (for the story links)."""
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None or not (
+        order.household_id == who.household_id or order.placed_by_id == who.user_id
+    ):
+        raise StorefrontNotFound()
+    return list(
+        Supplier.objects.filter(
+            pk__in=GroupBuyItem.objects.filter(lines__order=order).values("product__supplier_id")
+        ).order_by("name")
+    )
+
+
+def personal_data(household_id: int) -> dict[str, list[dict]]:
+    """The household's own follows and ratings, as plain rows."""
+    return {
+        "storefronts_follow": [
+            {"supplier_id": f.supplier_id, "since": f.since.isoformat()}
+            for f in Follow.objects.filter(household_id=household_id).order_by("id")
+        ],
+        "storefronts_rating": [
+            {
+                "product_id": r.product_id,
+                "stars": r.stars,
+                "comment": r.comment,
+                "rated_at": r.rated_at.isoformat(),
+            }
+            for r in Rating.objects.filter(household_id=household_id).order_by("id")
+        ],
+    }

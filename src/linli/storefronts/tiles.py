@@ -1,0 +1,41 @@
+"""On the front door: the farms a household follows, with their latest updates and offers;
+on a member's order page, a link to the stories of the farms behind it."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from linli.pages.registry import Entry, OrderLink, Tile, register, register_order_link
+
+from . import selectors
+
+
+def _news(request, who) -> list[Entry]:
+    return [
+        Entry(
+            label=f"{line.supplier}: {line.text[:40]}",
+            url=reverse("group-buy", args=[line.group_buy_id])
+            if line.group_buy_id
+            else reverse("storefronts:storefront", args=[line.supplier_id]),
+            note=str(_("on offer")) if line.group_buy_id else str(_("update")),
+        )
+        for line in selectors.news(who, limit=4)
+    ]
+
+
+register(
+    Tile(
+        key="storefronts",
+        title=_("Farms I follow"),
+        description=_("Their stories, updates from the fields, and what they offer now."),
+        url_name="storefronts:index",
+        order=45,
+        shown_to=lambda who: not who.anonymous,
+        entries=_news,
+    )
+)
+
+register_order_link(
+    OrderLink(
+        key="storefronts", title=_("The farmers' stories"), url_name="storefronts:order", order=70
+    )
+)
