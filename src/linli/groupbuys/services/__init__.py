@@ -11,10 +11,12 @@ from .delivery import record_delivery
 from .opening import ItemSpec, open_group_buy
 from .ordering import cancel_order, change_order, place_order
 from .pickup import confirm_pickup
+from .presale import Harvest, open_presale, record_harvest
 from .sharing import AllocationPlan, LineShare
 
 __all__ = [
     "AllocationPlan",
+    "Harvest",
     "ItemSpec",
     "LineShare",
     "apply_allocation",
@@ -25,7 +27,9 @@ __all__ = [
     "close_group_buy",
     "confirm_pickup",
     "open_group_buy",
+    "open_presale",
     "place_order",
     "plan_allocation",
     "record_delivery",
+    "record_harvest",
 ]
