@@ -14,6 +14,7 @@ from linli.ledger.models import Entry
 from linli.ledger.services.posting import OPERATOR, Acct, Kind, balance
 
 from .. import factories
+from ..apiclient import Api
 from ..state import snapshot
 
 
@@ -183,3 +184,30 @@ def test_completion_splits_each_sale_along_the_chain_exactly(hood, chain):
     assert sum(amounts.values()) == 0
     assert balance(Acct(Kind.LEADER, hood.leader.pk)) == -2646
     assert balance(OPERATOR) == -420
+
+
+def test_who_sees_what(hood, chain):
+    """Members never see the supply price or the shares; each leader sees its own share and
+    the chain above it; the supplier sees every leader's level and sales, never a household."""
+    _offer, _first, passed, product = chain
+    group_buy = _helper_group_buy(hood, product, passed)
+    item = group_buy.items.get()
+    services.place_order(actor=hood.other_member, group_buy_id=group_buy.pk, lines={item.pk: 2})
+    member_view = Api(hood.other_member).get(f"/group-buys/{group_buy.pk}")
+    assert member_view.status_code == 200
+    text = member_view.content.decode()
+    assert "supply" not in text and "ppm" not in text and "2500" not in text
+    # The helper: its chain from the first leader down, and its own share.
+    helper_view = Api(hood.other_leader_user).get("/help-sell/passes").json()["items"]
+    (held,) = helper_view
+    assert [level["depth"] for level in held["chain"]] == [1, 2]
+    assert (held["share_ppm"], held["units"]) == (300_000, 2)
+    # The first leader does not see the helper's sales in its own list, only who it passed to.
+    first_view = Api(hood.leader_user).get("/help-sell/passes").json()["items"]
+    assert [(p["units"], [t["depth"] for t in p["passed_to"]]) for p in first_view] == [(0, [2])]
+    # The supplier: every leader, its level and what it sold; no household.
+    offers = Api(hood.supplier_user).get("/help-sell/offers").json()["items"]
+    assert [(row["depth"], row["units"]) for row in offers[0]["leaders"]] == [(1, 0), (2, 2)]
+    household = hood.other_member.member.household
+    body = Api(hood.supplier_user).get("/help-sell/offers").content.decode()
+    assert household.contact_name not in body and household.phone not in body

@@ -1,5 +1,5 @@
-from datetime import datetime
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Literal
 
 from django.urls import reverse
 from ninja import Schema
@@ -130,3 +130,129 @@ class RatingOut(Schema):
     stars: int
     comment: str
     rated_at: datetime
+
+
+# Presales and help-sell (decision 0038).
+
+Ppm = Annotated[StrictInt, Field(ge=0, le=1_000_000)]
+Fen = Annotated[StrictInt, Field(gt=0, le=10_000_000)]
+Count_ = Annotated[StrictInt, Field(ge=0, le=1_000_000)]
+
+
+class PresaleIn(In):
+    product_id: Annotated[StrictInt, Field(ge=1, le=2**62)]
+    price_fen: Fen
+    harvest_on: date
+    total: Annotated[StrictInt, Field(ge=1, le=1_000_000)]
+    minimum: Annotated[StrictInt, Field(ge=1, le=1_000_000)]
+
+
+class HarvestIn(In):
+    harvested: Count_
+    policy: Literal["proportional", "equal", "fcfs"] = "proportional"
+
+
+class PresaleCommunityOut(Schema):
+    group_buy_id: int
+    community: str
+    status: str
+    ordered: int
+    delivered: int | None
+
+
+class PresaleOut(Schema):
+    id: int
+    supplier_id: int
+    supplier: str
+    product_id: int
+    product: str
+    unit: str
+    price_fen: int
+    harvest_on: date
+    total: int
+    left: int
+    sold: int
+    minimum: int
+    status: str
+    harvested: int | None
+    policy: str
+    communities: list[PresaleCommunityOut] = []
+
+
+class HarvestShareOut(Schema):
+    group_buy_id: int
+    community_id: int
+    ordered: int
+    delivered: int
+
+
+class HarvestOut(Schema):
+    presale_id: int
+    harvested: int
+    sold: int
+    policy: str
+    shares: list[HarvestShareOut]
+
+
+class OfferIn(In):
+    product_id: Annotated[StrictInt, Field(ge=1, le=2**62)]
+    supply_price_fen: Fen
+    suggested_price_fen: Fen
+    leader_ids: Annotated[list[Annotated[StrictInt, Field(ge=1, le=2**62)]], Field(max_length=50)]
+    max_depth: Annotated[StrictInt, Field(ge=1, le=5)] | None = None
+
+
+class PassOnIn(In):
+    to_leader_id: Annotated[StrictInt, Field(ge=1, le=2**62)]
+    share_ppm: StrictInt  # checked by the service, which names the bound in the message
+
+
+class LevelOut(Schema):
+    """One level of a chain: who holds it and the share it keeps of the level above."""
+
+    pass_id: int
+    leader_id: int
+    leader: str
+    depth: int
+    share_ppm: int
+    stopped: bool
+
+
+class LeaderSoldOut(LevelOut):
+    units: int
+    sales_fen: int
+
+
+class OfferOut(Schema):
+    """A supplier's offer: its price to leaders, and every leader's level, share and sales."""
+
+    id: int
+    product_id: int
+    product: str
+    supply_price_fen: int
+    suggested_price_fen: int
+    max_depth: int
+    operator_ppm: int
+    leaders: list[LeaderSoldOut]
+
+
+class PassOut(Schema):
+    """An offer as the leader holding it sees it: the chain above and its own share, the
+    leaders it passed it to, and what its own group buys sold."""
+
+    id: int
+    offer_id: int
+    product_id: int
+    product: str
+    supplier: str
+    supply_price_fen: int
+    suggested_price_fen: int
+    depth: int
+    max_depth: int
+    share_ppm: int
+    stopped: bool
+    may_pass_on: bool
+    chain: list[LevelOut]
+    passed_to: list[LevelOut]
+    units: int
+    sales_fen: int
