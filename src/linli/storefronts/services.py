@@ -18,7 +18,8 @@ from linli.aftersales.photos import Upload
 from linli.catalog.models import Product, Supplier
 from linli.core import audit
 from linli.core.errors import Message
-from linli.groupbuys.models import OrderLine
+from linli.groupbuys import services as groupbuys
+from linli.groupbuys.models import GroupBuy, HelpSellPass, OrderLine, Presale
 
 from . import errors, rules
 from .limits import (
@@ -337,3 +338,59 @@ def erase_household(household_id: int) -> None:
     transaction)."""
     Follow.objects.filter(household_id=household_id).delete()
     Rating.objects.filter(household_id=household_id).delete()
+
+
+def sell_in_community(
+    *,
+    actor: User,
+    community_id: int,
+    stock: int,
+    cutoff_at: datetime,
+    price_fen: int | None = None,
+    presale_id: int | None = None,
+    help_sell_id: int | None = None,
+    now: datetime | None = None,
+) -> GroupBuy:
+    """A leader opens a group buy of one presale or one help-sell offer it holds, in one of
+    its communities, picked up on the usual rhythm (a presale after its harvest)."""
+    harvest_on = None
+    found: tuple[int, str] | None
+    if presale_id is not None:
+        row = (
+            Presale.objects.filter(pk=presale_id)
+            .values_list("product_id", "product__name", "harvest_on")
+            .first()
+        )
+        found = None if row is None else (row[0], row[1])
+        harvest_on = None if row is None else row[2]
+    else:
+        found = (
+            HelpSellPass.objects.filter(pk=help_sell_id or 0)
+            .values_list("offer__product_id", "offer__product__name")
+            .first()
+        )
+    if found is None:
+        raise errors.BadInput(
+            details=[{"field": "source", "message": _("Choose a presale or an offer.")}]
+        )
+    product_id, name = found
+    starts, ends = rules.pickup_window(cutoff_at, harvest_on=harvest_on)
+    return groupbuys.open_group_buy(
+        actor=actor,
+        community_id=community_id,
+        title=name,
+        items=[
+            groupbuys.ItemSpec(
+                product_id=product_id,
+                price_fen=price_fen,
+                stock=stock,
+                presale_id=presale_id,
+                help_sell_id=help_sell_id,
+            )
+        ],
+        min_to_form=1,
+        cutoff_at=cutoff_at,
+        pickup_starts_at=starts,
+        pickup_ends_at=ends,
+        now=now,
+    )

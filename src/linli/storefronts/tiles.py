@@ -34,6 +34,33 @@ register(
     )
 )
 
+
+def _trade(request, who) -> list[Entry]:
+    entries = []
+    for supplier_id in sorted(who.supplier_ids):
+        entries.append(
+            Entry(
+                label=str(_("My storefront")),
+                url=reverse("storefronts:edit", args=[supplier_id]),
+            )
+        )
+    entries.append(Entry(label=str(_("Presales")), url=reverse("storefronts:presales")))
+    entries.append(Entry(label=str(_("Help-sell")), url=reverse("storefronts:help_sell")))
+    return entries
+
+
+register(
+    Tile(
+        key="farm_trade",
+        title=_("Presales and help-sell"),
+        description=_("Sell before the harvest; pass offers on to other leaders."),
+        url_name="",
+        order=46,
+        shown_to=lambda who: bool(who.supplier_ids) or who.leader_id is not None,
+        entries=_trade,
+    )
+)
+
 register_order_link(
     OrderLink(
         key="storefronts", title=_("The farmers' stories"), url_name="storefronts:order", order=70

@@ -2,16 +2,30 @@
 farmer's editor (a phone form), the farms a member follows, and the links from an order to
 the stories of what was bought. Thin: the selectors and services decide."""
 
+from datetime import date, datetime, timedelta
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.roles import roles
 from linli.aftersales import photos
 from linli.aftersales.limits import MAX_PHOTO_BYTES
 from linli.catalog.models import Product
+from linli.communities.models import Community, Leader
 from linli.core.errors import Invalid, LinliError
-from linli.pages.helpers import Roles, error_page, field_errors, page, whole_number
+from linli.groupbuys import services as groupbuys
+from linli.groupbuys.errors import OfferNotFound
+from linli.groupbuys.fair_shares import Policy
+from linli.pages.helpers import (
+    Roles,
+    error_page,
+    fen_from_yuan,
+    field_errors,
+    page,
+    whole_number,
+)
 
 from . import rules, selectors, services
 from .errors import NotYourStorefront
@@ -206,3 +220,180 @@ def order_stories(request, who: Roles, order_id: int):
     if len(suppliers) == 1:
         return redirect("storefronts:storefront", suppliers[0].pk)
     return render(request, "storefronts/order.html", {"suppliers": suppliers, "order_id": order_id})
+
+
+# ---------------------------------------------------------------------------------------------
+# Presales and help-sell pages (decision 0038).
+
+
+def _local(text: str, field: str) -> datetime:
+    """A ``datetime-local`` input in Asia/Shanghai, or a refusal naming the field."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise Invalid(details=[{"field": field, "message": _("Choose a date and time.")}]) from None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _date(text: str, field: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise Invalid(details=[{"field": field, "message": _("Choose a date.")}]) from None
+
+
+def _yuan(post, name: str) -> int | None:
+    try:
+        return fen_from_yuan(post.get(name, ""))
+    except ValueError:
+        raise Invalid(
+            details=[{"field": name, "message": _("Write an amount in yuan, like 36.50.")}]
+        ) from None
+
+
+def _communities(who: Roles) -> list[Community]:
+    return list(Community.objects.filter(pk__in=who.led_community_ids).order_by("name"))
+
+
+def _default_cutoff() -> str:
+    soon = timezone.localtime() + timedelta(days=2)
+    return soon.replace(hour=20, minute=0, second=0, microsecond=0).strftime("%Y-%m-%dT%H:%M")
+
+
+@page
+def presales(request, who: Roles):
+    """A farmer's presales (open one; quantities per community; record the harvest); for a
+    leader, the open presales to sell in its communities."""
+    context: dict = {
+        "shown": [selectors.presale(who, p.pk) for p in selectors.presales(who)[:50]],
+        "products": list(
+            Product.objects.filter(supplier_id__in=who.supplier_ids, active=True).order_by("name")
+        ),
+        "communities": _communities(who),
+        "user_suppliers": who.supplier_ids,
+        "policies": list(Policy),
+        "cutoff": _default_cutoff(),
+        "harvest_default": (timezone.localdate() + timedelta(days=14)).isoformat(),
+        "typed": {},
+        "errors": {},
+        "general": [],
+        "form": "",
+        "done": request.GET.get("done", ""),
+        "yuan": lambda fen: f"{fen / 100:.2f}",
+    }
+    if request.method != "POST":
+        return render(request, "storefronts/presales.html", context)
+    post = request.POST
+    form = post.get("form", "")
+    context.update(form=form, typed=dict(post.items()))
+    try:
+        if form == "open":
+            groupbuys.open_presale(
+                actor=request.user,
+                product_id=_number(post, "product", _("Choose the item.")),
+                price_fen=_yuan(post, "price") or 0,
+                harvest_on=_date(post.get("harvest_on", ""), "harvest_on"),
+                total=_number(post, "total", _("Enter a whole number.")),
+                minimum=_number(post, "minimum", _("Enter a whole number.")),
+            )
+        elif form == "harvest":
+            groupbuys.record_harvest(
+                actor=request.user,
+                presale_id=_number(post, "presale", _("Choose the presale.")),
+                harvested=_number(post, "harvested", _("Enter a whole number.")),
+                policy=post.get("policy", ""),
+            )
+        elif form == "sell":
+            group_buy = services.sell_in_community(
+                actor=request.user,
+                community_id=_number(post, "community", _("Choose the community.")),
+                stock=_number(post, "stock", _("Enter a whole number.")),
+                cutoff_at=_local(post.get("cutoff_at", ""), "cutoff_at"),
+                presale_id=_number(post, "presale", _("Choose the presale.")),
+            )
+            return redirect("lead-group-buy", group_buy.pk)
+        else:
+            raise Invalid(_("Choose what to do."))
+    except LinliError as error:
+        fields, general = field_errors(error)
+        context.update(errors=fields, general=general)
+        return render(request, "storefronts/presales.html", context, status=error.status)
+    return redirect(f"{request.path}?done={form}")
+
+
+@page
+def help_sell(request, who: Roles):
+    """帮卖: a supplier's offers with every leader's level, share and sales (and a form to
+    offer a product to leaders); a leader's offers with the chain above, pass on, stop, and
+    sell in its communities."""
+    is_supplier = bool(who.supplier_ids) or who.operator
+    context: dict = {
+        "offers": selectors.supplier_offers(who) if is_supplier else [],
+        "held": selectors.passes_held(who) if who.leader_id is not None else [],
+        "products": list(
+            Product.objects.filter(supplier_id__in=who.supplier_ids, active=True).order_by("name")
+        ),
+        "leaders": list(
+            Leader.objects.filter(active=True).select_related("user").order_by("pk")[:200]
+        ),
+        "communities": _communities(who),
+        "cutoff": _default_cutoff(),
+        "percent": rules.percent,
+        "typed": {},
+        "errors": {},
+        "general": [],
+        "form": "",
+        "done": request.GET.get("done", ""),
+    }
+    if not is_supplier and who.leader_id is None:
+        raise OfferNotFound()
+    if request.method != "POST":
+        return render(request, "storefronts/help_sell.html", context)
+    post = request.POST
+    form = post.get("form", "")
+    context.update(form=form, typed=dict(post.items()))
+    try:
+        if form == "offer":
+            groupbuys.offer_help_sell(
+                actor=request.user,
+                product_id=_number(post, "product", _("Choose the item.")),
+                supply_price_fen=_yuan(post, "supply_price") or 0,
+                suggested_price_fen=_yuan(post, "suggested_price") or 0,
+                leader_ids=[int(v) for v in post.getlist("leaders") if v.isdigit()][:50],
+            )
+        elif form == "pass":
+            try:
+                share = rules.ppm_from_percent(post.get("share", ""))
+            except ValueError:
+                raise Invalid(
+                    details=[{"field": "share", "message": _("Write a percentage, like 30.")}]
+                ) from None
+            groupbuys.pass_on(
+                actor=request.user,
+                pass_id=_number(post, "pass", _("Choose the offer.")),
+                to_leader_id=_number(post, "leader", _("Choose the leader.")),
+                share_ppm=share,
+            )
+        elif form == "stop":
+            groupbuys.stop_passing(
+                actor=request.user, pass_id=_number(post, "pass", _("Choose the offer."))
+            )
+        elif form == "sell":
+            group_buy = services.sell_in_community(
+                actor=request.user,
+                community_id=_number(post, "community", _("Choose the community.")),
+                stock=_number(post, "stock", _("Enter a whole number.")),
+                cutoff_at=_local(post.get("cutoff_at", ""), "cutoff_at"),
+                price_fen=_yuan(post, "price"),
+                help_sell_id=_number(post, "pass", _("Choose the offer.")),
+            )
+            return redirect("lead-group-buy", group_buy.pk)
+        else:
+            raise Invalid(_("Choose what to do."))
+    except LinliError as error:
+        fields, general = field_errors(error)
+        context.update(errors=fields, general=general)
+        return render(request, "storefronts/help_sell.html", context, status=error.status)
+    return redirect(f"{request.path}?done={form}")
