@@ -21,6 +21,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -208,6 +209,22 @@ def build_world(hood) -> World:
             }
         },
     )
+    # A presale of the supplier's greens, and an offer of them passed to the leader.
+    presale = services.open_presale(
+        actor=hood.supplier_user,
+        product_id=hood.products[0].pk,
+        price_fen=500,
+        harvest_on=timezone.localdate() + timedelta(days=10),
+        total=100,
+        minimum=10,
+    )
+    offer = services.offer_help_sell(
+        actor=hood.supplier_user,
+        product_id=hood.products[0].pk,
+        supply_price_fen=300,
+        suggested_price_fen=450,
+        leader_ids=[hood.leader.pk],
+    )
     world = World(
         users=users,
         ids={
@@ -238,6 +255,9 @@ def build_world(hood) -> World:
             "collected_gb": collected_gb.pk,
             "report": report.pk,
             "greens_line": greens_line.pk,
+            "presale": presale.pk,
+            "pass": offer.passes.get().pk,
+            "other_leader": hood.other_leader_user.leader.pk,
             **relationship_book(hood.operator),
             **rewards_world(hood, collected_gb_id=collected_gb.pk),
         },
@@ -636,6 +656,15 @@ def check_forest(world, role, response) -> None:
     if role in expected:
         assert seen == expected[role], seen
     assert_no_full_phone_of_others(world, role, response)
+
+
+STAFF = cells(403, supplier=OK, operator=OK)
+MANAGES = cells(404, leader=OK, other_leader=OK, supplier=OK, other_supplier=OK, operator=OK)
+HOUSEHOLDS = cells(OK, other_leader=403, supplier=403, other_supplier=403, operator=403)
+
+
+def _png():
+    return SimpleUploadedFile("farm.png", factories.photo_bytes("PNG"), content_type="image/png")
 
 
 @dataclass(frozen=True)
@@ -1110,6 +1139,99 @@ TABLE: dict[str, Row] = {
             "count": 1,
         },
         created=True,
+    ),
+    # Storefronts: every signed-in caller reads a farm's page (counts, never a household);
+    # its staff and operators write it; members with a household follow and rate, and only
+    # what their household collected (the member picked up the greens).
+    "GET /storefronts": Row(
+        "/storefronts", SIGNED_IN, check=lambda w, r, resp: assert_no_household_data(w, r, resp)
+    ),
+    "GET /storefronts/{supplier_id}": Row(
+        "/storefronts/{supplier_id}",
+        SIGNED_IN,
+        check=lambda w, r, resp: assert_no_household_data(w, r, resp),
+    ),
+    "PUT /storefronts/{supplier_id}": Row(
+        "/storefronts/{supplier_id}", STAFF, body=lambda w, r: {"story": "三代人种菜"}
+    ),
+    "PUT /products/{product_id}/story": Row(
+        "/products/{product}/story", STAFF, body=lambda w, r: {"season": "冬天"}
+    ),
+    "POST /storefronts/{supplier_id}/photos": Row(
+        "/storefronts/{supplier_id}/photos",
+        STAFF,
+        body=lambda w, r: {"photos": [_png()], "caption": "菜地"},
+        created=True,
+        multipart=True,
+    ),
+    "POST /storefronts/{supplier_id}/updates": Row(
+        "/storefronts/{supplier_id}/updates",
+        STAFF,
+        body=lambda w, r: {"text": "快熟了", "photos": [_png()]},
+        created=True,
+        multipart=True,
+    ),
+    "POST /storefronts/{supplier_id}/follow": Row("/storefronts/{supplier_id}/follow", HOUSEHOLDS),
+    "DELETE /storefronts/{supplier_id}/follow": Row(
+        "/storefronts/{supplier_id}/follow", HOUSEHOLDS
+    ),
+    # Presales and help-sell: a supplier sees its own, with quantities per community and per
+    # leader; leaders see presales and the offers they hold; members see neither.
+    "GET /presales": Row(
+        "/presales",
+        MANAGES,
+        check=lambda w, r, resp: assert_no_household_data(w, r, resp),
+    ),
+    "POST /presales": Row(
+        "/presales",
+        cells(404, supplier=OK, operator=OK),
+        body=lambda w, r: {
+            "product_id": w.ids["product"],
+            "price_fen": 500,
+            "harvest_on": (timezone.localdate() + timedelta(days=5)).isoformat(),
+            "total": 50,
+            "minimum": 5,
+        },
+        created=True,
+    ),
+    "GET /presales/{presale_id}": Row(
+        "/presales/{presale}",
+        cells(404, leader=OK, other_leader=OK, supplier=OK, operator=OK),
+        check=lambda w, r, resp: assert_no_household_data(w, r, resp),
+    ),
+    "POST /presales/{presale_id}/harvest": Row(
+        "/presales/{presale}/harvest", cells(404, supplier=OK), body=lambda w, r: {"harvested": 0}
+    ),
+    "POST /help-sell/offers": Row(
+        "/help-sell/offers",
+        cells(404, supplier=OK, operator=OK),
+        body=lambda w, r: {
+            "product_id": w.ids["product"],
+            "supply_price_fen": 300,
+            "suggested_price_fen": 450,
+            "leader_ids": [w.ids["leader_id"]],
+        },
+        created=True,
+    ),
+    "GET /help-sell/offers": Row(
+        "/help-sell/offers", cells(404, supplier=OK, other_supplier=OK, operator=OK)
+    ),
+    "GET /help-sell/passes": Row(
+        "/help-sell/passes", cells(404, leader=OK, other_leader=OK, operator=OK)
+    ),
+    "POST /help-sell/passes/{pass_id}/pass-on": Row(
+        "/help-sell/passes/{pass}/pass-on",
+        cells(404, leader=OK),
+        body=lambda w, r: {"to_leader_id": w.ids["other_leader"], "share_ppm": 300_000},
+        created=True,
+    ),
+    "POST /help-sell/passes/{pass_id}/stop": Row(
+        "/help-sell/passes/{pass}/stop", cells(404, leader=OK)
+    ),
+    "PUT /products/{product_id}/rating": Row(
+        "/products/{product}/rating",
+        cells(409, member=OK, other_leader=403, supplier=403, other_supplier=403, operator=403),
+        body=lambda w, r: {"stars": 5, "comment": "好吃"},
     ),
 }
 

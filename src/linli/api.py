@@ -34,6 +34,7 @@ from linli.ledger.api import router as ledger_router
 from linli.notices.api import router as notices_router
 from linli.relations.api import router as relations_router
 from linli.rewards.api import router as rewards_router
+from linli.storefronts.api import router as storefronts_router
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +95,7 @@ api.add_router("", aftersales_router)
 api.add_router("", relations_router)
 api.add_router("", forecasts_router)
 api.add_router("", rewards_router)
+api.add_router("", storefronts_router)
 
 
 def _error(request, status: int, code: str, message, details=None):

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "linli.forecasts",
     "linli.relations",
     "linli.rewards",
+    "linli.storefronts",
     "linli.web",
     "linli.demo",
 ]
@@ -273,4 +274,12 @@ LINLI_REWARDS = {
     "VEHICLE_G_PER_KM": 270,
     "ROAD_FACTOR": 1.3,
     "DEFAULT_KM": 40,
+}
+
+# Storefronts, presale and help-sell (linli.storefronts; docs/decisions/0037, 0038): how many
+# leaders deep an offer may be passed (the first leader is level 1), and the operator's share
+# of a help-sell sale's margin, in parts per million.
+LINLI_HELP_SELL = {
+    "MAX_DEPTH": int(os.environ.get("LINLI_HELP_SELL_MAX_DEPTH", "2")),
+    "OPERATOR_PPM": int(os.environ.get("LINLI_HELP_SELL_OPERATOR_PPM", "100000")),
 }

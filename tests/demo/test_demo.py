@@ -33,13 +33,16 @@ from linli.demo.scale import SIZES
 from linli.groupbuys.models import (
     GroupBuy,
     GroupBuyItem,
+    HelpSellPass,
     Order,
     OrderLine,
+    Presale,
     PurchaseOrder,
     PurchaseOrderLine,
 )
 from linli.relations import strength
 from linli.relations.models import Interaction, Organisation, Person, Reminder
+from linli.storefronts.models import Follow, ProductStory, Rating, Storefront
 
 from .. import factories
 from ..apiclient import Api
@@ -573,3 +576,32 @@ def test_the_relationship_book_has_two_years_of_ties_kept_and_fading(shown):
     assert checked >= 20 and wrong == []
     assert Reminder.objects.filter(kind="cadence").exists()
     assert Interaction.objects.filter(review="flagged").count() == 1
+
+
+def test_the_city_has_farm_stories_a_shared_presale_and_a_help_sell_chain(shown):
+    member = User.objects.get(username=shown.logins["member"])
+    supplier = User.objects.get(username=shown.logins["supplier"]).suppliers.get()
+    assert Storefront.objects.filter(supplier=supplier).exclude(story="").exists()
+    assert ProductStory.objects.filter(product__supplier=supplier).exclude(keeping="").exists()
+    assert Follow.objects.filter(
+        household_id=member.member.household_id, supplier=supplier
+    ).exists()
+    # Every rating is from a household that picked the product up.
+    for rating in Rating.objects.all():
+        assert OrderLine.objects.filter(
+            order__household_id=rating.household_id,
+            item__product_id=rating.product_id,
+            picked_up__gt=0,
+        ).exists()
+    presale = Presale.objects.get(supplier=supplier)
+    communities = set(presale.items.values_list("group_buy__community_id", flat=True))
+    assert len(communities) >= 2
+    sold = OrderLine.objects.filter(item__presale=presale).aggregate(n=Sum("quantity"))["n"]
+    assert sold and presale.total - presale.left == sold
+    chain = HelpSellPass.objects.filter(offer__supplier=supplier).order_by("depth")
+    assert [p.depth for p in chain] == [1, 2]
+    assert chain[1].items.exists()
+    # The printed member's front door shows the farm they follow.
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(member)
+    assert supplier.name in client.get("/").content.decode()
