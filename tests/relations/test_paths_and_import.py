@@ -27,6 +27,7 @@ def test_the_warmest_path_prefers_strong_ties():
     cost, steps = paths.warmest(graph, 12, from_staff=1)
     assert [s.id for s in steps] == [1, 10, 12]
     assert paths.warmest(graph, 99) is None
+    assert paths.EVERYONE not in graph  # the search's start is taken away again
 
 
 def test_the_path_through_the_api(book):
