@@ -459,7 +459,9 @@ def test_a_close_killed_at_any_moment_is_untouched_or_done(live_hood, tmp_path):
             while done_count(rest) < before + wait_for and alive(pid):
                 assert time.monotonic() < deadline
                 time.sleep(0.001)
-            time.sleep(dice.uniform(0, 1.5) * close_takes)
+            # The first round kills as soon as its closes are seen (on a loaded machine a
+            # pause after them could let the job finish the rest); later ones, a while after.
+            time.sleep(dice.uniform(0, 1.5) * close_takes if _round else 0)
         kill(pid)
         wait_for_the_killed_connection_to_end()
         found = check(victims)  # the heart of it: each one untouched or done
