@@ -35,7 +35,6 @@ def test_flow_is_optimal_and_greedy_is_not_on_a_crossing():
     assert found.flow.placed == found.greedy.placed == 2
     assert found.flow.cost <= found.greedy.cost
     assert found.bound == found.flow.cost and found.gap == 0.0
-    assert found.candidate_bound <= found.flow.cost
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -414,6 +414,9 @@ class Tag(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="connect_tag_once"),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(parent__isnull=True), name="connect_top_tag_once"
+            ),
             models.CheckConstraint(condition=~Q(parent=F("id")), name="connect_tag_not_own_parent"),
         ]
 

@@ -178,7 +178,6 @@ def run(*, actor, programme: Programme) -> MatchRun:
             "greedy": _summary(result.greedy),
             "gap": result.gap,
             "greedy_gap": result.greedy_gap,
-            "candidate_bound": result.candidate_bound,
             "arcs": result.arcs,
             "kept": Stay.objects.filter(programme=programme, status__in=rules.KEPT).count(),
             "unplaced": unplaced[:1000],

@@ -12,14 +12,13 @@ from .models import Programme, Reminder
 
 def send(today: date) -> dict:
     monday = today - timedelta(days=today.weekday())
-    written = 0
     with transaction.atomic():
+        before = Reminder.objects.filter(week_of=monday).count()
         for programme in Programme.objects.filter(year=today.year):
             late = [
                 Reminder(participant_id=s.participant_id, week_of=monday, days_behind=s.behind)
                 for s in selectors.behind(programme)
             ]
-            written += len(
-                Reminder.objects.bulk_create(late, batch_size=2000, ignore_conflicts=True)
-            )
+            Reminder.objects.bulk_create(late, batch_size=2000, ignore_conflicts=True)
+        written = Reminder.objects.filter(week_of=monday).count() - before
     return {"week_of": monday.isoformat(), "reminders": written}

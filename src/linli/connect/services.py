@@ -18,7 +18,7 @@ from linli.ledger.services import OPERATOR, Acct, Kind, post
 
 from . import errors, rules, search
 from .access import is_host, is_runner, runner
-from .limits import MAX_NAME, MAX_NOTE, MAX_TAG_DEPTH, MAX_TEXT
+from .limits import MAX_NAME, MAX_NOTE, MAX_PHOTOS, MAX_TAG_DEPTH, MAX_TEXT
 from .models import (
     Action,
     Highlight,
@@ -27,6 +27,7 @@ from .models import (
     Note,
     Pairing,
     Participant,
+    Photo,
     Programme,
     Report,
     Stay,
@@ -520,3 +521,42 @@ def update_action(
             actor=actor, action="connect.action_updated", target=action, data={"status": status}
         )
     return action
+
+
+def add_photo(*, actor, report_id: int, name: str, content_type: str, data: bytes, caption=""):
+    """A photo for a report, checked and re-encoded as after-sales photos are (type, size,
+    pixels; no metadata survives: :mod:`linli.aftersales.photos`)."""
+    import secrets
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from linli.aftersales import errors as photo_errors
+    from linli.aftersales import photos
+
+    report = Report.objects.select_related("stay__participant").filter(pk=report_id).first()
+    if report is None or not (_participant_of(actor, report.stay) or is_runner(actor)):
+        raise errors.ReportNotFound()
+    if report.photos.count() >= MAX_PHOTOS:
+        raise photo_errors.TooManyPhotos(most=MAX_PHOTOS)
+    problems = Problems()
+    caption = _text(problems, "caption", caption, most=MAX_NAME, required=False)
+    problems.raise_if_any()
+    clean = photos.clean(photos.Upload(name=name, content_type=content_type, data=data))
+    stored = default_storage.save(
+        f"connect/{report.pk}/{secrets.token_hex(12)}.{clean.extension}", ContentFile(clean.data)
+    )
+    try:
+        with transaction.atomic():
+            photo = Photo.objects.create(
+                report=report,
+                image=stored,
+                content_type=clean.content_type,
+                size=len(clean.data),
+                caption=caption,
+            )
+            audit.record(actor=actor, action="connect.photo_added", target=photo)
+    except Exception:
+        default_storage.delete(stored)
+        raise
+    return photo

@@ -73,10 +73,7 @@ class Command(LinliCommand):
             "—" if greedy_gap is None else f"{greedy_gap:.4%}", str(report["greedy"]["seconds"]),
         )  # fmt: skip
         self.console.print(table)
-        self.console.print(
-            f"bound {run.bound}; candidate bound {report['candidate_bound']}; "
-            f"kept stays {report['kept']}; arcs {report['arcs']}"
-        )
+        self.console.print(f"bound {run.bound}; kept stays {report['kept']}; arcs {report['arcs']}")
         for reason, count in sorted(report["flow"]["reasons"].items()):
             self.console.print(f"unplaced, {reason}: {count}")
 
