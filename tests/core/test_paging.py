@@ -9,12 +9,14 @@ import pytest
 
 from linli.aftersales import services as aftersales
 from linli.catalog.models import Supplier
+from linli.connect.models import Participant
 from linli.core.paging import LIMIT_MAX, OFFSET_MAX
 from linli.jielong import services as jielong
 from linli.notices.services import notify
 from tests import factories
 from tests.aftersales.conftest import collected, line_of
 from tests.apiclient import Api
+from tests.connect.world import connect_programme
 from tests.relations.world import relationship_book
 
 HUGE = 10**30
@@ -39,6 +41,10 @@ LISTS = {
     "/api/relations/organisations",
     "/api/relations/interactions/flagged",
     "/api/relations/reminders",
+    "/api/connect/programmes",
+    "/api/connect/programmes/{programme_id}/behind",
+    "/api/connect/stays",
+    "/api/connect/visits",
 }
 
 MESSAGES = {
@@ -95,11 +101,16 @@ def world(hood):
         },
     )
     relationship_book(hood.operator)  # a person, an organisation, a flagged meal, a reminder
+    connect = connect_programme(hood)  # a programme with participants behind on their days
+    # The operator is a participant too, and lives in the hosting household: stays and visits.
+    Participant.objects.filter(pk=connect["cx_participant"]).update(user=hood.operator)
+    factories.MemberFactory(user=hood.operator, household=hood.households[2])
     paths = {
         path: path.replace("{community_id}", str(hood.community.pk))
         .replace("{group_buy_id}", str(group_buy.pk))
         .replace("{building_id}", str(building))
         .replace("{supplier_id}", str(hood.supplier.pk))
+        .replace("{programme_id}", str(connect["cx_programme"]))
         for path in LISTS
     }
     return hood, paths
