@@ -39,6 +39,7 @@ from linli.catalog.models import Supplier
 from linli.communities.models import Building, Leader
 from linli.ledger.models import Entry
 
+from .connect.world import connect_programme
 from .relations.world import relationship_book
 from .test_bad_input import build_world
 
@@ -97,6 +98,7 @@ def world(hood):
     world = build_world(hood)
     ids = world.ids
     book = relationship_book(hood.operator)  # the operator holds the relationship book
+    connect = connect_programme(hood)  # and runs a consumer-connect programme
     world.rows = {
         "group_buy_id": [ids["gb"], ids["second_gb"], ids["past_gb"], ids["their_gb"]],
         "order_id": [ids["order"], ids["past_order"], ids["their_order"]],
@@ -114,6 +116,14 @@ def world(hood):
         "organisation_id": [book["rel_org"]],
         "interaction_id": [book["rel_flagged"]],
         "reminder_id": [book["rel_reminder"]],
+        "programme_id": [connect["cx_programme"]],
+        "stay_id": [connect["cx_scheduled"], connect["cx_confirmed"], connect["cx_checked_in"]],
+        "participant_id": [connect["cx_participant"]],
+        "host_id": [connect["cx_host"]],
+        "note_id": [connect["cx_note"]],
+        "insight_id": [connect["cx_insight"]],
+        "action_id": [connect["cx_action"]],
+        "highlight_ids": [[connect["cx_highlight"]]],
     }
     return world
 

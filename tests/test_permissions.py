@@ -46,6 +46,7 @@ from linli.ledger import services as ledger
 from linli.notices.services import notify
 
 from . import factories
+from .connect.world import connect_programme
 from .factories import iso
 from .relations.world import relationship_book
 from .rewards.world import rewards_world
@@ -260,6 +261,7 @@ def build_world(hood) -> World:
             "other_leader": hood.other_leader_user.leader.pk,
             **relationship_book(hood.operator),
             **rewards_world(hood, collected_gb_id=collected_gb.pk),
+            **connect_programme(hood),
         },
         households=households,
         community_households=list(hood.households),
@@ -665,6 +667,9 @@ HOUSEHOLDS = cells(OK, other_leader=403, supplier=403, other_supplier=403, opera
 
 def _png():
     return SimpleUploadedFile("farm.png", factories.photo_bytes("PNG"), content_type="image/png")
+
+
+RUNS_PROGRAMMES = cells(403, operator=OK)
 
 
 @dataclass(frozen=True)
@@ -1233,7 +1238,125 @@ TABLE: dict[str, Row] = {
         cells(409, member=OK, other_leader=403, supplier=403, other_supplier=403, operator=403),
         body=lambda w, r: {"stars": 5, "comment": "好吃"},
     ),
+    # Consumer connect: operators who run programmes (403 for everyone else); the leader is a
+    # participant with three stays at the neighbour's household, which hosts. A stay's step is
+    # taken by the first allowed caller (written as 200: refusals run first, in ROLES order);
+    # the next allowed one finds it taken (409).
+    "GET /connect/programmes": Row("/connect/programmes", RUNS_PROGRAMMES),
+    "POST /connect/programmes": Row(
+        "/connect/programmes",
+        RUNS_PROGRAMMES,
+        body=lambda w, r: {"name": "新项目", "starts_on": "2027-05-03"},
+        created=True,
+    ),
+    "POST /connect/programmes/{programme_id}/import/{what}": Row(
+        "/connect/programmes/{cx_programme}/import/participants",
+        RUNS_PROGRAMMES,
+        body=lambda w, r: {"sheet": _participants_sheet()},
+        multipart=True,
+    ),
+    "POST /connect/programmes/{programme_id}/match": Row(
+        "/connect/programmes/{cx_programme}/match", RUNS_PROGRAMMES, created=True
+    ),
+    "POST /connect/pairings": Row(
+        "/connect/pairings",
+        RUNS_PROGRAMMES,
+        body=lambda w, r: {
+            "participant_id": w.ids["cx_participant"],
+            "host_id": w.ids["cx_host"],
+            "rule": "forbid",
+        },
+        created=True,
+    ),
+    "GET /connect/programmes/{programme_id}/behind": Row(
+        "/connect/programmes/{cx_programme}/behind", RUNS_PROGRAMMES
+    ),
+    "GET /connect/stays": Row(
+        "/connect/stays",
+        SIGNED_IN,
+        check=lambda w, r, resp: _count(resp, 3 if r == "leader" else 0),
+    ),
+    "GET /connect/visits": Row(
+        "/connect/visits",
+        SIGNED_IN,
+        check=lambda w, r, resp: _count(resp, 3 if r == "neighbour" else 0),
+    ),
+    "POST /connect/stays/{stay_id}/confirm": Row(
+        "/connect/stays/{cx_scheduled}/confirm", cells(404, neighbour=200, operator=409)
+    ),
+    "POST /connect/stays/{stay_id}/check-in": Row(
+        "/connect/stays/{cx_confirmed}/check-in",
+        cells(404, neighbour=200, leader=409, operator=409),
+        body=lambda w, r: {"token": w.ids["cx_token"]},
+    ),
+    "POST /connect/stays/{stay_id}/check-out": Row(
+        "/connect/stays/{cx_checked_in}/check-out",
+        cells(404, neighbour=200, leader=409, operator=409),
+        body=lambda w, r: {},
+    ),
+    "POST /connect/stays/{stay_id}/cancel": Row(
+        "/connect/stays/{cx_scheduled}/cancel",
+        cells(404, neighbour=200, leader=409, operator=409),
+        body=lambda w, r: {"reason": "家里有事"},
+    ),
+    "PUT /connect/stays/{stay_id}/report": Row(
+        "/connect/stays/{cx_checked_in}/report",
+        cells(404, leader=OK, operator=OK),
+        body=lambda w, r: {
+            "title": "一周",
+            "notes": [{"part": "listen", "voice": "emic", "text": "菜很新鲜。"}],
+        },
+    ),
+    "POST /connect/tags": Row(
+        "/connect/tags", RUNS_PROGRAMMES, body=lambda w, r: {"name": "冷链"}, created=True
+    ),
+    "POST /connect/highlights": Row(
+        "/connect/highlights",
+        RUNS_PROGRAMMES,
+        body=lambda w, r: {"note_id": w.ids["cx_note"], "start": 0, "end": 2},
+        created=True,
+    ),
+    "POST /connect/insights": Row(
+        "/connect/insights",
+        RUNS_PROGRAMMES,
+        body=lambda w, r: {
+            "programme_id": w.ids["cx_programme"],
+            "title": "取货",
+            "highlight_ids": [w.ids["cx_highlight"]],
+        },
+        created=True,
+    ),
+    "POST /connect/insights/{insight_id}/actions": Row(
+        "/connect/insights/{cx_insight}/actions",
+        RUNS_PROGRAMMES,
+        body=lambda w, r: {
+            "kind": "other",
+            "title": "试试看",
+            "owner_id": w.users["operator"].pk,
+        },
+        created=True,
+    ),
+    "PUT /connect/actions/{action_id}": Row(
+        "/connect/actions/{cx_action}", RUNS_PROGRAMMES, body=lambda w, r: {"status": "doing"}
+    ),
+    "GET /connect/search": Row(
+        "/connect/search",
+        RUNS_PROGRAMMES,
+        query=lambda w, r: {"q": "取货"},
+        check=lambda w, r, resp: _count(resp, 3),  # the note, its highlight, the insight
+    ),
 }
+
+
+def _participants_sheet():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = "工号,姓名,部门,纬度,经度\nN1,新人,运营部,31.2,121.4\n".encode()
+    return SimpleUploadedFile("participants.csv", data, content_type="text/csv")
+
+
+def _count(response, expected: int) -> None:
+    assert len(items_of(response)) == expected, items_of(response)
 
 
 def api_endpoints() -> set[str]:

@@ -24,6 +24,7 @@ from linli.accounts.auth import session_auth, token_auth
 from linli.aftersales.api import router as aftersales_router
 from linli.catalog.api import router as catalog_router
 from linli.communities.api import router as communities_router
+from linli.connect.api import router as connect_router
 from linli.core.errors import LinliError, Message, render
 from linli.core.schemas import Error
 from linli.core.validation import translate
@@ -96,6 +97,7 @@ api.add_router("", relations_router)
 api.add_router("", forecasts_router)
 api.add_router("", rewards_router)
 api.add_router("", storefronts_router)
+api.add_router("", connect_router)
 
 
 def _error(request, status: int, code: str, message, details=None):

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "linli.relations",
     "linli.rewards",
     "linli.storefronts",
+    "linli.connect",
     "linli.web",
     "linli.demo",
 ]

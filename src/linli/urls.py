@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("linli.aftersales.urls")),
     path("relations/", include("linli.relations.urls")),
     path("farms/", include("linli.storefronts.urls")),
+    path("connect/", include("linli.connect.urls")),
     path("", include("linli.forecasts.urls")),
     path("", include("linli.groupbuys.urls")),
     path("", include("linli.web.urls")),

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from linli.aftersales import services as aftersales
 from linli.catalog.models import Supplier
+from linli.connect.models import Participant
 from linli.core.paging import LIMIT_MAX, OFFSET_MAX
 from linli.groupbuys import services as groupbuys
 from linli.jielong import services as jielong
@@ -17,6 +18,7 @@ from linli.notices.services import notify
 from tests import factories
 from tests.aftersales.conftest import collected, line_of
 from tests.apiclient import Api
+from tests.connect.world import connect_programme
 from tests.relations.world import relationship_book
 from tests.rewards.world import rewards_world
 
@@ -49,6 +51,10 @@ LISTS = {
     "/api/rewards/perks",
     "/api/rewards/rules",
     "/api/rewards/batches",
+    "/api/connect/programmes",
+    "/api/connect/programmes/{programme_id}/behind",
+    "/api/connect/stays",
+    "/api/connect/visits",
 }
 
 MESSAGES = {
@@ -122,11 +128,16 @@ def world(hood):
         suggested_price_fen=450,
         leader_ids=[hood.leader.pk],
     )
+    connect = connect_programme(hood)  # a programme with participants behind on their days
+    # The operator is a participant too, and lives in the hosting household: stays and visits.
+    Participant.objects.filter(pk=connect["cx_participant"]).update(user=hood.operator)
+    factories.MemberFactory(user=hood.operator, household=hood.households[2])
     paths = {
         path: path.replace("{community_id}", str(hood.community.pk))
         .replace("{group_buy_id}", str(group_buy.pk))
         .replace("{building_id}", str(building))
         .replace("{supplier_id}", str(hood.supplier.pk))
+        .replace("{programme_id}", str(connect["cx_programme"]))
         for path in LISTS
     }
     return hood, paths

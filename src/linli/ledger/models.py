@@ -65,6 +65,7 @@ class Entry(models.Model):
         PAYOUT = "payout", _("paid out")
         REVERSAL = "reversal", _("correction")
         AFTER_SALES = "after_sales", _("after-sales credit")
+        MEAL_FEE = "meal_fee", _("consumer-connect meal fees to a host")
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     memo = models.CharField(_("memo"), max_length=200, blank=True)
