@@ -12,6 +12,7 @@ from linli.catalog.models import Supplier
 from linli.core.paging import LIMIT_MAX, OFFSET_MAX
 from linli.jielong import services as jielong
 from linli.notices.services import notify
+from linli.privacy import services as privacy
 from tests import factories
 from tests.aftersales.conftest import collected, line_of
 from tests.apiclient import Api
@@ -39,6 +40,7 @@ LISTS = {
     "/api/relations/organisations",
     "/api/relations/interactions/flagged",
     "/api/relations/reminders",
+    "/api/privacy/room-changes",
 }
 
 MESSAGES = {
@@ -95,6 +97,7 @@ def world(hood):
         },
     )
     relationship_book(hood.operator)  # a person, an organisation, a flagged meal, a reminder
+    privacy.request_room_change(actor=hood.members[1], building_id=building, room="999")
     paths = {
         path: path.replace("{community_id}", str(hood.community.pk))
         .replace("{group_buy_id}", str(group_buy.pk))
