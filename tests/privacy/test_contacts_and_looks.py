@@ -14,6 +14,8 @@ from linli.core.personal_data import holders
 from linli.privacy import services
 from linli.privacy.errors import NotLeader
 
+from ..apiclient import Api
+
 pytestmark = pytest.mark.django_db
 
 
@@ -87,3 +89,17 @@ def test_an_operator_reading_full_phones_on_a_building_sheet_is_recorded(hood, b
     page = browse(hood.operator).get(f"/lead/group-buys/{group_buy.pk}/buildings/{building}/")
     assert page.status_code == 200 and household.phone in page.content.decode()
     assert {look["data"]["phone"] for look in looks_at(household)} == {"full"}
+
+
+def test_downloading_the_distribution_sheets_records_every_household_on_them(hood):
+    group_buy, orders = hood.formed(count=2)
+    response = Api(hood.leader_user).get(f"/group-buys/{group_buy.pk}/distribution.xlsx")
+    assert response.status_code == 200
+    for order in orders:
+        assert [look["data"]["what"] for look in looks_at(order.household)] == ["distribution.xlsx"]
+    # A supplier is refused the sheets, and nothing is recorded.
+    assert (
+        Api(hood.supplier_user).get(f"/group-buys/{group_buy.pk}/distribution.pdf").status_code
+        == 404
+    )
+    assert AuditEvent.objects.filter(action=LOOKED).count() == 2
