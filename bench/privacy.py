@@ -67,7 +67,7 @@ def main() -> None:
             try:
                 closed = services.close_household(actor=member, word="注销")
                 cancelled: object = closed.cancelled_orders
-            except Exception as refused:
+            except LinliError as refused:  # orders waiting for pickup: shown, not timed
                 cancelled = type(refused).__name__
             closed_in = time.perf_counter() - started
             rows.append(
