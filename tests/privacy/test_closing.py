@@ -11,11 +11,13 @@ from django.core.management import call_command
 from django.db import connection, models
 
 from linli.accounts.models import User
-from linli.core.models import AuditEvent
+from linli.core.models import AuditEvent, IdempotencyKey
 from linli.groupbuys.models import Order
 from linli.ledger import selectors as ledger
 from linli.privacy import services
 from linli.privacy.errors import LeaderCannotLeave, NoHousehold, NotConfirmed, OrdersWaiting
+
+from ..apiclient import Api
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +112,17 @@ def test_the_money_owed_is_shown_before_confirming(two, browse):
     assert 'id="money"' in page
     closed = services.close_household(actor=mine.user, word="注销")
     assert closed.balance_fen == preview.after_fen
+
+
+def test_closing_through_the_api_with_an_idempotency_key(hood):
+    member, household = hood.members[3], hood.households[3]
+    api = Api(member)
+    assert api.get("/privacy/closing").json()["may_close"] is True
+    response = api.post("/privacy/closing", {"word": "注销"}, key="close-once")
+    assert response.status_code == 200, response.content
+    assert response.json()["household_id"] == household.pk
+    # The stored answer of this very call stays (it names no one); the account is gone.
+    assert IdempotencyKey.objects.filter(user=member, key="close-once").exists()
+    assert api.get("/privacy/closing").status_code == 401
+    household.refresh_from_db()
+    assert household.contact_name == "已注销" and household.phone == ""

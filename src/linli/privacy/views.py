@@ -4,6 +4,7 @@ anyone reads the privacy notice. Thin: the selectors and services decide."""
 
 from django.contrib.auth import logout
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -45,6 +46,10 @@ def home(request, who: Roles):
     return render(request, "privacy/home.html", context)
 
 
+def _done(what: str, anchor: str):
+    return redirect(f"{reverse('privacy:home')}?done={what}#{anchor}")
+
+
 def _refused(request, who: Roles, error: LinliError, typed: dict):
     context = _home_context(who)
     fields, general = field_errors(error)
@@ -59,7 +64,7 @@ def ask_copy(request, who: Roles):
         services.request_copy(actor=request.user)
     except LinliError as error:
         return _refused(request, who, error, {})
-    return redirect("/privacy/?done=copy#copies")
+    return _done("copy", "copies")
 
 
 @require_POST
@@ -78,7 +83,7 @@ def correct(request, who: Roles):
         services.correct_profile(actor=request.user, **typed)
     except LinliError as error:
         return _refused(request, who, error, typed)
-    return redirect("/privacy/?done=corrected#correct")
+    return _done("corrected", "correct")
 
 
 @require_POST
@@ -94,7 +99,7 @@ def move(request, who: Roles):
         )
     except LinliError as error:
         return _refused(request, who, error, typed)
-    return redirect("/privacy/?done=moved#correct")
+    return _done("moved", "correct")
 
 
 @require_POST
@@ -110,7 +115,7 @@ def consent(request, who: Roles, purpose: str):
         choose(actor=request.user, household_id=household.pk, purpose=purpose)
     except LinliError as error:
         return _refused(request, who, error, {})
-    return redirect(f"/privacy/?done=consent#consent-{purpose}")
+    return _done("consent", f"consent-{purpose}")
 
 
 @page
