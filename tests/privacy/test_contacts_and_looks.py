@@ -103,3 +103,10 @@ def test_downloading_the_distribution_sheets_records_every_household_on_them(hoo
         == 404
     )
     assert AuditEvent.objects.filter(action=LOOKED).count() == 2
+
+
+def test_an_operator_opening_a_household_in_the_admin_is_recorded(hood, browse):
+    household = hood.households[2]
+    page = browse(hood.operator).get(f"/admin/communities/household/{household.pk}/change/")
+    assert page.status_code == 200 and household.phone in page.content.decode()
+    assert [look["data"]["what"] for look in looks_at(household)] == ["admin"]
