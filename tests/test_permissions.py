@@ -21,6 +21,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -51,6 +52,7 @@ from linli.privacy.models import DataCopy
 from . import factories
 from .factories import iso
 from .relations.world import relationship_book
+from .rewards.world import rewards_world
 from .state import snapshot
 
 ROLES = (
@@ -225,6 +227,22 @@ def build_world(hood) -> World:
         actor=neighbour, building_id=hood.households[2].building_id, room="888"
     )
     give_consent(actor=neighbour, household_id=hood.households[2].pk, purpose="leader_contacts")
+    # A presale of the supplier's greens, and an offer of them passed to the leader.
+    presale = services.open_presale(
+        actor=hood.supplier_user,
+        product_id=hood.products[0].pk,
+        price_fen=500,
+        harvest_on=timezone.localdate() + timedelta(days=10),
+        total=100,
+        minimum=10,
+    )
+    offer = services.offer_help_sell(
+        actor=hood.supplier_user,
+        product_id=hood.products[0].pk,
+        supply_price_fen=300,
+        suggested_price_fen=450,
+        leader_ids=[hood.leader.pk],
+    )
     world = World(
         users=users,
         ids={
@@ -257,7 +275,11 @@ def build_world(hood) -> World:
             "greens_line": greens_line.pk,
             "copy": copy.pk,
             "room_change": room_change.pk,
+            "presale": presale.pk,
+            "pass": offer.passes.get().pk,
+            "other_leader": hood.other_leader_user.leader.pk,
             **relationship_book(hood.operator),
+            **rewards_world(hood, collected_gb_id=collected_gb.pk),
         },
         households=households,
         community_households=list(hood.households),
@@ -656,8 +678,35 @@ IN_COMMUNITY = cells(404, member=OK, neighbour=OK, leader=OK, operator=OK)
 RUNS_IT = cells(404, member=403, neighbour=403, leader=OK, operator=OK)
 OWNS_ORDER = cells(404, member=OK, leader=OK, operator=OK)
 BOOK = cells(404, operator=OK)
-# A household's own privacy requests: every role with a household; the others have none.
-HAS_HOUSEHOLD = cells(403, member=OK, neighbour=OK, other_member=OK, leader=OK)
+HAS_HOUSEHOLD = cells(OK, other_leader=403, supplier=403, other_supplier=403, operator=403)
+OPERATORS = cells(403, operator=OK)
+
+
+def check_forest(world, role, response) -> None:
+    """Totals only, and only of the communities the caller sees."""
+    body = response.json()
+    seen = {row["community_id"] for row in body["communities"]}
+    expected = {
+        "member": {world.ids["community"]},
+        "neighbour": {world.ids["community"]},
+        "leader": {world.ids["community"]},
+        "other_member": {world.ids["other_community"]},
+        "other_leader": {world.ids["other_community"]},
+        "supplier": set(),
+        "other_supplier": set(),
+    }
+    if role in expected:
+        assert seen == expected[role], seen
+    assert_no_full_phone_of_others(world, role, response)
+
+
+STAFF = cells(403, supplier=OK, operator=OK)
+MANAGES = cells(404, leader=OK, other_leader=OK, supplier=OK, other_supplier=OK, operator=OK)
+HOUSEHOLDS = cells(OK, other_leader=403, supplier=403, other_supplier=403, operator=403)
+
+
+def _png():
+    return SimpleUploadedFile("farm.png", factories.photo_bytes("PNG"), content_type="image/png")
 
 
 @dataclass(frozen=True)
@@ -951,6 +1000,23 @@ TABLE: dict[str, Row] = {
         "/suppliers/{supplier_id}/complaint-rate", cells(404, supplier=OK, operator=OK)
     ),
     "GET /complaint-rates": Row("/complaint-rates", cells(404, operator=OK)),
+    # Forecasts: a community's for its leaders and operators; a supplier's next week (no
+    # household); a household's usual items for itself alone; accuracy for operators.
+    "GET /communities/{community_id}/forecasts": Row("/communities/{community}/forecasts", RUNS_IT),
+    "GET /communities/{community_id}/suggested-stock": Row(
+        "/communities/{community}/suggested-stock",
+        RUNS_IT,
+        query=lambda w, r: {"product": w.ids["product"]},
+    ),
+    "GET /suppliers/{supplier_id}/forecast": Row(
+        "/suppliers/{supplier_id}/forecast",
+        cells(404, supplier=OK, operator=OK),
+        check=lambda w, r, response: assert_no_household_data(w, r, response),
+    ),
+    "GET /households/{household_id}/usual-items": Row(
+        "/households/{household}/usual-items", cells(404, member=OK)
+    ),
+    "GET /forecasts/accuracy": Row("/forecasts/accuracy", cells(404, operator=OK)),
     # The relationship book: operators with its permissions only; for everyone else it is
     # not there (404), contact details included.
     "GET /relations/people": Row("/relations/people", BOOK),
@@ -1054,6 +1120,206 @@ TABLE: dict[str, Row] = {
         "/privacy/communities/{community}/contacts.xlsx",
         cells(404, leader=OK, operator=OK),
         check=check_contacts_file,
+    ),
+    # Rewards: a member their own household's points, energy and trees; leaders record at
+    # the gate of their communities; operators manage rules, perks, species, sites, plantings.
+    "GET /rewards/me": Row("/rewards/me", HAS_HOUSEHOLD),
+    "GET /households/{household_id}/rewards": Row(
+        "/households/{household}/rewards", cells(404, member=OK, operator=OK)
+    ),
+    "GET /rewards/perks": Row("/rewards/perks", SIGNED_IN),
+    "POST /rewards/perks/{perk_id}/redeem": Row(
+        "/rewards/perks/{rw_perk}/redeem",
+        cells(409, member=OK, other_leader=403, supplier=403, other_supplier=403, operator=403),
+        created=True,
+    ),
+    "GET /rewards/energy": Row("/rewards/energy", HAS_HOUSEHOLD),
+    "POST /rewards/energy/collect": Row(
+        "/rewards/energy/collect",
+        cells(409, member=OK, other_leader=403, supplier=403, other_supplier=403, operator=403),
+    ),
+    "POST /rewards/trees": Row(
+        "/rewards/trees",
+        # The member's tree is growing already; every other household may start one.
+        cells(OK, member=409, other_leader=403, supplier=403, other_supplier=403, operator=403),
+        body=lambda w, r: {"species_id": w.ids["rw_species"]},
+        created=True,
+    ),
+    "POST /rewards/trees/water": Row(
+        "/rewards/trees/water",
+        cells(409, member=OK, other_leader=403, supplier=403, other_supplier=403, operator=403),
+        body=lambda w, r: {},
+    ),
+    "GET /rewards/trees/{code}/certificate.pdf": Row(
+        "/rewards/trees/{rw_code}/certificate.pdf", cells(404, member=OK, operator=OK)
+    ),
+    "GET /rewards/species": Row("/rewards/species", SIGNED_IN),
+    "GET /rewards/forest": Row("/rewards/forest", SIGNED_IN, check=check_forest),
+    "GET /rewards/model": Row("/rewards/model", SIGNED_IN),
+    "POST /rewards/green-actions": Row(
+        "/rewards/green-actions",
+        cells(404, leader=OK, operator=OK),
+        body=lambda w, r: {"order_id": w.ids["rw_order"], "kind": "own_bag"},
+        created=True,
+    ),
+    "POST /rewards/imperfect-items": Row(
+        "/rewards/imperfect-items",
+        cells(404, leader=OK, operator=OK),
+        body=lambda w, r: {"item_id": w.ids["formed_item"]},
+    ),
+    "POST /rewards/referrals": Row(
+        "/rewards/referrals",
+        cells(404, leader=OK, operator=OK),
+        body=lambda w, r: {
+            "household_id": w.ids["rw_neighbour_household"],
+            "invited_by_id": w.ids["household"],
+        },
+        created=True,
+    ),
+    "GET /rewards/rules": Row("/rewards/rules", OPERATORS),
+    "POST /rewards/rules": Row(
+        "/rewards/rules",
+        OPERATORS,
+        body=lambda w, r: {"name": "准时取货", "trigger": "on_time", "amount": 5},
+        created=True,
+    ),
+    "POST /rewards/rules/{rule_id}/active": Row(
+        "/rewards/rules/{rw_rule}/active", OPERATORS, body=lambda w, r: {"active": False}
+    ),
+    "POST /rewards/perks": Row(
+        "/rewards/perks",
+        OPERATORS,
+        body=lambda w, r: {
+            "name": "提前2小时",
+            "kind": "early_access",
+            "cost": 50,
+            "hours_early": 2,
+        },
+        created=True,
+    ),
+    "POST /rewards/species": Row(
+        "/rewards/species",
+        OPERATORS,
+        body=lambda w, r: {"name": "沙棘", "name_en": "Sea buckthorn", "energy_g": 18_000},
+        created=True,
+    ),
+    "PUT /rewards/sites": Row(
+        "/rewards/sites",
+        OPERATORS,
+        body=lambda w, r: {
+            "kind": "community",
+            "owner_id": w.ids["community"],
+            "lat": 31.23,
+            "lng": 121.47,
+        },
+    ),
+    "GET /rewards/batches": Row("/rewards/batches", OPERATORS),
+    "POST /rewards/batches": Row(
+        "/rewards/batches",
+        OPERATORS,
+        body=lambda w, r: {
+            "partner": "阿拉善SEE",
+            "place": "内蒙古阿拉善左旗",
+            "lat": 38.85,
+            "lng": 105.7,
+            "planted_on": "2026-10-01",
+            "species_id": w.ids["rw_species"],
+            "count": 1,
+        },
+        created=True,
+    ),
+    # Storefronts: every signed-in caller reads a farm's page (counts, never a household);
+    # its staff and operators write it; members with a household follow and rate, and only
+    # what their household collected (the member picked up the greens).
+    "GET /storefronts": Row(
+        "/storefronts", SIGNED_IN, check=lambda w, r, resp: assert_no_household_data(w, r, resp)
+    ),
+    "GET /storefronts/{supplier_id}": Row(
+        "/storefronts/{supplier_id}",
+        SIGNED_IN,
+        check=lambda w, r, resp: assert_no_household_data(w, r, resp),
+    ),
+    "PUT /storefronts/{supplier_id}": Row(
+        "/storefronts/{supplier_id}", STAFF, body=lambda w, r: {"story": "三代人种菜"}
+    ),
+    "PUT /products/{product_id}/story": Row(
+        "/products/{product}/story", STAFF, body=lambda w, r: {"season": "冬天"}
+    ),
+    "POST /storefronts/{supplier_id}/photos": Row(
+        "/storefronts/{supplier_id}/photos",
+        STAFF,
+        body=lambda w, r: {"photos": [_png()], "caption": "菜地"},
+        created=True,
+        multipart=True,
+    ),
+    "POST /storefronts/{supplier_id}/updates": Row(
+        "/storefronts/{supplier_id}/updates",
+        STAFF,
+        body=lambda w, r: {"text": "快熟了", "photos": [_png()]},
+        created=True,
+        multipart=True,
+    ),
+    "POST /storefronts/{supplier_id}/follow": Row("/storefronts/{supplier_id}/follow", HOUSEHOLDS),
+    "DELETE /storefronts/{supplier_id}/follow": Row(
+        "/storefronts/{supplier_id}/follow", HOUSEHOLDS
+    ),
+    # Presales and help-sell: a supplier sees its own, with quantities per community and per
+    # leader; leaders see presales and the offers they hold; members see neither.
+    "GET /presales": Row(
+        "/presales",
+        MANAGES,
+        check=lambda w, r, resp: assert_no_household_data(w, r, resp),
+    ),
+    "POST /presales": Row(
+        "/presales",
+        cells(404, supplier=OK, operator=OK),
+        body=lambda w, r: {
+            "product_id": w.ids["product"],
+            "price_fen": 500,
+            "harvest_on": (timezone.localdate() + timedelta(days=5)).isoformat(),
+            "total": 50,
+            "minimum": 5,
+        },
+        created=True,
+    ),
+    "GET /presales/{presale_id}": Row(
+        "/presales/{presale}",
+        cells(404, leader=OK, other_leader=OK, supplier=OK, operator=OK),
+        check=lambda w, r, resp: assert_no_household_data(w, r, resp),
+    ),
+    "POST /presales/{presale_id}/harvest": Row(
+        "/presales/{presale}/harvest", cells(404, supplier=OK), body=lambda w, r: {"harvested": 0}
+    ),
+    "POST /help-sell/offers": Row(
+        "/help-sell/offers",
+        cells(404, supplier=OK, operator=OK),
+        body=lambda w, r: {
+            "product_id": w.ids["product"],
+            "supply_price_fen": 300,
+            "suggested_price_fen": 450,
+            "leader_ids": [w.ids["leader_id"]],
+        },
+        created=True,
+    ),
+    "GET /help-sell/offers": Row(
+        "/help-sell/offers", cells(404, supplier=OK, other_supplier=OK, operator=OK)
+    ),
+    "GET /help-sell/passes": Row(
+        "/help-sell/passes", cells(404, leader=OK, other_leader=OK, operator=OK)
+    ),
+    "POST /help-sell/passes/{pass_id}/pass-on": Row(
+        "/help-sell/passes/{pass}/pass-on",
+        cells(404, leader=OK),
+        body=lambda w, r: {"to_leader_id": w.ids["other_leader"], "share_ppm": 300_000},
+        created=True,
+    ),
+    "POST /help-sell/passes/{pass_id}/stop": Row(
+        "/help-sell/passes/{pass}/stop", cells(404, leader=OK)
+    ),
+    "PUT /products/{product_id}/rating": Row(
+        "/products/{product}/rating",
+        cells(409, member=OK, other_leader=403, supplier=403, other_supplier=403, operator=403),
+        body=lambda w, r: {"stars": 5, "comment": "好吃"},
     ),
 }
 

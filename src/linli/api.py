@@ -27,12 +27,15 @@ from linli.communities.api import router as communities_router
 from linli.core.errors import LinliError, Message, render
 from linli.core.schemas import Error
 from linli.core.validation import translate
+from linli.forecasts.api import router as forecasts_router
 from linli.groupbuys.api import router as groupbuys_router
 from linli.jielong.api import router as jielong_router
 from linli.ledger.api import router as ledger_router
 from linli.notices.api import router as notices_router
 from linli.privacy.api import router as privacy_router
 from linli.relations.api import router as relations_router
+from linli.rewards.api import router as rewards_router
+from linli.storefronts.api import router as storefronts_router
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +95,9 @@ api.add_router("", notices_router)
 api.add_router("", aftersales_router)
 api.add_router("", relations_router)
 api.add_router("", privacy_router)
+api.add_router("", forecasts_router)
+api.add_router("", rewards_router)
+api.add_router("", storefronts_router)
 
 
 def _error(request, status: int, code: str, message, details=None):

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "linli.forecasts",
     "linli.relations",
     "linli.privacy",
+    "linli.rewards",
+    "linli.storefronts",
     "linli.web",
     "linli.demo",
 ]
@@ -257,4 +259,28 @@ LINLI_FORECASTS = {
 
 LINLI = {
     "DEMO_PASSWORD": "linli-demo-2026",
+}
+
+# Rewards and green energy (docs/decisions/0029, 0030): points expire POINTS_EXPIRE_DAYS after
+# they are earned; energy appears the day after a pickup and lapses COLLECT_HOURS later; a
+# household earns at most ENERGY_DAY_CAP_G grams a day. The energy model: VAN_DROP_G avoided per
+# order collected at the gate, minus its share of the bulk trip (VEHICLE_G_PER_KM over the
+# road distance, ROAD_FACTOR × the straight line, there and back; DEFAULT_KM when a site has no
+# coordinates).
+LINLI_REWARDS = {
+    "POINTS_EXPIRE_DAYS": int(os.environ.get("LINLI_POINTS_EXPIRE_DAYS", "365")),
+    "COLLECT_HOURS": int(os.environ.get("LINLI_ENERGY_COLLECT_HOURS", "72")),
+    "ENERGY_DAY_CAP_G": int(os.environ.get("LINLI_ENERGY_DAY_CAP_G", "2000")),
+    "VAN_DROP_G": 181,
+    "VEHICLE_G_PER_KM": 270,
+    "ROAD_FACTOR": 1.3,
+    "DEFAULT_KM": 40,
+}
+
+# Storefronts, presale and help-sell (linli.storefronts; docs/decisions/0037, 0038): how many
+# leaders deep an offer may be passed (the first leader is level 1), and the operator's share
+# of a help-sell sale's margin, in parts per million.
+LINLI_HELP_SELL = {
+    "MAX_DEPTH": int(os.environ.get("LINLI_HELP_SELL_MAX_DEPTH", "2")),
+    "OPERATOR_PPM": int(os.environ.get("LINLI_HELP_SELL_OPERATOR_PPM", "100000")),
 }

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("linli.aftersales.urls")),
     path("relations/", include("linli.relations.urls")),
     path("privacy/", include("linli.privacy.urls")),
+    path("farms/", include("linli.storefronts.urls")),
     path("", include("linli.forecasts.urls")),
     path("", include("linli.groupbuys.urls")),
     path("", include("linli.web.urls")),

@@ -6,10 +6,12 @@ the bounds page as before; the OpenAPI document states the bounds on every list.
 """
 
 import pytest
+from django.utils import timezone
 
 from linli.aftersales import services as aftersales
 from linli.catalog.models import Supplier
 from linli.core.paging import LIMIT_MAX, OFFSET_MAX
+from linli.groupbuys import services as groupbuys
 from linli.jielong import services as jielong
 from linli.notices.services import notify
 from linli.privacy import services as privacy
@@ -17,12 +19,17 @@ from tests import factories
 from tests.aftersales.conftest import collected, line_of
 from tests.apiclient import Api
 from tests.relations.world import relationship_book
+from tests.rewards.world import rewards_world
 
 HUGE = 10**30
 
 # Every list of the API, as the OpenAPI document names it. A new list joins this set, and so
 # every test below: test_every_list_is_bounded fails until it does.
 LISTS = {
+    "/api/presales",
+    "/api/help-sell/offers",
+    "/api/help-sell/passes",
+    "/api/storefronts",
     "/api/communities",
     "/api/communities/{community_id}/households",
     "/api/suppliers",
@@ -41,6 +48,9 @@ LISTS = {
     "/api/relations/interactions/flagged",
     "/api/relations/reminders",
     "/api/privacy/room-changes",
+    "/api/rewards/perks",
+    "/api/rewards/rules",
+    "/api/rewards/batches",
 }
 
 MESSAGES = {
@@ -98,6 +108,23 @@ def world(hood):
     )
     relationship_book(hood.operator)  # a person, an organisation, a flagged meal, a reminder
     privacy.request_room_change(actor=hood.members[1], building_id=building, room="999")
+    rewards_world(hood)  # an earning rule, a perk, a planting batch
+    # A presale and a help-sell offer held by the leader.
+    groupbuys.open_presale(
+        actor=hood.supplier_user,
+        product_id=hood.products[0].pk,
+        price_fen=500,
+        harvest_on=timezone.localdate(),
+        total=10,
+        minimum=1,
+    )
+    groupbuys.offer_help_sell(
+        actor=hood.supplier_user,
+        product_id=hood.products[0].pk,
+        supply_price_fen=300,
+        suggested_price_fen=450,
+        leader_ids=[hood.leader.pk],
+    )
     paths = {
         path: path.replace("{community_id}", str(hood.community.pk))
         .replace("{group_buy_id}", str(group_buy.pk))

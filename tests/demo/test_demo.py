@@ -35,14 +35,17 @@ from linli.demo.scale import SIZES
 from linli.groupbuys.models import (
     GroupBuy,
     GroupBuyItem,
+    HelpSellPass,
     Order,
     OrderLine,
+    Presale,
     PurchaseOrder,
     PurchaseOrderLine,
 )
 from linli.privacy import selectors as privacy_selectors
 from linli.relations import strength
 from linli.relations.models import Interaction, Organisation, Person, Reminder
+from linli.storefronts.models import Follow, ProductStory, Rating, Storefront
 
 from .. import factories
 from ..apiclient import Api
@@ -593,3 +596,32 @@ def test_the_leader_has_consented_contacts_to_export_and_a_move_to_confirm(shown
         )
     )
     assert privacy_selectors.room_changes_to_decide(roles(leader)).count() == 1
+
+
+def test_the_city_has_farm_stories_a_shared_presale_and_a_help_sell_chain(shown):
+    member = User.objects.get(username=shown.logins["member"])
+    supplier = User.objects.get(username=shown.logins["supplier"]).suppliers.get()
+    assert Storefront.objects.filter(supplier=supplier).exclude(story="").exists()
+    assert ProductStory.objects.filter(product__supplier=supplier).exclude(keeping="").exists()
+    assert Follow.objects.filter(
+        household_id=member.member.household_id, supplier=supplier
+    ).exists()
+    # Every rating is from a household that picked the product up.
+    for rating in Rating.objects.all():
+        assert OrderLine.objects.filter(
+            order__household_id=rating.household_id,
+            item__product_id=rating.product_id,
+            picked_up__gt=0,
+        ).exists()
+    presale = Presale.objects.get(supplier=supplier)
+    communities = set(presale.items.values_list("group_buy__community_id", flat=True))
+    assert len(communities) >= 2
+    sold = OrderLine.objects.filter(item__presale=presale).aggregate(n=Sum("quantity"))["n"]
+    assert sold and presale.total - presale.left == sold
+    chain = HelpSellPass.objects.filter(offer__supplier=supplier).order_by("depth")
+    assert [p.depth for p in chain] == [1, 2]
+    assert chain[1].items.exists()
+    # The printed member's front door shows the farm they follow.
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(member)
+    assert supplier.name in client.get("/").content.decode()

@@ -20,6 +20,7 @@ NOT_A_MEMBERS = {
     "relations.relationship": "the relationship book: operators' own records",
     "relations.reminder": "the relationship book: operators' own records",
     "relations.calendarfeed": "the relationship book: operators' own records",
+    "storefronts.update": "a farm's update, posted by the supplier's staff",
 }
 
 

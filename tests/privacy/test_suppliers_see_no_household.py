@@ -39,6 +39,8 @@ ARGUMENTS = {
     "community_id": "community",
     "building_id": "building",
     "purchase_order_id": "purchase_order",
+    "supplier_id": "supplier_id",
+    "photo_id": 1,
 }
 FILES = ("application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

@@ -31,6 +31,7 @@ from linli.groupbuys.models import (
 )
 
 from . import relations
+from . import storefronts as demo_storefronts
 from .city import LEADER, MEMBER, OPERATOR, SHANGHAI, SUPPLIER, CityBuilder
 from .history import History
 from .loader import foreign_keys_checked_after, reset_sequences
@@ -160,6 +161,9 @@ def build(
     with phases.phase("关系簿", 1) as advance, transaction.atomic():
         relations.build(city, seed=seed, now=now)
         advance(1)
+    with phases.phase("农户店铺 · 预售 · 帮卖", 1) as advance, transaction.atomic():
+        farms = demo_storefronts.build(city, seed=seed, now=now)
+        advance(1)
 
     # The printed people have e-mail addresses, so that their notices by e-mail are written
     # to var/mail (no mail server in the demo); then what the worker does first when it
@@ -182,6 +186,7 @@ def build(
     users = User.objects.in_bulk(list(city.logins.values()))
     demo.logins = {role: users[city.logins[role]].username for role in ROLES}
     demo.figures = figures()
+    demo.figures.update(farms)
     demo.figures["seconds"] = round(time.monotonic() - started, 1)
     demo.finished_at = timezone.now()
     demo.save()

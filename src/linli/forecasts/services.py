@@ -35,12 +35,15 @@ def run_forecasts(
     until: date | None = None,
     weeks: int = WEEKS,
     progress: Callable[[int, int], None] | None = None,
+    dask_partitions: int | None = None,
 ) -> ForecastRun:
     """Forecast every community × product series with enough history (its model chosen per
     series by rolling-origin cross-validation, sell-outs corrected) and every product
     city-wide, the ``weeks`` after the last whole week before ``until`` (today); store them as
     one run. Only history before ``until`` is read: orders after it cannot leak in.
-    ``progress(done, total)`` is told as the series go."""
+    ``progress(done, total)`` is told as the series go. With ``dask_partitions``, the fits run
+    on the Dask cluster of the caller's client (the history is read and the forecasts stored
+    here, in this process)."""
     import pandas as pd
 
     from .backtest import forecast_ahead, periods_needed
@@ -71,12 +74,12 @@ def run_forecasts(
     parts: list[pd.DataFrame] = []
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        parts.append(forecast_ahead(long[long["unique_id"].isin(chunk)], weeks, 1))
+        parts.append(forecast_ahead(long[long["unique_id"].isin(chunk)], weeks, 1, dask_partitions))
         done += len(chunk)
         if progress:
             progress(done, total)
     if not city_long.empty:
-        parts.append(forecast_ahead(city_long, weeks, 1))
+        parts.append(forecast_ahead(city_long, weeks, 1, dask_partitions))
     parts.append(_pattern(city[city_lengths < needed], weeks))
     if all(part.empty for part in parts):
         return _store(started_at, started, until, first_week, weeks, [], 0)

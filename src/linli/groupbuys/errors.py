@@ -184,3 +184,66 @@ class AlreadyAllocated(Conflict):
         "%(product)s was already shared out (%(policy)s) at %(at)s; it cannot be shared out "
         "again another way."
     )
+
+
+class PresaleNotFound(NotFound):
+    code = "presale_not_found"
+    template = _("There is no such presale, or it is not yours to see.")
+
+
+class PresaleStillSelling(Conflict):
+    code = "presale_still_selling"
+    template = _(
+        "%(count)s group buys still take orders for this presale; record the harvest once "
+        "their cutoffs have passed."
+    )
+
+
+class PresaleHarvested(Conflict):
+    code = "presale_harvested"
+    template = _("The harvest of this presale was already recorded (%(harvested)s %(unit)s).")
+
+
+class HarvestOutOfRange(Invalid):
+    code = "harvest_out_of_range"
+    template = _("The harvest must be a whole number from 0 to %(total)s.")
+
+
+class OfferNotFound(NotFound):
+    code = "help_sell_not_found"
+    template = _("There is no such help-sell offer, or it is not yours to see.")
+
+
+class ShareTooLarge(Invalid):
+    code = "share_too_large"
+    template = _(
+        "A share is given in parts per million, from 0 to 1,000,000 (100%%); %(ppm)s is not one."
+    )
+
+
+class ChainTooDeep(Invalid):
+    code = "chain_too_deep"
+    template = _(
+        "This offer may be passed on to at most %(most)s levels of leaders; you are at level "
+        "%(level)s."
+    )
+
+
+class ChainCycle(Invalid):
+    code = "chain_cycle"
+    template = _("%(leader)s is already in this chain above you: an offer cannot be passed back.")
+
+
+class AlreadyHolds(Conflict):
+    code = "already_holds_offer"
+    template = _("%(leader)s already holds this offer.")
+
+
+class PassingStopped(Conflict):
+    code = "passing_stopped"
+    template = _("You stopped passing this offer on at %(at)s.")
+
+
+class LeaderNotFound(NotFound):
+    code = "leader_not_found"
+    template = _("There is no such leader.")

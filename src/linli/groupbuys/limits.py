@@ -13,3 +13,5 @@ MAX_LINES = 50
 #: The most of one item in one order line: a household buys 斤 and 箱, not tonnes.
 MAX_LINE_QUANTITY = 999
 MAX_NOTE = 200
+#: Shares of a help-sell chain are in parts per million of what is shared (decision 0038).
+PPM = 1_000_000

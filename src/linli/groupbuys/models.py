@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.catalog.models import Product, Supplier
 from linli.communities.models import Community, Household, Leader
 
-from .limits import MAX_DESCRIPTION, MAX_NOTE, MAX_PLACE, MAX_TITLE
+from .limits import MAX_DESCRIPTION, MAX_NOTE, MAX_PLACE, MAX_TITLE, PPM
 
 
 class GroupBuy(models.Model):
@@ -92,6 +92,139 @@ class GroupBuy(models.Model):
         return self.title
 
 
+class Presale(models.Model):
+    """A farmer's offer before harvest (预售): one total shared by the group buys of many
+    communities. ``left`` is taken by every order of every group buy that carries it, by the
+    same conditional UPDATE as an item's stock, so the total is never oversold (decision 0038).
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("taking orders")
+        HARVESTED = "harvested", _("harvested")
+
+    supplier = models.ForeignKey(
+        Supplier, verbose_name=_("supplier"), on_delete=models.PROTECT, related_name="presales"
+    )
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="presales"
+    )
+    price_fen = models.PositiveIntegerField(_("price (fen)"))
+    harvest_on = models.DateField(_("expected harvest"))
+    total = models.PositiveIntegerField(_("total"))
+    left = models.PositiveIntegerField(_("left"))
+    minimum = models.PositiveIntegerField(_("minimum worth harvesting"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    harvested = models.PositiveIntegerField(_("harvested"), null=True, blank=True)
+    policy = models.CharField(_("shared out by"), max_length=12, blank=True)
+    harvested_at = models.DateTimeField(_("harvest recorded at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("presale")
+        verbose_name_plural = _("presales")
+        ordering = ["harvest_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left__gte=0) & Q(left__lte=F("total")), name="presale_left_within"
+            ),
+            models.CheckConstraint(
+                condition=Q(minimum__gte=1) & Q(minimum__lte=F("total")),
+                name="presale_minimum_within",
+            ),
+            models.CheckConstraint(condition=Q(price_fen__gt=0), name="presale_price_positive"),
+            models.CheckConstraint(
+                condition=Q(harvested__isnull=True) | Q(harvested__lte=F("total")),
+                name="presale_harvest_within",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} × {self.total} ({self.harvest_on})"
+
+    @property
+    def sold(self) -> int:
+        return self.total - self.left
+
+
+class HelpSellOffer(models.Model):
+    """A supplier offers a product to leaders at a supply price (帮卖); leaders pass it on
+    (:class:`HelpSellPass`), each level keeping a share in parts per million."""
+
+    supplier = models.ForeignKey(
+        Supplier, verbose_name=_("supplier"), on_delete=models.PROTECT, related_name="offers"
+    )
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="offers"
+    )
+    supply_price_fen = models.PositiveIntegerField(_("supply price (fen)"))
+    suggested_price_fen = models.PositiveIntegerField(_("suggested price (fen)"))
+    max_depth = models.PositiveSmallIntegerField(_("deepest level"))
+    operator_ppm = models.PositiveIntegerField(_("operator's share (ppm)"))
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("help-sell offer")
+        verbose_name_plural = _("help-sell offers")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(supply_price_fen__gt=0)
+                & Q(suggested_price_fen__gte=F("supply_price_fen")),
+                name="offer_prices",
+            ),
+            models.CheckConstraint(condition=Q(max_depth__gte=1), name="offer_depth_positive"),
+            models.CheckConstraint(condition=Q(operator_ppm__lte=PPM), name="offer_operator_ppm"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} @ {self.supply_price_fen}"
+
+
+class HelpSellPass(models.Model):
+    """A leader holds an offer: from the supplier (level 1, no parent) or passed on by the
+    leader above (``parent``), keeping ``share_ppm`` of what reaches the level above. A leader
+    holds an offer once, so a chain can never come back to a leader already in it."""
+
+    offer = models.ForeignKey(
+        HelpSellOffer, verbose_name=_("offer"), on_delete=models.PROTECT, related_name="passes"
+    )
+    leader = models.ForeignKey(
+        Leader, verbose_name=_("leader"), on_delete=models.PROTECT, related_name="passes"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("passed on by"),
+        on_delete=models.PROTECT,
+        related_name="children",
+        null=True,
+        blank=True,
+    )
+    depth = models.PositiveSmallIntegerField(_("level"))
+    share_ppm = models.PositiveIntegerField(_("share (ppm)"))
+    passed_at = models.DateTimeField(_("passed at"))
+    stopped_at = models.DateTimeField(_("stopped passing on at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("help-sell pass")
+        verbose_name_plural = _("help-sell passes")
+        ordering = ["offer_id", "depth", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "leader"], name="pass_leader_once"),
+            models.CheckConstraint(condition=Q(depth__gte=1), name="pass_depth_positive"),
+            models.CheckConstraint(condition=Q(share_ppm__lte=PPM), name="pass_share_at_most_all"),
+            models.CheckConstraint(
+                condition=(Q(parent__isnull=True) & Q(depth=1))
+                | (Q(parent__isnull=False) & Q(depth__gte=2)),
+                name="pass_root_at_level_one",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id}: {self.leader_id} (level {self.depth})"
+
+
 class GroupBuyItem(models.Model):
     """One product on offer in a group buy. ``stock_left`` is taken by orders as they are
     placed, by a conditional UPDATE, and given back on cancel."""
@@ -109,6 +242,24 @@ class GroupBuyItem(models.Model):
         _("limit per household"), null=True, blank=True
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # Set when the item sells a share of a presale (its orders also take the presale's total)
+    # or a help-sell offer held by the group buy's leader (its sales are split by the chain).
+    presale = models.ForeignKey(
+        Presale,
+        verbose_name=_("presale"),
+        on_delete=models.PROTECT,
+        related_name="items",
+        null=True,
+        blank=True,
+    )
+    help_sell = models.ForeignKey(
+        HelpSellPass,
+        verbose_name=_("help-sell"),
+        on_delete=models.PROTECT,
+        related_name="items",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("item")

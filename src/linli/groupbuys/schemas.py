@@ -31,6 +31,9 @@ class ItemIn(In):
     price_fen: Annotated[StrictInt, Field(gt=0, le=MAX_PRICE_FEN)]
     stock: Annotated[StrictInt, Field(gt=0, le=MAX_STOCK)]
     per_household_limit: Annotated[StrictInt, Field(ge=1, le=MAX_STOCK)] | None = None
+    # A share of a presale, or a help-sell offer the leader holds (decision 0038).
+    presale_id: Id | None = None
+    help_sell_id: Id | None = None
 
 
 class GroupBuyIn(In):

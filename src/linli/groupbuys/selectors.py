@@ -26,7 +26,15 @@ from .errors import (
     PickupCodeUnreadable,
     PurchaseOrderNotFound,
 )
-from .models import GroupBuy, GroupBuyItem, Order, OrderLine, PurchaseOrder, PurchaseOrderLine
+from .models import (
+    GroupBuy,
+    GroupBuyItem,
+    HelpSellPass,
+    Order,
+    OrderLine,
+    PurchaseOrder,
+    PurchaseOrderLine,
+)
 from .pickup_codes import read_pickup_code
 
 ACTIVE = (Order.Status.PLACED, Order.Status.CONFIRMED)
@@ -522,3 +530,67 @@ def shortfall_by_household(group_buy: GroupBuy) -> dict[int, int]:
         .order_by()
     )
     return dict(rows)
+
+
+def chain_above(held: HelpSellPass) -> list[HelpSellPass]:
+    """The passes from the first leader down to ``held`` (one query: all the offer's passes)."""
+    by_id = {
+        p.pk: p
+        for p in HelpSellPass.objects.select_related("leader__user").filter(offer_id=held.offer_id)
+    }
+    chain = [by_id[held.pk]]
+    while chain[-1].parent_id is not None:
+        chain.append(by_id[chain[-1].parent_id])
+    return chain[::-1]
+
+
+@dataclass(frozen=True)
+class HelpSellSale:
+    """What one help-sell item of a group buy sold (charges less refunds) and cost at the
+    supply price for what was delivered, with its chain from the first leader down to the
+    group buy's leader: ``(leader_id, share_ppm)`` per level."""
+
+    item_id: int
+    sales_fen: int
+    cost_fen: int
+    operator_ppm: int
+    chain: list[tuple[int, int]]
+
+
+def help_sell_sales(group_buy: GroupBuy) -> list[HelpSellSale]:
+    """The group buy's help-sell items, each with its sales, cost and chain (one GROUP BY,
+    one read of the purchase-order lines, one read of the passes per offer)."""
+    items = list(
+        GroupBuyItem.objects.filter(group_buy=group_buy, help_sell__isnull=False)
+        .select_related("help_sell__offer")
+        .order_by("pk")
+    )
+    if not items:
+        return []
+    sold = dict(
+        OrderLine.objects.filter(item__in=items, order__status=Order.Status.CONFIRMED)
+        .values_list("item_id")
+        .annotate(fen=Sum(Coalesce(F("allocated"), F("quantity")) * F("unit_price_fen")))
+        .order_by()
+    )
+    costs = {
+        item_id: rules.line_cost_fen(ordered=ordered, delivered=delivered, unit_cost_fen=cost)
+        for item_id, ordered, delivered, cost in PurchaseOrderLine.objects.filter(
+            item__in=items
+        ).values_list("item_id", "quantity", "delivered", "unit_cost_fen")
+    }
+    sales = []
+    for item in items:
+        held = item.help_sell
+        assert held is not None
+        chain = chain_above(held)
+        sales.append(
+            HelpSellSale(
+                item_id=item.pk,
+                sales_fen=sold.get(item.pk, 0) or 0,
+                cost_fen=costs.get(item.pk, 0),
+                operator_ppm=held.offer.operator_ppm,
+                chain=[(p.leader_id, p.share_ppm) for p in chain],
+            )
+        )
+    return sales

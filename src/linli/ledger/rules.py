@@ -1,7 +1,8 @@
 """The ledger's decisions about a group buy's money, in one place: what an order is charged,
 the leader's commission and what a completed group buy's sales leave the operator. Pure: callers pass what they read."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from linli.core import rounding
 from linli.groupbuys.models import GroupBuy
@@ -27,3 +28,52 @@ def operator_share_fen(sales_fen: int, *, costs_fen: Mapping[int, int], commissi
 def order_due_fen(*, cancelled: bool, total_fen: int) -> int:
     """What a household owes for an order: its total, nothing once it is cancelled."""
     return 0 if cancelled else total_fen
+
+
+PPM = 1_000_000
+
+
+def share_ppm(amount: int, ppm: int) -> int:
+    """``amount × ppm / 1 000 000``, rounded half up (half away from zero for negatives): the
+    rounding rule of :mod:`linli.core.rounding`, at parts per million."""
+    sign = -1 if amount < 0 else 1
+    return sign * ((abs(amount) * ppm * 2 + PPM) // (2 * PPM))
+
+
+@dataclass(frozen=True)
+class HelpSellSplit:
+    """A help-sell sale split (decision 0038): the supplier's cost, the operator's share and
+    each leader's, from the first leader down to the one who sold; they add up to the sale."""
+
+    supplier: int
+    operator: int
+    leaders: list[int]
+
+    @property
+    def total(self) -> int:
+        return self.supplier + self.operator + sum(self.leaders)
+
+
+def help_sell_split(
+    *, sales_fen: int, cost_fen: int, operator_ppm: int, shares_ppm: Sequence[int]
+) -> HelpSellSplit:
+    """Split ``sales_fen`` of a help-sell item along its chain.
+
+    The supplier gets its cost (the supply price of what it delivered). Of the margin left,
+    the operator takes ``operator_ppm`` (rounded half up to the fen) and the rest reaches the
+    first leader. Each level below keeps ``shares_ppm[i]`` of what reached the level above it
+    (rounded half up), and each leader keeps what reached it less what it passed down; the
+    last leader keeps all that reached it. So every fen is someone's, and no share is
+    negative. A sale at or below cost leaves the leaders nothing; the operator bears the loss.
+    ``shares_ppm[0]`` (the first leader's, from the supplier) is not used: all reaches it.
+    """
+    margin = sales_fen - cost_fen
+    levels = len(shares_ppm)
+    if margin <= 0:
+        return HelpSellSplit(supplier=cost_fen, operator=margin, leaders=[0] * levels)
+    operator = share_ppm(margin, operator_ppm)
+    reached = [margin - operator]
+    for ppm in shares_ppm[1:]:
+        reached.append(share_ppm(reached[-1], ppm))
+    kept = [reached[i] - reached[i + 1] for i in range(levels - 1)] + [reached[-1]]
+    return HelpSellSplit(supplier=cost_fen, operator=operator, leaders=kept)

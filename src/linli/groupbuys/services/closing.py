@@ -17,6 +17,7 @@ from datetime import datetime
 
 from django.db import connection, transaction
 from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from linli.accounts.models import User
@@ -136,7 +137,13 @@ def _make_purchase_orders(group_buy: GroupBuy, now: datetime) -> list[int]:
         .values(
             "item_id", "item__product_id", "item__product__supplier_id", "item__product__cost_fen"
         )
-        .annotate(quantity=Sum("quantity"))
+        # A help-sell item costs the offer's supply price (decision 0038), others the product's.
+        .annotate(
+            quantity=Sum("quantity"),
+            unit_cost=Coalesce(
+                "item__help_sell__offer__supply_price_fen", "item__product__cost_fen"
+            ),
+        )
         .order_by("item_id")
     )
     suppliers = sorted({row["item__product__supplier_id"] for row in totals})
@@ -151,7 +158,7 @@ def _make_purchase_orders(group_buy: GroupBuy, now: datetime) -> list[int]:
             item_id=row["item_id"],
             product_id=row["item__product_id"],
             quantity=row["quantity"],
-            unit_cost_fen=row["item__product__cost_fen"],
+            unit_cost_fen=row["unit_cost"],
         )
         for row in totals
     )

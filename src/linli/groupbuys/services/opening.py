@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +25,7 @@ from ..limits import (
     MAX_THRESHOLD,
     MAX_TITLE,
 )
-from ..models import GroupBuy, GroupBuyItem
+from ..models import GroupBuy, GroupBuyItem, HelpSellPass, Presale
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,10 @@ class ItemSpec:
     price_fen: int | None  # None: the product's suggested price
     stock: int
     per_household_limit: int | None = None
+    # A share of a presale (the item's orders also take the farmer's total), or a help-sell
+    # offer the leader holds (its sales are split along the chain): ids, or None.
+    presale_id: int | None = None
+    help_sell_id: int | None = None
 
 
 def _field(field: str, template, **params) -> dict:
@@ -82,6 +86,74 @@ def _check_items(items: Sequence[ItemSpec]) -> tuple[list[dict], dict[int, Produ
     return problems, products
 
 
+def _check_sources(
+    items: Sequence[ItemSpec], leader_id: int
+) -> tuple[list[dict], dict[int, Presale], dict[int, HelpSellPass]]:
+    """Presales must be open and of the item's product, with the item's stock within the
+    farmer's total; a help-sell offer must be held by the leader opening the group buy. The
+    presales are read under a lock a harvest being recorded must wait for."""
+    problems: list[dict] = []
+    presale_ids = sorted({spec.presale_id for spec in items if spec.presale_id is not None})
+    pass_ids = sorted({spec.help_sell_id for spec in items if spec.help_sell_id is not None})
+    if connection.vendor == "postgresql" and presale_ids:
+        presales = {p.pk: p for p in Presale.objects.raw(_presales_key_share(), [presale_ids])}
+    else:  # SQLite: the transaction runs alone
+        presales = Presale.objects.in_bulk(presale_ids)
+    passes = HelpSellPass.objects.select_related("offer").in_bulk(pass_ids)
+    for index, spec in enumerate(items):
+        where = f"items.{index}"
+        if spec.presale_id is not None:
+            presale = presales.get(spec.presale_id)
+            if (
+                presale is None
+                or presale.status != Presale.Status.OPEN
+                or presale.product_id != spec.product_id
+            ):
+                problems.append(
+                    _field(
+                        f"{where}.presale_id",
+                        _("Presale %(id)s is not open for this product."),
+                        id=spec.presale_id,
+                    )
+                )
+            elif spec.stock > presale.total:
+                problems.append(
+                    _field(
+                        f"{where}.stock",
+                        _("The farmer's whole presale is %(total)s; ask for at most that."),
+                        total=presale.total,
+                    )
+                )
+        if spec.help_sell_id is not None:
+            held = passes.get(spec.help_sell_id)
+            if (
+                held is None
+                or held.leader_id != leader_id
+                or held.offer.product_id != spec.product_id
+            ):
+                problems.append(
+                    _field(
+                        f"{where}.help_sell_id",
+                        _("Help-sell offer %(id)s is not one you hold for this product."),
+                        id=spec.help_sell_id,
+                    )
+                )
+            elif spec.presale_id is not None:
+                problems.append(
+                    _field(
+                        f"{where}.help_sell_id", _("An item is a presale or a help-sell, not both.")
+                    )
+                )
+    return problems, presales, passes
+
+
+def _presales_key_share() -> str:
+    """The presales, locked ``FOR KEY SHARE``: orders still take from them, but a harvest
+    (``FOR UPDATE``) waits for this group buy, or this group buy for the harvest."""
+    table = connection.ops.quote_name(Presale._meta.db_table)
+    return f"SELECT * FROM {table} WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE"
+
+
 def _check_times(
     *, now: datetime, opens_at: datetime, cutoff_at: datetime, starts: datetime, ends: datetime
 ) -> list[dict]:
@@ -98,6 +170,20 @@ def _check_times(
     if ends <= starts:
         problems.append(_field("pickup_ends_at", _("Pickup must end after it starts.")))
     return problems
+
+
+def _default_price(
+    spec: ItemSpec,
+    product: Product,
+    presales: dict[int, Presale],
+    passes: dict[int, HelpSellPass],
+) -> int:
+    """The presale's price, the help-sell offer's suggested price, or the product's."""
+    if spec.presale_id is not None:
+        return presales[spec.presale_id].price_fen
+    if spec.help_sell_id is not None:
+        return passes[spec.help_sell_id].offer.suggested_price_fen
+    return product.suggested_price_fen
 
 
 def open_group_buy(
@@ -169,6 +255,9 @@ def open_group_buy(
         raise Invalid(details=problems)
 
     with transaction.atomic():
+        source_problems, presales, passes = _check_sources(items, who.leader_id)
+        if source_problems:
+            raise Invalid(details=source_problems)
         group_buy = GroupBuy.objects.create(
             community=community,
             leader_id=who.leader_id,
@@ -187,13 +276,15 @@ def open_group_buy(
             GroupBuyItem(
                 group_buy=group_buy,
                 product=products[spec.product_id],
-                price_fen=products[spec.product_id].suggested_price_fen
+                price_fen=_default_price(spec, products[spec.product_id], presales, passes)
                 if spec.price_fen is None
                 else spec.price_fen,
                 stock_initial=spec.stock,
                 stock_left=spec.stock,
                 per_household_limit=spec.per_household_limit,
                 position=position,
+                presale_id=spec.presale_id,
+                help_sell_id=spec.help_sell_id,
             )
             for position, spec in enumerate(items)
         )
@@ -204,7 +295,14 @@ def open_group_buy(
             data={
                 "community": community_id,
                 "items": [
-                    [spec.product_id, spec.price_fen, spec.stock, spec.per_household_limit]
+                    [
+                        spec.product_id,
+                        spec.price_fen,
+                        spec.stock,
+                        spec.per_household_limit,
+                        spec.presale_id,
+                        spec.help_sell_id,
+                    ]
                     for spec in items
                 ],
             },

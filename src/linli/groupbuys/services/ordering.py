@@ -8,7 +8,10 @@ Locks, always in this order so that two calls can never deadlock:
    aggregating, and none that comes later can overtake a close that is waiting;
 2. the household row, exclusively: per-household limits are read and written under it;
 3. item rows, in primary-key order, by the conditional ``UPDATE … SET stock_left = stock_left
-   - q WHERE stock_left >= q`` itself. No Python read decides whether stock is there.
+   - q WHERE stock_left >= q`` itself. No Python read decides whether stock is there;
+4. presale rows, in primary-key order, by the same conditional ``UPDATE`` on the farmer's
+   total (``left``), which many group buys in many communities share (decision 0038). Always
+   after every item: an order holds no presale while it waits for an item.
 
 On SQLite every write transaction starts ``IMMEDIATE`` and so runs alone; the same code is
 correct there without row locks.
@@ -47,7 +50,7 @@ from ..errors import (
     UnknownItems,
 )
 from ..limits import MAX_LINE_QUANTITY, MAX_LINES, MAX_NOTE
-from ..models import GroupBuy, GroupBuyItem, Order, OrderLine
+from ..models import GroupBuy, GroupBuyItem, Order, OrderLine, Presale
 from .closing import close_locked
 from .holding import fill_of, lock_group_buy_for_ordering
 
@@ -205,12 +208,26 @@ def _move_stock_sql() -> str:
     return f"UPDATE {table} SET stock_left = stock_left - %s WHERE id = %s AND stock_left >= %s"
 
 
+@cache
+def _move_presale_sql() -> str:
+    table = connection.ops.quote_name(Presale._meta.db_table)
+    return (
+        f"UPDATE {table} SET {_q('left')} = {_q('left')} - %s WHERE id = %s AND {_q('left')} >= %s"
+    )
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
 def move_stock(changes: Mapping[int, int], items: Mapping[int, GroupBuyItem]) -> None:
-    """Take (positive) or give back (negative) stock, item by item in id order.
+    """Take (positive) or give back (negative) stock, item by item in id order, then from the
+    presales the items sell, presale by presale in id order.
 
     Every shortfall is collected before raising, so the caller hears about all of them.
     """
     short = []
+    presales: dict[int, int] = {}
     with connection.cursor() as cursor:
         for item_id in sorted(changes):
             delta = changes[item_id]
@@ -219,6 +236,16 @@ def move_stock(changes: Mapping[int, int], items: Mapping[int, GroupBuyItem]) ->
                 cursor.execute(_move_stock_sql(), [delta, item_id, delta])
                 if cursor.rowcount != 1:
                     short.append(item_id)
+                presale_id = items[item_id].presale_id
+                if presale_id is not None:
+                    presales[presale_id] = presales.get(presale_id, 0) + delta
+        if not short:
+            for presale_id in sorted(presales):
+                delta = presales[presale_id]
+                if delta:
+                    cursor.execute(_move_presale_sql(), [delta, presale_id, delta])
+                    if cursor.rowcount != 1:
+                        raise _presale_short(presale_id, delta, items)
     if short:
         left = dict(GroupBuyItem.objects.filter(pk__in=short).values_list("pk", "stock_left"))
         raise InsufficientStock(
@@ -240,6 +267,32 @@ def move_stock(changes: Mapping[int, int], items: Mapping[int, GroupBuyItem]) ->
                 for item_id in short
             ]
         )
+
+
+def _presale_short(
+    presale_id: int, asked: int, items: Mapping[int, GroupBuyItem]
+) -> InsufficientStock:
+    """The farmer's total is spent, by the orders of every community that carries it."""
+    left = Presale.objects.filter(pk=presale_id).values_list("left", flat=True).get()
+    item = next(item for item in items.values() if item.presale_id == presale_id)
+    return InsufficientStock(
+        details=[
+            {
+                "item_id": item.pk,
+                "left": left,
+                "asked": asked,
+                "message": Message(
+                    InsufficientStock.sold_out_template
+                    if rules.sold_out(left)
+                    else InsufficientStock.line_template,
+                    left=left,
+                    unit=item.product.unit,
+                    product=item.product.name,
+                    asked=asked,
+                ),
+            }
+        ]
+    )
 
 
 def _new_pickup_code() -> str:

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import Sum
 
 from linli.groupbuys import rules as groupbuy_rules
+from linli.groupbuys import selectors as groupbuys
 from linli.groupbuys.models import GroupBuy, PurchaseOrderLine
 
 from .. import rules
@@ -116,7 +117,8 @@ def refund_shortfalls(
 def settle_group_buy(group_buy: GroupBuy, *, at: datetime) -> Entry | None:
     """A group buy completed: its sales (charges less refunds) go to the suppliers at cost for
     what they delivered, to the leader at the leader's commission rate (rounded half up to the
-    fen), and the rest to the operator."""
+    fen) on all but its help-sell items, to every leader of a help-sell item's chain its share
+    (:func:`rules.help_sell_split`), and the rest to the operator."""
     sales = -(
         Posting.objects.filter(
             entry__group_buy_id=group_buy.pk,
@@ -132,13 +134,33 @@ def settle_group_buy(group_buy: GroupBuy, *, at: datetime) -> Entry | None:
         costs[supplier_id] += groupbuy_rules.line_cost_fen(
             ordered=ordered, delivered=units, unit_cost_fen=cost
         )
-    commission = rules.commission_fen(sales, rules.commission_rate_bp(group_buy))
+    # Help-sell items (decision 0038): their sales are split along their chains, not by the
+    # leader's commission rate; the operator keeps what is left of everything.
+    chains = groupbuys.help_sell_sales(group_buy)
+    chained: dict[int, int] = defaultdict(int)
+    for sale in chains:
+        split = rules.help_sell_split(
+            sales_fen=sale.sales_fen,
+            cost_fen=sale.cost_fen,
+            operator_ppm=sale.operator_ppm,
+            shares_ppm=[ppm for _leader, ppm in sale.chain],
+        )
+        for (leader_id, _ppm), kept in zip(sale.chain, split.leaders, strict=True):
+            chained[leader_id] += kept
+    rest = sales - sum(sale.sales_fen for sale in chains)
+    commission = rules.commission_fen(rest, rules.commission_rate_bp(group_buy))
     amounts = [(Acct(Kind.SALES, group_buy.pk), sales)]
     amounts += [(Acct(Kind.SUPPLIER, supplier), -cost) for supplier, cost in costs.items()]
     if group_buy.leader_id:
         amounts.append((Acct(Kind.LEADER, group_buy.leader_id), -commission))
+    amounts += [(Acct(Kind.LEADER, leader_id), -kept) for leader_id, kept in chained.items()]
     amounts.append(
-        (OPERATOR, -rules.operator_share_fen(sales, costs_fen=costs, commission=commission))
+        (
+            OPERATOR,
+            -rules.operator_share_fen(
+                sales, costs_fen=costs, commission=commission + sum(chained.values())
+            ),
+        )
     )
     return post(
         Entry.Kind.SETTLEMENT,

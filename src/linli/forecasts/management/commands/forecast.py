@@ -1,4 +1,5 @@
 import json
+from datetime import date
 from pathlib import Path
 
 from django.core.management.base import CommandError
@@ -42,6 +43,25 @@ class Command(LinliCommand):
             "and store them (the worker does it nightly).",
         )
         run.add_argument("--weeks", type=_positive, default=4, metavar="N")
+        run.add_argument(
+            "--until",
+            type=_day,
+            metavar="YYYY-MM-DD",
+            help="Read the history before this day only (default: today).",
+        )
+        run.add_argument(
+            "--dask",
+            metavar="SCHEDULER",
+            help="Run the fits on this Dask cluster (e.g. tcp://10.0.0.5:8786); the history is "
+            "read and the forecasts stored here.",
+        )
+        run.add_argument(
+            "--partitions",
+            type=_positive,
+            default=8,
+            metavar="N",
+            help="With --dask: the pieces each chunk of series is cut into (default 8).",
+        )
         backtest = commands.add_parser(
             "backtest", help="Accuracy of the chosen models against seasonal naive."
         )
@@ -69,10 +89,31 @@ class Command(LinliCommand):
 
     def handle(self, *args, command, **options):
         if command == "run":
-            return self.run(options["weeks"])
+            return self.run(
+                options["weeks"], options["until"], options["dask"], options["partitions"]
+            )
         return self.backtest(**options)
 
-    def run(self, weeks: int) -> None:
+    def cluster(self, address: str | None):
+        """A client of the Dask scheduler at ``address`` while the run lasts (none without)."""
+        from contextlib import nullcontext
+
+        if not address:
+            return nullcontext()
+        from dask.distributed import Client
+
+        try:
+            return Client(address, timeout=10)
+        except OSError as error:
+            raise CommandError(
+                _("Could not reach the Dask scheduler at %(address)s: %(error)s")
+                % {"address": address, "error": error},
+                returncode=BAD_INPUT,
+            ) from error
+
+    def run(
+        self, weeks: int, until: date | None, dask: str | None = None, partitions: int = 8
+    ) -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         from linli.forecasts.services import run_forecasts
@@ -89,7 +130,13 @@ class Command(LinliCommand):
             def progress(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
-            run = run_forecasts(weeks=weeks, progress=progress)
+            with self.cluster(dask):
+                run = run_forecasts(
+                    until=until,
+                    weeks=weeks,
+                    progress=progress,
+                    dask_partitions=partitions if dask else None,
+                )
         self.console.print(
             _(
                 "%(series)s community × product series forecast for %(weeks)s weeks from "
@@ -287,6 +334,15 @@ def _positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
     return int(value)
+
+
+def _day(value: str) -> date:
+    import argparse
+
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a day (YYYY-MM-DD)") from None
 
 
 def _number(value: float | None) -> str:

@@ -1,0 +1,341 @@
+"""Reads shared by the pages, the API and the CLI; none writes. Who may read what is decided
+here: a member their own household, a leader their communities' totals, operators all."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from linli.accounts.models import User
+from linli.accounts.roles import roles
+from linli.communities.models import Building, Community, Household
+
+from . import rules
+from .errors import HouseholdNotFound, NoHousehold, TreeNotFound
+from .models import (
+    EarningRule,
+    EnergyDrop,
+    Lot,
+    Perk,
+    PlantingBatch,
+    Redemption,
+    Species,
+    Tier,
+    Tree,
+)
+from .services import book
+from .services.spending import earned_in_year, tier_of
+
+#: The most rows of a history a page or an API answer shows.
+HISTORY = 50
+
+
+def household_for(actor: User, household_id: int | None = None) -> int:
+    """The household a caller reads: their own (no id, or their own id); any for operators;
+    refused for anyone else (a 404: it is not theirs to know it exists)."""
+    who = roles(actor)
+    if household_id is None:
+        if who.household_id is None:
+            raise NoHousehold()
+        return who.household_id
+    if (who.household_id == household_id or who.operator) and Household.objects.filter(
+        pk=household_id
+    ).exists():
+        return household_id
+    raise HouseholdNotFound()
+
+
+@dataclass
+class PerkView:
+    perk: Perk
+    may_redeem: bool
+    why_not: str | None
+
+
+@dataclass
+class Standing:
+    household_id: int
+    points: int
+    energy: int
+    tier: Tier | None
+    next_tier: Tier | None
+    earned_12m: int
+    expiring: list[tuple[datetime, int]]
+    lots: list[Lot]
+    redemptions: list[Redemption]
+    perks: list[PerkView] = field(default_factory=list)
+
+
+def standing(household_id: int, *, now: datetime | None = None) -> Standing:
+    """A household's points, tier, what expires soon, its history and the perks it may
+    redeem."""
+    now = now or timezone.now()
+    points = book.points_of(household_id)
+    tier = tier_of(household_id, now=now)
+    earned = earned_in_year([household_id], now=now).get(household_id, 0)
+    following = Tier.objects.filter(min_points__gt=earned).order_by("min_points").first()
+    expiring = list(
+        Lot.objects.filter(
+            household_id=household_id,
+            remaining__gt=0,
+            expires_at__lte=now + timedelta(days=30),
+        )
+        .values_list("expires_at")
+        .annotate(n=Sum("remaining"))
+        .order_by("expires_at")[:10]
+    )
+    lots = list(
+        Lot.objects.filter(household_id=household_id)
+        .select_related("rule")
+        .order_by("-earned_at", "-id")[:HISTORY]
+    )
+    redemptions = list(
+        Redemption.objects.filter(household_id=household_id).select_related("perk")[:HISTORY]
+    )
+    community = (
+        Household.objects.filter(pk=household_id)
+        .values_list("building__community_id", flat=True)
+        .first()
+    )
+    perks = []
+    for perk in perks_for(community):
+        tier_ok = perk.min_tier is None or (
+            tier is not None and tier.min_points >= perk.min_tier.min_points
+        )
+        why = rules.may_redeem(points=points, cost=perk.cost, left=perk.left, tier_ok=tier_ok)
+        perks.append(PerkView(perk, why is None, why))
+    return Standing(
+        household_id=household_id,
+        points=points,
+        energy=book.energy_of(household_id),
+        tier=tier,
+        next_tier=following,
+        earned_12m=earned,
+        expiring=[(at, int(n)) for at, n in expiring],
+        lots=lots,
+        redemptions=redemptions,
+        perks=perks,
+    )
+
+
+def perks_for(community_id: int | None):
+    perks = Perk.objects.filter(active=True).select_related("min_tier", "product")
+    if community_id is not None:
+        perks = perks.filter(Q(community__isnull=True) | Q(community_id=community_id))
+    return perks.order_by("cost", "id")[:HISTORY]
+
+
+def rules_list():
+    return EarningRule.objects.select_related("community").order_by("-active", "trigger", "id")
+
+
+@dataclass
+class Energy:
+    household_id: int
+    balance: int
+    ready: list[EnergyDrop]
+    coming: list[EnergyDrop]
+    recent: list[EnergyDrop]
+    ready_g: int
+    tree: Tree | None
+    shared_tree: Tree | None
+    grown: list[Tree]
+    stage: int
+    shared_stage: int
+
+
+def energy(household_id: int, *, now: datetime | None = None) -> Energy:
+    """Energy ready to collect (a tap), energy still to appear, the last drops with the CO₂
+    each pickup avoided, and the household's trees."""
+    now = now or timezone.now()
+    drops = EnergyDrop.objects.filter(household_id=household_id).select_related("order")
+    ready = list(
+        drops.filter(
+            appears_at__lte=now,
+            lapses_at__gt=now,
+            collected_at__isnull=True,
+            lapsed_at__isnull=True,
+            grams__gt=0,
+        ).order_by("lapses_at", "id")[:HISTORY]
+    )
+    coming = list(
+        drops.filter(appears_at__gt=now, grams__gt=0).order_by("appears_at", "id")[:HISTORY]
+    )
+    recent = list(drops.order_by("-earned_at", "-id")[:HISTORY])
+    building = Household.objects.filter(pk=household_id).values_list("building_id", flat=True)[0]
+    trees = Tree.objects.select_related("species", "batch")
+    tree = trees.filter(household_id=household_id, grown_at__isnull=True).first()
+    shared = trees.filter(building_id=building, grown_at__isnull=True).first()
+    grown = list(
+        trees.filter(
+            Q(household_id=household_id) | Q(building_id=building), grown_at__isnull=False
+        ).order_by("-grown_at")[:HISTORY]
+    )
+    return Energy(
+        household_id=household_id,
+        balance=book.energy_of(household_id),
+        ready=ready,
+        coming=coming,
+        recent=recent,
+        ready_g=sum(d.grams for d in ready),
+        tree=tree,
+        shared_tree=shared,
+        grown=grown,
+        stage=rules.stage(tree.energy_g, tree.species.energy_g) if tree else 0,
+        shared_stage=rules.stage(shared.energy_g, shared.species.energy_g) if shared else 0,
+    )
+
+
+def species_list():
+    return Species.objects.filter(active=True).order_by("energy_g", "id")
+
+
+def batches():
+    return PlantingBatch.objects.select_related("species").annotate(planted=Count("trees"))[
+        :HISTORY
+    ]
+
+
+def certificate_tree(actor: User, code: str) -> Tree:
+    """A planted tree whose certificate the caller may have: their household's, their
+    building's shared tree, any for operators."""
+    tree = (
+        Tree.objects.select_related("species", "batch", "household", "building__community")
+        .filter(code=code, batch__isnull=False)
+        .first()
+    )
+    who = roles(actor)
+    if tree is None:
+        raise TreeNotFound()
+    if who.operator:
+        return tree
+    household = (
+        Household.objects.filter(pk=who.household_id).values_list("building_id", flat=True).first()
+        if who.household_id
+        else None
+    )
+    if tree.household_id is not None and tree.household_id == who.household_id:
+        return tree
+    if tree.building_id is not None and tree.building_id == household:
+        return tree
+    raise TreeNotFound()
+
+
+@dataclass
+class ForestRow:
+    name: str
+    community_id: int
+    building_id: int | None
+    trees_grown: int
+    trees_planted: int
+    avoided_g: int
+    pickups: int
+
+
+@dataclass
+class Forest:
+    communities: list[ForestRow]
+    buildings: list[ForestRow]
+    months: list[tuple[str, int]]
+    total_avoided_g: int
+    total_grown: int
+    total_planted: int
+
+
+def forest(actor: User, *, community_id: int | None = None) -> Forest:
+    """Trees grown and planted and CO₂ avoided per community and per building, and CO₂ avoided
+    month by month. Everyone signed in sees the communities they see (members their own,
+    leaders theirs, operators every one); the figures are totals, no household in them."""
+    who = roles(actor)
+    communities = Community.objects.all()
+    if not who.operator:
+        seen = set(who.led_community_ids) | ({who.community_id} if who.community_id else set())
+        communities = communities.filter(pk__in=seen)
+    if community_id is not None:
+        communities = communities.filter(pk=community_id)
+    ids = list(communities.values_list("id", flat=True)[:200])
+    names = dict(Community.objects.filter(pk__in=ids).values_list("id", "name"))
+    pickups = EnergyDrop.objects.filter(community_id__in=ids, rule__isnull=True)
+    avoided = {
+        c: (int(g or 0), n)
+        for c, g, n in pickups.values_list("community_id")
+        .annotate(g=Sum("avoided_g", filter=Q(avoided_g__gt=0)), n=Count("id"))
+        .order_by()
+    }
+    trees = Tree.objects.filter(community_id__in=ids)
+    grown = dict(
+        trees.filter(grown_at__isnull=False)
+        .values_list("community_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    planted = dict(
+        trees.filter(batch__isnull=False)
+        .values_list("community_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    rows = [
+        ForestRow(names[c], c, None, grown.get(c, 0), planted.get(c, 0), *avoided.get(c, (0, 0)))
+        for c in ids
+    ]
+    rows.sort(key=lambda r: -r.avoided_g)
+    buildings: list[ForestRow] = []
+    if len(ids) <= 5:
+        b_names = {
+            pk: f"{names[c]} {name}"
+            for pk, c, name in Building.objects.filter(community_id__in=ids).values_list(
+                "id", "community_id", "name"
+            )
+        }
+        b_avoided = {
+            b: (int(g or 0), n)
+            for b, g, n in pickups.values_list("building_id")
+            .annotate(g=Sum("avoided_g", filter=Q(avoided_g__gt=0)), n=Count("id"))
+            .order_by()
+        }
+        b_community = dict(
+            Building.objects.filter(pk__in=b_names).values_list("id", "community_id")
+        )
+        b_grown = dict(
+            Tree.objects.filter(community_id__in=ids, grown_at__isnull=False)
+            .values_list("household__building_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        b_shared = dict(
+            Tree.objects.filter(building_id__in=b_names, grown_at__isnull=False)
+            .values_list("building_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        buildings = [
+            ForestRow(
+                name,
+                b_community[b],
+                b,
+                b_grown.get(b, 0) + b_shared.get(b, 0),
+                0,
+                *b_avoided.get(b, (0, 0)),
+            )
+            for b, name in b_names.items()
+        ]
+        buildings.sort(key=lambda r: -r.avoided_g)
+    months = [
+        (month.astimezone(rules.SHANGHAI).strftime("%Y-%m") if month else "", int(g or 0))
+        for month, g in pickups.filter(avoided_g__gt=0)
+        .annotate(month=TruncMonth("earned_at", tzinfo=rules.SHANGHAI))
+        .values_list("month")
+        .annotate(g=Sum("avoided_g"))
+        .order_by("month")
+    ]
+    return Forest(
+        communities=rows,
+        buildings=buildings,
+        months=months[-24:],
+        total_avoided_g=sum(r.avoided_g for r in rows),
+        total_grown=sum(r.trees_grown for r in rows),
+        total_planted=sum(r.trees_planted for r in rows),
+    )

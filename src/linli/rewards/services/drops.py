@@ -1,0 +1,77 @@
+"""Energy drops: green energy waiting to be collected, written under the daily cap."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Sum
+
+from linli.communities.models import Household
+
+from .. import rules
+from ..models import EnergyDrop
+
+
+def config() -> dict:
+    return settings.LINLI_REWARDS
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One household that may earn from one rule for one source."""
+
+    household_id: int
+    source: str
+    basis_fen: int
+    order_id: int | None = None
+    at: datetime | None = None  # when it happened (a pickup: when it was collected)
+
+
+def write_drops(
+    given: list[tuple[Candidate, int, int]], *, now: datetime, rule_id: int | None
+) -> int:
+    """Energy drops (candidate, CO₂ avoided, grams given), under the daily cap per household;
+    each appears the day after it happened and lapses after the collection window."""
+    if not given:
+        return 0
+    hours = config()["COLLECT_HOURS"]
+    cap = config()["ENERGY_DAY_CAP_G"]
+    households = sorted({c.household_id for c, _, _ in given})
+    places = {
+        pk: (building, community)
+        for pk, building, community in Household.objects.filter(pk__in=households).values_list(
+            "id", "building_id", "building__community_id"
+        )
+    }
+    day_start, day_end = rules.day_bounds(rules.local_day(now))
+    today = dict(
+        EnergyDrop.objects.filter(
+            household_id__in=households, earned_at__gte=day_start, earned_at__lt=day_end
+        )
+        .values_list("household_id")
+        .annotate(total=Sum("grams"))
+        .order_by()
+    )
+    rows = []
+    for c, avoided, grams in given:
+        grams = max(0, min(grams, cap - today.get(c.household_id, 0)))
+        today[c.household_id] = today.get(c.household_id, 0) + grams
+        appears, lapses = rules.energy_window(c.at or now, hours)
+        building, community = places[c.household_id]
+        rows.append(
+            EnergyDrop(
+                household_id=c.household_id,
+                source=c.source,
+                rule_id=rule_id,
+                order_id=c.order_id,
+                community_id=community,
+                building_id=building,
+                avoided_g=avoided,
+                grams=grams,
+                earned_at=now,
+                appears_at=appears,
+                lapses_at=lapses,
+            )
+        )
+    EnergyDrop.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)

@@ -1,0 +1,407 @@
+"""Earning: the rules (data) applied to what happened, set-based, each earning once.
+
+A pickup earns through every active rule whose trigger it meets (picked up, on time, first
+order, ordered for a neighbour, an invited household's pickup, imperfect produce), and green
+energy from the documented model (:mod:`.energy`). Everything for one group buy is computed
+from a few queries over all its orders at once, then written in bulk: one ledger entry per
+rule, one row per lot. A (rule, household, source) that already earned earns nothing again,
+so an event delivered twice earns once.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Min, Q, Sum
+from django.utils import timezone
+
+from linli.communities.models import Member
+from linli.groupbuys.models import GroupBuy, Order, OrderLine
+from linli.ledger.services import post
+
+from .. import rules
+from ..models import (
+    PICKUP_TRIGGERS,
+    EarningRule,
+    EnergyDrop,
+    ImperfectItem,
+    Lot,
+    Referral,
+    RewardUnit,
+    Trigger,
+)
+from . import book, energy
+from .drops import Candidate, config, write_drops
+
+
+def rules_for(trigger_in: Iterable[str], *, community_id: int, now: datetime) -> list[EarningRule]:
+    """The active rules for these triggers in force today in this community."""
+    today = rules.local_day(now)
+    return list(
+        EarningRule.objects.filter(
+            active=True,
+            trigger__in=list(trigger_in),
+            starts_on__lte=today,
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .filter(Q(community__isnull=True) | Q(community_id=community_id))
+        .order_by("id")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Pickups
+
+
+@dataclass
+class _Picked:
+    order_id: int
+    household_id: int
+    placed_by_id: int
+    collected_at: datetime
+    phone: str
+    total_fen: int = 0
+    imperfect_fen: int = 0
+    by_category: dict[str, int] | None = None
+
+
+def earn_for_pickups(
+    *, group_buy_id: int, order_id: int | None = None, now: datetime | None = None
+) -> dict[str, int]:
+    """Points and energy for the orders of a group buy collected so far (one order with
+    ``order_id``): an order counts once collected in full, or once the group buy completed
+    for what was collected of it. Returns how many lots and drops it wrote."""
+    now = now or timezone.now()
+    group_buy = GroupBuy.objects.filter(pk=group_buy_id).first()
+    if group_buy is None:
+        return {"lots": 0, "drops": 0}
+    with transaction.atomic():
+        picked = _picked(group_buy, order_id)
+        if not picked:
+            return {"lots": 0, "drops": 0}
+        written = {"lots": 0, "drops": 0}
+        for rule in rules_for(PICKUP_TRIGGERS, community_id=group_buy.community_id, now=now):
+            candidates = _pickup_candidates(rule, group_buy, picked)
+            lots, drops = apply_rule(rule, candidates, now=now, group_buy_id=group_buy.pk)
+            written["lots"] += lots
+            written["drops"] += drops
+        written["drops"] += energy.pickup_energy(group_buy, picked, now=now)
+    return written
+
+
+def _picked(group_buy: GroupBuy, order_id: int | None) -> list[_Picked]:
+    orders = Order.objects.filter(group_buy=group_buy, status=Order.Status.CONFIRMED).exclude(
+        pickup=Order.Pickup.NONE
+    )
+    if group_buy.status != GroupBuy.Status.COMPLETED:
+        orders = orders.filter(pickup=Order.Pickup.FULL)
+    if order_id is not None:
+        orders = orders.filter(pk=order_id)
+    by_id = {
+        pk: _Picked(
+            pk, household, placed_by, collected or group_buy.pickup_ends_at, phone, 0, 0, {}
+        )
+        for pk, household, placed_by, collected, phone in orders.values_list(
+            "id", "household_id", "placed_by_id", "collected_at", "household__phone"
+        )
+    }
+    if not by_id:
+        return []
+    imperfect = set(
+        ImperfectItem.objects.filter(item__group_buy=group_buy).values_list("item_id", flat=True)
+    )
+    lines = OrderLine.objects.filter(order__in=orders, picked_up__gt=0).values_list(
+        "order_id", "item_id", "picked_up", "unit_price_fen", "item__product__category"
+    )
+    for order, item, units, price, category in lines.iterator(chunk_size=5000):
+        row = by_id[order]
+        fen = units * price
+        row.total_fen += fen
+        if item in imperfect:
+            row.imperfect_fen += fen
+        assert row.by_category is not None
+        row.by_category[category] = row.by_category.get(category, 0) + fen
+    return [row for row in by_id.values() if row.total_fen > 0]
+
+
+def _pickup_candidates(
+    rule: EarningRule, group_buy: GroupBuy, picked: list[_Picked]
+) -> list[Candidate]:
+    def basis(row: _Picked) -> int:
+        fen = row.imperfect_fen if rule.trigger == Trigger.IMPERFECT else row.total_fen
+        if rule.category:
+            fen = min(fen, (row.by_category or {}).get(rule.category, 0))
+        return fen
+
+    rows = [row for row in picked if basis(row) > 0 and basis(row) >= rule.min_amount_fen]
+    if rule.trigger in (Trigger.PICKED_UP, Trigger.IMPERFECT):
+        return [_candidate(row, basis(row)) for row in rows]
+    if rule.trigger == Trigger.ON_TIME:
+        return [
+            _candidate(row, basis(row))
+            for row in rows
+            if group_buy.pickup_starts_at <= row.collected_at <= group_buy.pickup_ends_at
+        ]
+    if rule.trigger == Trigger.FIRST_ORDER:
+        households = {row.household_id for row in rows}
+        first = dict(
+            Order.objects.filter(household_id__in=households, status=Order.Status.CONFIRMED)
+            .exclude(pickup=Order.Pickup.NONE)
+            .values_list("household_id")
+            .annotate(first=Min("id"))
+            .order_by()
+        )
+        return [
+            _candidate(row, basis(row), source="first")
+            for row in rows
+            if first.get(row.household_id) == row.order_id
+        ]
+    if rule.trigger == Trigger.FOR_NEIGHBOUR:
+        placers = dict(
+            Member.objects.filter(user_id__in={row.placed_by_id for row in rows}).values_list(
+                "user_id", "household_id"
+            )
+        )
+        return [
+            Candidate(
+                placers[row.placed_by_id],
+                f"order:{row.order_id}",
+                basis(row),
+                row.order_id,
+                row.collected_at,
+            )
+            for row in rows
+            if not row.phone
+            and row.placed_by_id in placers
+            and placers[row.placed_by_id] != row.household_id
+        ]
+    if rule.trigger == Trigger.INVITED:
+        inviters = dict(
+            Referral.objects.filter(
+                household_id__in={row.household_id for row in rows}
+            ).values_list("household_id", "invited_by_id")
+        )
+        return [
+            Candidate(
+                inviters[row.household_id],
+                f"invited:{row.household_id}",
+                basis(row),
+                row.order_id,
+                row.collected_at,
+            )
+            for row in rows
+            if row.household_id in inviters
+        ]
+    return []
+
+
+def _candidate(row: _Picked, basis_fen: int, *, source: str | None = None) -> Candidate:
+    return Candidate(
+        row.household_id,
+        source or f"order:{row.order_id}",
+        basis_fen,
+        row.order_id,
+        row.collected_at,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Applying one rule
+
+
+def apply_rule(
+    rule: EarningRule,
+    candidates: Sequence[Candidate],
+    *,
+    now: datetime,
+    group_buy_id: int | None = None,
+) -> tuple[int, int]:
+    """Give what ``rule`` gives to each candidate that has not earned from it for its source,
+    within the rule's caps; returns (lots, drops) written. The caller holds a transaction."""
+    if not candidates:
+        return 0, 0
+    seen = _already(rule, candidates)
+    fresh: dict[tuple[int, str], Candidate] = {}
+    for c in candidates:
+        if (c.household_id, c.source) not in seen:
+            fresh.setdefault((c.household_id, c.source), c)
+    if not fresh:
+        return 0, 0
+    amounts = _within_caps(rule, list(fresh.values()), now)
+    if not amounts:
+        return 0, 0
+    if rule.unit == RewardUnit.ENERGY:
+        return 0, _drops(rule, amounts, now)
+    return _lots(rule, amounts, now, group_buy_id), 0
+
+
+def _already(rule: EarningRule, candidates: Sequence[Candidate]) -> set[tuple[int, str]]:
+    sources = sorted({c.source for c in candidates})
+    model = EnergyDrop if rule.unit == RewardUnit.ENERGY else Lot
+    seen: set[tuple[int, str]] = set()
+    for start in range(0, len(sources), 5000):
+        found = model.objects.filter(rule=rule, source__in=sources[start : start + 5000])
+        seen.update(found.values_list("household_id", "source"))
+    return seen
+
+
+def _within_caps(
+    rule: EarningRule, fresh: list[Candidate], now: datetime
+) -> list[tuple[Candidate, int]]:
+    wanted = [(c, rules.earned_by(rule.effect, rule.amount, c.basis_fen)) for c in fresh]
+    wanted = [(c, amount) for c, amount in wanted if amount > 0]
+    if rule.per_day_cap is None and rule.per_month_cap is None:
+        return wanted
+    day = rules.local_day(now)
+    households = sorted({c.household_id for c, _ in wanted})
+    model = EnergyDrop if rule.unit == RewardUnit.ENERGY else Lot
+    column = "grams" if model is EnergyDrop else "amount"
+
+    def sums(bounds: tuple[datetime, datetime]) -> dict[int, int]:
+        return dict(
+            model.objects.filter(
+                rule=rule,
+                household_id__in=households,
+                earned_at__gte=bounds[0],
+                earned_at__lt=bounds[1],
+            )
+            .values_list("household_id")
+            .annotate(total=Sum(column))
+            .order_by()
+        )
+
+    today = sums(rules.day_bounds(day)) if rule.per_day_cap is not None else {}
+    month = sums(rules.month_bounds(day)) if rule.per_month_cap is not None else {}
+    given = []
+    for c, amount in wanted:
+        left = rules.capped(
+            amount,
+            earned_today=today.get(c.household_id, 0),
+            day_cap=rule.per_day_cap,
+            earned_month=month.get(c.household_id, 0),
+            month_cap=rule.per_month_cap,
+        )
+        if left > 0:
+            given.append((c, left))
+            today[c.household_id] = today.get(c.household_id, 0) + left
+            month[c.household_id] = month.get(c.household_id, 0) + left
+    return given
+
+
+def _lots(
+    rule: EarningRule,
+    amounts: list[tuple[Candidate, int]],
+    now: datetime,
+    group_buy_id: int | None,
+) -> int:
+    per_household: dict[int, int] = defaultdict(int)
+    for c, amount in amounts:
+        per_household[c.household_id] += amount
+    entry = post(
+        book.EARNED,
+        [(book.points_account(h), -n) for h, n in per_household.items()]
+        + [(book.POINTS_OPERATOR, sum(per_household.values()))],
+        at=now,
+        memo=rule.name[:200],
+        group_buy_id=group_buy_id,
+    )
+    assert entry is not None
+    expires = now + timedelta(days=config()["POINTS_EXPIRE_DAYS"])
+    Lot.objects.bulk_create(
+        [
+            Lot(
+                household_id=c.household_id,
+                rule=rule,
+                source=c.source,
+                order_id=c.order_id,
+                basis_fen=c.basis_fen,
+                amount=amount,
+                remaining=amount,
+                earned_at=now,
+                expires_at=expires,
+                entry=entry,
+            )
+            for c, amount in amounts
+        ],
+        batch_size=2000,
+    )
+    pay_debts(per_household.keys())
+    return len(amounts)
+
+
+def pay_debts(household_ids: Iterable[int]) -> None:
+    """Points earned pay off what a take-back left owing (a lot below zero) first: moved
+    between a household's lots, the balance unchanged."""
+    households = sorted(set(household_ids))
+    owing: set[int] = set()
+    for start in range(0, len(households), 5000):
+        owing.update(
+            Lot.objects.filter(
+                household_id__in=households[start : start + 5000], remaining__lt=0
+            ).values_list("household_id", flat=True)
+        )
+    for household in sorted(owing):
+        book.lock_points(household)
+        lots = list(
+            Lot.objects.select_for_update()
+            .filter(household_id=household)
+            .exclude(remaining=0)
+            .order_by("expires_at", "id")
+        )
+        debts = [lot for lot in lots if lot.remaining < 0]
+        owed = -sum(lot.remaining for lot in debts)
+        held = [rules.Held(lot.pk, lot.remaining) for lot in lots if lot.remaining > 0]
+        by_id = {lot.pk: lot for lot in lots}
+        for lot_id, take in rules.consume(held, owed):
+            by_id[lot_id].remaining -= take
+            by_id[lot_id].save(update_fields=["remaining"])
+            while take:
+                debt = next(d for d in debts if d.remaining < 0)
+                moved = min(take, -debt.remaining)
+                debt.remaining += moved
+                debt.save(update_fields=["remaining"])
+                take -= moved
+
+
+def _drops(rule: EarningRule, amounts: list[tuple[Candidate, int]], now: datetime) -> int:
+    return write_drops([(c, amount, amount) for c, amount in amounts], now=now, rule_id=rule.pk)
+
+
+def earn_for_report(
+    *,
+    report_id: int,
+    household_id: int,
+    community_id: int,
+    order_id: int | None,
+    now: datetime | None = None,
+) -> int:
+    """Feedback on a delivered item (an after-sales report) earns through the feedback
+    rules, once per report."""
+    now = now or timezone.now()
+    written = 0
+    with transaction.atomic():
+        for rule in rules_for([Trigger.FEEDBACK], community_id=community_id, now=now):
+            candidate = Candidate(household_id, f"report:{report_id}", 0, order_id, now)
+            lots, drops = apply_rule(rule, [candidate], now=now)
+            written += lots + drops
+    return written
+
+
+def earn_for_action(
+    *,
+    kind: str,
+    action_id: int,
+    household_id: int,
+    community_id: int,
+    order_id: int,
+    now: datetime,
+) -> int:
+    """An own bag or returned crates, recorded at the pickup, earns through its rules."""
+    written = 0
+    for rule in rules_for([kind], community_id=community_id, now=now):
+        candidate = Candidate(household_id, f"action:{action_id}", 0, order_id, now)
+        lots, drops = apply_rule(rule, [candidate], now=now)
+        written += lots + drops
+    return written

@@ -1,0 +1,143 @@
+"""Green energy: the CO₂ a pickup at the gate avoids (docs/decisions/0030), collected by a
+tap within the window, lapsing otherwise.
+
+The model, per order collected: one home-delivery van drop avoided (``VAN_DROP_G``, 181 g,
+Edwards, McKinnon & Cullinane 2010) minus the order's share of each bulk delivery that brought
+its goods: the trip there and back (straight-line distance between the supplier's depot and
+the community's gate × ``ROAD_FACTOR``) × ``VEHICLE_G_PER_KM``, divided by the orders on that
+purchase order.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from linli.accounts.models import User
+from linli.groupbuys.models import GroupBuy, Order, OrderLine, PurchaseOrder
+from linli.ledger.services import post
+
+from .. import rules
+from ..errors import NothingToCollect
+from ..models import EnergyDrop, Site
+from . import book
+from .access import member_household
+from .drops import Candidate, config, write_drops
+
+
+def site_of(kind: str, owner_id: int) -> tuple[float, float] | None:
+    found = Site.objects.filter(kind=kind, owner_id=owner_id).values_list("lat", "lng").first()
+    return (found[0], found[1]) if found else None
+
+
+def trip_shares(group_buy: GroupBuy) -> tuple[dict[int, float], dict[int, set[int]]]:
+    """Per purchase order of the group buy: its trip's CO₂ divided by the orders on it; and
+    per order the purchase orders that brought its goods."""
+    cfg = config()
+    gate = site_of(Site.Kind.COMMUNITY, group_buy.community_id)
+    purchase_orders = dict(
+        PurchaseOrder.objects.filter(group_buy=group_buy).values_list("id", "supplier_id")
+    )
+    lines = OrderLine.objects.filter(
+        order__group_buy=group_buy,
+        order__status=Order.Status.CONFIRMED,
+        item__po_line__isnull=False,
+    )
+    counts = dict(
+        lines.values_list("item__po_line__purchase_order_id")
+        .annotate(n=Count("order_id", distinct=True))
+        .order_by()
+    )
+    shares = {}
+    for po, supplier in purchase_orders.items():
+        depot = site_of(Site.Kind.SUPPLIER, supplier)
+        straight = (
+            rules.distance_km(depot, gate)
+            if depot is not None and gate is not None
+            else cfg["DEFAULT_KM"] / cfg["ROAD_FACTOR"]
+        )
+        trip = rules.trip_g(
+            straight_km=straight, road_factor=cfg["ROAD_FACTOR"], g_per_km=cfg["VEHICLE_G_PER_KM"]
+        )
+        shares[po] = trip / max(1, counts.get(po, 0))
+    brought: dict[int, set[int]] = defaultdict(set)
+    for order, po in lines.values_list("order_id", "item__po_line__purchase_order_id").distinct():
+        brought[order].add(po)
+    return shares, brought
+
+
+def pickup_energy(group_buy: GroupBuy, picked: Iterable, *, now: datetime) -> int:
+    """Energy drops for orders collected (``picked``: rows with ``order_id``,
+    ``household_id``, ``collected_at``) that have none yet; returns how many it wrote."""
+    picked = list(picked)
+    sources = {f"pickup:{row.order_id}": row for row in picked}
+    seen = set(
+        EnergyDrop.objects.filter(rule__isnull=True, source__in=list(sources)).values_list(
+            "source", flat=True
+        )
+    )
+    fresh = [row for source, row in sources.items() if source not in seen]
+    if not fresh:
+        return 0
+    shares, brought = trip_shares(group_buy)
+    given = []
+    for row in fresh:
+        avoided = rules.pickup_avoided_g(
+            van_drop_g=config()["VAN_DROP_G"],
+            trip_shares=[shares[po] for po in brought.get(row.order_id, ())],
+        )
+        given.append(
+            (
+                Candidate(
+                    row.household_id, f"pickup:{row.order_id}", 0, row.order_id, row.collected_at
+                ),
+                avoided,
+                max(0, avoided),
+            )
+        )
+    return write_drops(given, now=now, rule_id=None)
+
+
+def collect(*, actor: User, now: datetime | None = None) -> int:
+    """The member's tap: every drop of its household that has appeared and not lapsed goes on
+    the ledger; returns the grams collected."""
+    now = now or timezone.now()
+    household = member_household(actor)
+    with transaction.atomic():
+        book.lock_energy(household)
+        due = list(
+            EnergyDrop.objects.select_for_update()
+            .filter(
+                household_id=household,
+                appears_at__lte=now,
+                lapses_at__gt=now,
+                collected_at__isnull=True,
+                lapsed_at__isnull=True,
+                grams__gt=0,
+            )
+            .order_by("id")
+        )
+        if not due:
+            raise NothingToCollect()
+        grams = sum(drop.grams for drop in due)
+        entry = post(
+            book.COLLECTED,
+            [(book.energy_account(household), -grams), (book.ENERGY_OPERATOR, grams)],
+            at=now,
+            actor=actor,
+            memo="green energy collected",
+        )
+        EnergyDrop.objects.filter(pk__in=[d.pk for d in due]).update(collected_at=now, entry=entry)
+    return grams
+
+
+def lapse_due(*, now: datetime | None = None) -> int:
+    """Energy not collected within its window lapses (the worker's job); it never reached the
+    ledger, so nothing is posted."""
+    now = now or timezone.now()
+    return EnergyDrop.objects.filter(
+        lapses_at__lte=now, collected_at__isnull=True, lapsed_at__isnull=True
+    ).update(lapsed_at=now)

@@ -1,0 +1,233 @@
+"""Green energy from the documented model, collected by a tap within the window, trees grown,
+planted in batches with codes and certificates, the community forest."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from linli.groupbuys import services as groupbuys
+from linli.ledger import selectors as ledger
+from linli.rewards import errors, rules, selectors, services
+from linli.rewards.certificate import certificate_pdf
+from linli.rewards.models import EnergyDrop, Site, Species, Tree, Trigger
+from linli.rewards.services.energy import trip_shares
+
+from .conftest import deliver, energy, energy_rule, picked_up
+
+pytestmark = pytest.mark.django_db
+
+
+def _sites(hood, km_north: float):
+    """The gate at People's Square, the depot ``km_north`` kilometres due north."""
+    services.set_site(
+        actor=hood.operator, kind="community", owner_id=hood.community.pk, lat=31.2304, lng=121.4737
+    )
+    services.set_site(
+        actor=hood.operator,
+        kind="supplier",
+        owner_id=hood.supplier.pk,
+        lat=31.2304 + km_north / 111.195,
+        lng=121.4737,
+    )
+
+
+def test_the_model_181_g_a_van_drop_minus_the_share_of_the_bulk_trip(hood):
+    _sites(hood, 10)
+    group_buy, _orders = picked_up(hood, 2)
+    shares, _brought = trip_shares(group_buy)
+    # 10 km straight × 1.3 road × 2 ways × 270 g/km = 7,020 g, over the 2 orders: 3,510 g.
+    (share,) = shares.values()
+    assert share == pytest.approx(3510, abs=2)
+    drops = EnergyDrop.objects.filter(rule__isnull=True)
+    assert {d.avoided_g for d in drops} == {181 - 3510}
+    assert {d.grams for d in drops} == {0}  # far supplier, two orders: no saving, no energy
+
+
+def test_a_near_supplier_and_many_orders_save(hood):
+    _sites(hood, 0.2)
+    _group_buy, _orders = picked_up(hood, 3)
+    trip = (
+        2 * rules.distance_km((31.2304, 121.4737), (31.2304 + 0.2 / 111.195, 121.4737)) * 1.3 * 270
+    )
+    expected = round(181 - trip / 3)
+    assert {d.avoided_g for d in EnergyDrop.objects.all()} == {expected}
+    assert expected > 0
+
+
+def test_energy_appears_the_next_day_is_collected_by_a_tap_and_lapses_after_72_hours(hood):
+    _sites(hood, 0.1)
+    picked_up(hood, 1)
+    drop = EnergyDrop.objects.get()
+    member = hood.members[1]
+    with pytest.raises(errors.NothingToCollect):
+        services.collect(actor=member)  # not yet: it appears tomorrow
+    assert drop.appears_at > timezone.now()
+    assert drop.lapses_at - drop.appears_at == timedelta(hours=72)
+    grams = services.collect(actor=member, now=drop.appears_at + timedelta(hours=1))
+    assert grams == drop.grams > 0
+    assert energy(hood.households[1]) == grams
+    with pytest.raises(errors.NothingToCollect):
+        services.collect(actor=member, now=drop.appears_at + timedelta(hours=2))
+    assert ledger.check().ok
+
+
+def test_uncollected_energy_lapses_and_never_reaches_the_ledger(hood):
+    _sites(hood, 0.1)
+    picked_up(hood, 1)
+    drop = EnergyDrop.objects.get()
+    assert services.lapse_due(now=drop.lapses_at + timedelta(seconds=1)) == 1
+    with pytest.raises(errors.NothingToCollect):
+        services.collect(actor=hood.members[1], now=drop.lapses_at + timedelta(hours=1))
+    assert energy(hood.households[1]) == 0
+
+
+def test_green_actions_and_the_daily_cap(hood, settings):
+    settings.LINLI_REWARDS = {**settings.LINLI_REWARDS, "ENERGY_DAY_CAP_G": 250}
+    _sites(hood, 0.1)
+    energy_rule(hood, Trigger.OWN_BAG, 200)
+    _group_buy, orders = picked_up(hood, 1)
+    services.record_green_action(actor=hood.leader_user, order_id=orders[0].pk, kind="own_bag")
+    services.record_green_action(actor=hood.leader_user, order_id=orders[0].pk, kind="own_bag")
+    total = sum(EnergyDrop.objects.values_list("grams", flat=True))
+    assert total == 250
+    assert EnergyDrop.objects.count() == 2
+
+
+def test_a_member_cannot_record_green_actions(hood):
+    _group_buy, orders = picked_up(hood, 1)
+    with pytest.raises(errors.OrderNotFound):
+        services.record_green_action(actor=hood.members[2], order_id=orders[0].pk, kind="own_bag")
+
+
+def test_imperfect_produce_earns_through_its_rule(hood):
+    energy_rule(hood, Trigger.IMPERFECT, 5, effect="per_yuan")
+    group_buy, orders = hood.formed(1)
+    first = group_buy.items.order_by("position").first()
+    services.flag_imperfect(actor=hood.leader_user, item_id=first.pk)
+    groupbuys.confirm_pickup(
+        actor=hood.leader_user, group_buy_id=group_buy.pk, order_id=orders[0].pk
+    )
+    deliver()
+    assert EnergyDrop.objects.get(rule__isnull=False).grams == 45  # ¥9 × 5 g
+
+
+def _grow(hood, member_index, grams, now):
+    """Energy given to a member's household without a pickup: a drop collected."""
+    household = hood.households[member_index]
+    EnergyDrop.objects.create(
+        household=household,
+        source=f"test:{grams}:{now.timestamp()}",
+        community=hood.community,
+        building=household.building,
+        avoided_g=grams,
+        grams=grams,
+        earned_at=now,
+        appears_at=now - timedelta(hours=1),
+        lapses_at=now + timedelta(hours=70),
+    )
+    services.collect(actor=hood.members[member_index], now=now)
+
+
+def test_a_tree_grows_with_energy_and_is_planted_with_a_code_and_certificate(hood, settings):
+    settings.LINLI_REWARDS = {**settings.LINLI_REWARDS, "ENERGY_DAY_CAP_G": 10**9}
+    now = timezone.now()
+    saxaul = Species.objects.get(name="梭梭")
+    member = hood.members[1]
+    with pytest.raises(errors.NoTree):
+        services.water(actor=member)
+    services.start_tree(actor=member, species_id=saxaul.pk)
+    with pytest.raises(errors.AlreadyGrowing):
+        services.start_tree(actor=member, species_id=saxaul.pk)
+    with pytest.raises(errors.NoEnergy):
+        services.water(actor=member)
+    _grow(hood, 1, 10_000, now)
+    services.water(actor=member)
+    tree = Tree.objects.get()
+    assert (tree.energy_g, tree.grown_at) == (10_000, None)
+    assert rules.stage(tree.energy_g, saxaul.energy_g) == 2
+    _grow(hood, 1, 10_000, now + timedelta(seconds=1))
+    services.water(actor=member)
+    tree.refresh_from_db()
+    assert tree.energy_g == 17_900 and tree.grown_at is not None
+    assert energy(hood.households[1]) == 2_100  # the rest stays for the next tree
+
+    with pytest.raises(errors.NotEnoughGrownTrees):
+        services.plant(
+            actor=hood.operator,
+            partner="阿拉善SEE",
+            place="内蒙古阿拉善",
+            lat=38.85,
+            lng=105.7,
+            planted_on=date(2026, 4, 12),
+            species_id=saxaul.pk,
+            count=2,
+        )
+    with pytest.raises(errors.NotOperator):
+        services.plant(
+            actor=hood.leader_user,
+            partner="x",
+            place="y",
+            lat=0,
+            lng=0,
+            planted_on=date(2026, 4, 12),
+            species_id=saxaul.pk,
+            count=1,
+        )
+    batch = services.plant(
+        actor=hood.operator,
+        partner="阿拉善SEE",
+        place="内蒙古阿拉善",
+        lat=38.85,
+        lng=105.7,
+        planted_on=date(2026, 4, 12),
+        species_id=saxaul.pk,
+        count=1,
+    )
+    tree.refresh_from_db()
+    assert tree.batch == batch and tree.code.startswith("LL2026-")
+    pdf = certificate_pdf(selectors.certificate_tree(member, tree.code))
+    assert pdf.startswith(b"%PDF") and len(pdf) > 5000
+    with pytest.raises(errors.TreeNotFound):
+        selectors.certificate_tree(hood.members[2], tree.code)
+    assert ledger.check().ok
+
+
+def test_planting_together_as_a_building(hood, settings):
+    settings.LINLI_REWARDS = {**settings.LINLI_REWARDS, "ENERGY_DAY_CAP_G": 10**9}
+    now = timezone.now()
+    tamarisk = Species.objects.get(name="红柳")
+    # Households 1 and 3 share a building (two buildings, alternating).
+    assert hood.households[1].building_id == hood.households[3].building_id
+    services.start_tree(actor=hood.members[1], species_id=tamarisk.pk, together=True)
+    _grow(hood, 1, 12_000, now)
+    _grow(hood, 3, 12_000, now)
+    services.water(actor=hood.members[1], together=True)
+    services.water(actor=hood.members[3], together=True)
+    tree = Tree.objects.get()
+    assert tree.building_id == hood.households[1].building_id
+    assert tree.energy_g == 22_400 and tree.grown_at is not None
+    assert energy(hood.households[3]) == 1_600
+    forest = selectors.forest(hood.operator, community_id=hood.community.pk)
+    assert forest.total_grown == 1
+
+
+def test_the_forest_counts_co2_avoided_per_community_and_building(hood):
+    _sites(hood, 0.1)
+    picked_up(hood, 3)
+    forest = selectors.forest(hood.members[1])
+    assert [r.community_id for r in forest.communities] == [hood.community.pk]
+    avoided = sum(EnergyDrop.objects.values_list("avoided_g", flat=True))
+    assert forest.total_avoided_g == avoided > 0
+    assert sum(b.avoided_g for b in forest.buildings) == avoided
+    assert sum(g for _, g in forest.months) == avoided
+    # Someone from another community sees only theirs.
+    assert selectors.forest(hood.other_member).total_avoided_g == 0
+
+
+def test_sites_are_for_operators_and_on_earth(hood):
+    with pytest.raises(errors.BadInput):
+        services.set_site(actor=hood.operator, kind="community", owner_id=1, lat=91, lng=0)
+    with pytest.raises(errors.NotOperator):
+        services.set_site(actor=hood.leader_user, kind="community", owner_id=1, lat=1, lng=0)
+    assert not Site.objects.exists()
