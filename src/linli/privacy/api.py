@@ -17,11 +17,11 @@ from .schemas import (
     ConsentIn,
     ConsentOut,
     CopyOut,
-    DecisionIn,
     ProfileIn,
     ProfileOut,
     RoomChangeIn,
     RoomChangeOut,
+    RoomDecisionIn,
 )
 
 router = Router(tags=["privacy"])
@@ -114,7 +114,7 @@ def room_changes(request):
     summary="Confirm or refuse a room change (leader of the community, operator)",
 )
 @idempotent
-def decide(request, change_id: int, payload: DecisionIn):
+def decide(request, change_id: int, payload: RoomDecisionIn):
     change = services.decide_room_change(
         actor=request.auth, change_id=change_id, confirm=payload.confirm
     )

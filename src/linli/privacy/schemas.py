@@ -47,7 +47,7 @@ class RoomChangeOut(Schema):
     decided_at: datetime | None
 
 
-class DecisionIn(In):
+class RoomDecisionIn(In):
     confirm: StrictBool
 
 
