@@ -33,6 +33,7 @@ from linli.aftersales import photos as aftersales_photos
 from linli.aftersales import services as aftersales
 from linli.api import api
 from linli.communities.models import Building
+from linli.communities.services import give_consent
 from linli.core.formatting import mask_phone
 from linli.groupbuys import services
 from linli.groupbuys.models import (
@@ -44,6 +45,9 @@ from linli.jielong import services as jielong
 from linli.jielong.models import NicknameBook
 from linli.ledger import services as ledger
 from linli.notices.services import notify
+from linli.privacy import services as privacy
+from linli.privacy import storage as privacy_storage
+from linli.privacy.models import DataCopy
 
 from . import factories
 from .connect.world import connect_programme
@@ -210,6 +214,20 @@ def build_world(hood) -> World:
             }
         },
     )
+    # Privacy: a copy ready for the member; the neighbour asked to move, and let the leader
+    # keep its contact.
+    copy = DataCopy.objects.create(
+        household=hood.households[1],
+        requested_at=timezone.now(),
+        status=DataCopy.Status.READY,
+        ready_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(days=1),
+        stored_as=privacy_storage.save(hood.households[1].pk, b"PK\x05\x06" + bytes(18)),
+    )
+    room_change = privacy.request_room_change(
+        actor=neighbour, building_id=hood.households[2].building_id, room="888"
+    )
+    give_consent(actor=neighbour, household_id=hood.households[2].pk, purpose="leader_contacts")
     # A presale of the supplier's greens, and an offer of them passed to the leader.
     presale = services.open_presale(
         actor=hood.supplier_user,
@@ -256,6 +274,8 @@ def build_world(hood) -> World:
             "collected_gb": collected_gb.pk,
             "report": report.pk,
             "greens_line": greens_line.pk,
+            "copy": copy.pk,
+            "room_change": room_change.pk,
             "presale": presale.pk,
             "pass": offer.passes.get().pk,
             "other_leader": hood.other_leader_user.leader.pk,
@@ -623,6 +643,28 @@ def check_nickname_forgotten(world: World, role: str, response) -> None:
         household=world.community_households[1],
         matched_by=world.users["leader"],
     )
+
+
+def check_own_profile(world, role, response):
+    assert response.json()["id"] == world.households[role].pk
+
+
+def check_own_copies(world, role, response):
+    copies = response.json()
+    assert [c["id"] for c in copies] == ([world.ids["copy"]] if role == "member" else [])
+
+
+def check_room_changes(world, role, response):
+    ids = [change["id"] for change in items_of(response)]
+    assert ids == ([] if role == "other_leader" else [world.ids["room_change"]])
+
+
+def check_contacts_file(world, role, response):
+    """Only households that consented: the neighbour did, the member did not."""
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    rows = list(book.active.iter_rows(values_only=True))
+    neighbour = world.households["neighbour"]
+    assert [row[1] for row in rows[1:]] == [neighbour.room]
 
 
 def cells(default: int | str, **overrides: int | str) -> dict[str, int | str]:
@@ -1038,6 +1080,52 @@ TABLE: dict[str, Row] = {
     ),
     "POST /relations/calendar": Row("/relations/calendar", BOOK, created=True),
     "DELETE /relations/calendar": Row("/relations/calendar", BOOK),
+    # Privacy: a household's own copy, corrections, consents and closing; its leader's room
+    # changes to confirm and contacts to export.
+    "GET /privacy/profile": Row("/privacy/profile", HAS_HOUSEHOLD, check=check_own_profile),
+    "PUT /privacy/profile": Row(
+        "/privacy/profile",
+        HAS_HOUSEHOLD,
+        body=lambda w, r: {"contact_name": "改过的名字", "phone": "13900000000"},
+    ),
+    "POST /privacy/copies": Row("/privacy/copies", HAS_HOUSEHOLD, created=True),
+    "GET /privacy/copies": Row("/privacy/copies", HAS_HOUSEHOLD, check=check_own_copies),
+    "POST /privacy/copies/{copy_id}/download": Row(
+        "/privacy/copies/{copy}/download", cells(404, member=OK)
+    ),
+    "POST /privacy/room-changes": Row(
+        "/privacy/room-changes",
+        cells(403, member=OK, neighbour=OK, leader=OK, other_member=422),
+        body=lambda w, r: {"building_id": w.ids["building"], "room": "999"},
+        created=True,
+    ),
+    "GET /privacy/room-changes": Row(
+        "/privacy/room-changes",
+        cells(404, leader=OK, other_leader=OK, operator=OK),
+        check=check_room_changes,
+    ),
+    "POST /privacy/room-changes/{change_id}/decision": Row(
+        "/privacy/room-changes/{room_change}/decision",
+        cells(404, leader=200, operator=409),
+        body=lambda w, r: {"confirm": True},
+    ),
+    "GET /privacy/consents": Row("/privacy/consents", HAS_HOUSEHOLD),
+    "PUT /privacy/consents/{purpose}": Row(
+        "/privacy/consents/marketing", HAS_HOUSEHOLD, body=lambda w, r: {"granted": True}
+    ),
+    "GET /privacy/closing": Row("/privacy/closing", HAS_HOUSEHOLD),
+    # The member and the neighbour have orders waiting for pickup, the leader leads: only the
+    # other community's member, whose group buy is completed, may close.
+    "POST /privacy/closing": Row(
+        "/privacy/closing",
+        cells(403, member=409, neighbour=409, leader=409, other_member=OK),
+        body=lambda w, r: {"word": "注销"},
+    ),
+    "POST /privacy/communities/{community_id}/contacts.xlsx": Row(
+        "/privacy/communities/{community}/contacts.xlsx",
+        cells(404, leader=OK, operator=OK),
+        check=check_contacts_file,
+    ),
     # Rewards: a member their own household's points, energy and trees; leaders record at
     # the gate of their communities; operators manage rules, perks, species, sites, plantings.
     "GET /rewards/me": Row("/rewards/me", HAS_HOUSEHOLD),

@@ -33,6 +33,7 @@ from linli.groupbuys.api import router as groupbuys_router
 from linli.jielong.api import router as jielong_router
 from linli.ledger.api import router as ledger_router
 from linli.notices.api import router as notices_router
+from linli.privacy.api import router as privacy_router
 from linli.relations.api import router as relations_router
 from linli.rewards.api import router as rewards_router
 from linli.storefronts.api import router as storefronts_router
@@ -94,6 +95,7 @@ api.add_router("", jielong_router)
 api.add_router("", notices_router)
 api.add_router("", aftersales_router)
 api.add_router("", relations_router)
+api.add_router("", privacy_router)
 api.add_router("", forecasts_router)
 api.add_router("", rewards_router)
 api.add_router("", storefronts_router)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "linli.notices",
     "linli.forecasts",
     "linli.relations",
+    "linli.privacy",
     "linli.rewards",
     "linli.storefronts",
     "linli.connect",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("linli.jielong.urls")),
     path("", include("linli.aftersales.urls")),
     path("relations/", include("linli.relations.urls")),
+    path("privacy/", include("linli.privacy.urls")),
     path("farms/", include("linli.storefronts.urls")),
     path("connect/", include("linli.connect.urls")),
     path("", include("linli.forecasts.urls")),

@@ -15,6 +15,7 @@ from linli.core.paging import LIMIT_MAX, OFFSET_MAX
 from linli.groupbuys import services as groupbuys
 from linli.jielong import services as jielong
 from linli.notices.services import notify
+from linli.privacy import services as privacy
 from tests import factories
 from tests.aftersales.conftest import collected, line_of
 from tests.apiclient import Api
@@ -48,6 +49,7 @@ LISTS = {
     "/api/relations/organisations",
     "/api/relations/interactions/flagged",
     "/api/relations/reminders",
+    "/api/privacy/room-changes",
     "/api/rewards/perks",
     "/api/rewards/rules",
     "/api/rewards/batches",
@@ -111,6 +113,7 @@ def world(hood):
         },
     )
     relationship_book(hood.operator)  # a person, an organisation, a flagged meal, a reminder
+    privacy.request_room_change(actor=hood.members[1], building_id=building, room="999")
     rewards_world(hood)  # an earning rule, a perk, a planting batch
     # A presale and a help-sell offer held by the leader.
     groupbuys.open_presale(

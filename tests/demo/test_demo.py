@@ -24,8 +24,10 @@ from django.test import Client
 from django.utils import timezone
 
 from linli.accounts.models import User
+from linli.accounts.roles import roles
 from linli.catalog.models import Product, Supplier
 from linli.communities.models import Building, Community, Household, Member
+from linli.communities.selectors import consenting_household_ids
 from linli.demo.build import DEFAULT_SEED, HISTORY, build
 from linli.demo.goods import GOODS, Good
 from linli.demo.models import DemoCity
@@ -40,6 +42,7 @@ from linli.groupbuys.models import (
     PurchaseOrder,
     PurchaseOrderLine,
 )
+from linli.privacy import selectors as privacy_selectors
 from linli.relations import strength
 from linli.relations.models import Interaction, Organisation, Person, Reminder
 from linli.storefronts.models import Follow, ProductStory, Rating, Storefront
@@ -576,6 +579,23 @@ def test_the_relationship_book_has_two_years_of_ties_kept_and_fading(shown):
     assert checked >= 20 and wrong == []
     assert Reminder.objects.filter(kind="cadence").exists()
     assert Interaction.objects.filter(review="flagged").count() == 1
+
+
+# -- privacy ----------------------------------------------------------------------------------
+
+
+def test_the_leader_has_consented_contacts_to_export_and_a_move_to_confirm(shown):
+    leader = User.objects.get(username=shown.logins["leader"])
+    member = User.objects.get(username=shown.logins["member"])
+    community = leader.leader.communities.order_by("pk").first()
+    contacts = privacy_selectors.contacts_of(roles(leader), community.pk)
+    assert contacts.count() >= 3
+    assert member.member.household_id in set(
+        Household.objects.filter(pk__in=consenting_household_ids("leader_contacts")).values_list(
+            "pk", flat=True
+        )
+    )
+    assert privacy_selectors.room_changes_to_decide(roles(leader)).count() == 1
 
 
 def test_the_city_has_farm_stories_a_shared_presale_and_a_help_sell_chain(shown):

@@ -12,6 +12,7 @@ from linli.groupbuys import services as groupbuys
 from linli.notices import channels, rules, selectors
 from linli.notices.errors import UnknownChannel, UnknownKind
 from linli.notices.models import Notice, Preference, Sending
+from linli.notices.rules import Kind
 from linli.notices.services import notify, send_due, set_preferences
 
 from .conftest import work
@@ -34,7 +35,17 @@ def test_defaults_every_kind_in_the_inbox_and_goods_arrived_by_e_mail_too(hood):
         for row in selectors.preferences(hood.members[0])
         for choice in row.channels
     }
+    # Kinds other apps add (a copy of one's data ready …) go to the inbox only.
+    others = {kind for kind, _channel in wanted} - {
+        "goods_arrived",
+        "cutoff_soon",
+        "group_buy_failed",
+        "shortfall_refunded",
+        "after_sales_decided",
+    }
     assert wanted == {
+        **{(kind, "inbox"): True for kind in others},
+        **{(kind, "email"): False for kind in others},
         ("goods_arrived", "inbox"): True,
         ("goods_arrived", "email"): True,
         ("cutoff_soon", "inbox"): True,
@@ -82,9 +93,9 @@ def test_unknown_kinds_and_channels_are_refused_and_change_nothing(hood):
             user=member, choices={("cutoff_soon", "email"): True, ("spam", "email"): True}
         )
     assert str(refused.value.message) == (
-        "未知的通知类型“spam”。请使用以下之一：after_sales_decided, cutoff_soon, "
-        "goods_arrived, group_buy_failed, shortfall_refunded。"
+        f"未知的通知类型“spam”。请使用以下之一：{', '.join(sorted(Kind.values))}。"
     )
+    assert "after_sales_decided, cutoff_soon" in str(refused.value.message)
     with pytest.raises(UnknownChannel):
         set_preferences(user=member, choices={("cutoff_soon", "pigeon"): True})
     assert Preference.objects.count() == 0

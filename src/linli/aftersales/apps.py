@@ -6,3 +6,16 @@ class AfterSalesConfig(AppConfig):
     name = "linli.aftersales"
     label = "aftersales"
     verbose_name = _("After-sales")
+
+    def ready(self) -> None:
+        # What this app holds about a household, for its copy and its erasure (PIPL).
+        from linli.core import personal_data as holders
+
+        from . import personal_data
+
+        holders.register(
+            "aftersales",
+            export=personal_data.export,
+            erase=personal_data.erase,
+            covers=personal_data.COVERS,
+        )

@@ -1,7 +1,9 @@
 from django.contrib import admin
 
+from linli.accounts.roles import roles
 from linli.core.admin import AuditedAdmin, OperatorInline
 
+from .looks import record_looks
 from .models import Building, Community, Household, Leader, Member
 
 
@@ -35,6 +37,20 @@ class HouseholdAdmin(AuditedAdmin):
     search_fields = ("room", "contact_name", "phone", "building__name", "building__community__name")
     list_select_related = ("building__community",)
     autocomplete_fields = ("building",)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """An operator opening a household reads its phone and address: recorded (who looked,
+        decision 0040)."""
+        if request.method == "GET" and str(object_id).isdigit():
+            record_looks(
+                actor=request.user,
+                who=roles(request.user),
+                household_ids=Household.objects.filter(pk=int(object_id)).values_list(
+                    "pk", flat=True
+                ),
+                what="admin",
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Member)

@@ -60,7 +60,10 @@ def households_to_order_for(who: Roles, community_id: int) -> list[Household]:
     if not who.sees(community_id):
         return []
     with connection.cursor() as cursor:
-        cursor.execute(_neighbours_sql(), [community_id, who.household_id or 0])
+        cursor.execute(
+            _neighbours_sql(),
+            [community_id, who.household_id or 0, Consent.Purpose.NEIGHBOURS_ORDER],
+        )
         rows = cursor.fetchall()
     found = []
     for row in rows:
@@ -81,7 +84,16 @@ def _neighbours_sql() -> str:
         f"SELECT {h.columns}, {b.columns} FROM {h.table}"
         f" JOIN {b.table} ON b.id = {h.column('building')}"
         f" WHERE {b.column('community')} = %s AND {h.column('neighbours_may_order')}"
-        f" AND h.id <> %s ORDER BY {b.column('position')}, {b.column('name')}, {h.column('room')}"
+        f" AND h.id <> %s AND ({_newest_consent_sql()}) ORDER BY {b.column('position')}, {b.column('name')}, {h.column('room')}"
+    )
+
+
+def _newest_consent_sql() -> str:
+    """SQL true when the household ``h``'s newest answer for the purpose (a parameter) is yes."""
+    consent = connection.ops.quote_name(Consent._meta.db_table)
+    return (
+        f"SELECT c.granted FROM {consent} c WHERE c.household_id = h.id AND c.purpose = %s"
+        " ORDER BY c.id DESC LIMIT 1"
     )
 
 

@@ -15,7 +15,9 @@ from .selectors import CommunityNotFound
 
 def set_neighbours_may_order(*, actor: User, household_id: int, allowed: bool) -> Household:
     """Mark a household as one that neighbours may order for (it agreed: it has no phone), or
-    clear the mark. Only a leader of its community or an operator may."""
+    clear the mark. Only a leader of its community or an operator may. Marking it records the
+    household's consent (``Consent.Purpose.NEIGHBOURS_ORDER``), given through the leader;
+    ordering for it needs both, so the household's own withdrawal stops it at once."""
     who = roles(actor)
     with transaction.atomic():
         household = (
@@ -34,6 +36,13 @@ def set_neighbours_may_order(*, actor: User, household_id: int, allowed: bool) -
                 action="household.neighbours_may_order",
                 target=household,
                 data={"allowed": allowed},
+            )
+        if allowed:
+            _choose(
+                actor=actor,
+                household_id=household.pk,
+                purpose=Consent.Purpose.NEIGHBOURS_ORDER,
+                granted=True,
             )
     return household
 

@@ -41,3 +41,22 @@ def register(
 
 def holders() -> list[Holder]:
     return [_holders[name] for name in sorted(_holders)]
+
+
+def plain_rows(queryset: Any, *fields: str) -> Rows:
+    """``queryset.values(*fields)`` as plain JSON values (times and dates as ISO text), for a
+    holder's ``export``."""
+    return [{key: _plain(value) for key, value in row.items()} for row in queryset.values(*fields)]
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float | bool | list | dict):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+#: A row's key naming a file in Django's default storage that belongs in the copy too (a
+#: photo the household sent); the copy holds the file beside the rows.
+STORED_FILE = "stored_file"

@@ -20,6 +20,7 @@ from linli.catalog.models import Product, Supplier
 from linli.communities.models import Building, Community, Household, Leader, Member
 from linli.core import events
 from linli.demo import forecasts as demo_forecasts
+from linli.demo import privacy as demo_privacy
 from linli.groupbuys.models import (
     GroupBuy,
     GroupBuyItem,
@@ -177,6 +178,9 @@ def build(
 
     with phases.phase("需求预测", 1) as advance:
         demo_forecasts.add(city)
+        advance(1)
+    with phases.phase("隐私", 1) as advance, transaction.atomic():
+        demo_privacy.add(city, seed=seed)
         advance(1)
 
     users = User.objects.in_bulk(list(city.logins.values()))

@@ -14,3 +14,14 @@ class ForecastsConfig(AppConfig):
         from .suggestions import suggested_stock
 
         suggestions.register("forecasts", suggested_stock)
+        # What forecasts infer about a household, for its copy (PIPL).
+        from linli.core import personal_data as holders
+
+        from . import personal_data
+
+        holders.register(
+            "forecasts",
+            export=personal_data.export,
+            erase=personal_data.erase,
+            covers=personal_data.COVERS,
+        )

@@ -10,6 +10,7 @@ from ninja import Router
 from ninja.pagination import paginate
 
 from linli.accounts.roles import roles
+from linli.communities.looks import record_looks
 from linli.core.files import FILE, PDF, XLSX, attachment, documented
 from linli.core.idempotency import idempotent
 from linli.core.schemas import QueryId, QueryText
@@ -238,6 +239,18 @@ def list_shortfalls(request, group_buy_id: int):
     return selectors.shortfalls(_managed(request, group_buy_id))
 
 
+def _looked(request, group_buy_id: int, what: str) -> None:
+    """The sheets name every household and its room: who looked is recorded (decision 0040)."""
+    record_looks(
+        actor=request.auth,
+        who=roles(request.auth),
+        household_ids=Order.objects.filter(
+            group_buy_id=group_buy_id, status=Order.Status.CONFIRMED
+        ).values_list("household_id", flat=True),
+        what=what,
+    )
+
+
 def _distribution_book(request, group_buy_id: int) -> sheets.content.DistributionBook:
     return sheets.distribution_book(roles(request.auth), _managed(request, group_buy_id))
 
@@ -250,6 +263,7 @@ def _distribution_book(request, group_buy_id: int) -> sheets.content.Distributio
 )
 def distribution_xlsx(request, group_buy_id: int):
     book = _distribution_book(request, group_buy_id)
+    _looked(request, group_buy_id, "distribution.xlsx")
     return attachment(sheets.distribution_workbook(book), XLSX, f"distribution-{group_buy_id}.xlsx")
 
 
@@ -261,6 +275,7 @@ def distribution_xlsx(request, group_buy_id: int):
 )
 def distribution_pdf(request, group_buy_id: int):
     book = _distribution_book(request, group_buy_id)
+    _looked(request, group_buy_id, "distribution.pdf")
     return attachment(sheets.distribution_pdf(book), PDF, f"distribution-{group_buy_id}.pdf")
 
 

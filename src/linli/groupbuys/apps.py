@@ -6,3 +6,16 @@ class GroupBuysConfig(AppConfig):
     name = "linli.groupbuys"
     label = "groupbuys"
     verbose_name = _("Group buys")
+
+    def ready(self) -> None:
+        # What this app holds about a household, for its copy and its erasure (PIPL).
+        from linli.core import personal_data as holders
+
+        from . import personal_data
+
+        holders.register(
+            "groupbuys",
+            export=personal_data.export,
+            erase=personal_data.erase,
+            covers=personal_data.COVERS,
+        )

@@ -20,3 +20,14 @@ class LedgerConfig(AppConfig):
             drop=triggers.sqlite_drop(),
             create=triggers.sqlite_create(),
         )
+        # What this app holds about a household, for its copy and its erasure (PIPL).
+        from linli.core import personal_data as holders
+
+        from . import personal_data
+
+        holders.register(
+            "ledger",
+            export=personal_data.export,
+            erase=personal_data.erase,
+            covers=personal_data.COVERS,
+        )

@@ -10,4 +10,17 @@ class NoticesConfig(AppConfig):
     def ready(self) -> None:
         # The channels a notice can go out by (the inbox, e-mail; an operator's SMS or WeChat
         # subscription messages later) register themselves when imported.
-        from . import channels  # noqa: F401
+        # What this app holds about a household, for its copy and its erasure (PIPL).
+        from linli.core import personal_data as holders
+
+        from . import (
+            channels,  # noqa: F401
+            personal_data,
+        )
+
+        holders.register(
+            "notices",
+            export=personal_data.export,
+            erase=personal_data.erase,
+            covers=personal_data.COVERS,
+        )

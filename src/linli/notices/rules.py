@@ -24,6 +24,9 @@ class Kind(TextChoices):
     GROUP_BUY_FAILED = "group_buy_failed", _("A group buy did not form")
     SHORTFALL_REFUNDED = "shortfall_refunded", _("A short delivery credited back")
     AFTER_SALES_DECIDED = "after_sales_decided", _("An after-sales decision")
+    # Privacy (issue 20): a household's copy of its data is ready; its room change decided.
+    DATA_COPY_READY = "data_copy_ready", _("Your copy of your data is ready")
+    ROOM_CHANGE_DECIDED = "room_change_decided", _("Your room change was decided")
 
 
 #: The in-app inbox and e-mail (see ``channels.py`` for what sends by them).
@@ -37,6 +40,8 @@ DEFAULT_CHANNELS: dict[str, frozenset[str]] = {
     Kind.GROUP_BUY_FAILED: frozenset({INBOX}),
     Kind.SHORTFALL_REFUNDED: frozenset({INBOX}),
     Kind.AFTER_SALES_DECIDED: frozenset({INBOX}),
+    Kind.DATA_COPY_READY: frozenset({INBOX}),
+    Kind.ROOM_CHANGE_DECIDED: frozenset({INBOX}),
 }
 
 #: A household that ordered in this many …

@@ -120,10 +120,35 @@ def _after_sales_decided(p: dict) -> Text:
     return Text(title=title, body=body, link=reverse("orders"))
 
 
+def _data_copy_ready(p: dict) -> Text:
+    return Text(
+        title=_("Your copy of your data is ready"),
+        body=_(
+            "Download it from the privacy page by %(until)s. It can be downloaded once, by a "
+            "member of your household."
+        )
+        % {"until": _at(p["until"])},
+        link=reverse("privacy:home"),
+    )
+
+
+def _room_change_decided(p: dict) -> Text:
+    where = {"building": p["building"], "room": p["room"]}
+    if p["confirmed"]:
+        title = _("Your move to %(building)s %(room)s is confirmed") % where
+        body = _("Your leader confirmed it: your goods are now sorted for %(building)s %(room)s.")
+    else:
+        title = _("Your move to %(building)s %(room)s was not confirmed") % where
+        body = _("Your leader did not confirm it. Ask them, or correct it again.")
+    return Text(title=title, body=body % where, link=reverse("privacy:home"))
+
+
 _WRITERS: dict[str, Callable[[dict], Text]] = {
     Kind.GOODS_ARRIVED: _goods_arrived,
     Kind.CUTOFF_SOON: _cutoff_soon,
     Kind.GROUP_BUY_FAILED: _group_buy_failed,
     Kind.SHORTFALL_REFUNDED: _shortfall_refunded,
     Kind.AFTER_SALES_DECIDED: _after_sales_decided,
+    Kind.DATA_COPY_READY: _data_copy_ready,
+    Kind.ROOM_CHANGE_DECIDED: _room_change_decided,
 }

@@ -29,7 +29,8 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.accounts.models import User
 from linli.accounts.roles import Roles, roles
-from linli.communities.models import Household
+from linli.communities.models import Consent, Household
+from linli.communities.selectors import has_consent
 from linli.core import audit
 from linli.core.errors import Invalid, Message
 
@@ -125,7 +126,11 @@ def _household_for(who: Roles, group_buy: GroupBuy, household_id: int | None) ->
 
 
 def _neighbours_may_order(household_id: int) -> bool:
-    return Household.objects.filter(pk=household_id, neighbours_may_order=True).exists()
+    """Marked by a leader, and consented to by the household (its newest answer: a
+    withdrawal stops ordering for it at once)."""
+    return Household.objects.filter(
+        pk=household_id, neighbours_may_order=True
+    ).exists() and has_consent(household_id, Consent.Purpose.NEIGHBOURS_ORDER)
 
 
 def _lock_household(household_id: int) -> None:

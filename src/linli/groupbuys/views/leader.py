@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from linli.catalog.selectors import search_products
 from linli.communities import services as community_services
+from linli.communities.looks import record_looks
 from linli.communities.selectors import (
     CommunityNotFound,
     community_for,
@@ -255,6 +256,12 @@ def building(request, who: Roles, group_buy_id: int, building_id: int):
         (b.name for b in selectors.distribution_summary(group_buy) if b.building_id == building_id),
         "",
     )
+    record_looks(
+        actor=request.user,
+        who=who,
+        household_ids=[order.household_id for order in orders],
+        what="building_sheet",
+    )
     return render(
         request,
         "groupbuys/leader/building.html",
@@ -309,6 +316,13 @@ def handout(request, who: Roles, group_buy_id: int):
             context |= _handout_state(group_buy)
     if query:
         context["found"] = list(selectors.find_orders_for_pickup(group_buy, query=query))
+    shown = context.get("found", []) + ([context["done"]] if "done" in context else [])
+    record_looks(
+        actor=request.user,
+        who=who,
+        household_ids=[order.household_id for order in shown],
+        what="handout",
+    )
     return render(request, "groupbuys/leader/handout.html", context, status=status)
 
 
@@ -346,16 +360,22 @@ def households(request, who: Roles, community_id: int):
             allowed=request.POST.get("allowed") == "1",
         )
         return redirect(f"{request.path}?q={query}" if query else request.path)
-    found = households_of(who, community, query=query)
-    marked = households_of(who, community).filter(neighbours_may_order=True)
+    found = list(households_of(who, community, query=query)[:50]) if query else []
+    marked = list(households_of(who, community).filter(neighbours_may_order=True))
+    record_looks(
+        actor=request.user,
+        who=who,
+        household_ids=[household.pk for household in found + marked],
+        what="households",
+    )
     return render(
         request,
         "groupbuys/leader/households.html",
         {
             "community": community,
             "query": query,
-            "found": list(found[:50]) if query else [],
-            "marked": list(marked),
+            "found": found,
+            "marked": marked,
             "roles": who,
         },
     )
