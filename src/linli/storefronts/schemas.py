@@ -156,6 +156,7 @@ class PresaleCommunityOut(Schema):
     group_buy_id: int
     community: str
     status: str
+    status_label: str
     ordered: int
     delivered: int | None
 
