@@ -14,12 +14,12 @@ from . import selectors, services
 from .limits import MAX_PHOTOS_AT_ONCE
 from .models import Follow
 from .schemas import (
+    ChainLevelOut,
     FollowOut,
     HarvestIn,
     HarvestOut,
     HarvestShareOut,
     LeaderSoldOut,
-    LevelOut,
     OfferIn,
     OfferOut,
     PassOnIn,
@@ -35,7 +35,7 @@ from .schemas import (
     RatingOut,
     StorefrontIn,
     StorefrontOut,
-    SupplierOut,
+    StorefrontSupplierOut,
     UpdateIn,
     UpdateOut,
     photo_url,
@@ -103,7 +103,7 @@ def storefront_out(request, supplier_id: int) -> StorefrontOut:
     )
 
 
-@router.get("/storefronts", response=list[SupplierOut], summary="Every farm and shop")
+@router.get("/storefronts", response=list[StorefrontSupplierOut], summary="Every farm and shop")
 @paginate
 def list_storefronts(request):
     return selectors.storefronts()
@@ -302,8 +302,8 @@ def record_harvest(request, presale_id: int, payload: HarvestIn):
     )
 
 
-def _level(held) -> LevelOut:
-    return LevelOut(
+def _level(held) -> ChainLevelOut:
+    return ChainLevelOut(
         pass_id=held.pk,
         leader_id=held.leader_id,
         leader=held.leader.user.get_full_name() or held.leader.user.username,

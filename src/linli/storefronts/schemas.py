@@ -59,7 +59,7 @@ def photo_url(photo_id: int) -> str:
     return reverse("storefronts:photo", args=[photo_id])
 
 
-class SupplierOut(Schema):
+class StorefrontSupplierOut(Schema):
     id: int
     name: str
     kind: str
@@ -156,6 +156,7 @@ class PresaleCommunityOut(Schema):
     group_buy_id: int
     community: str
     status: str
+    status_label: str
     ordered: int
     delivered: int | None
 
@@ -207,7 +208,7 @@ class PassOnIn(In):
     share_ppm: StrictInt  # checked by the service, which names the bound in the message
 
 
-class LevelOut(Schema):
+class ChainLevelOut(Schema):
     """One level of a chain: who holds it and the share it keeps of the level above."""
 
     pass_id: int
@@ -218,7 +219,7 @@ class LevelOut(Schema):
     stopped: bool
 
 
-class LeaderSoldOut(LevelOut):
+class LeaderSoldOut(ChainLevelOut):
     units: int
     sales_fen: int
 
@@ -252,7 +253,7 @@ class PassOut(Schema):
     share_ppm: int
     stopped: bool
     may_pass_on: bool
-    chain: list[LevelOut]
-    passed_to: list[LevelOut]
+    chain: list[ChainLevelOut]
+    passed_to: list[ChainLevelOut]
     units: int
     sales_fen: int

@@ -226,6 +226,7 @@ class PresaleCommunity:
     group_buy_id: int
     community: str
     status: str
+    status_label: str
     ordered: int
     delivered: int | None
 
@@ -258,6 +259,7 @@ def _presale_communities(
                 group_buy_id=item.group_buy_id,
                 community=item.group_buy.community.name,
                 status=item.group_buy.status,
+                status_label=str(item.group_buy.get_status_display()),
                 ordered=item.stock_initial - item.stock_left,
                 delivered=po_line.delivered if po_line is not None else None,
             )
