@@ -27,11 +27,11 @@ from .schemas import (
     NoteOut,
     PairingIn,
     PairingOut,
+    ParticipantDaysOut,
     ProgrammeIn,
     ProgrammeOut,
     RunOut,
     SheetImportOut,
-    StandingOut,
     StayOut,
     StayReportIn,
     StayReportOut,
@@ -159,14 +159,14 @@ def set_pairing(request, payload: PairingIn):
 
 @router.get(
     "/connect/programmes/{programme_id}/behind",
-    response=list[StandingOut],
+    response=list[ParticipantDaysOut],
     summary="Who is behind on their days this year",
 )
 @paginate
 def behind(request, programme_id: int):
     programme = services.programme_for(request.auth, programme_id)
     return [
-        StandingOut(
+        ParticipantDaysOut(
             id=s.participant_id,
             staff_no=s.staff_no,
             name=s.name,

@@ -79,7 +79,7 @@ class PairingOut(Schema):
     rule: str
 
 
-class StandingOut(Schema):
+class ParticipantDaysOut(Schema):
     id: int  # the participant
     staff_no: str
     name: str
