@@ -55,6 +55,26 @@ def test_a_cancelled_order_gives_back_to_the_farmers_total(db):
     assert world.presale.left == 1
 
 
+def test_a_failed_group_buy_gives_its_units_back_to_the_farmers_total(db):
+    world = presale_world(communities=2, households=2, total=5)
+    services.place_order(
+        actor=world.members[0][0], group_buy_id=world.group_buys[0].pk, lines={world.items[0].pk: 4}
+    )
+    # The first community's group buy needs more orders than it got: it fails.
+    type(world.group_buys[0]).objects.filter(pk=world.group_buys[0].pk).update(min_to_form=10)
+    services.close_group_buy(
+        actor=world.leaders[0], group_buy_id=world.group_buys[0].pk, early=True
+    )
+    world.presale.refresh_from_db()
+    assert world.presale.left == 5
+    # The second community can now order the whole total.
+    services.place_order(
+        actor=world.members[1][0], group_buy_id=world.group_buys[1].pk, lines={world.items[1].pk: 5}
+    )
+    world.presale.refresh_from_db()
+    assert world.presale.left == 0
+
+
 def _fresh(items):
     for item in items:
         item.refresh_from_db()

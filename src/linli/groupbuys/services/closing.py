@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -27,7 +27,7 @@ from linli.core.formatting import LocalTime
 
 from .. import events, rules
 from ..errors import GroupBuyNotFound, NotDue, NotLeader
-from ..models import GroupBuy, Order, OrderLine, PurchaseOrder, PurchaseOrderLine
+from ..models import GroupBuy, Order, OrderLine, Presale, PurchaseOrder, PurchaseOrderLine
 from .holding import fill_of, hold_group_buy
 from .sharing import share_out_what_is_left_locked
 
@@ -85,6 +85,7 @@ def close_locked(group_buy: GroupBuy, *, now: datetime, reason: str, actor: User
         orders = Order.objects.filter(group_buy=group_buy, status=Order.Status.PLACED).update(
             status=Order.Status.FAILED, updated_at=now
         )
+        _give_back_to_presales(group_buy)
         purchase_orders = []
         group_buy.status = GroupBuy.Status.FAILED
     group_buy.closed_at = now
@@ -104,6 +105,24 @@ def close_locked(group_buy: GroupBuy, *, now: datetime, reason: str, actor: User
         },
     )
     events.closed(group_buy, fill=fill, orders=orders)
+
+
+def _give_back_to_presales(group_buy: GroupBuy) -> None:
+    """A failed group buy's orders no longer take from the farmers' presales they were
+    placed on: their units go back to each presale still open, for other communities to
+    order (presale by presale in id order, as orders take them)."""
+    taken = (
+        OrderLine.objects.filter(
+            order__group_buy=group_buy,
+            order__status=Order.Status.FAILED,
+            item__presale__status=Presale.Status.OPEN,
+        )
+        .values_list("item__presale_id")
+        .annotate(units=Sum("quantity"))
+        .order_by("item__presale_id")
+    )
+    for presale_id, units in taken:
+        Presale.objects.filter(pk=presale_id).update(left=F("left") + units)
 
 
 def _number_orders(group_buy: GroupBuy, now: datetime) -> int:
