@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("linli.jielong.urls")),
     path("", include("linli.aftersales.urls")),
     path("relations/", include("linli.relations.urls")),
+    path("rewards/", include("linli.rewards.urls")),
     path("", include("linli.forecasts.urls")),
     path("", include("linli.groupbuys.urls")),
     path("", include("linli.web.urls")),
