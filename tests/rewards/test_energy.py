@@ -35,7 +35,7 @@ def _sites(hood, km_north: float):
 def test_the_model_181_g_a_van_drop_minus_the_share_of_the_bulk_trip(hood):
     _sites(hood, 10)
     group_buy, _orders = picked_up(hood, 2)
-    shares, _brought = trip_shares(group_buy)
+    shares, _brought = trip_shares([group_buy.pk])
     # 10 km straight × 1.3 road × 2 ways × 270 g/km = 7,020 g, over the 2 orders: 3,510 g.
     (share,) = shares.values()
     assert share == pytest.approx(3510, abs=2)
