@@ -36,20 +36,18 @@ def test_the_model_181_g_a_van_drop_minus_the_share_of_the_bulk_trip(hood):
     _sites(hood, 10)
     group_buy, _orders = picked_up(hood, 2)
     shares, _brought = trip_shares([group_buy.pk])
-    # 10 km straight × 1.3 road × 2 ways × 270 g/km = 7,020 g, over the 2 orders: 3,510 g.
+    # 10 km straight × 1.3 road × 270 g/km = 3,510 g, over the 2 orders: 1,755 g.
     (share,) = shares.values()
-    assert share == pytest.approx(3510, abs=2)
+    assert share == pytest.approx(1755, abs=1)
     drops = EnergyDrop.objects.filter(rule__isnull=True)
-    assert {d.avoided_g for d in drops} == {181 - 3510}
+    assert {d.avoided_g for d in drops} == {181 - 1755}
     assert {d.grams for d in drops} == {0}  # far supplier, two orders: no saving, no energy
 
 
 def test_a_near_supplier_and_many_orders_save(hood):
     _sites(hood, 0.2)
     _group_buy, _orders = picked_up(hood, 3)
-    trip = (
-        2 * rules.distance_km((31.2304, 121.4737), (31.2304 + 0.2 / 111.195, 121.4737)) * 1.3 * 270
-    )
+    trip = rules.distance_km((31.2304, 121.4737), (31.2304 + 0.2 / 111.195, 121.4737)) * 1.3 * 270
     expected = round(181 - trip / 3)
     assert {d.avoided_g for d in EnergyDrop.objects.all()} == {expected}
     assert expected > 0

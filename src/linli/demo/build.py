@@ -20,6 +20,7 @@ from linli.catalog.models import Product, Supplier
 from linli.communities.models import Building, Community, Household, Leader, Member
 from linli.core import events
 from linli.demo import forecasts as demo_forecasts
+from linli.demo import rewards as demo_rewards
 from linli.groupbuys.models import (
     GroupBuy,
     GroupBuyItem,
@@ -173,6 +174,10 @@ def build(
 
     with phases.phase("需求预测", 1) as advance:
         demo_forecasts.add(city)
+        advance(1)
+
+    with phases.phase("积分 · 绿色能量", 1) as advance, transaction.atomic():
+        demo_rewards.build(city, seed=seed, now=now)
         advance(1)
 
     users = User.objects.in_bulk(list(city.logins.values()))

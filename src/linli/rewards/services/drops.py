@@ -10,6 +10,7 @@ from linli.communities.models import Household
 
 from .. import rules
 from ..models import EnergyDrop
+from .rows import insert
 
 
 def config() -> dict:
@@ -58,19 +59,35 @@ def write_drops(
         appears, lapses = rules.energy_window(c.at or now, hours)
         building, community = places[c.household_id]
         rows.append(
-            EnergyDrop(
-                household_id=c.household_id,
-                source=c.source,
-                rule_id=rule_id,
-                order_id=c.order_id,
-                community_id=community,
-                building_id=building,
-                avoided_g=avoided,
-                grams=grams,
-                earned_at=c.at or now,
-                appears_at=appears,
-                lapses_at=lapses,
+            (
+                c.household_id,
+                c.source,
+                rule_id,
+                c.order_id,
+                community,
+                building,
+                avoided,
+                grams,
+                c.at or now,
+                appears,
+                lapses,
             )
         )
-    EnergyDrop.objects.bulk_create(rows, batch_size=2000)
+    insert(
+        EnergyDrop._meta.db_table,
+        (
+            "household_id",
+            "source",
+            "rule_id",
+            "order_id",
+            "community_id",
+            "building_id",
+            "avoided_g",
+            "grams",
+            "earned_at",
+            "appears_at",
+            "lapses_at",
+        ),
+        rows,
+    )
     return len(rows)

@@ -32,7 +32,7 @@ from ..models import (
     RewardUnit,
     Trigger,
 )
-from . import book, energy
+from . import book, energy, rows
 from .drops import Candidate, config, write_drops
 
 
@@ -96,19 +96,20 @@ def earn_for_group_buys(
         picked = _picked(group_buy_ids, order_id)
         if not picked:
             return {"lots": 0, "drops": 0}
-        written = {"lots": 0, "drops": 0}
         communities = {row.community_id for row in picked}
-        for rule in rules_for(PICKUP_TRIGGERS, community_ids=communities, now=now):
-            mine = [r for r in picked if rule.community_id in (None, r.community_id)]
-            candidates = _pickup_candidates(rule, mine)
-            lots, drops = apply_rule(
+        pairs = [
+            (
                 rule,
-                candidates,
-                now=now,
-                group_buy_id=group_buy_ids[0] if len(group_buy_ids) == 1 else None,
+                _pickup_candidates(
+                    rule, [r for r in picked if rule.community_id in (None, r.community_id)]
+                ),
             )
-            written["lots"] += lots
-            written["drops"] += drops
+            for rule in rules_for(PICKUP_TRIGGERS, community_ids=communities, now=now)
+        ]
+        lots, drops = apply_rules(
+            pairs, now=now, group_buy_id=group_buy_ids[0] if len(group_buy_ids) == 1 else None
+        )
+        written = {"lots": lots, "drops": drops}
         written["drops"] += energy.pickup_energy(group_buy_ids, picked, now=now)
     return written
 
@@ -264,21 +265,41 @@ def apply_rule(
 ) -> tuple[int, int]:
     """Give what ``rule`` gives to each candidate that has not earned from it for its source,
     within the rule's caps; returns (lots, drops) written. The caller holds a transaction."""
+    return apply_rules([(rule, candidates)], now=now, group_buy_id=group_buy_id)
+
+
+def apply_rules(
+    pairs: Sequence[tuple[EarningRule, Sequence[Candidate]]],
+    *,
+    now: datetime,
+    group_buy_id: int | None = None,
+) -> tuple[int, int]:
+    """:func:`apply_rule` for several rules at once: the points of all of them on one ledger
+    entry, their lots in one statement."""
+    points: list[tuple[EarningRule, Candidate, int]] = []
+    drops = 0
+    for rule, candidates in pairs:
+        amounts = _due(rule, candidates, now)
+        if rule.unit == RewardUnit.ENERGY:
+            drops += _drops(rule, amounts, now)
+        else:
+            points += [(rule, c, amount) for c, amount in amounts]
+    return _lots(points, now, group_buy_id), drops
+
+
+def _due(
+    rule: EarningRule, candidates: Sequence[Candidate], now: datetime
+) -> list[tuple[Candidate, int]]:
     if not candidates:
-        return 0, 0
+        return []
     seen = _already(rule, candidates)
     fresh: dict[tuple[int, str], Candidate] = {}
     for c in candidates:
         if (c.household_id, c.source) not in seen:
             fresh.setdefault((c.household_id, c.source), c)
     if not fresh:
-        return 0, 0
-    amounts = _within_caps(rule, list(fresh.values()), now)
-    if not amounts:
-        return 0, 0
-    if rule.unit == RewardUnit.ENERGY:
-        return 0, _drops(rule, amounts, now)
-    return _lots(rule, amounts, now, group_buy_id), 0
+        return []
+    return _within_caps(rule, list(fresh.values()), now)
 
 
 def _already(rule: EarningRule, candidates: Sequence[Candidate]) -> set[tuple[int, str]]:
@@ -334,44 +355,65 @@ def _within_caps(
 
 
 def _lots(
-    rule: EarningRule,
-    amounts: list[tuple[Candidate, int]],
+    points: list[tuple[EarningRule, Candidate, int]],
     now: datetime,
     group_buy_id: int | None,
 ) -> int:
+    if not points:
+        return 0
     per_household: dict[int, int] = defaultdict(int)
-    for c, amount in amounts:
+    for _rule, c, amount in points:
         per_household[c.household_id] += amount
+    names = sorted({rule.name for rule, _c, _a in points})
     entry = post(
         book.EARNED,
         [(book.points_account(h), -n) for h, n in per_household.items()]
         + [(book.POINTS_OPERATOR, sum(per_household.values()))],
         at=now,
-        memo=rule.name[:200],
+        memo=" · ".join(names)[:200],
         group_buy_id=group_buy_id,
     )
     assert entry is not None
     keep = timedelta(days=config()["POINTS_EXPIRE_DAYS"])
-    Lot.objects.bulk_create(
-        [
-            Lot(
-                household_id=c.household_id,
-                rule=rule,
-                source=c.source,
-                order_id=c.order_id,
-                basis_fen=c.basis_fen,
-                amount=amount,
-                remaining=amount,
-                earned_at=c.at or now,
-                expires_at=(c.at or now) + keep,
-                entry=entry,
+    columns = (
+        "household_id",
+        "rule_id",
+        "source",
+        "order_id",
+        "basis_fen",
+        "amount",
+        "taken_back",
+        "spent",
+        "expired",
+        "remaining",
+        "earned_at",
+        "expires_at",
+        "entry_id",
+    )
+    rows.insert(
+        Lot._meta.db_table,
+        columns,
+        (
+            (
+                c.household_id,
+                rule.pk,
+                c.source,
+                c.order_id,
+                c.basis_fen,
+                amount,
+                0,
+                0,
+                0,
+                amount,
+                c.at or now,
+                (c.at or now) + keep,
+                entry.pk,
             )
-            for c, amount in amounts
-        ],
-        batch_size=2000,
+            for rule, c, amount in points
+        ),
     )
     pay_debts(per_household.keys())
-    return len(amounts)
+    return len(points)
 
 
 def pay_debts(household_ids: Iterable[int]) -> None:

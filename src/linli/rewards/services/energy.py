@@ -3,9 +3,8 @@ tap within the window, lapsing otherwise.
 
 The model, per order collected: one home-delivery van drop avoided (``VAN_DROP_G``, 181 g,
 Edwards, McKinnon & Cullinane 2010) minus the order's share of each bulk delivery that brought
-its goods: the trip there and back (straight-line distance between the supplier's depot and
-the community's gate × ``ROAD_FACTOR``) × ``VEHICLE_G_PER_KM``, divided by the orders on that
-purchase order.
+its goods: the road distance from the supplier's depot to the community's gate (the straight
+line × ``ROAD_FACTOR``) × ``VEHICLE_G_PER_KM``, divided by the orders on that purchase order.
 """
 
 from collections import defaultdict
