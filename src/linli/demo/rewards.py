@@ -9,7 +9,7 @@ import random
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from django.db.models import Sum
+from django.db.models import F, Sum
 
 from linli.accounts.models import User
 from linli.catalog.models import Supplier
@@ -37,6 +37,8 @@ from .city import MEMBER, OPERATOR, City
 
 CENTRE = (31.2304, 121.4737)  # People's Square
 DAYS = 180
+#: Hours after it appeared that a drop was collected (the window is 72).
+DELAYS = (7, 9, 12, 20, 31, 47, 60)
 
 RULES = [
     ("取货积分", Trigger.PICKED_UP, RewardUnit.POINTS, EarningRule.Effect.FIXED, 10),
@@ -133,18 +135,19 @@ def build(city: City, *, seed: int, now: datetime) -> dict[str, int]:
 
 
 def _collect(rng: random.Random, now: datetime) -> int:
-    """Three drops in four were collected, a few hours after they appeared; the rest lapse."""
+    """Three drops in four were collected, some hours after they appeared (one of a few
+    delays, so that the updates are a few set-based statements); the rest lapse."""
     due = EnergyDrop.objects.filter(grams__gt=0, appears_at__lte=now, collected_at__isnull=True)
     by_household: dict[int, int] = defaultdict(int)
-    taken: dict[datetime, list[int]] = defaultdict(list)
-    for pk, household, grams, appears, lapses in due.values_list(
-        "id", "household_id", "grams", "appears_at", "lapses_at"
+    taken: dict[int, list[int]] = defaultdict(list)
+    for pk, household, grams, appears in due.values_list(
+        "id", "household_id", "grams", "appears_at"
     ).order_by("id"):
         if rng.random() < 0.75:
-            at = min(appears + timedelta(hours=rng.randint(7, 60)), lapses - timedelta(hours=1))
-            if at <= now:
+            hours = rng.choice(DELAYS)
+            if appears + timedelta(hours=hours) <= now:
                 by_household[household] += grams
-                taken[at.replace(minute=0, second=0, microsecond=0)].append(pk)
+                taken[hours].append(pk)
     if not by_household:
         return 0
     entry = post(
@@ -154,10 +157,10 @@ def _collect(rng: random.Random, now: datetime) -> int:
         at=now,
         memo="green energy collected (demo history)",
     )
-    for at, ids in taken.items():
-        for start in range(0, len(ids), 2000):
-            EnergyDrop.objects.filter(pk__in=ids[start : start + 2000]).update(
-                collected_at=at, entry=entry
+    for hours, ids in taken.items():
+        for start in range(0, len(ids), 5000):
+            EnergyDrop.objects.filter(pk__in=ids[start : start + 5000]).update(
+                collected_at=F("appears_at") + timedelta(hours=hours), entry=entry
             )
     return sum(by_household.values())
 
