@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from linli.groupbuys import services as groupbuys
 from linli.ledger import selectors as ledger
-from linli.rewards import errors, rules, selectors, services
+from linli.rewards import defaults, errors, rules, selectors, services
 from linli.rewards.certificate import certificate_pdf
-from linli.rewards.models import EnergyDrop, Site, Species, Tree, Trigger
+from linli.rewards.models import EnergyDrop, Site, Tree, Trigger
 from linli.rewards.services.energy import trip_shares
 
 from .conftest import deliver, energy, energy_rule, picked_up
@@ -130,7 +130,7 @@ def _grow(hood, member_index, grams, now):
 def test_a_tree_grows_with_energy_and_is_planted_with_a_code_and_certificate(hood, settings):
     settings.LINLI_REWARDS = {**settings.LINLI_REWARDS, "ENERGY_DAY_CAP_G": 10**9}
     now = timezone.now()
-    saxaul = Species.objects.get(name="梭梭")
+    saxaul = defaults.species("梭梭")
     member = hood.members[1]
     with pytest.raises(errors.NoTree):
         services.water(actor=member)
@@ -194,7 +194,7 @@ def test_a_tree_grows_with_energy_and_is_planted_with_a_code_and_certificate(hoo
 def test_planting_together_as_a_building(hood, settings):
     settings.LINLI_REWARDS = {**settings.LINLI_REWARDS, "ENERGY_DAY_CAP_G": 10**9}
     now = timezone.now()
-    tamarisk = Species.objects.get(name="红柳")
+    tamarisk = defaults.species("红柳")
     # Households 1 and 3 share a building (two buildings, alternating).
     assert hood.households[1].building_id == hood.households[3].building_id
     services.start_tree(actor=hood.members[1], species_id=tamarisk.pk, together=True)

@@ -31,9 +31,9 @@ from linli.groupbuys import services as groupbuys
 from linli.groupbuys.models import Order
 from linli.ledger import selectors as ledger
 from linli.ledger.models import Posting
+from linli.rewards import defaults, services
 from linli.rewards import rules as reward_rules
-from linli.rewards import services
-from linli.rewards.models import EarningRule, EnergyDrop, Lot, Perk, Redemption, Species, Watering
+from linli.rewards.models import EarningRule, EnergyDrop, Lot, Perk, Redemption, Watering
 from linli.rewards.services import book
 
 from ..groupbuys.conftest import add_households
@@ -78,7 +78,7 @@ class RewardsMachine(RuleBasedStateMachine):
         self.cheap = services.create_perk(
             actor=hood.operator, name="cheap", kind=Perk.Kind.COUPON, cost=4, coupon_fen=100
         )
-        self.species = Species.objects.get(name="梭梭")
+        self.species = defaults.species("梭梭")
 
     def teardown(self):
         transaction.set_rollback(True)

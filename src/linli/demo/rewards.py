@@ -17,14 +17,13 @@ from linli.communities.models import Community, Household, Member
 from linli.groupbuys.models import GroupBuy
 from linli.ledger.models import Posting
 from linli.ledger.services import post
-from linli.rewards import services
+from linli.rewards import defaults, services
 from linli.rewards.models import (
     EarningRule,
     EnergyDrop,
     Perk,
     RewardUnit,
     Site,
-    Species,
     Tier,
     Tree,
     Trigger,
@@ -77,6 +76,7 @@ def _point(rng: random.Random, centre: tuple[float, float], low_km: float, high_
 
 def build(city: City, *, seed: int, now: datetime) -> dict[str, int]:
     rng = random.Random(seed * 31 + 14)
+    defaults.ensure()  # after a flush (`linli demo --reset`) the seeded rows are gone
     operator = User.objects.get(pk=city.logins[OPERATOR])
     today = now.date()
     sites = [
@@ -171,7 +171,7 @@ def _grow(rng: random.Random, now: datetime, operator: User, city: City) -> dict
     after another; grown ones wait for planting, the last grows on. The printed member's
     household keeps a third of its energy for a tree of its own. Two batches of the grown
     trees were planted."""
-    saxaul = Species.objects.get(name="梭梭")
+    saxaul = defaults.species("梭梭")
     need = saxaul.energy_g
     held = {h: -n for h, n in _household_energy().items() if -n > 0}
     member_household = (
