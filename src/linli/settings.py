@@ -265,9 +265,9 @@ LINLI = {
 # Rewards and green energy (docs/decisions/0029, 0030): points expire POINTS_EXPIRE_DAYS after
 # they are earned; energy appears the day after a pickup and lapses COLLECT_HOURS later; a
 # household earns at most ENERGY_DAY_CAP_G grams a day. The energy model: VAN_DROP_G avoided per
-# order collected at the gate, minus its share of the bulk trip (VEHICLE_G_PER_KM over the
-# road distance, ROAD_FACTOR × the straight line, there and back; DEFAULT_KM when a site has no
-# coordinates).
+# order collected at the gate, minus its share of the bulk delivery (VEHICLE_G_PER_KM over the
+# road distance from depot to gate, ROAD_FACTOR × the straight line; DEFAULT_KM when a site has
+# no coordinates).
 LINLI_REWARDS = {
     "POINTS_EXPIRE_DAYS": int(os.environ.get("LINLI_POINTS_EXPIRE_DAYS", "365")),
     "COLLECT_HOURS": int(os.environ.get("LINLI_ENERGY_COLLECT_HOURS", "72")),
@@ -275,7 +275,7 @@ LINLI_REWARDS = {
     "VAN_DROP_G": 181,
     "VEHICLE_G_PER_KM": 270,
     "ROAD_FACTOR": 1.3,
-    "DEFAULT_KM": 40,
+    "DEFAULT_KM": 15,
 }
 
 # Storefronts, presale and help-sell (linli.storefronts; docs/decisions/0037, 0038): how many

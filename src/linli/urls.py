@@ -23,6 +23,7 @@ urlpatterns = [
     path("privacy/", include("linli.privacy.urls")),
     path("farms/", include("linli.storefronts.urls")),
     path("connect/", include("linli.connect.urls")),
+    path("rewards/", include("linli.rewards.urls")),
     path("", include("linli.forecasts.urls")),
     path("", include("linli.groupbuys.urls")),
     path("", include("linli.web.urls")),

@@ -13,6 +13,7 @@ from linli.rewards import services
 from linli.rewards.errors import BadInput
 from linli.rewards.models import EarningRule, Lot, Referral, Trigger
 from linli.rewards.services import book
+from linli.rewards.services.earning import earn_for_group_buys
 
 from .conftest import deliver, picked_up, points, rule
 
@@ -141,3 +142,16 @@ def test_an_expired_rule_after_today(hood):
     rule(hood, Trigger.PICKED_UP, 9, starts_on=today + timedelta(days=1))
     picked_up(hood, 1)
     assert points(hood.households[1]) == 0
+
+
+def test_many_group_buys_at_once_earn_as_of_each_pickup(hood):
+    rule(hood, Trigger.PICKED_UP, 10)
+    first, _ = picked_up(hood, 1, deliver_events=False)
+    second, _ = picked_up(hood, 2, deliver_events=False)
+    written = earn_for_group_buys([first.pk, second.pk])
+    assert written == {"lots": 3, "drops": 3}
+    assert earn_for_group_buys([first.pk, second.pk]) == {"lots": 0, "drops": 0}
+    lot = Lot.objects.filter(order__group_buy=first).get()
+    assert lot.earned_at == lot.order.collected_at
+    assert lot.expires_at - lot.earned_at == timedelta(days=365)
+    assert points(hood.households[1]) == 20

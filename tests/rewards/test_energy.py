@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from linli.groupbuys import services as groupbuys
 from linli.ledger import selectors as ledger
-from linli.rewards import errors, rules, selectors, services
+from linli.rewards import defaults, errors, rules, selectors, services
 from linli.rewards.certificate import certificate_pdf
-from linli.rewards.models import EnergyDrop, Site, Species, Tree, Trigger
+from linli.rewards.models import EnergyDrop, Site, Tree, Trigger
 from linli.rewards.services.energy import trip_shares
 
 from .conftest import deliver, energy, energy_rule, picked_up
@@ -35,21 +35,19 @@ def _sites(hood, km_north: float):
 def test_the_model_181_g_a_van_drop_minus_the_share_of_the_bulk_trip(hood):
     _sites(hood, 10)
     group_buy, _orders = picked_up(hood, 2)
-    shares, _brought = trip_shares(group_buy)
-    # 10 km straight × 1.3 road × 2 ways × 270 g/km = 7,020 g, over the 2 orders: 3,510 g.
+    shares, _brought = trip_shares([group_buy.pk])
+    # 10 km straight × 1.3 road × 270 g/km = 3,510 g, over the 2 orders: 1,755 g.
     (share,) = shares.values()
-    assert share == pytest.approx(3510, abs=2)
+    assert share == pytest.approx(1755, abs=1)
     drops = EnergyDrop.objects.filter(rule__isnull=True)
-    assert {d.avoided_g for d in drops} == {181 - 3510}
+    assert {d.avoided_g for d in drops} == {181 - 1755}
     assert {d.grams for d in drops} == {0}  # far supplier, two orders: no saving, no energy
 
 
 def test_a_near_supplier_and_many_orders_save(hood):
     _sites(hood, 0.2)
     _group_buy, _orders = picked_up(hood, 3)
-    trip = (
-        2 * rules.distance_km((31.2304, 121.4737), (31.2304 + 0.2 / 111.195, 121.4737)) * 1.3 * 270
-    )
+    trip = rules.distance_km((31.2304, 121.4737), (31.2304 + 0.2 / 111.195, 121.4737)) * 1.3 * 270
     expected = round(181 - trip / 3)
     assert {d.avoided_g for d in EnergyDrop.objects.all()} == {expected}
     assert expected > 0
@@ -132,7 +130,7 @@ def _grow(hood, member_index, grams, now):
 def test_a_tree_grows_with_energy_and_is_planted_with_a_code_and_certificate(hood, settings):
     settings.LINLI_REWARDS = {**settings.LINLI_REWARDS, "ENERGY_DAY_CAP_G": 10**9}
     now = timezone.now()
-    saxaul = Species.objects.get(name="梭梭")
+    saxaul = defaults.species("梭梭")
     member = hood.members[1]
     with pytest.raises(errors.NoTree):
         services.water(actor=member)
@@ -196,7 +194,7 @@ def test_a_tree_grows_with_energy_and_is_planted_with_a_code_and_certificate(hoo
 def test_planting_together_as_a_building(hood, settings):
     settings.LINLI_REWARDS = {**settings.LINLI_REWARDS, "ENERGY_DAY_CAP_G": 10**9}
     now = timezone.now()
-    tamarisk = Species.objects.get(name="红柳")
+    tamarisk = defaults.species("红柳")
     # Households 1 and 3 share a building (two buildings, alternating).
     assert hood.households[1].building_id == hood.households[3].building_id
     services.start_tree(actor=hood.members[1], species_id=tamarisk.pk, together=True)

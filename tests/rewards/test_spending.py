@@ -9,8 +9,8 @@ from django.utils import timezone
 from linli.core import clock
 from linli.ledger import selectors as ledger
 from linli.ledger.models import Entry, Posting
-from linli.rewards import errors, services, tasks
-from linli.rewards.models import Lot, Perk, Redemption, Tier, TierStanding, Trigger
+from linli.rewards import defaults, errors, services, tasks
+from linli.rewards.models import Lot, Perk, Redemption, TierStanding, Trigger
 from linli.rewards.services import book
 from linli.rewards.services.spending import tier_of
 
@@ -70,6 +70,7 @@ def test_expiry_is_a_job_on_the_worker_clock():
 
 
 def test_tiers_rise_at_once_and_fall_only_at_the_yearly_review(hood):
+    defaults.ensure()
     rule(hood, Trigger.PICKED_UP, 600)
     household = hood.households[1]
     now = timezone.now()
@@ -88,7 +89,7 @@ def test_tiers_rise_at_once_and_fall_only_at_the_yearly_review(hood):
 def test_a_perk_above_the_tier_is_refused_and_changes_nothing(hood):
     rule(hood, Trigger.PICKED_UP, 100)
     picked_up(hood, 1)
-    great = Tier.objects.get(name_en="Great tree")
+    great = defaults.tier("Great tree")
     perk = services.create_perk(
         actor=hood.operator,
         name="早鸟",

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from linli.groupbuys.models import Order
-from linli.rewards import services
-from linli.rewards.models import EnergyDrop, Perk, Species, Trigger
+from linli.rewards import defaults, services
+from linli.rewards.models import EnergyDrop, Perk, Trigger
 from linli.rewards.services.drops import Candidate
 from linli.rewards.services.earning import apply_rule
 
@@ -41,7 +41,7 @@ def rewards_world(hood, *, collected_gb_id: int | None = None) -> dict:
     perk = services.create_perk(
         actor=operator, name="五元券", kind=Perk.Kind.COUPON, cost=10, coupon_fen=500
     )
-    saxaul = Species.objects.get(name="梭梭")
+    saxaul = defaults.species("梭梭")
     # Two of the member's trees grown (energy collected and given), one planted.
     for n in range(2):
         _drop(household, saxaul.energy_g, appears=now - timedelta(hours=2 + n))

@@ -21,6 +21,7 @@ from linli.communities.models import Building, Community, Household, Leader, Mem
 from linli.core import events
 from linli.demo import forecasts as demo_forecasts
 from linli.demo import privacy as demo_privacy
+from linli.demo import rewards as demo_rewards
 from linli.groupbuys.models import (
     GroupBuy,
     GroupBuyItem,
@@ -181,6 +182,10 @@ def build(
         advance(1)
     with phases.phase("隐私", 1) as advance, transaction.atomic():
         demo_privacy.add(city, seed=seed)
+        advance(1)
+
+    with phases.phase("积分 · 绿色能量", 1) as advance, transaction.atomic():
+        demo_rewards.build(city, seed=seed, now=now)
         advance(1)
 
     users = User.objects.in_bulk(list(city.logins.values()))

@@ -1,7 +1,8 @@
 """What rewards does when something happens below it. The group buys and after-sales publish
 and know nothing of rewards; these handlers are queued (the worker delivers them) and
 idempotent: a lot, a drop and a take-back are each written once, so an event delivered twice
-earns (or takes back) once."""
+earns (or takes back) once. Points are earned as of when it happened (``event.at``): they
+expire a fixed time after the pickup, however late the worker delivers."""
 
 from linli.core.events import Event, subscriber
 from linli.groupbuys.models import Order
@@ -13,19 +14,21 @@ from . import services
 def earn_pickup(event: Event) -> None:
     """A pickup confirmed by the leader: earns once the order is collected in full."""
     services.earn_for_pickups(
-        group_buy_id=event.payload["group_buy_id"], order_id=event.payload["order_id"]
+        group_buy_id=event.payload["group_buy_id"],
+        order_id=event.payload["order_id"],
+        now=event.at,
     )
 
 
 @subscriber("group_buy.completed", name="rewards.earn_completed")
 def earn_completed(event: Event) -> None:
     """The pickup window ended: every order collected (in part too) earns, set-based."""
-    services.earn_for_pickups(group_buy_id=event.payload["group_buy_id"])
+    services.earn_for_pickups(group_buy_id=event.payload["group_buy_id"], now=event.at)
 
 
 @subscriber("order.cancelled", name="rewards.take_back_cancelled")
 def take_back_cancelled(event: Event) -> None:
-    services.take_back(order_id=event.payload["order_id"], reason="cancelled")
+    services.take_back(order_id=event.payload["order_id"], reason="cancelled", now=event.at)
 
 
 @subscriber("group_buy.failed", name="rewards.take_back_failed")
@@ -33,7 +36,7 @@ def take_back_failed(event: Event) -> None:
     for order_id in Order.objects.filter(group_buy_id=event.payload["group_buy_id"]).values_list(
         "id", flat=True
     ):
-        services.take_back(order_id=order_id, reason="failed")
+        services.take_back(order_id=order_id, reason="failed", now=event.at)
 
 
 @subscriber("after_sales.decided", name="rewards.take_back_refunded")
@@ -47,6 +50,7 @@ def take_back_refunded(event: Event) -> None:
         order_id=decided["order_id"],
         reason=f"report:{decided['report_id']}",
         refund_fen=decided["credit_fen"],
+        now=event.at,
     )
 
 
@@ -59,4 +63,5 @@ def feedback(event: Event) -> None:
         household_id=reported["household_id"],
         community_id=reported["community_id"],
         order_id=reported["order_id"],
+        now=event.at,
     )

@@ -95,8 +95,9 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def trip_g(*, straight_km: float, road_factor: float, g_per_km: float) -> float:
-    """CO₂ of one bulk delivery: there and back on the road."""
-    return 2 * straight_km * road_factor * g_per_km
+    """CO₂ of one bulk delivery's leg from the depot to the gate, on the road (the vehicle
+    goes on to other gates of its route; docs/decisions/0030)."""
+    return straight_km * road_factor * g_per_km
 
 
 def pickup_avoided_g(*, van_drop_g: int, trip_shares: Iterable[float]) -> int:

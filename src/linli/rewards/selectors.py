@@ -11,6 +11,7 @@ from django.utils import timezone
 from linli.accounts.models import User
 from linli.accounts.roles import roles
 from linli.communities.models import Building, Community, Household
+from linli.ledger.models import Posting
 
 from . import rules
 from .errors import HouseholdNotFound, NoHousehold, TreeNotFound
@@ -24,6 +25,7 @@ from .models import (
     Species,
     Tier,
     Tree,
+    Watering,
 )
 from .services import book
 from .services.spending import earned_in_year, tier_of
@@ -339,3 +341,67 @@ def forest(actor: User, *, community_id: int | None = None) -> Forest:
         total_grown=sum(r.trees_grown for r in rows),
         total_planted=sum(r.trees_planted for r in rows),
     )
+
+
+@dataclass
+class Check:
+    households: int
+    wrong: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.wrong
+
+
+def check() -> Check:
+    """Prove rewards' books agree with the ledger, set-based: each household's points on the
+    ledger equal what its lots hold, and equal earned − taken back − spent − expired by entry
+    kind; its energy equals what it collected less what it gave its trees."""
+    pts = Posting.objects.filter(account__kind="household", account__unit=book.PTS)
+    ledger_points = {
+        h: -int(n)
+        for h, n in pts.values_list("account__owner_id").annotate(n=Sum("amount")).order_by()
+    }
+    by_kind: dict[int, int] = {}
+    for h, kind, n in (
+        pts.values_list("account__owner_id", "entry__kind").annotate(n=Sum("amount")).order_by()
+    ):
+        sign = 1 if kind == book.EARNED else -1
+        by_kind[h] = by_kind.get(h, 0) + sign * abs(int(n))
+    lots = {
+        h: int(n)
+        for h, n in Lot.objects.values_list("household_id").annotate(n=Sum("remaining")).order_by()
+    }
+    green = Posting.objects.filter(account__kind="household", account__unit=book.GREEN)
+    ledger_energy = {
+        h: -int(n)
+        for h, n in green.values_list("account__owner_id").annotate(n=Sum("amount")).order_by()
+    }
+    collected = {
+        h: int(n)
+        for h, n in EnergyDrop.objects.filter(collected_at__isnull=False)
+        .values_list("household_id")
+        .annotate(n=Sum("grams"))
+        .order_by()
+    }
+    given = {
+        h: int(n)
+        for h, n in Watering.objects.values_list("household_id").annotate(n=Sum("grams")).order_by()
+    }
+    wrong = []
+    households = set(ledger_points) | set(lots) | set(ledger_energy) | set(collected)
+    for h in sorted(households):
+        if ledger_points.get(h, 0) != lots.get(h, 0):
+            wrong.append(
+                f"household {h}: ledger {ledger_points.get(h, 0)} points, lots {lots.get(h, 0)}"
+            )
+        if ledger_points.get(h, 0) != by_kind.get(h, 0):
+            wrong.append(
+                f"household {h}: ledger {ledger_points.get(h, 0)} points, by kind {by_kind.get(h, 0)}"
+            )
+        energy = collected.get(h, 0) - given.get(h, 0)
+        if ledger_energy.get(h, 0) != energy:
+            wrong.append(
+                f"household {h}: ledger {ledger_energy.get(h, 0)} g, drops − trees {energy} g"
+            )
+    return Check(households=len(households), wrong=wrong)

@@ -1,15 +1,16 @@
 """Energy drops: green energy waiting to be collected, written under the daily cap."""
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
-from django.db.models import Sum
 
 from linli.communities.models import Household
 
 from .. import rules
 from ..models import EnergyDrop
+from .rows import insert
 
 
 def config() -> dict:
@@ -43,35 +44,50 @@ def write_drops(
             "id", "building_id", "building__community_id"
         )
     }
-    day_start, day_end = rules.day_bounds(rules.local_day(now))
-    today = dict(
-        EnergyDrop.objects.filter(
-            household_id__in=households, earned_at__gte=day_start, earned_at__lt=day_end
-        )
-        .values_list("household_id")
-        .annotate(total=Sum("grams"))
-        .order_by()
-    )
+    days = [rules.local_day(c.at or now) for c, _, _ in given]
+    today: dict[tuple[int, date], int] = defaultdict(int)
+    for household, at, grams in EnergyDrop.objects.filter(
+        household_id__in=households,
+        earned_at__gte=rules.day_bounds(min(days))[0],
+        earned_at__lt=rules.day_bounds(max(days))[1],
+    ).values_list("household_id", "earned_at", "grams"):
+        today[household, rules.local_day(at)] += grams
     rows = []
-    for c, avoided, grams in given:
-        grams = max(0, min(grams, cap - today.get(c.household_id, 0)))
-        today[c.household_id] = today.get(c.household_id, 0) + grams
+    for (c, avoided, grams), day in zip(given, days, strict=True):
+        grams = max(0, min(grams, cap - today[c.household_id, day]))
+        today[c.household_id, day] += grams
         appears, lapses = rules.energy_window(c.at or now, hours)
         building, community = places[c.household_id]
         rows.append(
-            EnergyDrop(
-                household_id=c.household_id,
-                source=c.source,
-                rule_id=rule_id,
-                order_id=c.order_id,
-                community_id=community,
-                building_id=building,
-                avoided_g=avoided,
-                grams=grams,
-                earned_at=now,
-                appears_at=appears,
-                lapses_at=lapses,
+            (
+                c.household_id,
+                c.source,
+                rule_id,
+                c.order_id,
+                community,
+                building,
+                avoided,
+                grams,
+                c.at or now,
+                appears,
+                lapses,
             )
         )
-    EnergyDrop.objects.bulk_create(rows, batch_size=2000)
+    insert(
+        EnergyDrop._meta.db_table,
+        (
+            "household_id",
+            "source",
+            "rule_id",
+            "order_id",
+            "community_id",
+            "building_id",
+            "avoided_g",
+            "grams",
+            "earned_at",
+            "appears_at",
+            "lapses_at",
+        ),
+        rows,
+    )
     return len(rows)

@@ -11,10 +11,10 @@ so an event delivered twice earns once.
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Min, Q, Sum
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from linli.communities.models import Member
@@ -32,12 +32,19 @@ from ..models import (
     RewardUnit,
     Trigger,
 )
-from . import book, energy
+from . import book, energy, rows
 from .drops import Candidate, config, write_drops
 
 
-def rules_for(trigger_in: Iterable[str], *, community_id: int, now: datetime) -> list[EarningRule]:
-    """The active rules for these triggers in force today in this community."""
+def rules_for(
+    trigger_in: Iterable[str],
+    *,
+    community_id: int | None = None,
+    community_ids: Iterable[int] = (),
+    now: datetime,
+) -> list[EarningRule]:
+    """The active rules for these triggers in force today in these communities."""
+    wanted = {*community_ids, *([community_id] if community_id is not None else [])}
     today = rules.local_day(now)
     return list(
         EarningRule.objects.filter(
@@ -46,7 +53,7 @@ def rules_for(trigger_in: Iterable[str], *, community_id: int, now: datetime) ->
             starts_on__lte=today,
         )
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        .filter(Q(community__isnull=True) | Q(community_id=community_id))
+        .filter(Q(community__isnull=True) | Q(community_id__in=wanted))
         .order_by("id")
     )
 
@@ -62,6 +69,9 @@ class _Picked:
     placed_by_id: int
     collected_at: datetime
     phone: str
+    group_buy_id: int
+    community_id: int
+    window: tuple[datetime, datetime]
     total_fen: int = 0
     imperfect_fen: int = 0
     by_category: dict[str, int] | None = None
@@ -73,44 +83,81 @@ def earn_for_pickups(
     """Points and energy for the orders of a group buy collected so far (one order with
     ``order_id``): an order counts once collected in full, or once the group buy completed
     for what was collected of it. Returns how many lots and drops it wrote."""
+    return earn_for_group_buys([group_buy_id], order_id=order_id, now=now)
+
+
+def earn_for_group_buys(
+    group_buy_ids: list[int], *, order_id: int | None = None, now: datetime | None = None
+) -> dict[str, int]:
+    """:func:`earn_for_pickups` for many group buys at once, set-based (the demo city's
+    history, a backfill): each order earns as of when it was collected."""
     now = now or timezone.now()
-    group_buy = GroupBuy.objects.filter(pk=group_buy_id).first()
-    if group_buy is None:
-        return {"lots": 0, "drops": 0}
     with transaction.atomic():
-        picked = _picked(group_buy, order_id)
+        picked = _picked(group_buy_ids, order_id)
         if not picked:
             return {"lots": 0, "drops": 0}
-        written = {"lots": 0, "drops": 0}
-        for rule in rules_for(PICKUP_TRIGGERS, community_id=group_buy.community_id, now=now):
-            candidates = _pickup_candidates(rule, group_buy, picked)
-            lots, drops = apply_rule(rule, candidates, now=now, group_buy_id=group_buy.pk)
-            written["lots"] += lots
-            written["drops"] += drops
-        written["drops"] += energy.pickup_energy(group_buy, picked, now=now)
+        communities = {row.community_id for row in picked}
+        pairs = [
+            (
+                rule,
+                _pickup_candidates(
+                    rule, [r for r in picked if rule.community_id in (None, r.community_id)]
+                ),
+            )
+            for rule in rules_for(PICKUP_TRIGGERS, community_ids=communities, now=now)
+        ]
+        lots, drops = apply_rules(
+            pairs, now=now, group_buy_id=group_buy_ids[0] if len(group_buy_ids) == 1 else None
+        )
+        written = {"lots": lots, "drops": drops}
+        written["drops"] += energy.pickup_energy(group_buy_ids, picked, now=now)
     return written
 
 
-def _picked(group_buy: GroupBuy, order_id: int | None) -> list[_Picked]:
-    orders = Order.objects.filter(group_buy=group_buy, status=Order.Status.CONFIRMED).exclude(
-        pickup=Order.Pickup.NONE
+def _picked(group_buy_ids: list[int], order_id: int | None) -> list[_Picked]:
+    orders = Order.objects.filter(
+        group_buy_id__in=group_buy_ids, status=Order.Status.CONFIRMED
+    ).exclude(pickup=Order.Pickup.NONE)
+    # Until its group buy completes, an order counts once collected in full.
+    orders = orders.filter(
+        Q(pickup=Order.Pickup.FULL) | Q(group_buy__status=GroupBuy.Status.COMPLETED)
     )
-    if group_buy.status != GroupBuy.Status.COMPLETED:
-        orders = orders.filter(pickup=Order.Pickup.FULL)
     if order_id is not None:
         orders = orders.filter(pk=order_id)
     by_id = {
         pk: _Picked(
-            pk, household, placed_by, collected or group_buy.pickup_ends_at, phone, 0, 0, {}
+            pk,
+            household,
+            placed_by,
+            collected or ends,
+            phone,
+            gb,
+            community,
+            (starts, ends),
+            0,
+            0,
+            {},
         )
-        for pk, household, placed_by, collected, phone in orders.values_list(
-            "id", "household_id", "placed_by_id", "collected_at", "household__phone"
+        for pk, household, placed_by, collected, phone, gb, community, starts, ends in (
+            orders.values_list(
+                "id",
+                "household_id",
+                "placed_by_id",
+                "collected_at",
+                "household__phone",
+                "group_buy_id",
+                "group_buy__community_id",
+                "group_buy__pickup_starts_at",
+                "group_buy__pickup_ends_at",
+            ).iterator(chunk_size=5000)
         )
     }
     if not by_id:
         return []
     imperfect = set(
-        ImperfectItem.objects.filter(item__group_buy=group_buy).values_list("item_id", flat=True)
+        ImperfectItem.objects.filter(item__group_buy_id__in=group_buy_ids).values_list(
+            "item_id", flat=True
+        )
     )
     lines = OrderLine.objects.filter(order__in=orders, picked_up__gt=0).values_list(
         "order_id", "item_id", "picked_up", "unit_price_fen", "item__product__category"
@@ -126,9 +173,7 @@ def _picked(group_buy: GroupBuy, order_id: int | None) -> list[_Picked]:
     return [row for row in by_id.values() if row.total_fen > 0]
 
 
-def _pickup_candidates(
-    rule: EarningRule, group_buy: GroupBuy, picked: list[_Picked]
-) -> list[Candidate]:
+def _pickup_candidates(rule: EarningRule, picked: list[_Picked]) -> list[Candidate]:
     def basis(row: _Picked) -> int:
         fen = row.imperfect_fen if rule.trigger == Trigger.IMPERFECT else row.total_fen
         if rule.category:
@@ -142,7 +187,7 @@ def _pickup_candidates(
         return [
             _candidate(row, basis(row))
             for row in rows
-            if group_buy.pickup_starts_at <= row.collected_at <= group_buy.pickup_ends_at
+            if row.window[0] <= row.collected_at <= row.window[1]
         ]
     if rule.trigger == Trigger.FIRST_ORDER:
         households = {row.household_id for row in rows}
@@ -220,21 +265,41 @@ def apply_rule(
 ) -> tuple[int, int]:
     """Give what ``rule`` gives to each candidate that has not earned from it for its source,
     within the rule's caps; returns (lots, drops) written. The caller holds a transaction."""
+    return apply_rules([(rule, candidates)], now=now, group_buy_id=group_buy_id)
+
+
+def apply_rules(
+    pairs: Sequence[tuple[EarningRule, Sequence[Candidate]]],
+    *,
+    now: datetime,
+    group_buy_id: int | None = None,
+) -> tuple[int, int]:
+    """:func:`apply_rule` for several rules at once: the points of all of them on one ledger
+    entry, their lots in one statement."""
+    points: list[tuple[EarningRule, Candidate, int]] = []
+    drops = 0
+    for rule, candidates in pairs:
+        amounts = _due(rule, candidates, now)
+        if rule.unit == RewardUnit.ENERGY:
+            drops += _drops(rule, amounts, now)
+        else:
+            points += [(rule, c, amount) for c, amount in amounts]
+    return _lots(points, now, group_buy_id), drops
+
+
+def _due(
+    rule: EarningRule, candidates: Sequence[Candidate], now: datetime
+) -> list[tuple[Candidate, int]]:
     if not candidates:
-        return 0, 0
+        return []
     seen = _already(rule, candidates)
     fresh: dict[tuple[int, str], Candidate] = {}
     for c in candidates:
         if (c.household_id, c.source) not in seen:
             fresh.setdefault((c.household_id, c.source), c)
     if not fresh:
-        return 0, 0
-    amounts = _within_caps(rule, list(fresh.values()), now)
-    if not amounts:
-        return 0, 0
-    if rule.unit == RewardUnit.ENERGY:
-        return 0, _drops(rule, amounts, now)
-    return _lots(rule, amounts, now, group_buy_id), 0
+        return []
+    return _within_caps(rule, list(fresh.values()), now)
 
 
 def _already(rule: EarningRule, candidates: Sequence[Candidate]) -> set[tuple[int, str]]:
@@ -250,85 +315,105 @@ def _already(rule: EarningRule, candidates: Sequence[Candidate]) -> set[tuple[in
 def _within_caps(
     rule: EarningRule, fresh: list[Candidate], now: datetime
 ) -> list[tuple[Candidate, int]]:
+    """What each candidate gets under the rule's caps per household and day (month) of when
+    it happened, counting what the rule already gave."""
     wanted = [(c, rules.earned_by(rule.effect, rule.amount, c.basis_fen)) for c in fresh]
     wanted = [(c, amount) for c, amount in wanted if amount > 0]
     if rule.per_day_cap is None and rule.per_month_cap is None:
         return wanted
-    day = rules.local_day(now)
-    households = sorted({c.household_id for c, _ in wanted})
+    days = [rules.local_day(c.at or now) for c, _ in wanted]
+    start = rules.month_bounds(min(days))[0]
+    end = rules.month_bounds(max(days))[1]
     model = EnergyDrop if rule.unit == RewardUnit.ENERGY else Lot
     column = "grams" if model is EnergyDrop else "amount"
-
-    def sums(bounds: tuple[datetime, datetime]) -> dict[int, int]:
-        return dict(
-            model.objects.filter(
-                rule=rule,
-                household_id__in=households,
-                earned_at__gte=bounds[0],
-                earned_at__lt=bounds[1],
-            )
-            .values_list("household_id")
-            .annotate(total=Sum(column))
-            .order_by()
-        )
-
-    today = sums(rules.day_bounds(day)) if rule.per_day_cap is not None else {}
-    month = sums(rules.month_bounds(day)) if rule.per_month_cap is not None else {}
+    today: dict[tuple[int, date], int] = defaultdict(int)
+    month: dict[tuple[int, date], int] = defaultdict(int)
+    for household, at, amount in model.objects.filter(
+        rule=rule,
+        household_id__in=sorted({c.household_id for c, _ in wanted}),
+        earned_at__gte=start,
+        earned_at__lt=end,
+    ).values_list("household_id", "earned_at", column):
+        day = rules.local_day(at)
+        today[household, day] += amount
+        month[household, day.replace(day=1)] += amount
     given = []
-    for c, amount in wanted:
+    for (c, amount), day in zip(wanted, days, strict=True):
+        key, month_key = (c.household_id, day), (c.household_id, day.replace(day=1))
         left = rules.capped(
             amount,
-            earned_today=today.get(c.household_id, 0),
+            earned_today=today[key],
             day_cap=rule.per_day_cap,
-            earned_month=month.get(c.household_id, 0),
+            earned_month=month[month_key],
             month_cap=rule.per_month_cap,
         )
         if left > 0:
             given.append((c, left))
-            today[c.household_id] = today.get(c.household_id, 0) + left
-            month[c.household_id] = month.get(c.household_id, 0) + left
+            today[key] += left
+            month[month_key] += left
     return given
 
 
 def _lots(
-    rule: EarningRule,
-    amounts: list[tuple[Candidate, int]],
+    points: list[tuple[EarningRule, Candidate, int]],
     now: datetime,
     group_buy_id: int | None,
 ) -> int:
+    if not points:
+        return 0
     per_household: dict[int, int] = defaultdict(int)
-    for c, amount in amounts:
+    for _rule, c, amount in points:
         per_household[c.household_id] += amount
+    names = sorted({rule.name for rule, _c, _a in points})
     entry = post(
         book.EARNED,
         [(book.points_account(h), -n) for h, n in per_household.items()]
         + [(book.POINTS_OPERATOR, sum(per_household.values()))],
         at=now,
-        memo=rule.name[:200],
+        memo=" · ".join(names)[:200],
         group_buy_id=group_buy_id,
     )
     assert entry is not None
-    expires = now + timedelta(days=config()["POINTS_EXPIRE_DAYS"])
-    Lot.objects.bulk_create(
-        [
-            Lot(
-                household_id=c.household_id,
-                rule=rule,
-                source=c.source,
-                order_id=c.order_id,
-                basis_fen=c.basis_fen,
-                amount=amount,
-                remaining=amount,
-                earned_at=now,
-                expires_at=expires,
-                entry=entry,
+    keep = timedelta(days=config()["POINTS_EXPIRE_DAYS"])
+    columns = (
+        "household_id",
+        "rule_id",
+        "source",
+        "order_id",
+        "basis_fen",
+        "amount",
+        "taken_back",
+        "spent",
+        "expired",
+        "remaining",
+        "earned_at",
+        "expires_at",
+        "entry_id",
+    )
+    rows.insert(
+        Lot._meta.db_table,
+        columns,
+        (
+            (
+                c.household_id,
+                rule.pk,
+                c.source,
+                c.order_id,
+                c.basis_fen,
+                amount,
+                0,
+                0,
+                0,
+                amount,
+                c.at or now,
+                (c.at or now) + keep,
+                entry.pk,
             )
-            for c, amount in amounts
-        ],
-        batch_size=2000,
+            for rule, c, amount in points
+        ),
     )
     pay_debts(per_household.keys())
-    return len(amounts)
+    return len(points)
 
 
 def pay_debts(household_ids: Iterable[int]) -> None:

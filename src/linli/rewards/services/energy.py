@@ -3,9 +3,8 @@ tap within the window, lapsing otherwise.
 
 The model, per order collected: one home-delivery van drop avoided (``VAN_DROP_G``, 181 g,
 Edwards, McKinnon & Cullinane 2010) minus the order's share of each bulk delivery that brought
-its goods: the trip there and back (straight-line distance between the supplier's depot and
-the community's gate × ``ROAD_FACTOR``) × ``VEHICLE_G_PER_KM``, divided by the orders on that
-purchase order.
+its goods: the road distance from the supplier's depot to the community's gate (the straight
+line × ``ROAD_FACTOR``) × ``VEHICLE_G_PER_KM``, divided by the orders on that purchase order.
 """
 
 from collections import defaultdict
@@ -17,7 +16,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from linli.accounts.models import User
-from linli.groupbuys.models import GroupBuy, Order, OrderLine, PurchaseOrder
+from linli.groupbuys.models import Order, OrderLine, PurchaseOrder
 from linli.ledger.services import post
 
 from .. import rules
@@ -28,21 +27,30 @@ from .access import member_household
 from .drops import Candidate, config, write_drops
 
 
-def site_of(kind: str, owner_id: int) -> tuple[float, float] | None:
-    found = Site.objects.filter(kind=kind, owner_id=owner_id).values_list("lat", "lng").first()
-    return (found[0], found[1]) if found else None
+def sites(kind: str, owner_ids) -> dict[int, tuple[float, float]]:
+    return {
+        owner: (lat, lng)
+        for owner, lat, lng in Site.objects.filter(
+            kind=kind, owner_id__in=sorted(set(owner_ids))
+        ).values_list("owner_id", "lat", "lng")
+    }
 
 
-def trip_shares(group_buy: GroupBuy) -> tuple[dict[int, float], dict[int, set[int]]]:
-    """Per purchase order of the group buy: its trip's CO₂ divided by the orders on it; and
-    per order the purchase orders that brought its goods."""
+def trip_shares(group_buy_ids: list[int]) -> tuple[dict[int, float], dict[int, set[int]]]:
+    """Per purchase order of the group buys: its trip's CO₂ divided by the orders on it; and
+    per order the purchase orders that brought its goods. A few queries for any number of
+    group buys."""
     cfg = config()
-    gate = site_of(Site.Kind.COMMUNITY, group_buy.community_id)
-    purchase_orders = dict(
-        PurchaseOrder.objects.filter(group_buy=group_buy).values_list("id", "supplier_id")
-    )
+    purchase_orders = {
+        po: (supplier, community)
+        for po, supplier, community in PurchaseOrder.objects.filter(
+            group_buy_id__in=group_buy_ids
+        ).values_list("id", "supplier_id", "group_buy__community_id")
+    }
+    gates = sites(Site.Kind.COMMUNITY, (c for _, c in purchase_orders.values()))
+    depots = sites(Site.Kind.SUPPLIER, (s for s, _ in purchase_orders.values()))
     lines = OrderLine.objects.filter(
-        order__group_buy=group_buy,
+        order__group_buy_id__in=group_buy_ids,
         order__status=Order.Status.CONFIRMED,
         item__po_line__isnull=False,
     )
@@ -52,8 +60,8 @@ def trip_shares(group_buy: GroupBuy) -> tuple[dict[int, float], dict[int, set[in
         .order_by()
     )
     shares = {}
-    for po, supplier in purchase_orders.items():
-        depot = site_of(Site.Kind.SUPPLIER, supplier)
+    for po, (supplier, community) in purchase_orders.items():
+        depot, gate = depots.get(supplier), gates.get(community)
         straight = (
             rules.distance_km(depot, gate)
             if depot is not None and gate is not None
@@ -64,25 +72,31 @@ def trip_shares(group_buy: GroupBuy) -> tuple[dict[int, float], dict[int, set[in
         )
         shares[po] = trip / max(1, counts.get(po, 0))
     brought: dict[int, set[int]] = defaultdict(set)
-    for order, po in lines.values_list("order_id", "item__po_line__purchase_order_id").distinct():
+    for order, po in (
+        lines.values_list("order_id", "item__po_line__purchase_order_id")
+        .distinct()
+        .iterator(chunk_size=5000)
+    ):
         brought[order].add(po)
     return shares, brought
 
 
-def pickup_energy(group_buy: GroupBuy, picked: Iterable, *, now: datetime) -> int:
+def pickup_energy(group_buy_ids: list[int], picked: Iterable, *, now: datetime) -> int:
     """Energy drops for orders collected (``picked``: rows with ``order_id``,
     ``household_id``, ``collected_at``) that have none yet; returns how many it wrote."""
-    picked = list(picked)
     sources = {f"pickup:{row.order_id}": row for row in picked}
-    seen = set(
-        EnergyDrop.objects.filter(rule__isnull=True, source__in=list(sources)).values_list(
-            "source", flat=True
+    names = sorted(sources)
+    seen: set[str] = set()
+    for start in range(0, len(names), 5000):
+        seen.update(
+            EnergyDrop.objects.filter(
+                rule__isnull=True, source__in=names[start : start + 5000]
+            ).values_list("source", flat=True)
         )
-    )
     fresh = [row for source, row in sources.items() if source not in seen]
     if not fresh:
         return 0
-    shares, brought = trip_shares(group_buy)
+    shares, brought = trip_shares(group_buy_ids)
     given = []
     for row in fresh:
         avoided = rules.pickup_avoided_g(

@@ -1,0 +1,47 @@
+"""Rewards on the front door: a member's points and perks, a member's tree; the forest for
+leaders; the rules and perks for operators."""
+
+from django.utils.translation import gettext_lazy as _
+
+from linli.pages.registry import Tile, register
+
+register(
+    Tile(
+        key="rewards_points",
+        title=_("My points and perks"),
+        description=_("Points for collecting at the pickup point, a tier, perks to redeem."),
+        url_name="rewards:points",
+        order=45,
+        shown_to=lambda who: who.household_id is not None,
+    )
+)
+register(
+    Tile(
+        key="rewards_tree",
+        title=_("My tree"),
+        description=_("Green energy from each pickup grows a tree that is planted for real."),
+        url_name="rewards:energy",
+        order=46,
+        shown_to=lambda who: who.household_id is not None,
+    )
+)
+register(
+    Tile(
+        key="rewards_forest",
+        title=_("Community forest"),
+        description=_("Trees grown and planted and CO₂ avoided, per community and building."),
+        url_name="rewards:forest",
+        order=47,
+        shown_to=lambda who: bool(who.led_community_ids),
+    )
+)
+register(
+    Tile(
+        key="rewards_manage",
+        title=_("Rewards: rules, perks, trees"),
+        description=_("Earning rules, the perks catalogue, tree species and plantings."),
+        url_name="rewards:manage",
+        order=61,
+        shown_to=lambda who: who.operator,
+    )
+)
