@@ -19,6 +19,7 @@ from linli.accounts.models import User
 from linli.catalog.models import Product, Supplier
 from linli.communities.models import Building, Community, Household, Leader, Member
 from linli.core import events
+from linli.demo import connect as demo_connect
 from linli.demo import forecasts as demo_forecasts
 from linli.groupbuys.models import (
     GroupBuy,
@@ -158,6 +159,9 @@ def build(
         Present(city, seed=seed, now=now).run(advance)
     with phases.phase("关系簿", 1) as advance, transaction.atomic():
         relations.build(city, seed=seed, now=now)
+        advance(1)
+    with phases.phase("走进用户", 1) as advance, transaction.atomic():
+        demo_connect.build(city, seed=seed, now=now)
         advance(1)
 
     # The printed people have e-mail addresses, so that their notices by e-mail are written
