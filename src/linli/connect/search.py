@@ -11,8 +11,8 @@ Each text is stored twice, in :class:`~linli.connect.models.SearchEntry`:
 SQLite: an FTS5 table ``connect_search_fts(words, grams, kind, programme)`` (the last two
 unindexed, to filter without a join) (``unicode61``: tokens are what the
 spaces separate) kept in step by this module, ranked by ``bm25`` with the words column weighted
-above the grams. PostgreSQL: ``to_tsvector('simple', words || ' ' || grams)`` with a GIN index,
-ranked by ``ts_rank``. A query is cut into words by jieba; each must be found, as a word or as
+above the grams. PostgreSQL: a stored, generated ``document`` column,
+``to_tsvector('simple', words || ' ' || grams)``, with a GIN index, ranked by ``ts_rank``. A query is cut into words by jieba; each must be found, as a word or as
 its chain of two-character windows (a phrase: the windows next to each other).
 """
 
@@ -204,11 +204,9 @@ def search(
             if pk in rows
         ]
     sql = (
-        "SELECT e.kind, e.object_id, e.programme_id,"
-        " ts_rank(to_tsvector('simple', e.words || ' ' || e.grams), q) AS rank"
+        "SELECT e.kind, e.object_id, e.programme_id, ts_rank(e.document, q) AS rank"
         f" FROM {table} e, to_tsquery('simple', %s) q"
-        " WHERE to_tsvector('simple', e.words || ' ' || e.grams) @@ q"
-        f"{extra} ORDER BY rank DESC, e.id LIMIT %s"
+        f" WHERE e.document @@ q{extra} ORDER BY rank DESC, e.id LIMIT %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [_pg_query(found), *params, limit])
