@@ -8,4 +8,8 @@ class ConnectConfig(AppConfig):
     verbose_name = _("Consumer connect")
 
     def ready(self) -> None:
-        from . import privacy, subscribers, tasks  # noqa: F401  (registers holders, jobs)
+        from django.db.models.signals import post_migrate
+
+        from . import privacy, search, subscribers, tasks  # noqa: F401  (registers holders, jobs)
+
+        post_migrate.connect(search.forget_strays, sender=self)

@@ -8,10 +8,11 @@ Each text is stored twice, in :class:`~linli.connect.models.SearchEntry`:
   货时 时间), so a two-character word is found even where jieba cut the sentence another way
   (社区团购买了 is cut 社区/团/购买, yet 团购 is found).
 
-SQLite: an FTS5 table ``connect_search_fts(words, grams)`` (``unicode61``: tokens are what the
+SQLite: an FTS5 table ``connect_search_fts(words, grams, kind, programme)`` (the last two
+unindexed, to filter without a join) (``unicode61``: tokens are what the
 spaces separate) kept in step by this module, ranked by ``bm25`` with the words column weighted
-above the grams. PostgreSQL: ``to_tsvector('simple', words || ' ' || grams)`` with a GIN index,
-ranked by ``ts_rank``. A query is cut into words by jieba; each must be found, as a word or as
+above the grams. PostgreSQL: a stored, generated ``document`` column,
+``to_tsvector('simple', words || ' ' || grams)``, with a GIN index, ranked by ``ts_rank``. A query is cut into words by jieba; each must be found, as a word or as
 its chain of two-character windows (a phrase: the windows next to each other).
 """
 
@@ -74,10 +75,23 @@ def index_many(rows: Iterable[tuple[str, int, int, str]]) -> int:
             raise RuntimeError("bulk_create returned no ids")
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {FTS}(rowid, words, grams) VALUES (%s, %s, %s)",
-                [(e.pk, e.words, e.grams) for e in entries],
+                f"INSERT OR REPLACE INTO {FTS}(rowid, words, grams, kind, programme)"
+                " VALUES (%s, %s, %s, %s, %s)",
+                [(e.pk, e.words, e.grams, e.kind, e.programme_id) for e in entries],
             )
     return len(entries)
+
+
+def forget_strays(**_kwargs) -> None:
+    """SQLite: drop the FTS rows whose entry is gone. ``flush`` (the tests, ``linli demo
+    --reset``) empties the tables Django knows, not this one; connected to ``post_migrate``,
+    which ``flush`` sends."""
+    if _sqlite() and FTS in connection.introspection.table_names():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {FTS} WHERE rowid NOT IN"
+                f" (SELECT id FROM {SearchEntry._meta.db_table})"
+            )
 
 
 def index_notes(notes: Iterable[Note], programme_id: int) -> int:
@@ -171,23 +185,29 @@ def search(
         params += kinds
     extra = "".join(f" AND {clause}" for clause in where)
     if _sqlite():
+        # The FTS table alone (its kind and programme are unindexed columns beside the text),
+        # best first; then the few rows found are read.
+        where = [clause.replace("e.programme_id", "programme").replace("e.kind", "kind")
+                 for clause in where]  # fmt: skip
+        extra = "".join(f" AND {clause}" for clause in where)
         sql = (
-            f"SELECT e.kind, e.object_id, e.programme_id, bm25({FTS}, 2.0, 1.0) AS rank"
-            f" FROM {FTS} JOIN {table} e ON e.id = {FTS}.rowid"
+            f"SELECT rowid, bm25({FTS}, 2.0, 1.0) AS rank FROM {FTS}"
             f" WHERE {FTS} MATCH %s{extra} ORDER BY rank LIMIT %s"
         )
-        args: list = [_sqlite_query(found), *params, limit]
-        sign = -1.0
-    else:
-        sql = (
-            "SELECT e.kind, e.object_id, e.programme_id,"
-            " ts_rank(to_tsvector('simple', e.words || ' ' || e.grams), q) AS rank"
-            f" FROM {table} e, to_tsquery('simple', %s) q"
-            " WHERE to_tsvector('simple', e.words || ' ' || e.grams) @@ q"
-            f"{extra} ORDER BY rank DESC, e.id LIMIT %s"
-        )
-        args = [_pg_query(found), *params, limit]
-        sign = 1.0
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [_sqlite_query(found), *params, limit])
+            ranked = cursor.fetchall()
+        rows = SearchEntry.objects.in_bulk([pk for pk, _rank in ranked])
+        return [
+            Hit(rows[pk].kind, rows[pk].object_id, rows[pk].programme_id, -float(rank))
+            for pk, rank in ranked
+            if pk in rows
+        ]
+    sql = (
+        "SELECT e.kind, e.object_id, e.programme_id, ts_rank(e.document, q) AS rank"
+        f" FROM {table} e, to_tsquery('simple', %s) q"
+        f" WHERE e.document @@ q{extra} ORDER BY rank DESC, e.id LIMIT %s"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, args)
-        return [Hit(k, o, p, sign * float(r)) for k, o, p, r in cursor.fetchall()]
+        cursor.execute(sql, [_pg_query(found), *params, limit])
+        return [Hit(k, o, p, float(r)) for k, o, p, r in cursor.fetchall()]

@@ -182,7 +182,10 @@ def programme(request, who: Roles, programme_id: int):
         "behind_count": sum(1 for s in standings if s.behind > 0),
         "participants": len(standings),
         "hosts": found.hosts.filter(active=True).count(),
-        "stays": dict(_counts(Stay.objects.filter(programme=found), "status")),
+        "stays": {
+            str(Stay.Status(status).label): count
+            for status, count in _counts(Stay.objects.filter(programme=found), "status")
+        },
         "insights": list(found.insights.all()[:30]),
         "general": general,
         "details": details,

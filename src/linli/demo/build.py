@@ -19,6 +19,7 @@ from linli.accounts.models import User
 from linli.catalog.models import Product, Supplier
 from linli.communities.models import Building, Community, Household, Leader, Member
 from linli.core import events
+from linli.demo import connect as demo_connect
 from linli.demo import forecasts as demo_forecasts
 from linli.demo import privacy as demo_privacy
 from linli.demo import rewards as demo_rewards
@@ -164,6 +165,10 @@ def build(
         advance(1)
     with phases.phase("农户店铺 · 预售 · 帮卖", 1) as advance, transaction.atomic():
         farms = demo_storefronts.build(city, seed=seed, now=now)
+        advance(1)
+
+    with phases.phase("走进用户", 1) as advance, transaction.atomic():
+        demo_connect.build(city, seed=seed, now=now)
         advance(1)
 
     # The printed people have e-mail addresses, so that their notices by e-mail are written

@@ -5,7 +5,8 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from rich.table import Table
 
-from linli.connect import importing, planning, reminders, selectors, services
+from linli.connect import errors, importing, planning, reminders, selectors, services
+from linli.core.errors import render
 from linli.core.management.base import LinliCommand
 
 
@@ -46,7 +47,14 @@ class Command(LinliCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from error
         work = importing.import_participants if what == "participants" else importing.import_hosts
-        counts = work(actor=user, programme=found, data=data)
+        try:
+            counts = work(actor=user, programme=found, data=data)
+        except errors.BadInput as error:
+            lines = [str(error.message)] + [
+                f"  line {d.get('line', '?')}, {d.get('field', '')}: {d.get('message', '')}"
+                for d in render(error.details)
+            ]
+            raise CommandError("\n".join(lines)) from error
         self.console.print(f"{what}: {counts['added']} added, {counts['updated']} updated.")
 
     def do_match(self, *, programme: int, actor, json: bool, **options):
