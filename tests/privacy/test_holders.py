@@ -21,6 +21,13 @@ NOT_A_MEMBERS = {
     "relations.reminder": "the relationship book: operators' own records",
     "relations.calendarfeed": "the relationship book: operators' own records",
     "storefronts.update": "a farm's update, posted by the supplier's staff",
+    "connect.participant": "a programme's participants: staff, leaders and officials",
+    "connect.pairing": "an operator's pin or ban of a pairing",
+    "connect.matchrun": "the operator who ran a matching",
+    "connect.report": "a participant's report (staff, leaders, officials)",
+    "connect.highlight": "a highlight made by a programme's operator",
+    "connect.insight": "an insight written by a programme's operator",
+    "connect.action": "an action's owner: staff",
 }
 
 

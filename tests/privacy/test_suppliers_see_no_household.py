@@ -41,6 +41,11 @@ ARGUMENTS = {
     "purchase_order_id": "purchase_order",
     "supplier_id": "supplier_id",
     "photo_id": 1,
+    "stay_id": "cx_checked_in",
+    "action": "confirm",
+    "programme_id": "cx_programme",
+    "insight_id": "cx_insight",
+    "code": "rw_code",
 }
 FILES = ("application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
