@@ -126,3 +126,71 @@ def test_closing_through_the_api_with_an_idempotency_key(hood):
     assert api.get("/privacy/closing").status_code == 401
     household.refresh_from_db()
     assert household.contact_name == "已注销" and household.phone == ""
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_closing_waits_for_a_closing_group_buy_before_it_locks_the_household(live_hood):
+    """The ordering service's lock order (group buy, then household): while a group buy is
+    being closed, a member closing their account waits for it without holding their
+    household's row, so the close can still take that row (else: a deadlock)."""
+    import threading
+    import time
+
+    from django.db import OperationalError
+    from django.db import transaction as db_transaction
+
+    from linli.communities.models import Household
+    from linli.groupbuys import services as groupbuys
+    from linli.groupbuys.services.holding import hold_group_buy
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one write transaction at a time: no row locks to order")
+    hood = live_hood
+    group_buy = hood.open()
+    member = hood.members[1]
+    item = group_buy.items.order_by("pk").first()
+    groupbuys.place_order(actor=member, group_buy_id=group_buy.pk, lines={item.pk: 1})
+    closing_started, release = threading.Event(), threading.Event()
+    done: dict = {}
+
+    def close_the_group_buy():
+        try:
+            with db_transaction.atomic():
+                hold_group_buy(group_buy.pk, exclusive=True)
+                closing_started.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    def close_the_account():
+        try:
+            done["closed"] = services.close_household(actor=member, word="注销")
+        except Exception as error:
+            done["error"] = error
+        finally:
+            connection.close()
+
+    closer = threading.Thread(target=close_the_group_buy)
+    closer.start()
+    assert closing_started.wait(10)
+    leaver = threading.Thread(target=close_the_account)
+    leaver.start()
+    time.sleep(1.0)  # the member's closing is now waiting for the group buy
+    assert leaver.is_alive()
+    household_id = hood.households[1].pk
+    try:
+        with db_transaction.atomic():
+            list(
+                Household.objects.select_for_update(nowait=True)
+                .filter(pk=household_id)
+                .values_list("pk", flat=True)
+            )
+    except OperationalError as error:  # the household's row was held: the wrong order
+        pytest.fail(f"the closing held the household while it waited: {error}")
+    finally:
+        release.set()
+        closer.join(30)
+        leaver.join(30)
+    assert "error" not in done, done
+    assert done["closed"].cancelled_orders == 1

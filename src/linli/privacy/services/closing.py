@@ -25,6 +25,7 @@ from linli.core.models import AuditEvent
 from linli.core.personal_data import holders
 from linli.groupbuys import services as groupbuys
 from linli.groupbuys.models import GroupBuy, Order
+from linli.groupbuys.services.holding import hold_group_buy
 from linli.jielong.models import NicknameBook
 from linli.ledger.models import Account, Posting, Unit
 
@@ -133,6 +134,12 @@ def close_household(*, actor: User, word: str, now: datetime | None = None) -> C
     if household_id is None:
         raise NoHousehold()
     with transaction.atomic():
+        # The locks in the order the ordering service takes them (its module text): the
+        # group buys of the orders to cancel, shared, before the household's row; else a
+        # group buy closing at this moment and this closing would wait for each other.
+        open_in = _cancellable(household_id, now).values_list("group_buy_id", flat=True)
+        for group_buy_id in sorted(set(open_in)):
+            hold_group_buy(group_buy_id, exclusive=False)
         household = Household.objects.select_for_update(of=("self",)).get(pk=household_id)
         users = list(
             Member.objects.filter(household_id=household_id).values_list("user_id", flat=True)
