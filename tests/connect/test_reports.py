@@ -13,7 +13,10 @@ from linli.communities.services import give_consent, withdraw_consent
 from linli.connect import planning, search, services
 from linli.connect.errors import BadInput, StayNotFound, WrongStep
 from linli.connect.models import Note, Photo, Stay
+from linli.core import events
 from linli.core.models import OutboxEvent
+from linli.notices import texts as notices_texts
+from linli.notices.models import Notice
 
 from .. import factories
 from .conftest import grant
@@ -163,3 +166,13 @@ def test_highlight_tag_insight_action_and_search(world, stay):
         actor=world.runner, action_id=action.pk, status="done", outcome="再说一次"
     )
     assert OutboxEvent.objects.filter(name="connect.outcome_reported").count() == 1
+    # The worker tells the host household what came of it, in its members' inboxes, once.
+    while events.deliver():
+        pass
+    told = Notice.objects.filter(kind="connect_outcome")
+    members = set(world.hosts[0].household.members.values_list("user_id", flat=True))
+    assert set(told.values_list("recipient_id", flat=True)) == members != set()
+    notice = told.first()
+    text = notices_texts.shown_in("zh-hans", notice.kind, notice.params)
+    assert text.title == "你说的话，我们做了什么"
+    assert "幸福里小区增加了傍晚六点到八点的取货时段。" in text.body

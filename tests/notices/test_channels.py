@@ -95,7 +95,7 @@ def test_unknown_kinds_and_channels_are_refused_and_change_nothing(hood):
     assert str(refused.value.message) == (
         f"未知的通知类型“spam”。请使用以下之一：{', '.join(sorted(Kind.values))}。"
     )
-    assert "after_sales_decided, cutoff_soon" in str(refused.value.message)
+    assert "after_sales_decided, connect_outcome, cutoff_soon" in str(refused.value.message)
     with pytest.raises(UnknownChannel):
         set_preferences(user=member, choices={("cutoff_soon", "pigeon"): True})
     assert Preference.objects.count() == 0

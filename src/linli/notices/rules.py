@@ -27,6 +27,8 @@ class Kind(TextChoices):
     # Privacy (issue 20): a household's copy of its data is ready; its room change decided.
     DATA_COPY_READY = "data_copy_ready", _("Your copy of your data is ready")
     ROOM_CHANGE_DECIDED = "room_change_decided", _("Your room change was decided")
+    # Consumer connect (issue 17): what came of what a host household told a visitor.
+    CONNECT_OUTCOME = "connect_outcome", _("What came of what you told us")
 
 
 #: The in-app inbox and e-mail (see ``channels.py`` for what sends by them).
@@ -42,6 +44,7 @@ DEFAULT_CHANNELS: dict[str, frozenset[str]] = {
     Kind.AFTER_SALES_DECIDED: frozenset({INBOX}),
     Kind.DATA_COPY_READY: frozenset({INBOX}),
     Kind.ROOM_CHANGE_DECIDED: frozenset({INBOX}),
+    Kind.CONNECT_OUTCOME: frozenset({INBOX}),
 }
 
 #: A household that ordered in this many …

@@ -143,6 +143,15 @@ def _room_change_decided(p: dict) -> Text:
     return Text(title=title, body=body % where, link=reverse("privacy:home"))
 
 
+def _connect_outcome(p: dict) -> Text:
+    return Text(
+        title=_("What came of what you told us"),
+        body=_("When our visitor stayed with you, you told us something. What we did: %(outcome)s")
+        % {"outcome": p["outcome"]},
+        link=reverse("connect:home"),
+    )
+
+
 _WRITERS: dict[str, Callable[[dict], Text]] = {
     Kind.GOODS_ARRIVED: _goods_arrived,
     Kind.CUTOFF_SOON: _cutoff_soon,
@@ -151,4 +160,5 @@ _WRITERS: dict[str, Callable[[dict], Text]] = {
     Kind.AFTER_SALES_DECIDED: _after_sales_decided,
     Kind.DATA_COPY_READY: _data_copy_ready,
     Kind.ROOM_CHANGE_DECIDED: _room_change_decided,
+    Kind.CONNECT_OUTCOME: _connect_outcome,
 }

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,77 +14,171 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('goods_arrived', 'Your goods are here'), ('cutoff_soon', 'Closing within the hour'), ('group_buy_failed', 'A group buy did not form'), ('shortfall_refunded', 'A short delivery credited back'), ('after_sales_decided', 'An after-sales decision')], max_length=24, verbose_name='kind')),
-                ('key', models.CharField(max_length=60, verbose_name='about')),
-                ('params', models.JSONField(default=dict, verbose_name='parameters')),
-                ('created_at', models.DateTimeField(verbose_name='created at')),
-                ('in_inbox', models.BooleanField(default=True, verbose_name='in the inbox')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='read at')),
-                ('recipient', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='notices', to=settings.AUTH_USER_MODEL, verbose_name='recipient')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("goods_arrived", "Your goods are here"),
+                            ("cutoff_soon", "Closing within the hour"),
+                            ("group_buy_failed", "A group buy did not form"),
+                            ("shortfall_refunded", "A short delivery credited back"),
+                            ("after_sales_decided", "An after-sales decision"),
+                        ],
+                        max_length=24,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("key", models.CharField(max_length=60, verbose_name="about")),
+                ("params", models.JSONField(default=dict, verbose_name="parameters")),
+                ("created_at", models.DateTimeField(verbose_name="created at")),
+                ("in_inbox", models.BooleanField(default=True, verbose_name="in the inbox")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="read at")),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notices",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recipient",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notice',
-                'verbose_name_plural': 'notices',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "notice",
+                "verbose_name_plural": "notices",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Preference',
+            name="Preference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('goods_arrived', 'Your goods are here'), ('cutoff_soon', 'Closing within the hour'), ('group_buy_failed', 'A group buy did not form'), ('shortfall_refunded', 'A short delivery credited back'), ('after_sales_decided', 'An after-sales decision')], max_length=24, verbose_name='kind')),
-                ('channel', models.CharField(max_length=16, verbose_name='channel')),
-                ('enabled', models.BooleanField(verbose_name='wanted')),
-                ('user', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='notice_preferences', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("goods_arrived", "Your goods are here"),
+                            ("cutoff_soon", "Closing within the hour"),
+                            ("group_buy_failed", "A group buy did not form"),
+                            ("shortfall_refunded", "A short delivery credited back"),
+                            ("after_sales_decided", "An after-sales decision"),
+                        ],
+                        max_length=24,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("channel", models.CharField(max_length=16, verbose_name="channel")),
+                ("enabled", models.BooleanField(verbose_name="wanted")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notice_preferences",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notice preference',
-                'verbose_name_plural': 'notice preferences',
+                "verbose_name": "notice preference",
+                "verbose_name_plural": "notice preferences",
             },
         ),
         migrations.CreateModel(
-            name='Sending',
+            name="Sending",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(max_length=16, verbose_name='channel')),
-                ('status', models.CharField(choices=[('pending', 'pending'), ('sent', 'sent'), ('skipped', 'skipped'), ('parked', 'parked after repeated failures')], default='pending', max_length=8, verbose_name='status')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('due_at', models.DateTimeField(verbose_name='due at')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
-                ('last_error', models.TextField(blank=True, verbose_name='last error')),
-                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sendings', to='notices.notice', verbose_name='notice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("channel", models.CharField(max_length=16, verbose_name="channel")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "pending"),
+                            ("sent", "sent"),
+                            ("skipped", "skipped"),
+                            ("parked", "parked after repeated failures"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                ("due_at", models.DateTimeField(verbose_name="due at")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
+                ("last_error", models.TextField(blank=True, verbose_name="last error")),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sendings",
+                        to="notices.notice",
+                        verbose_name="notice",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sending',
-                'verbose_name_plural': 'sendings',
-                'ordering': ['id'],
+                "verbose_name": "sending",
+                "verbose_name_plural": "sendings",
+                "ordering": ["id"],
             },
         ),
         migrations.AddIndex(
-            model_name='notice',
-            index=models.Index(fields=['recipient', '-created_at', '-id'], name='notice_inbox_idx'),
+            model_name="notice",
+            index=models.Index(fields=["recipient", "-created_at", "-id"], name="notice_inbox_idx"),
         ),
         migrations.AddIndex(
-            model_name='notice',
-            index=models.Index(condition=models.Q(('in_inbox', True), ('read_at__isnull', True)), fields=['recipient'], name='notice_unread_idx'),
+            model_name="notice",
+            index=models.Index(
+                condition=models.Q(("in_inbox", True), ("read_at__isnull", True)),
+                fields=["recipient"],
+                name="notice_unread_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='notice',
-            constraint=models.UniqueConstraint(fields=('recipient', 'kind', 'key'), name='notice_once_per_recipient'),
+            model_name="notice",
+            constraint=models.UniqueConstraint(
+                fields=("recipient", "kind", "key"), name="notice_once_per_recipient"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='preference',
-            constraint=models.UniqueConstraint(fields=('user', 'kind', 'channel'), name='notice_preference_once'),
+            model_name="preference",
+            constraint=models.UniqueConstraint(
+                fields=("user", "kind", "channel"), name="notice_preference_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='sending',
-            index=models.Index(condition=models.Q(('status', 'pending')), fields=['due_at', 'id'], name='sending_due_idx'),
+            model_name="sending",
+            index=models.Index(
+                condition=models.Q(("status", "pending")),
+                fields=["due_at", "id"],
+                name="sending_due_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sending',
-            constraint=models.UniqueConstraint(fields=('notice', 'channel'), name='sending_once_per_channel'),
+            model_name="sending",
+            constraint=models.UniqueConstraint(
+                fields=("notice", "channel"), name="sending_once_per_channel"
+            ),
         ),
     ]

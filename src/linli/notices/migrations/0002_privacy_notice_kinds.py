@@ -4,20 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notices', '0001_initial'),
+        ("notices", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notice',
-            name='kind',
-            field=models.CharField(choices=[('goods_arrived', 'Your goods are here'), ('cutoff_soon', 'Closing within the hour'), ('group_buy_failed', 'A group buy did not form'), ('shortfall_refunded', 'A short delivery credited back'), ('after_sales_decided', 'An after-sales decision'), ('data_copy_ready', 'Your copy of your data is ready'), ('room_change_decided', 'Your room change was decided')], max_length=24, verbose_name='kind'),
+            model_name="notice",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("goods_arrived", "Your goods are here"),
+                    ("cutoff_soon", "Closing within the hour"),
+                    ("group_buy_failed", "A group buy did not form"),
+                    ("shortfall_refunded", "A short delivery credited back"),
+                    ("after_sales_decided", "An after-sales decision"),
+                    ("data_copy_ready", "Your copy of your data is ready"),
+                    ("room_change_decided", "Your room change was decided"),
+                ],
+                max_length=24,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='preference',
-            name='kind',
-            field=models.CharField(choices=[('goods_arrived', 'Your goods are here'), ('cutoff_soon', 'Closing within the hour'), ('group_buy_failed', 'A group buy did not form'), ('shortfall_refunded', 'A short delivery credited back'), ('after_sales_decided', 'An after-sales decision'), ('data_copy_ready', 'Your copy of your data is ready'), ('room_change_decided', 'Your room change was decided')], max_length=24, verbose_name='kind'),
+            model_name="preference",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("goods_arrived", "Your goods are here"),
+                    ("cutoff_soon", "Closing within the hour"),
+                    ("group_buy_failed", "A group buy did not form"),
+                    ("shortfall_refunded", "A short delivery credited back"),
+                    ("after_sales_decided", "An after-sales decision"),
+                    ("data_copy_ready", "Your copy of your data is ready"),
+                    ("room_change_decided", "Your room change was decided"),
+                ],
+                max_length=24,
+                verbose_name="kind",
+            ),
         ),
     ]
