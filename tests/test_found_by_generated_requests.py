@@ -94,10 +94,14 @@ def _no_repeated_keys(pairs):
     return dict(pairs)
 
 
-# Reads sent as POST (a preview, a sign-in), which store nothing a retry could repeat.
+# Reads sent as POST (a preview, a sign-in), which store nothing a retry could repeat; and
+# files of personal data, which an idempotency key would keep a copy of: a household's copy of
+# its data downloads once (a retry is refused), a leader's contacts export is audited each time.
 NOT_CHANGING = {
     ("post", "/api/auth/token"),
     ("post", "/api/group-buys/{group_buy_id}/jielong/preview"),
+    ("post", "/api/privacy/copies/{copy_id}/download"),
+    ("post", "/api/privacy/communities/{community_id}/contacts.xlsx"),
 }
 
 

@@ -124,6 +124,7 @@ def create_programme(request, payload: ProgrammeIn):
     response=SheetImportOut,
     summary="Import participants or hosts from an Excel or CSV sheet (all or nothing)",
 )
+@idempotent
 def import_sheet(request, programme_id: int, what: str, sheet: File[UploadedFile]):
     programme = services.programme_for(request.auth, programme_id)
     if what not in ("participants", "hosts"):
@@ -131,7 +132,7 @@ def import_sheet(request, programme_id: int, what: str, sheet: File[UploadedFile
     if sheet.size and sheet.size > 64 * 1024 * 1024:
         raise Invalid(details=[{"field": "sheet", "message": "≤ 64 MB"}])
     work = importing.import_participants if what == "participants" else importing.import_hosts
-    return work(actor=request.auth, programme=programme, data=sheet.read())
+    return 200, work(actor=request.auth, programme=programme, data=sheet.read())
 
 
 @router.post(
