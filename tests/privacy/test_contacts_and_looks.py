@@ -110,3 +110,26 @@ def test_an_operator_opening_a_household_in_the_admin_is_recorded(hood, browse):
     page = browse(hood.operator).get(f"/admin/communities/household/{household.pk}/change/")
     assert page.status_code == 200 and household.phone in page.content.decode()
     assert [look["data"]["what"] for look in looks_at(household)] == ["admin"]
+
+
+def test_orders_read_through_the_api_record_who_looked_at_each_household_shown(hood):
+    group_buy, orders = hood.formed(count=3)
+    # An operator reads a page of two orders: the two households on it are recorded.
+    page = Api(hood.operator).get(f"/group-buys/{group_buy.pk}/orders", limit=2).json()
+    shown = {order["household_id"] for order in page["items"]}
+    assert len(shown) == 2 and page["count"] == 3
+    looked = AuditEvent.objects.filter(action=LOOKED)
+    assert {int(e.target_id) for e in looked} == shown
+    assert {e.data["what"] for e in looked} == {"api: orders"}
+    assert {e.data["phone"] for e in looked} == {"full"}
+    # One order read on its own, by its leader: one more, with the phone masked.
+    third = next(o for o in orders if o.household_id not in shown)
+    assert Api(hood.leader_user).get(f"/orders/{third.pk}").status_code == 200
+    assert [look["data"] for look in looks_at(third.household)] == [
+        {"what": "api: orders", "phone": "masked"}
+    ]
+    # A household reading its own orders is not recorded.
+    before = looked.count()
+    member = next(m for m in hood.members if m.member.household_id == third.household_id)
+    assert Api(member).get("/orders").json()["count"] >= 1
+    assert looked.count() == before

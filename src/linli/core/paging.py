@@ -9,6 +9,7 @@ it overflowed). The OpenAPI document states the bounds as ``minimum`` and ``maxi
 ``NINJA_PAGINATION_CLASS`` in the settings makes this the class behind every ``@paginate``.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from ninja import Field, Schema
@@ -31,6 +32,16 @@ def _within(value: Any, handler: ValidatorFunctionWrapHandler, low: int, high: i
             "Must be a whole number from {minimum} to {maximum}",
             {"minimum": low, "maximum": high},
         ) from None
+
+
+#: Told of every page of a model's rows the API answers, after the page is cut: ``(request,
+#: the rows)``. The group buys record who looked at the households on a page of orders.
+_on_page: dict[type, Callable[[Any, list], None]] = {}
+
+
+def on_page(model: type, hook: Callable[[Any, list], None]) -> None:
+    """Call ``hook(request, rows)`` with each page of ``model``'s rows the API answers."""
+    _on_page[model] = hook
 
 
 class LinliPagination(LimitOffsetPagination):
@@ -56,3 +67,12 @@ class LinliPagination(LimitOffsetPagination):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=LIMIT_MAX, **kwargs)
+
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: Any, **params: Any):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        hook = _on_page.get(getattr(queryset, "model", None))  # type: ignore[arg-type]
+        if hook is not None:
+            rows = list(page[self.items_attribute])
+            page[self.items_attribute] = rows
+            hook(request, rows)
+        return page

@@ -13,6 +13,7 @@ from linli.accounts.roles import roles
 from linli.communities.looks import record_looks
 from linli.core.files import FILE, PDF, XLSX, attachment, documented
 from linli.core.idempotency import idempotent
+from linli.core.paging import on_page
 from linli.core.schemas import QueryId, QueryText
 
 from . import selectors, services, sheets
@@ -183,7 +184,9 @@ def search_for_pickup(
         room=room[:20] if room else None,
         phone_last4=phone_last4[:4] if phone_last4 else None,
     )
-    return list(orders)
+    found = list(orders)
+    _orders_looked(request, found)
+    return found
 
 
 @router.post(
@@ -237,6 +240,20 @@ def apply_allocation(request, group_buy_id: int, item_id: int, payload: Allocati
 )
 def list_shortfalls(request, group_buy_id: int):
     return selectors.shortfalls(_managed(request, group_buy_id))
+
+
+def _orders_looked(request, orders: list) -> None:
+    """An order shows its household's room and phone to whoever may read it (its leaders,
+    operators): who looked is recorded per household, as on the pages (decision 0040)."""
+    record_looks(
+        actor=request.auth,
+        who=roles(request.auth),
+        household_ids=[order.household_id for order in orders],
+        what="api: orders",
+    )
+
+
+on_page(Order, _orders_looked)
 
 
 def _looked(request, group_buy_id: int, what: str) -> None:
@@ -322,7 +339,9 @@ def list_orders(request, status: QueryText = "", group_buy_id: QueryId | None = 
 
 @router.get("/orders/{order_id}", response=OrderOut)
 def get_order(request, order_id: int):
-    return _order(request, order_id)
+    order = _order(request, order_id)
+    _orders_looked(request, [order])
+    return order
 
 
 @router.put("/orders/{order_id}", response=OrderOut, summary="Change an order before the cutoff")
