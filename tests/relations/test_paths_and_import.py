@@ -45,6 +45,32 @@ def test_the_path_through_the_api(book):
     assert alone == {"found": False, "cost": None, "steps": []}
 
 
+def test_the_graph_is_read_again_only_when_the_book_changed(book, monkeypatch):
+    reads = []
+    read = paths.graph
+    monkeypatch.setattr(paths, "graph", lambda today: reads.append(today) or read(today))
+    services.log_interaction(
+        actor=book.colleague, kind="meal", happened_on=book.today, person_ids=[book.zhang.pk]
+    )
+    path = f"/relations/people/{book.li.pk}/path"
+    assert Api(book.staff).get(path).json()["found"] is False
+    assert Api(book.staff).get(path).json()["found"] is False
+    assert len(reads) == 1  # the second ask searched the graph already read
+    services.add_tie(
+        actor=book.staff, person_id=book.zhang.pk, other_id=book.li.pk, kind="colleague"
+    )
+    body = Api(book.staff).get(path).json()
+    assert [step["name"] for step in body["steps"]] == [str(book.colleague), "张三", "李芳"]
+    assert len(reads) == 2
+    # A stronger tie of our own staff (a second meal today) is a change of the book too.
+    services.log_interaction(
+        actor=book.staff, kind="meal", happened_on=book.today, person_ids=[book.li.pk]
+    )
+    body = Api(book.staff).get(path).json()
+    assert [step["name"] for step in body["steps"]] == [str(book.staff), "李芳"]
+    assert len(reads) == 3
+
+
 def sheet(*rows) -> bytes:
     workbook = Workbook()
     for row in rows:

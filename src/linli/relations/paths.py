@@ -7,12 +7,14 @@ Bidirectional Dijkstra from every staff member at once (or from one), with netwo
 """
 
 import itertools
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 import networkx as nx
 from django.contrib.auth import get_user_model
+from django.db.models import Count, Max, Sum
 
 from . import rules
 from .limits import half_life_days
@@ -136,3 +138,39 @@ def names(steps: list[Step]) -> dict[tuple[str, int], str]:
         (s.kind, s.id): people.get(s.id, "") if s.kind == "person" else users.get(s.id, "")
         for s in steps
     }
+
+
+def signature() -> tuple:
+    """What changes whenever the book's graph does: a relationship's strength (or its day)
+    changes the sum or the newest day, one added or erased the count or the highest id; a tie
+    is only ever added or erased with its person. Two aggregate queries, against seconds to
+    read the graph."""
+    relationships = Relationship.objects.filter(strength__gt=0).aggregate(
+        n=Count("id"), top=Max("id"), total=Sum("strength"), on=Max("strength_on")
+    )
+    ties = Tie.objects.aggregate(n=Count("id"), top=Max("id"))
+    return (*relationships.values(), *ties.values())
+
+
+class _Kept:
+    """The last graph read in this process, by day and signature, and the lock searches on it
+    take (a search from every staff member adds a start node and takes it away again)."""
+
+    def __init__(self) -> None:
+        self.key: tuple | None = None
+        self.graph: nx.Graph | None = None
+        self.lock = threading.Lock()
+
+
+_kept = _Kept()
+
+
+def warmest_today(
+    today: date, person_id: int, *, from_staff: int | None = None
+) -> tuple[float, list[Step]] | None:
+    """:func:`warmest` on the book as of ``today``, read again only when it has changed."""
+    key = (today, signature())
+    with _kept.lock:
+        if _kept.key != key or _kept.graph is None:
+            _kept.graph, _kept.key = graph(today), key
+        return warmest(_kept.graph, person_id, from_staff=from_staff)

@@ -377,8 +377,7 @@ def warmest_path(
 ) -> tuple[float, list[PathStep]] | None:
     """The warmest path from our staff (or one of them) to a person, or ``None``."""
     person_for(reader, person_id)
-    book = paths.graph(today or timezone.localdate())
-    found = paths.warmest(book, person_id, from_staff=from_staff)
+    found = paths.warmest_today(today or timezone.localdate(), person_id, from_staff=from_staff)
     if found is None:
         return None
     cost, steps = found
