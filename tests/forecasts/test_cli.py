@@ -109,6 +109,49 @@ def test_gaps_inside_a_series_are_zero_units():
     }
 
 
+def test_files_as_spreadsheets_and_other_systems_write_them():
+    """Excel in Chinese saves "CSV" as GB 18030 and "Unicode text" as UTF-16 with tabs; a
+    spreadsheet set to a decimal comma splits by semicolons; pandas writes a time of day."""
+    expected = {"unique_id": ["鸡蛋", "鸡蛋", "鸡蛋"], "ds": [0, 1, 2], "y": [3.0, 0.0, 5.0]}
+    files = [
+        "unique_id,ds,y\n鸡蛋,2026-01-05,3\n鸡蛋,2026-01-07,5\n".encode("gbk"),
+        "\ufeffunique_id\tds\ty\r\n鸡蛋\t2026/1/5\t3\r\n鸡蛋\t2026/1/7\t5\r\n".encode("utf-16-le"),
+        "Unique_ID;DS;Y\n鸡蛋;2026-01-05 00:00:00;3\n鸡蛋;2026-01-07T00:00:00Z;5\n".encode(),
+    ]
+    for data in files:
+        series = read(data)
+        assert (series.frequency, series.filled) == ("daily", 1)
+        assert series.frame.to_dict("list") == expected
+
+
+def test_months_and_weeks_ending_on_different_days_are_told_apart(tmp_path, monkeypatch):
+    # Monthly (AirPassengers-like: the first of each month): a year of months is the season.
+    rows = ["unique_id,ds,y"] + [
+        f"air,{1949 + m // 12}-{m % 12 + 1:02d}-01,{100 + m}" for m in range(48)
+    ]
+    series = read("\n".join(rows).encode())
+    assert (series.frequency, series.filled) == ("monthly", 0)
+    assert list(series.frame["ds"]) == list(range(48))
+    monkeypatch.setenv("LINLI_LANGUAGE", "en")
+    said = linli(
+        "forecast", "backtest", "--csv", write(tmp_path, "\n".join(rows)), "--horizon", "6"
+    )
+    assert said.startswith("1 series, monthly dates (season 12);")
+    # Month ends are monthly too.
+    ends = read(b"unique_id,ds,y\na,2026-01-31,1\na,2026-02-28,2\na,2026-03-31,3\n")
+    assert (ends.frequency, list(ends.frame["ds"])) == ("monthly", [0, 1, 2])
+    # Weekly series, one ending its weeks on Sundays and one on Mondays: the same weeks.
+    weekly = read(
+        b"unique_id,ds,y\nsun,2026-01-11,1\nsun,2026-01-18,2\nmon,2026-01-12,5\nmon,2026-01-26,6\n"
+    )
+    assert weekly.frequency == "weekly"
+    assert weekly.frame.to_dict("list") == {
+        "unique_id": ["mon", "mon", "mon", "sun", "sun"],
+        "ds": [1, 2, 3, 0, 1],
+        "y": [5.0, 0.0, 6.0, 1.0, 2.0],
+    }
+
+
 GOOD = "unique_id,ds,y\na,2026-01-05,1\n"
 
 BAD = [
@@ -177,13 +220,16 @@ def test_bad_input_names_the_line_in_both_languages_and_exits_2(
     assert (tmp_path / "history.csv").read_text(encoding="utf-8") == text
 
 
-def test_a_file_that_is_not_utf8_or_not_there(tmp_path, monkeypatch):
+def test_a_file_that_is_not_text_or_not_there(tmp_path, monkeypatch):
     monkeypatch.setenv("LINLI_LANGUAGE", "zh-hans")
-    path = tmp_path / "gbk.csv"
-    path.write_bytes("unique_id,ds,y\n鸡蛋,2026-01-05,1\n".encode("gbk"))
+    path = tmp_path / "photo.csv"
+    path.write_bytes(b"unique_id,ds,y\n\xff\xd8\xff\xe0,2026-01-05,1\n")
     with pytest.raises(CommandError) as refused:
         linli("forecast", "backtest", "--csv", str(path), "--horizon", "7")
-    assert (str(refused.value), refused.value.returncode) == ("文件不是 UTF-8 文本。", 2)
+    assert (str(refused.value), refused.value.returncode) == (
+        "文件不是 UTF-8、UTF-16 或 GB 18030 编码的文本。",
+        2,
+    )
     monkeypatch.setenv("LINLI_LANGUAGE", "en")
     with pytest.raises(CommandError) as refused:
         linli("forecast", "backtest", "--csv", str(tmp_path / "none.csv"), "--horizon", "7")

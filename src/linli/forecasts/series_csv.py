@@ -10,8 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
@@ -26,8 +27,9 @@ if TYPE_CHECKING:
 COLUMNS = ("unique_id", "ds", "y")
 DAILY = "daily"
 WEEKLY = "weekly"
-#: The season when none is given: a week of days, a year of weeks.
-DEFAULT_SEASON = {DAILY: 7, WEEKLY: 52}
+MONTHLY = "monthly"
+#: The season when none is given: a week of days, a year of weeks, a year of months.
+DEFAULT_SEASON = {DAILY: 7, WEEKLY: 52, MONTHLY: 12}
 
 
 class BadSeries(Invalid):
@@ -46,39 +48,48 @@ class Series:
 
 
 def read(data: bytes) -> Series:
-    """Read and check the file; raise :class:`BadSeries` at the first line that cannot be read."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadSeries(_("The file is not UTF-8 text.")) from None
-    rows = csv.reader(io.StringIO(text))
+    """Read and check the file; raise :class:`BadSeries` at the first line that cannot be read.
+
+    Files come as other systems and spreadsheets write them: UTF-8 (with or without a byte
+    order mark) or GB 18030 (what Excel in Chinese saves as "CSV"); commas, semicolons or tabs;
+    header names in any case; dates as 2026-03-02, 2026/3/2 or with a time of day after them.
+    Daily, weekly (each series on one weekday) and monthly (one date a month) are told apart
+    by the dates themselves."""
+    text = _text(data)
+    rows = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
     header = next(rows, None)
     if header is None or not any(cell.strip() for cell in header):
         raise BadSeries(
             _("The file is empty: it needs the header line unique_id,ds,y and rows below it.")
         )
-    names = [cell.strip() for cell in header]
+    names = [cell.strip().strip('"').lower() for cell in header]
     for column in COLUMNS:
         if column not in names:
             raise BadSeries(
                 _("Line 1: the header has no column %(column)s (it needs unique_id, ds and y)."),
                 column=column,
             )
-    where = {column: names.index(column) for column in COLUMNS}
+    at_id, at_ds, at_y = (names.index(column) for column in COLUMNS)
+    width = max(at_id, at_ds, at_y) + 1
+    dates: dict[str, date] = {}  # a file repeats each date once per series: parse it once
     seen: dict[tuple[str, date], int] = {}
     first_line: dict[str, int] = {}
     values: list[tuple[str, date, float]] = []
     for number, row in enumerate(rows, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        cells = {column: _cell(row, where[column]) for column in COLUMNS}
-        series = cells["unique_id"]
+        if len(row) < width:
+            row = row + [""] * (width - len(row))
+        series = row[at_id].strip()
         if not series:
+            if not any(cell.strip() for cell in row):
+                continue
             raise BadSeries(
                 _("Line %(line)s, column unique_id: the series has no name."), line=number
             )
-        day = _date(cells["ds"], number)
-        units = _units(cells["y"], number)
+        written = row[at_ds].strip()
+        day = dates.get(written)
+        if day is None:
+            day = dates[written] = _date(written, number)
+        units = _units(row[at_y].strip(), number)
         if (series, day) in seen:
             raise BadSeries(
                 _(
@@ -168,13 +179,39 @@ def weeks(frame: pd.DataFrame, through: date | None = None) -> pd.DataFrame:
     return weekly.reset_index()
 
 
-def _cell(row: list[str], index: int) -> str:
-    return row[index].strip() if index < len(row) else ""
+def _text(data: bytes) -> str:
+    """UTF-16 when it starts with its byte order mark (Excel's "Unicode text"), else UTF-8,
+    else GB 18030 (which GBK and GB 2312 are part of)."""
+    encodings = ("utf-16",) if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ()
+    for encoding in (*encodings, "utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise BadSeries(_("The file is not text in UTF-8, UTF-16 or GB 18030."))
+
+
+def _delimiter(text: str) -> str:
+    """A comma, or the semicolon or tab the header line is split by when it has no comma
+    (spreadsheets set to a decimal comma write semicolons)."""
+    header = text.split("\n", 1)[0]
+    if "," in header:
+        return ","
+    return max((";", "\t"), key=header.count) if (";" in header or "\t" in header) else ","
+
+
+#: A year first, then month and day by -, / or . (one or two digits), then maybe a time.
+_DAY = re.compile(
+    r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
 
 
 def _date(value: str, line: int) -> date:
     try:
-        return date.fromisoformat(value.replace("/", "-"))
+        if found := _DAY.fullmatch(value):
+            return date(*(int(part) for part in found.groups()))
+        return date.fromisoformat(value)
     except ValueError:
         raise BadSeries(
             _("Line %(line)s, column ds: %(value)s is not a date like 2026-03-02."),
@@ -202,31 +239,58 @@ def _units(value: str, line: int) -> float:
 
 
 def _frequency(values: list[tuple[str, date, float]]) -> str:
-    """Weekly when every date falls on the same weekday (and there are several), else daily."""
+    """Monthly when every date is the same day of its month (or the last) and there are
+    several; weekly when each series keeps to one weekday and some series has several dates;
+    else daily."""
     days = {day for _, day, _ in values}
-    return WEEKLY if len(days) > 1 and len({d.weekday() for d in days}) == 1 else DAILY
+    if len(days) < 2:
+        return DAILY
+    if len({day.day for day in days}) == 1 or all((day + _ONE_DAY).day == 1 for day in days):
+        return MONTHLY
+    weekdays: dict[str, int] = {}
+    for series, day, _units in values:
+        if weekdays.setdefault(series, day.weekday()) != day.weekday():
+            return DAILY
+    return WEEKLY
+
+
+_ONE_DAY = timedelta(days=1)
+
+
+def _period(day: date, start: date, frequency: str) -> int:
+    """The period number of a day: days, weeks (Monday to Sunday) or months since ``start``."""
+    if frequency == MONTHLY:
+        return (day.year - start.year) * 12 + day.month - start.month
+    if frequency == WEEKLY:
+        monday = start - timedelta(days=start.weekday())
+        return (day - monday).days // 7
+    return (day - start).days
 
 
 def _frame(values: list[tuple[str, date, float]], frequency: str) -> tuple[pd.DataFrame, int]:
     """The long frame with ``ds`` as a period number and every gap inside a series filled with 0."""
+    import numpy as np
     import pandas as pd
 
-    step = 7 if frequency == WEEKLY else 1
     start = min(day for _, day, _ in values)
+    periods: dict[date, int] = {}
+    for _series, day, _units in values:
+        if day not in periods:
+            periods[day] = _period(day, start, frequency)
     raw = pd.DataFrame(
         {
             "unique_id": [series for series, _, _ in values],
-            "ds": [(day - start).days // step for _, day, _ in values],
+            "ds": [periods[day] for _, day, _ in values],
             "y": [units for _, _, units in values],
         }
     )
-    parts = []
-    filled = 0
-    for series, part in raw.groupby("unique_id", sort=True):
-        full = range(int(part["ds"].min()), int(part["ds"].max()) + 1)
-        filled += len(full) - len(part)
-        dense = part.set_index("ds")["y"].reindex(full, fill_value=0.0)
-        parts.append(
-            pd.DataFrame({"unique_id": str(series), "ds": list(full), "y": dense.to_numpy()})
-        )
-    return pd.concat(parts, ignore_index=True), filled
+    bounds = raw.groupby("unique_id", sort=True)["ds"].agg(["min", "max"])
+    lengths = (bounds["max"] - bounds["min"] + 1).to_numpy()
+    offsets = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    ds = np.arange(int(lengths.sum())) - offsets + np.repeat(bounds["min"].to_numpy(), lengths)
+    full = pd.DataFrame(
+        {"unique_id": np.repeat(bounds.index.astype(str).to_numpy(), lengths), "ds": ds}
+    )
+    frame = full.merge(raw, on=["unique_id", "ds"], how="left", sort=False)
+    frame["y"] = frame["y"].fillna(0.0)
+    return frame, int(lengths.sum()) - len(raw)

@@ -254,7 +254,11 @@ class Command(LinliCommand):
 
         result = backtest(frame, horizon, season)
         console = self.console
-        frequency = _("daily") if frequency == series_csv.DAILY else _("weekly")
+        frequency = {
+            series_csv.DAILY: _("daily"),
+            series_csv.WEEKLY: _("weekly"),
+            series_csv.MONTHLY: _("monthly"),
+        }[frequency]
         console.print(
             _(
                 "%(series)s series, %(frequency)s dates (season %(season)s); the last "
