@@ -118,13 +118,23 @@ _CIRCLED = {0x2460 + n: f"{n + 1}." for n in range(20)}
 _CIRCLED_ANY = re.compile("[\u2460-\u2473]")
 
 
+# One way of writing a character where members write two: 砂糖桔 and 砂糖橘 are one fruit,
+# and relatives in Hong Kong or Taiwan write traditional characters (雞蛋兩盒, 3號樓1201).
+# Only characters of goods, units, numbers and addresses, each one character for one.
+_ONE_WAY = str.maketrans(
+    "桔蕃菓雞鴨鵝魚蝦蘋蘿蔔檸麵飯醬豬筍葉薑蔥個隻條顆塊兩號樓棟單團購訂數",
+    "橘番果鸡鸭鹅鱼虾苹萝卜柠面饭酱猪笋叶姜葱个只条颗块两号楼栋单团购订数",
+)
+
+
 def clean(text: str) -> str:
     """Full-width to half-width (NFKC), variation selectors and zero-width marks gone, every
-    dash one ``-``, circled numbers ``③`` as ``3.``. Latin letters keep their case: every
-    pattern here ignores it."""
+    dash one ``-``, circled numbers ``③`` as ``3.``, a variant or traditional character of
+    goods and addresses as the common simplified one (桔 → 橘, 號樓 → 号楼). Latin letters keep
+    their case: every pattern here ignores it."""
     if _CIRCLED_ANY.search(text):
         text = text.translate(_CIRCLED)
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text).translate(_ONE_WAY)
     return _ODD.sub(_odd, text) if _ODD.search(text) else text
 
 
@@ -472,6 +482,19 @@ class Reader:
     # -- one line ------------------------------------------------------------------------------
 
     def read(self, text: str, index: int = 1) -> Reading:
+        phones: list[str] = []
+        reading = self._read(text, index, phones)
+        for n, phone in enumerate(phones):
+            # A phone number is a note for the leader, wherever it stood: never a quantity,
+            # never part of the name.
+            mark = chr(_PHONE_MARK + n)
+            if mark in reading.nickname:
+                reading.nickname = _nickname(reading.nickname.replace(mark, " "))
+                reading.remark = f"{reading.remark} {phone}".strip()
+            reading.remark = reading.remark.replace(mark, phone)
+        return reading
+
+    def _read(self, text: str, index: int, phones: list[str]) -> Reading:
         reading = Reading(index=index, text=text)
         if len(text) > MAX_LINE:
             reading.problem = Problem.TOO_LONG
@@ -485,7 +508,7 @@ class Reader:
             reading.problem = Problem.NOTICE if line.startswith("@") else Problem.REMARK
             return reading
         reading.number, start = numbered
-        body = line[start:]
+        body = _PHONE.sub(lambda found: _hide(found, phones), line[start:])
         if not body.strip():
             reading.problem = Problem.EMPTY
             return reading
@@ -524,6 +547,10 @@ class Reader:
         if any(kind != "text" for kind, *_ in after_tokens):
             reading.nickname = _nickname(before)
             tokens = after_tokens
+            named = None if reading.nickname else self._named_after(after)
+            if named is not None:
+                # 8-1101 小王 砂糖橘10斤: the name follows the address.
+                reading.nickname, tokens = named
         else:
             tokens = self._tokens(before)
             # Single characters before the address are a name (小 明 3-1201), unless they
@@ -534,6 +561,31 @@ class Reader:
             tokens = tokens[first:] + after_tokens
         self._read_items(reading, tokens, "各" in body)
         return reading
+
+    def _named_after(self, after: str) -> tuple[str, list[tuple]] | None:
+        """The name and the tokens of the goods when the first word after the address is a
+        name: a short word naming no item, with no figure, a space, then the goods (小王
+        砂糖橘10斤, 张三 鸡蛋2), not a word right against them (要两盒) nor one that cancels."""
+        found = _WORD_THEN_MORE.match(after)
+        if found is None:
+            return None
+        word = found[1].strip(_TRIM)
+        if (
+            not word
+            or any(ch.isdigit() for ch in word)
+            or CANCEL.search(word)
+            or "各" in word
+            or any(
+                t[0] in ("item", "one", "code", "pack") or (t[0] == "num" and t[2] is not None)
+                for t in self._tokens(found[1])
+            )
+        ):
+            return None
+        goods = self._tokens(after[found.end() :])
+        first = next((t for t in goods if t[0] != "text" or _unmarked(t[3]).strip()), None)
+        if first is None or first[0] not in ("item", "num", "one"):
+            return None
+        return _nickname(word), goods
 
     def _goods_start(self, tokens: list[tuple], names: tuple[str, ...], said: str) -> int | None:
         """Where the goods start among the tokens before them: the first token not of the
@@ -904,6 +956,23 @@ def _number(text: str) -> int | str:
 
 
 _TRIM = " ,.;:、，。；：-()[]【】"
+
+#: A mainland mobile number (139 1688 1234, 139-1688-1234), not inside a longer number.
+_PHONE = re.compile(r"(?<![\d.])1[3-9]\d(?:[ -]?\d{4}){2}(?![\d.])")
+#: The first word of a text, then a space and more.
+_WORD_THEN_MORE = re.compile(r"\s*(\S{1,8})\s+(?=\S)")
+#: Where a phone number stood while the line is read: a private-use character per number.
+_PHONE_MARK = 0xE000
+
+
+def _unmarked(text: str) -> str:
+    """The text without the marks where phone numbers stood."""
+    return re.sub("[\ue000-\ue0ff]", "", text)
+
+
+def _hide(found: re.Match, phones: list[str]) -> str:
+    phones.append(found.group())
+    return chr(_PHONE_MARK + len(phones) - 1)
 
 
 def _nickname(text: str) -> str:
