@@ -198,12 +198,30 @@ BAD = [
     ),
     (
         "unique_id,ds,y\n"
-        + "".join(f"long,{MONDAY + timedelta(d)},1\n" for d in range(36))
-        + "".join(f"short,{MONDAY + timedelta(d)},1\n" for d in range(28)),
-        "Line 38: series short has 28 periods; with horizon 7 and season 7 it needs at least 29.",
-        "第 38 行：序列 short 只有 28 期；预测期数 7、季节长度 7 时至少需要 29 期。",
+        + "".join(f"short,{MONDAY + timedelta(d)},1\n" for d in range(28))
+        + "".join(f"shorter,{MONDAY + timedelta(d)},1\n" for d in range(20)),
+        "Line 2: series short has 28 periods; with horizon 7 and season 7 it needs at least 29.",
+        "第 2 行：序列 short 只有 28 期；预测期数 7、季节长度 7 时至少需要 29 期。",
     ),
 ]
+
+
+def test_series_too_short_are_left_out_and_counted(tmp_path, monkeypatch):
+    """Real histories hold new products: the rest are still backtested."""
+    monkeypatch.setenv("LINLI_LANGUAGE", "en")
+    rng = np.random.default_rng(3)
+    text = (
+        "unique_id,ds,y\n"
+        + "".join(f"new,{MONDAY + timedelta(d)},1\n" for d in range(10))
+        + "".join(f"old,{MONDAY + timedelta(d)},{rng.poisson(5)}\n" for d in range(60))
+        + "".join(f"newer,{MONDAY + timedelta(d)},2\n" for d in range(3))
+    )
+    said = linli("forecast", "backtest", "--csv", write(tmp_path, text), "--horizon", "7")
+    assert said.startswith(
+        "2 series shorter than 29 periods are left out (the first: new, line 2).\n1 series,"
+    )
+    result = json.loads(said.strip().splitlines()[-1])
+    assert (result["series"], result["left_out"]) == (1, 2)
 
 
 @pytest.mark.parametrize(("text", "english", "chinese"), BAD)

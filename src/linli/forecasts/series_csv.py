@@ -111,24 +111,30 @@ def read(data: bytes) -> Series:
     return Series(frame=frame, frequency=frequency, filled=filled, first_line=first_line)
 
 
-def check_lengths(series: Series, horizon: int, season: int) -> None:
-    """Every series must be long enough to hold out ``horizon`` periods and select on the rest."""
+def long_enough(series: Series, horizon: int, season: int) -> tuple[pd.DataFrame, list[str]]:
+    """The series long enough to hold out ``horizon`` periods and select on the rest, and the
+    names of those left out (new products, a shop opened last month: real histories have
+    them); refused only when no series is long enough, naming the first one's line."""
     needed = periods_needed(horizon, season)
-    lengths = series.frame.groupby("unique_id", sort=False).size()
-    for name, length in lengths.items():
-        if length < needed:
-            raise BadSeries(
-                _(
-                    "Line %(line)s: series %(series)s has %(count)s periods; with horizon "
-                    "%(horizon)s and season %(season)s it needs at least %(needed)s."
-                ),
-                line=series.first_line[str(name)],
-                series=name,
-                count=int(length),
-                horizon=horizon,
-                season=season,
-                needed=needed,
-            )
+    lengths = series.frame.groupby("unique_id", sort=False)["ds"].transform("size")
+    short = series.frame.loc[lengths < needed, "unique_id"].unique().tolist()
+    if len(short) == series.frame["unique_id"].nunique():
+        name = min(short, key=lambda name: series.first_line[name])
+        raise BadSeries(
+            _(
+                "Line %(line)s: series %(series)s has %(count)s periods; with horizon "
+                "%(horizon)s and season %(season)s it needs at least %(needed)s."
+            ),
+            line=series.first_line[name],
+            series=name,
+            count=int((series.frame["unique_id"] == name).sum()),
+            horizon=horizon,
+            season=season,
+            needed=needed,
+        )
+    return series.frame[lengths >= needed].reset_index(drop=True), sorted(
+        short, key=lambda name: series.first_line[name]
+    )
 
 
 def numbered(frame: pd.DataFrame, frequency: str) -> pd.DataFrame:

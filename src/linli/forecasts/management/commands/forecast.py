@@ -175,12 +175,28 @@ class Command(LinliCommand):
         try:
             series = series_csv.read(data)
             season = season or series_csv.DEFAULT_SEASON[series.frequency]
-            series_csv.check_lengths(series, horizon, season)
+            frame, short = series_csv.long_enough(series, horizon, season)
         except series_csv.BadSeries as error:
             raise CommandError(str(error.message), returncode=BAD_INPUT) from None
+        if short:
+            from linli.forecasts.backtest import periods_needed
 
-        result = self.report(series.frame, series.frequency, horizon, season, series.filled)
-        self.emit(result.as_json())
+            self.console.print(
+                _(
+                    "%(count)s series shorter than %(needed)s periods are left out (the first: "
+                    "%(series)s, line %(line)s)."
+                )
+                % {
+                    "count": len(short),
+                    "needed": periods_needed(horizon, season),
+                    "series": short[0],
+                    "line": series.first_line[short[0]],
+                },
+                markup=False,
+                highlight=False,
+            )
+        result = self.report(frame, series.frequency, horizon, season, series.filled)
+        self.emit({**result.as_json(), "left_out": len(short)})
 
     def from_database(self, horizon: int, season: int | None, by: str) -> None:
         from linli.forecasts.backtest import periods_needed, sold_out_effect
