@@ -365,3 +365,26 @@ def test_with_a_site_address_the_printed_qr_codes_open_the_hand_out_page(
     assert sorted(read_qr(image, expected.values()) for image in images) == sorted(
         expected.values()
     )
+
+
+def test_a_machine_without_a_chinese_font_still_prints(hood, formed, monkeypatch):
+    """No font installed and none configured: the font that comes with Linli's dependencies
+    (Noto Sans CJK) is embedded, not a server error."""
+    from linli.groupbuys.sheets import pdf
+
+    monkeypatch.delenv("LINLI_PDF_FONT", raising=False)
+    monkeypatch.setattr(pdf, "FONT_CANDIDATES", ("/nonexistent/font.ttc",))
+    pdf.cjk_font.cache_clear()
+    try:
+        assert pdf.cjk_font()[0].name == "NotoSansCJK-Regular.ttc"
+        group_buy, _po = formed
+        response = Api(hood.leader_user).get(f"/group-buys/{group_buy.pk}/distribution.pdf")
+        assert response.status_code == 200
+        fonts = {
+            str(font["/BaseFont"])
+            for page in PdfReader(io.BytesIO(response.content)).pages
+            for font in page["/Resources"]["/Font"].get_object().values()
+        }
+        assert any("NotoSansCJK" in font for font in fonts), fonts
+    finally:
+        pdf.cjk_font.cache_clear()

@@ -33,12 +33,22 @@ MARGIN = 12  # mm
 QR_SIZE = 22  # mm: scans from a phone held at arm's length
 
 
+def _bundled_font() -> str | None:
+    """Noto Sans CJK from the ``noto-cjk-sans-otc`` package (a dependency), so a machine with
+    no Chinese font installed still prints: the system's fonts come first, being smaller."""
+    try:
+        from noto_cjk_sans_otc import FONT_PATH
+    except ImportError:
+        return None
+    return str(FONT_PATH)
+
+
 @cache
 def cjk_font() -> tuple[Path, int]:
     """The font file to embed and its index in a collection (.ttc)."""
     configured = os.environ.get("LINLI_PDF_FONT")
-    candidates = [configured] if configured else list(FONT_CANDIDATES)
-    for candidate in candidates:
+    candidates = [configured] if configured else [*FONT_CANDIDATES, _bundled_font()]
+    for candidate in filter(None, candidates):
         path = Path(candidate)
         if path.is_file():
             # Noto CJK's collection holds JP, KR, SC, TC, HK: SC is the third.
