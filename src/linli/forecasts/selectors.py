@@ -809,3 +809,81 @@ def forecast_accuracy(who: Roles, today: date | None = None) -> list[RunAccuracy
             )
         )
     return found
+
+
+# -- The per-offer backtest ------------------------------------------------------------------------
+
+#: Whole weeks (Monday to Sunday, Shanghai) of group buys held out by the per-offer backtest.
+HELD_OUT_WEEKS = 4
+
+
+def held_out_offers(who: Roles, weeks: int = HELD_OUT_WEEKS, now: datetime | None = None) -> list:
+    """Every group-buy item opened in the ``weeks`` whole weeks before this one and past its
+    cutoff (``scored``), after the items of the ``LOOK_BACK`` before them (history only),
+    oldest first, as :class:`~.backtest.Offer` rows for :func:`~.backtest.offer_accuracy`:
+    units ordered, units wanted (a sell-out scaled by the arrival curve read from the orders
+    before the held-out weeks), the item's critical ratio and its community's households.
+    Operators only. Three queries."""
+    from linli.communities.models import Household
+
+    from .backtest import Offer
+
+    if not who.operator:
+        raise Forbidden()
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    monday = today - timedelta(days=today.weekday())
+    start = timezone.make_aware(datetime(monday.year, monday.month, monday.day)) - timedelta(
+        weeks=weeks
+    )
+    end = start + timedelta(weeks=weeks)
+    curve = usual_arrival(start)
+    sizes = dict(
+        Household.objects.values_list("building__community_id").annotate(n=Count("id")).order_by()
+    )
+    rows = (
+        GroupBuyItem.objects.filter(
+            group_buy__opens_at__gte=start - LOOK_BACK, group_buy__opens_at__lt=end
+        )
+        .annotate(
+            units=Sum("lines__quantity", filter=Q(lines__order__status__in=WANTED), default=0),
+            last=Max("lines__order__placed_at", filter=Q(lines__order__status__in=WANTED)),
+        )
+        .values_list(
+            "product_id",
+            "product__suggested_price_fen",
+            "product__cost_fen",
+            "product__category",
+            "units",
+            "last",
+            "stock_left",
+            "group_buy__close_reason",
+            "group_buy__opens_at",
+            "group_buy__cutoff_at",
+            "group_buy__community_id",
+        )
+        .order_by("group_buy__opens_at", "id")
+    )
+    offers = []
+    for product, price, cost, category, units, last, left, reason, opens, cutoff, where in rows:
+        ordered = float(units)
+        sold_out = (left == 0 or reason == GroupBuy.CloseReason.FULL) and last is not None
+        wanted = ordered
+        if sold_out:
+            fraction = rules.window_fraction(
+                opens.timestamp(), last.timestamp(), cutoff.timestamp()
+            )
+            wanted = rules.corrected_units(ordered, rules.share_by(curve, fraction))
+        offers.append(
+            Offer(
+                community=where,
+                product=product,
+                ordered=ordered,
+                wanted=wanted,
+                sold_out=sold_out,
+                ratio=rules.critical_ratio(price, cost, category),
+                households=sizes.get(where, 0),
+                scored=opens >= start and cutoff <= now,
+            )
+        )
+    return offers
