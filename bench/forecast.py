@@ -10,7 +10,10 @@ weeks; season 1 for weeks, 7 for days). Then the held-out periods that sold out,
 the history as ordered and corrected for sell-outs (``sold_out_effect``). It prints the tables,
 and last one JSON line: series, seconds, series per second, WAPE and MASE per model and for the
 chosen ones, the quantile loss and coverage of the 80 % interval, the sold-out figures, and
-the time of ``linli forecast run`` (every series forecast and stored).
+the per-offer backtest (each group-buy item of the held-out weeks: the suggested stock,
+the median and "same as the last group buy", from the group buys before it, with and without
+the sell-out correction; pinball loss at the item's critical ratio, WAPE, and the sold-out items
+apart), and the time of ``linli forecast run`` (every series forecast and stored).
 """
 
 import argparse
@@ -101,6 +104,37 @@ def main() -> None:
                 ],
             )
         )
+        from linli.forecasts.backtest import OFFER_METHODS, offer_accuracy
+        from linli.forecasts.suggestions import cap
+
+        started = time.perf_counter()
+        offers = selectors.held_out_offers(Roles(user_id=None, operator=True), args.horizon)
+        per_offer = offer_accuracy(offers, cap())
+        per_offer_seconds = time.perf_counter() - started
+        out.print(
+            table(
+                f"per group buy: {per_offer.items} items of the last {args.horizon} whole weeks "
+                f"({per_offer.sold_out_items} sold out, {per_offer.no_history} without history "
+                f"left out), each forecast from the group buys before it, {per_offer_seconds:.1f} s",
+                ["forecast", "pinball", "WAPE", "sold out: pinball", "WAPE", "short"],
+                [
+                    (
+                        method,
+                        *(
+                            rounded(part[method] or float("nan"), 3)
+                            for part in (
+                                per_offer.pinball,
+                                per_offer.wape,
+                                per_offer.sold_out_pinball,
+                                per_offer.sold_out_wape,
+                                per_offer.sold_out_short,
+                            )
+                        ),
+                    )
+                    for method in OFFER_METHODS
+                ],
+            )
+        )
         from linli.forecasts.services import run_forecasts
 
         started = time.perf_counter()
@@ -130,6 +164,7 @@ def main() -> None:
                 "quantile_loss": figures["quantile_loss"],
                 "coverage_80": figures["coverage_80"],
                 "sold_out": sold_out.as_json(),
+                "per_offer": {**per_offer.as_json(), "seconds": round(per_offer_seconds, 3)},
                 "run_series": run.series,
                 "run_seconds": round(run_seconds, 1),
                 "groups": {

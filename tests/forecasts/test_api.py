@@ -53,6 +53,7 @@ def test_suggested_stock_is_the_open_forms_with_its_why(hood):
             "high": 19,
             "offers": 4,
             "from_city": False,
+            "weekday": None,  # four days in a row
             "why": "这个小区最近 4 次团购通常 10–19 盒。",
         }
     ]  # rice was offered nowhere: no suggestion

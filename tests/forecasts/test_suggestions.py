@@ -134,3 +134,50 @@ def test_without_a_provider_the_form_suggests_nothing(hood):
         assert "placeholder=" not in page.split('id="stock-')[1].split(">")[0]
     finally:
         suggestions.register("forecasts", suggested_stock)
+
+
+def test_a_weekday_is_usual_when_most_of_the_group_buys_read_opened_on_it():
+    assert rules.usual_weekday([3, 3, 1]) == 3  # two Thursdays of three
+    assert rules.usual_weekday([3, 3, 3, 1, 1]) == 3
+    assert rules.usual_weekday([3, 1, 3, 1]) is None  # half is not most
+    assert rules.usual_weekday([0, 1, 2, 3, 4, 5, 6]) is None
+    assert rules.usual_weekday([3, 3]) is None  # too few to say
+    assert rules.usual_weekday([]) is None
+
+
+def test_the_why_says_the_weekday_only_when_the_group_buys_mostly_open_on_one(hood):
+    from django.utils import translation
+
+    from linli.forecasts.suggestions import why
+
+    eggs = hood.products[1]
+    today = timezone.localdate()
+    thursday = today - timedelta(days=(today.weekday() - 3) % 7 or 7)
+    for weeks_ago, quantity in ((3, 30), (2, 36), (1, 42)):
+        order(
+            hood,
+            hood.community,
+            hood.households[0],
+            {eggs: quantity},
+            thursday - timedelta(weeks=weeks_ago - 1),
+        )
+    found = selectors.suggest_stock(OPERATOR, hood.community.pk, [eggs], cap=500)[eggs.pk]
+    # The 31 % quantile of 30, 36, 42: 33.7, so 34; range 31.2–40.8 → 31–41.
+    assert (found.units, found.low, found.high, found.weekday) == (34, 31, 41, 3)
+    with translation.override("en"):
+        assert (
+            why(found, "盒")
+            == "Usually 31–41 盒 on Thursdays, in this community's last 3 group buys."
+        )
+    with translation.override("zh-hans"):
+        assert why(found, "盒") == "这个小区最近 3 次团购，周四通常 31–41 盒。"
+    # Three more on Mondays between them: three of six on Thursdays is not most.
+    for weeks_ago in range(3):
+        monday = thursday - timedelta(days=3 + 7 * weeks_ago)
+        order(hood, hood.community, hood.households[0], {eggs: 36}, monday)
+    found = selectors.suggest_stock(OPERATOR, hood.community.pk, [eggs], cap=500)[eggs.pk]
+    assert (found.offers, found.weekday) == (6, None)
+    with translation.override("en"):
+        assert why(found, "盒") == "Usually 33–39 盒 in this community's last 6 group buys."
+    with translation.override("zh-hans"):
+        assert why(found, "盒") == "这个小区最近 6 次团购通常 33–39 盒。"

@@ -67,6 +67,7 @@ def suggested_stock(
             high=s.high,
             offers=s.offers,
             from_city=s.from_city,
+            weekday=s.weekday,
             why=suggestions.why(s, units[pk]),
         )
         for pk, s in sorted(found.items())

@@ -131,12 +131,13 @@ def models(season: int) -> list[Any]:
         IMAPA,
         TSB,
         AutoETS,
-        CrostonOptimized,
         SeasonalNaive,
         SimpleExponentialSmoothingOptimized,
         WindowAverage,
         ZeroModel,
     )
+
+    from .croston import Croston
 
     made = {
         "seasonal_naive": SeasonalNaive(season_length=season),
@@ -144,7 +145,9 @@ def models(season: int) -> list[Any]:
         "window_average": WindowAverage(window_size=season if season > 1 else WINDOW),
         "ses": SimpleExponentialSmoothingOptimized(),
         "adida": ADIDA(),
-        "croston_optimized": CrostonOptimized(),
+        # Without the left-censored first interval: statsforecast's blows up on near-empty
+        # windows (one order of 5 → 5 every period ahead; docs/decisions/0031).
+        "croston_optimized": Croston(),
         "imapa": IMAPA(),
         "tsb": TSB(alpha_d=TSB_ALPHA_D, alpha_p=TSB_ALPHA_P),
         # No trend: a fitted trend runs away on a few weeks of surge (and costs 3× the time).
@@ -448,3 +451,141 @@ def _number(value: Any) -> float | None:
 def _mean_finite(values: Any) -> float | None:
     finite = [float(v) for v in values if math.isfinite(float(v))]
     return sum(finite) / len(finite) if finite else None
+
+
+# -- Per offer: the suggested stock against what each group buy wanted -----------------------
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One group-buy item, as the per-offer backtest reads it: where and when, what was
+    ordered, what was wanted (a sell-out corrected), whether it sold out, its critical ratio,
+    and the households of its community (to scale the city's offers)."""
+
+    community: int
+    product: int
+    ordered: float
+    wanted: float
+    sold_out: bool
+    ratio: float
+    households: int
+    #: True for the held-out items scored; the others are history only.
+    scored: bool
+
+
+#: The forecasts of one offer compared, each read from the offers before it: the suggested
+#: stock (the newsvendor quantile at the item's critical ratio, whole units, capped), the
+#: median of the same demands, and the naive "same as the last offer". Each from the history
+#: corrected for sell-outs and from the history as ordered.
+OFFER_METHODS = (
+    "suggested",
+    "suggested_as_ordered",
+    "median",
+    "median_as_ordered",
+    "last_offer",
+    "last_offer_as_ordered",
+)
+
+
+@dataclass
+class OfferAccuracy:
+    """Scores of :data:`OFFER_METHODS` over the scored offers (and over those that sold out):
+    the pinball loss at each item's critical ratio and WAPE, both over Σ wanted; for sold-out
+    items also the units certainly short (below what was ordered) over Σ ordered."""
+
+    items: int = 0
+    sold_out_items: int = 0
+    #: Scored items without any offer before them (nothing to suggest from): left out.
+    no_history: int = 0
+    pinball: dict[str, float | None] = field(default_factory=dict)
+    wape: dict[str, float | None] = field(default_factory=dict)
+    sold_out_pinball: dict[str, float | None] = field(default_factory=dict)
+    sold_out_wape: dict[str, float | None] = field(default_factory=dict)
+    sold_out_short: dict[str, float | None] = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        return {
+            "items": self.items,
+            "sold_out_items": self.sold_out_items,
+            "no_history": self.no_history,
+            "pinball": {k: _round(v) for k, v in self.pinball.items()},
+            "wape": {k: _round(v) for k, v in self.wape.items()},
+            "sold_out": {
+                "pinball": {k: _round(v) for k, v in self.sold_out_pinball.items()},
+                "wape": {k: _round(v) for k, v in self.sold_out_wape.items()},
+                "short": {k: _round(v) for k, v in self.sold_out_short.items()},
+            },
+        }
+
+
+def offer_accuracy(offers: list[Offer], cap: int) -> OfferAccuracy:
+    """Score every scored offer against what it wanted, with forecasts read only from the
+    offers before it in ``offers`` (oldest first), as the open form reads them
+    (:func:`~.rules.suggestion_demands`: the community's own last offers, or the city's scaled
+    to its households when it has too few)."""
+    from . import rules
+
+    own: dict[tuple[int, int], list[tuple[float, float]]] = {}
+    city: dict[int, list[tuple[float, float, int]]] = {}
+    sums = {
+        part: dict.fromkeys(OFFER_METHODS, 0.0)
+        for part in ("pinball", "abs", "so_pinball", "so_abs", "so_short")
+    }
+    wanted_all = wanted_sold_out = ordered_sold_out = 0.0
+    result = OfferAccuracy()
+    for offer in offers:
+        mine = own.setdefault((offer.community, offer.product), [])
+        theirs = city.setdefault(offer.product, [])
+        if offer.scored:
+            forecasts: dict[str, float] = {}
+            for corrected, suffix in ((True, ""), (False, "_as_ordered")):
+                at = 0 if corrected else 1
+                demands, _from_city = rules.suggestion_demands(
+                    [pair[at] for pair in reversed(mine)],
+                    [(t[at], t[2]) for t in reversed(theirs)],
+                    offer.households,
+                )
+                if not demands:
+                    break
+                forecasts["suggested" + suffix] = float(
+                    rules.suggested_stock(demands, offer.ratio, cap)
+                )
+                forecasts["median" + suffix] = rules.quantile(demands, 0.5)
+                if mine:
+                    last = mine[-1][at]
+                else:  # the city's last offer, scaled to the community's households
+                    before = theirs[-1]
+                    last = before[at] / before[2] * offer.households if before[2] else 0.0
+                forecasts["last_offer" + suffix] = last
+            if len(forecasts) < len(OFFER_METHODS):
+                result.no_history += 1
+            else:
+                result.items += 1
+                wanted_all += offer.wanted
+                if offer.sold_out:
+                    result.sold_out_items += 1
+                    wanted_sold_out += offer.wanted
+                    ordered_sold_out += offer.ordered
+                for method, q in forecasts.items():
+                    loss = _pinball_one(offer.wanted, q, offer.ratio)
+                    sums["pinball"][method] += loss
+                    sums["abs"][method] += abs(offer.wanted - q)
+                    if offer.sold_out:
+                        sums["so_pinball"][method] += loss
+                        sums["so_abs"][method] += abs(offer.wanted - q)
+                        sums["so_short"][method] += max(0.0, offer.ordered - q)
+        mine.append((offer.wanted, offer.ordered))
+        theirs.append((offer.wanted, offer.ordered, offer.households))
+    for method in OFFER_METHODS:
+        result.pinball[method] = _ratio(sums["pinball"][method], wanted_all)
+        result.wape[method] = _ratio(sums["abs"][method], wanted_all)
+        result.sold_out_pinball[method] = _ratio(sums["so_pinball"][method], wanted_sold_out)
+        result.sold_out_wape[method] = _ratio(sums["so_abs"][method], wanted_sold_out)
+        result.sold_out_short[method] = _ratio(sums["so_short"][method], ordered_sold_out)
+    return result
+
+
+def _pinball_one(y: float, q: float, tau: float) -> float:
+    """The pinball (quantile) loss of forecasting ``q`` at quantile ``tau`` when ``y`` came:
+    a unit short costs ``tau``, a unit over ``1 − tau`` (the newsvendor's trade-off)."""
+    return tau * (y - q) if y >= q else (1 - tau) * (q - y)

@@ -81,3 +81,47 @@ class Forecast(models.Model):
 
     def __str__(self) -> str:
         return f"{self.community_id}:{self.product_id} {self.week} {self.expected:.1f}"
+
+
+class Suggested(models.Model):
+    """The stock the open form suggested for one group-buy item, kept beside the stock the
+    leader opened it with (issue 15: "keep what they chose beside what was suggested"). Written
+    once when the group buy opens (the ``group_buy.opened`` event), from the group buys before
+    that moment only; ``units`` empty when there was nothing to suggest from. No personal
+    data: units per item."""
+
+    item = models.OneToOneField(
+        "groupbuys.GroupBuyItem",
+        verbose_name=_("group-buy item"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    #: When it was worked out: the moment the group buy was opened.
+    suggested_at = models.DateTimeField(_("suggested at"))
+    units = models.PositiveIntegerField(_("suggested units"), null=True, blank=True)
+    low = models.PositiveIntegerField(_("low (10 %)"), null=True, blank=True)
+    high = models.PositiveIntegerField(_("high (90 %)"), null=True, blank=True)
+    #: The group buys it was read from, and whether they were the city's (scaled).
+    offers = models.PositiveSmallIntegerField(_("group buys read"), default=0)
+    from_city = models.BooleanField(_("from the city's"), default=False)
+    #: The weekday (0 Monday … 6 Sunday) those group buys mostly opened on, if one.
+    weekday = models.PositiveSmallIntegerField(_("usual weekday"), null=True, blank=True)
+    #: The stock the leader opened the item with.
+    chosen = models.PositiveIntegerField(_("stock chosen"))
+
+    class Meta:
+        verbose_name = _("suggested stock")
+        verbose_name_plural = _("suggested stock")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(units__isnull=True) | (Q(low__lte=F("high"))),
+                name="suggested_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__isnull=True) | Q(weekday__lte=6),
+                name="suggested_weekday_in_week",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"item {self.item_id}: {self.units} suggested, {self.chosen} chosen"

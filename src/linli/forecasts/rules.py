@@ -9,6 +9,7 @@ the group buys that did not sell out (:func:`arrival_curve`), not assumed from t
 
 from __future__ import annotations
 
+import collections
 import itertools
 from collections.abc import Iterable
 
@@ -157,6 +158,19 @@ def suggestion_demands(
     return scaled, True
 
 
+def usual_weekday(weekdays: list[int]) -> int | None:
+    """The weekday (0 Monday … 6 Sunday) a community's recent group buys of a product mostly
+    opened on: the most frequent one, if more than ``WEEKDAY_SHARE`` of at least
+    ``MIN_OFFERS`` group buys opened on it; otherwise None (the why leaves the day out)."""
+    if len(weekdays) < MIN_OFFERS:
+        return None
+    counts = collections.Counter(weekdays)
+    day, times = max(counts.items(), key=lambda pair: (pair[1], -pair[0]))
+    return day if times > WEEKDAY_SHARE * len(weekdays) else None
+
+
+#: "Mostly on one weekday": more than this share of the group buys read.
+WEEKDAY_SHARE = 0.5
 #: Past group buys of a product in the community its suggestion reads (the newest).
 OFFERS = 8
 #: Fewer offers of its own than this, and a community reads the city's, scaled to its size.

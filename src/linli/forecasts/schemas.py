@@ -33,6 +33,8 @@ class SuggestionOut(Schema):
     high: int
     offers: int
     from_city: bool
+    #: The weekday (0 Monday … 6 Sunday) the community's group buys read mostly opened on.
+    weekday: int | None
     why: str
 
 
@@ -66,6 +68,8 @@ class SuggestionWeekOut(Schema):
     chosen_error: float
     suggestion_nearer: int
     chosen_nearer: int
+    #: Items opened before suggestions were kept, their suggestion worked out again.
+    recomputed: int
 
 
 class RunAccuracyOut(Schema):

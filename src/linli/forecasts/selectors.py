@@ -304,6 +304,8 @@ class Suggestion:
     #: The group buys it was read from, and whether they were the city's (scaled).
     offers: int
     from_city: bool
+    #: The weekday (0 Monday … 6 Sunday) the community's group buys read mostly opened on.
+    weekday: int | None = None
 
 
 #: How far back a suggestion reads group buys.
@@ -312,11 +314,12 @@ LOOK_BACK = timedelta(weeks=16)
 
 def offer_demands(
     community_id: int | None, product_ids: list[int], before: datetime, curve: list[float]
-) -> dict[int, list[tuple[float, int]]]:
-    """Per product, (units wanted, its community) of the group buys that offered it (in the
-    community, or anywhere when ``community_id`` is None) in the ``LOOK_BACK`` before
-    ``before``, newest first; a sold-out one counts what it would have sold (:mod:`.rules`,
-    with the arrival ``curve``). One grouped query."""
+) -> dict[int, list[tuple[float, int, int]]]:
+    """Per product, (units wanted, its community, the Shanghai weekday it opened on) of the
+    group buys that offered it (in the community, or anywhere when ``community_id`` is None) in
+    the ``LOOK_BACK`` before ``before``, newest first, counting orders placed before ``before``
+    only; a sold-out one counts what it would have sold (:mod:`.rules`, with the arrival
+    ``curve``). One grouped query."""
     items = GroupBuyItem.objects.filter(
         product_id__in=product_ids,
         group_buy__opens_at__lt=before,
@@ -324,10 +327,11 @@ def offer_demands(
     )
     if community_id is not None:
         items = items.filter(group_buy__community_id=community_id)
+    wanted = Q(lines__order__status__in=WANTED, lines__order__placed_at__lt=before)
     rows = (
         items.annotate(
-            units=Sum("lines__quantity", filter=Q(lines__order__status__in=WANTED), default=0),
-            last=Max("lines__order__placed_at", filter=Q(lines__order__status__in=WANTED)),
+            units=Sum("lines__quantity", filter=wanted, default=0),
+            last=Max("lines__order__placed_at", filter=wanted),
         )
         .values(
             "product_id",
@@ -341,7 +345,7 @@ def offer_demands(
         )
         .order_by("-group_buy__opens_at", "-id")
     )
-    found: dict[int, list[tuple[float, int]]] = {}
+    found: dict[int, list[tuple[float, int, int]]] = {}
     for row in rows:
         units = float(row["units"])
         sold_out = row["stock_left"] == 0 or row["group_buy__close_reason"] == "full"
@@ -352,7 +356,13 @@ def offer_demands(
                 row["group_buy__cutoff_at"].timestamp(),
             )
             units = rules.corrected_units(units, rules.share_by(curve, fraction))
-        found.setdefault(row["product_id"], []).append((units, row["group_buy__community_id"]))
+        found.setdefault(row["product_id"], []).append(
+            (
+                units,
+                row["group_buy__community_id"],
+                timezone.localtime(row["group_buy__opens_at"]).weekday(),
+            )
+        )
     return found
 
 
@@ -381,9 +391,10 @@ def suggest_stock(
     households = sizes.get(community_id, 0)
     found = {}
     for product in products:
+        mine = own.get(product.pk, [])
         demands, from_city = rules.suggestion_demands(
-            [units for units, _ in own.get(product.pk, [])],
-            [(units, sizes.get(where, 0)) for units, where in city.get(product.pk, [])],
+            [units for units, _, _ in mine],
+            [(units, sizes.get(where, 0)) for units, where, _ in city.get(product.pk, [])],
             households,
         )
         if not demands:
@@ -398,6 +409,9 @@ def suggest_stock(
             high=max(0, min(cap, math.ceil(rules.quantile(demands, 0.9)))),
             offers=len(demands),
             from_city=from_city,
+            weekday=None
+            if from_city
+            else rules.usual_weekday([day for _, _, day in mine][:OFFERS]),
         )
     return found
 
@@ -612,18 +626,25 @@ class SuggestionWeek:
     #: other way round (the rest: a tie).
     suggestion_nearer: int
     chosen_nearer: int
+    #: Items of group buys opened before suggestions were kept: their suggestion is worked
+    #: out again from the group buys before them.
+    recomputed: int = 0
 
 
 def suggestions_against_chosen(
     who: Roles, weeks: int = REPORT_WEEKS, now: datetime | None = None
 ) -> list[SuggestionWeek]:
     """Per week (Shanghai, newest first), for the group buy items opened in the last ``weeks``
-    weeks and past their cutoff: what the open form would have suggested when each was opened (from the group buys
-    opened before it only, as :func:`suggest_stock` reads them), what the leader chose (the
-    item's stock) and what was wanted (units ordered, a sell-out corrected), and which of the
-    two was nearer. The suggestion is not stored: it is a function of the history before the
-    item, so it is worked out again. Operators only. Three queries; the rest in memory."""
+    weeks and past their cutoff: the suggestion kept when each was opened
+    (:class:`~.models.Suggested`) beside the stock the leader chose, against what was wanted
+    (units ordered, a sell-out corrected), and which of the two was nearer. An item opened
+    before suggestions were kept (no row) has its suggestion worked out again from the group
+    buys opened before it, as :func:`suggest_stock` reads them (counted as ``recomputed``);
+    an item kept without a suggestion (nothing to suggest from) is left out. Operators only.
+    Four queries; the rest in memory."""
     from linli.communities.models import Household
+
+    from .models import Suggested
 
     if not who.operator:
         raise Forbidden()
@@ -639,6 +660,7 @@ def suggestions_against_chosen(
             last=Max("lines__order__placed_at", filter=Q(lines__order__status__in=WANTED)),
         )
         .values(
+            "id",
             "product_id",
             "product__suggested_price_fen",
             "product__cost_fen",
@@ -654,6 +676,14 @@ def suggestions_against_chosen(
         )
         .order_by("group_buy__opens_at", "id")
     )
+    kept = {
+        item: (units, chosen)
+        for item, units, chosen in Suggested.objects.filter(
+            item__group_buy__opens_at__gte=since,
+            item__group_buy__opens_at__lt=now,
+            item__group_buy__cutoff_at__lte=now,
+        ).values_list("item_id", "units", "chosen")
+    }
     sizes = dict(
         Household.objects.values_list("building__community_id").annotate(n=Count("id")).order_by()
     )
@@ -674,22 +704,31 @@ def suggestions_against_chosen(
         mine = own.setdefault((community, product), [])
         theirs = city.setdefault(product, [])
         if row["group_buy__opens_at"] >= since and row["group_buy__cutoff_at"] <= now:
-            demands, _ = rules.suggestion_demands(mine[::-1], theirs[::-1], sizes.get(community, 0))
-            if demands:
+            suggested: int | None
+            if row["id"] in kept:
+                suggested, chosen = kept[row["id"]]
+                again = False
+            else:
+                demands, _ = rules.suggestion_demands(
+                    mine[::-1], theirs[::-1], sizes.get(community, 0)
+                )
                 ratio = rules.critical_ratio(
                     row["product__suggested_price_fen"],
                     row["product__cost_fen"],
                     row["product__category"],
                 )
-                suggested = rules.suggested_stock(demands, ratio, cap)
+                suggested = rules.suggested_stock(demands, ratio, cap) if demands else None
+                chosen, again = row["stock_initial"], True
+            if suggested is not None:
                 day = timezone.localdate(row["group_buy__opens_at"])
-                total = totals.setdefault(day - timedelta(days=day.weekday()), [0, 0, 0, 0, 0])
-                off, chosen_off = abs(suggested - wanted), abs(row["stock_initial"] - wanted)
+                total = totals.setdefault(day - timedelta(days=day.weekday()), [0] * 6)
+                off, chosen_off = abs(suggested - wanted), abs(chosen - wanted)
                 total[0] += 1
                 total[1] += off
                 total[2] += chosen_off
                 total[3] += off < chosen_off
                 total[4] += chosen_off < off
+                total[5] += again
         mine.append(wanted)
         theirs.append((wanted, sizes.get(community, 0)))
     return [
@@ -700,6 +739,7 @@ def suggestions_against_chosen(
             chosen_error=t[2] / t[0],
             suggestion_nearer=int(t[3]),
             chosen_nearer=int(t[4]),
+            recomputed=int(t[5]),
         )
         for week, t in sorted(totals.items(), reverse=True)
     ]
@@ -769,3 +809,81 @@ def forecast_accuracy(who: Roles, today: date | None = None) -> list[RunAccuracy
             )
         )
     return found
+
+
+# -- The per-offer backtest ------------------------------------------------------------------------
+
+#: Whole weeks (Monday to Sunday, Shanghai) of group buys held out by the per-offer backtest.
+HELD_OUT_WEEKS = 4
+
+
+def held_out_offers(who: Roles, weeks: int = HELD_OUT_WEEKS, now: datetime | None = None) -> list:
+    """Every group-buy item opened in the ``weeks`` whole weeks before this one and past its
+    cutoff (``scored``), after the items of the ``LOOK_BACK`` before them (history only),
+    oldest first, as :class:`~.backtest.Offer` rows for :func:`~.backtest.offer_accuracy`:
+    units ordered, units wanted (a sell-out scaled by the arrival curve read from the orders
+    before the held-out weeks), the item's critical ratio and its community's households.
+    Operators only. Three queries."""
+    from linli.communities.models import Household
+
+    from .backtest import Offer
+
+    if not who.operator:
+        raise Forbidden()
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    monday = today - timedelta(days=today.weekday())
+    start = timezone.make_aware(datetime(monday.year, monday.month, monday.day)) - timedelta(
+        weeks=weeks
+    )
+    end = start + timedelta(weeks=weeks)
+    curve = usual_arrival(start)
+    sizes = dict(
+        Household.objects.values_list("building__community_id").annotate(n=Count("id")).order_by()
+    )
+    rows = (
+        GroupBuyItem.objects.filter(
+            group_buy__opens_at__gte=start - LOOK_BACK, group_buy__opens_at__lt=end
+        )
+        .annotate(
+            units=Sum("lines__quantity", filter=Q(lines__order__status__in=WANTED), default=0),
+            last=Max("lines__order__placed_at", filter=Q(lines__order__status__in=WANTED)),
+        )
+        .values_list(
+            "product_id",
+            "product__suggested_price_fen",
+            "product__cost_fen",
+            "product__category",
+            "units",
+            "last",
+            "stock_left",
+            "group_buy__close_reason",
+            "group_buy__opens_at",
+            "group_buy__cutoff_at",
+            "group_buy__community_id",
+        )
+        .order_by("group_buy__opens_at", "id")
+    )
+    offers = []
+    for product, price, cost, category, units, last, left, reason, opens, cutoff, where in rows:
+        ordered = float(units)
+        sold_out = (left == 0 or reason == GroupBuy.CloseReason.FULL) and last is not None
+        wanted = ordered
+        if sold_out:
+            fraction = rules.window_fraction(
+                opens.timestamp(), last.timestamp(), cutoff.timestamp()
+            )
+            wanted = rules.corrected_units(ordered, rules.share_by(curve, fraction))
+        offers.append(
+            Offer(
+                community=where,
+                product=product,
+                ordered=ordered,
+                wanted=wanted,
+                sold_out=sold_out,
+                ratio=rules.critical_ratio(price, cost, category),
+                households=sizes.get(where, 0),
+                scored=opens >= start and cutoff <= now,
+            )
+        )
+    return offers

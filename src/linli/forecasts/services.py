@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -13,7 +13,7 @@ from django.utils import timezone
 from linli.accounts.roles import Roles
 
 from . import selectors, series_csv
-from .models import Forecast, ForecastRun
+from .models import Forecast, ForecastRun, Suggested
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -156,3 +156,49 @@ def _store(
         run.save(update_fields=["series", "finished_at", "seconds"])
         ForecastRun.objects.filter(started_at__lt=started_at - KEEP).delete()
     return run
+
+
+def keep_suggestions(*, group_buy_id: int, at: datetime) -> int:
+    """Keep what the open form suggested for each item of a group buy just opened (as of
+    ``at``, the moment it was opened: from the group buys before it only) beside the stock the
+    leader chose; an item with nothing to suggest from gets a row without units. Idempotent:
+    an item already kept is left as it is. Returns how many items it worked out."""
+    from linli.catalog.models import Product
+    from linli.groupbuys.models import GroupBuy, GroupBuyItem
+
+    from .suggestions import cap
+
+    group_buy = GroupBuy.objects.filter(pk=group_buy_id).first()
+    if group_buy is None:  # deleted before the worker came to it
+        return 0
+    # Before the group buy itself: a group buy scheduled ahead was suggested for when the
+    # leader opened it, one opening now must not read itself (0 units so far) as history.
+    at = min(at, group_buy.opens_at)
+    items = list(
+        GroupBuyItem.objects.filter(group_buy=group_buy)
+        .exclude(pk__in=Suggested.objects.filter(item__group_buy=group_buy).values("item_id"))
+        .order_by("pk")
+    )
+    if not items:
+        return 0
+    products = list(Product.objects.filter(pk__in={item.product_id for item in items}))
+    found = selectors.suggest_stock(OPERATOR, group_buy.community_id, products, cap(), now=at)
+    rows = []
+    for item in items:
+        s = found.get(item.product_id)
+        rows.append(
+            Suggested(
+                item=item,
+                suggested_at=at,
+                chosen=item.stock_initial,
+                units=s.units if s else None,
+                low=s.low if s else None,
+                high=s.high if s else None,
+                offers=s.offers if s else 0,
+                from_city=s.from_city if s else False,
+                weekday=s.weekday if s else None,
+            )
+        )
+    with transaction.atomic():
+        Suggested.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)

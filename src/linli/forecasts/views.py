@@ -121,12 +121,25 @@ def accuracy(request, who: Roles):
         title=_("Units off what was wanted, per item, by week"),
         colours=("#2a6f97", "#d1495b"),
     )
+    nearer = plots.lines_svg(
+        {
+            _("suggestion nearer: per cent of items"): [
+                (w.week, 100 * w.suggestion_nearer / w.items) for w in weeks
+            ],
+            _("leader's stock nearer: per cent of items"): [
+                (w.week, 100 * w.chosen_nearer / w.items) for w in weeks
+            ],
+        },
+        title=_("How often each was nearer to what was wanted, by week"),
+        colours=("#2a6f97", "#d1495b"),
+    )
     return render(
         request,
         "forecasts/accuracy.html",
         {
             "weeks": weeks,
             "plot": plot,
+            "nearer": nearer,
             "runs": selectors.forecast_accuracy(who),
             "latest": selectors.latest_run(),
         },

@@ -13,6 +13,7 @@ from .models import GroupBuy, Order, PurchaseOrder
 
 #: Every event the group buys publish: name → what it means.
 EVENTS = {
+    "group_buy.opened": "a leader opened a group buy, with each item's product and stock",
     "order.placed": "a household's order was placed",
     "order.changed": "an order's lines changed before the cutoff",
     "order.cancelled": "an order was cancelled before the cutoff",
@@ -43,6 +44,22 @@ def order_event(name: str, order: Order, group_buy: GroupBuy, *, actor_id: int |
             "total_fen": order.total_fen,
         },
         at=order.updated_at,
+    )
+
+
+def opened(group_buy: GroupBuy, items: list) -> None:
+    """group_buy.opened: ``items`` (the group buy's items, in order) with the stock each opened
+    with."""
+    publish(
+        "group_buy.opened",
+        {
+            **_group_buy(group_buy),
+            "opens_at": group_buy.opens_at.isoformat(),
+            "items": [
+                {"item_id": item.pk, "product_id": item.product_id, "stock": item.stock_initial}
+                for item in items
+            ],
+        },
     )
 
 

@@ -15,6 +15,7 @@ from linli.communities.models import Community
 from linli.core import audit
 from linli.core.errors import Invalid, Message, NotFound
 
+from .. import events
 from ..errors import NotLeader
 from ..limits import (
     MAX_DESCRIPTION,
@@ -272,7 +273,7 @@ def open_group_buy(
             pickup_ends_at=pickup_ends_at,
             pickup_place=pickup_place,
         )
-        GroupBuyItem.objects.bulk_create(
+        created = GroupBuyItem.objects.bulk_create(
             GroupBuyItem(
                 group_buy=group_buy,
                 product=products[spec.product_id],
@@ -288,6 +289,7 @@ def open_group_buy(
             )
             for position, spec in enumerate(items)
         )
+        events.opened(group_buy, created)
         audit.record(
             actor=actor,
             action="group_buy.opened",

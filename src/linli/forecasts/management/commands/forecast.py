@@ -20,6 +20,16 @@ GROUP_NAMES = {
     "no_demand": lambda: _("no demand yet"),
 }
 
+#: The per-offer forecasts compared (backtest.OFFER_METHODS).
+OFFER_NAMES = {
+    "suggested": lambda: _("suggested stock"),
+    "suggested_as_ordered": lambda: _("suggested, as ordered"),
+    "median": lambda: _("median"),
+    "median_as_ordered": lambda: _("median, as ordered"),
+    "last_offer": lambda: _("as the last group buy"),
+    "last_offer_as_ordered": lambda: _("as the last, as ordered"),
+}
+
 #: A user's mistake in the input: the exit status scripts can tell from a failure (1).
 BAD_INPUT = 2
 
@@ -262,7 +272,59 @@ class Command(LinliCommand):
                     _number(sold_out.shortfall[fixed]),
                 )
             self.console.print(table)
-        self.emit({**result.as_json(), "sold_out": sold_out.as_json()})
+        per_offer = self.per_offer(horizon if by == "week" else max(1, -(-horizon // 7)))
+        self.emit(
+            {**result.as_json(), "sold_out": sold_out.as_json(), "per_offer": per_offer.as_json()}
+        )
+
+    def per_offer(self, weeks: int):
+        """The per-offer backtest (what the suggested stock is for): print its table."""
+        from linli.forecasts.backtest import OFFER_METHODS, offer_accuracy
+        from linli.forecasts.suggestions import cap
+
+        found = offer_accuracy(
+            selectors.held_out_offers(Roles(user_id=None, operator=True), weeks), cap()
+        )
+        self.console.print(
+            _(
+                "Per group buy: %(items)s items of the last %(weeks)s whole weeks (%(sold_out)s "
+                "sold out; %(new)s with nothing before them left out), each forecast from the "
+                'group buys before it ("as ordered": from the history not corrected for '
+                "sell-outs). Pinball loss at the item's critical ratio and WAPE, over the units "
+                "wanted; for sold-out items also the units certainly short, over the units "
+                "ordered:"
+            )
+            % {
+                "items": found.items,
+                "weeks": weeks,
+                "sold_out": found.sold_out_items,
+                "new": found.no_history,
+            }
+        )
+        for title, columns in (
+            (
+                _("all items"),
+                ((_("pinball"), found.pinball), ("WAPE", found.wape)),
+            ),
+            (
+                _("sold out"),
+                (
+                    (_("pinball"), found.sold_out_pinball),
+                    ("WAPE", found.sold_out_wape),
+                    (_("short"), found.sold_out_short),
+                ),
+            ),
+        ):
+            table = Table(title=title)
+            table.add_column(_("forecast"), no_wrap=True)
+            for name, _values in columns:
+                table.add_column(name, justify="right")
+            for method in OFFER_METHODS:
+                table.add_row(
+                    OFFER_NAMES[method](), *(_number(values[method]) for _name, values in columns)
+                )
+            self.console.print(table)
+        return found
 
     def report(self, frame, frequency: str, horizon: int, season: int, filled: int):
         """Print the accuracy tables; return the result (the caller prints the JSON line)."""
