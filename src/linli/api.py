@@ -164,3 +164,11 @@ def on_too_large(request, error):
 @api.exception_handler(Http404)
 def on_not_found(request, error):
     return _error(request, 404, "not_found", _("Not found, or not yours to see."))
+
+
+@api.exception_handler(OverflowError)
+def on_number_past_any_row(request, error: OverflowError):
+    """A number the database cannot hold (SQLite's integers end at 2⁶³) names no row: an id in
+    a path that no bound stopped. Not found, as for any other id that names nothing."""
+    logger.warning("A number past any row on %s: %s", request.path, error)
+    return _error(request, 404, "not_found", _("Not found, or not yours to see."))
