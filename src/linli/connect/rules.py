@@ -67,3 +67,19 @@ def needs_quote_consent(voice: str, quote: bool) -> bool:
 
 def span_ok(text: str, start: int, end: int) -> bool:
     return 0 <= start < end <= len(text)
+
+
+def quoted_span(text: str, quoted: str) -> tuple[int, int] | None:
+    """Where a quoted piece of a note starts and ends (its first occurrence), or ``None``."""
+    quoted = quoted.strip()
+    start = text.find(quoted) if quoted else -1
+    return None if start < 0 else (start, start + len(quoted))
+
+
+#: Why a matching run left a participant unplaced (``matching``'s codes), as the page says it.
+UNPLACED_WHY = {
+    "no_host_in_reach": _("no host within the maximum travel distance"),
+    "all_excluded": _("every host in reach is ruled out (forbidden, hosted before, access)"),
+    "hosts_full": _("the hosts in reach are full"),
+    "pin_unavailable": _("the pinned host has no room"),
+}
