@@ -188,3 +188,20 @@ def highlights_of(report) -> QuerySet:
         .prefetch_related("tags", "insights")
         .order_by("note__position", "start", "id")
     )
+
+
+def photo_for(user, photo_id: int):
+    """A report's photo, for those who may read the report: its participant and operators
+    who run programmes; :class:`~.errors.PhotoNotFound` for anyone else, as for no photo."""
+    from .access import is_runner
+    from .errors import PhotoNotFound
+    from .models import Photo
+
+    photo = Photo.objects.select_related("report__stay__participant").filter(pk=photo_id).first()
+    if photo is None:
+        raise PhotoNotFound()
+    participant = photo.report.stay.participant
+    mine = bool(participant.user_id is not None and participant.user_id == user.pk)
+    if not (mine or is_runner(user)):
+        raise PhotoNotFound()
+    return photo

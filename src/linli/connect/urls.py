@@ -13,5 +13,6 @@ urlpatterns = [
     path("programmes/<int:programme_id>/edit/", views.programme_form, name="edit_programme"),
     path("programmes/<int:programme_id>/behind.xlsx", views.behind_sheet, name="behind"),
     path("insights/<int:insight_id>/", views.insight, name="insight"),
+    path("photos/<int:photo_id>", views.photo, name="photo"),
     path("search/", views.find, name="search"),
 ]

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from linli.aftersales import photos
 from linli.core.errors import LinliError
 from linli.core.errors import render as render_details
 from linli.pages.helpers import Roles, fen_from_yuan, field_errors, page, whole_number
@@ -452,6 +453,21 @@ def insight(request, who: Roles, insight_id: int):
         },
         status=status,
     )
+
+
+@page
+def photo(request, who: Roles, photo_id: int):
+    """A report's photo, for those who may read the report, under a name that says nothing of
+    the host; 404 for anyone else, as for no photo."""
+    found = selectors.photo_for(request.user, photo_id)
+    try:
+        return photos.response(
+            name=found.image.name,
+            content_type=found.content_type,
+            shown_as=f"connect-photo-{found.pk}.{found.image.name.rsplit('.', 1)[-1]}",
+        )
+    except FileNotFoundError:
+        raise errors.PhotoNotFound() from None
 
 
 @page
