@@ -83,3 +83,32 @@ UNPLACED_WHY = {
     "hosts_full": _("the hosts in reach are full"),
     "pin_unavailable": _("the pinned host has no room"),
 }
+
+
+def weeks_needed(programme, *, new_staff: bool) -> int:
+    """Weeks in a row at one host a participant's mandate needs: one stay, or, when the
+    mandate is longer (30 days for new staff, stays of 7), as many weeks as cover it (at most
+    the programme's weeks)."""
+    owed = mandate(
+        mandated_days=programme.mandated_days,
+        new_staff_days=programme.new_staff_days,
+        new_staff=new_staff,
+    )
+    return max(1, min(programme.weeks, -(-owed // max(1, programme.stay_days))))
+
+
+def days_planned(programme, weeks: int, *, new_staff: bool) -> int:
+    """A stay's days: one stay's, or for weeks in a row, the mandate they cover (30 days over
+    five weeks of 7)."""
+    if weeks <= 1:
+        return programme.stay_days
+    owed = mandate(
+        mandated_days=programme.mandated_days,
+        new_staff_days=programme.new_staff_days,
+        new_staff=new_staff,
+    )
+    return min(weeks * programme.stay_days, owed)
+
+
+def weeks_spanned(days: int, stay_days: int) -> int:
+    return max(1, -(-days // max(1, stay_days)))
