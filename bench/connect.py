@@ -316,6 +316,7 @@ def main() -> int:
             "variety": found.variety,
             "passes": found.passes,
             "long_stays": found.long,
+            "match_seconds": found.seconds,
             "bound": found.bound,
             "gap": found.gap,
             "placed": flow.placed,

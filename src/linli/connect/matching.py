@@ -119,6 +119,7 @@ class Result:
     passes: int = 1
     variety: int = 0  # the part of the flow's cost that is variety within the run
     long: dict = field(default_factory=dict)  # the long stays' pieces (CP-SAT)
+    seconds: dict = field(default_factory=dict)  # where the time went
 
     @property
     def gap(self) -> float:
@@ -301,8 +302,11 @@ def solve(problem: Problem) -> Result:
     bound = None
     passes = 0
     length = 1.0
+    timed: dict = {"arcs": round(time.perf_counter() - started, 2), "passes": []}
     for passes in range(1, PASSES + 1):  # noqa: B007 (the number of passes is reported)
+        begun = time.perf_counter()
         host_of, week_of, chosen, lagrangian, n_arcs = _flow(problem_, arcs, prices[spread.pair])
+        timed["passes"].append(round(time.perf_counter() - begun, 2))
         counts = spread.counts(chosen)
         variety = int(spread.cost(counts).sum())
         total = int(arcs.cost[chosen].sum()) + variety
@@ -328,8 +332,10 @@ def solve(problem: Problem) -> Result:
         )
     assert best is not None and bound is not None
     host_of, week_of, total, placed, variety = best
+    begun = time.perf_counter()
     if variety:
         host_of, week_of, total, variety = _spread_out(problem_, arcs, spread, host_of, week_of)
+    timed["moves"] = round(time.perf_counter() - begun, 2)
     n_p = len(problem.p_lat)
     if long:
         host_of[long.participants] = long.host
@@ -360,6 +366,7 @@ def solve(problem: Problem) -> Result:
         passes=passes,
         variety=variety,
         long=long.summary if long else {},
+        seconds=timed | {"greedy": round(plain.seconds, 2)},
     )
 
 
@@ -369,42 +376,43 @@ def _spread_out(problem: Problem, arcs: Arcs, spread: _Spread, host_of, week_of)
     the variety saved is more than the distance added; until no move helps (a few rounds).
     Returns the host, week, cost and variety after the moves."""
     host_of, week_of = host_of.copy(), week_of.copy()
-    n_h = len(problem.h_lat)
     placed = np.flatnonzero(host_of >= 0)
     free = np.maximum(problem.h_free, 0).astype(np.int64).copy()
     np.subtract.at(free, (host_of[placed], week_of[placed]), 1)
     stays_left = problem.h_stays_left.astype(np.int64).copy()
     np.subtract.at(stays_left, host_of[placed], 1)
-    room = (stays_left > 0) & (free.max(axis=1) > 0) if n_h else np.zeros(0, dtype=bool)
+    room = ((stays_left > 0) & (free.max(axis=1) > 0)).tolist() if len(free) else []
     order = np.argsort(arcs.participant, kind="stable")
-    participant, host, cost = arcs.participant[order], arcs.host[order], arcs.cost[order]
-    starts = np.searchsorted(participant, np.arange(len(problem.p_lat) + 1))
-    pair_of = (problem.p_dept * spread.profiles).astype(np.int64)
-    counts = _pairs_of(spread, problem, host_of)
-    arc_of = {}
-    for i in range(len(participant)):
-        arc_of[(int(participant[i]), int(host[i]))] = int(cost[i])
+    host, cost = arcs.host[order].tolist(), arcs.cost[order].tolist()
+    starts = np.searchsorted(arcs.participant[order], np.arange(len(problem.p_lat) + 1)).tolist()
+    base = (problem.p_dept * spread.profiles).tolist()
+    profile = problem.h_profile.tolist()
+    quota = spread.quota.tolist()
+    counts = _pairs_of(spread, problem, host_of).tolist()
     pinned = set(problem.pins)
+    where = host_of.tolist()
+
+    def slope(pair: int, n: int) -> int:  # what the (n+1)-th placement of the pair costs
+        q, over = quota[pair], max(0, n - quota[pair])
+        return VARIETY_STEP * ((over + 1) * (over + 1) // (2 * q) - over * over // (2 * q))
+
     for _round in range(3):
         moved = 0
-        over = np.flatnonzero(spread.slope(counts - 1) > 0)
-        for p in np.flatnonzero(np.isin(pair_of + problem.h_profile[np.maximum(host_of, 0)], over)
-                                & (host_of >= 0)).tolist():  # fmt: skip
-            if p in pinned:
+        for p in placed.tolist():
+            h0 = where[p]
+            pair0 = base[p] + profile[h0]
+            if p in pinned or counts[pair0] <= quota[pair0]:
                 continue
-            h0 = int(host_of[p])
-            pair0 = int(pair_of[p] + problem.h_profile[h0])
-            saved = int(spread.slope(counts[[pair0]] - 1)[0])
-            here = arc_of[(p, h0)]
+            saved = slope(pair0, counts[pair0] - 1)
+            arcs_p = range(starts[p], starts[p + 1])
+            here = next(cost[i] for i in arcs_p if host[i] == h0)
             best_gain, best_h = 0, -1
-            for i in range(starts[p], starts[p + 1]):
-                h = int(host[i])
-                if h == h0 or not room[h]:
+            for i in arcs_p:
+                h = host[i]
+                pair1 = base[p] + profile[h]
+                if h == h0 or pair1 == pair0 or not room[h]:
                     continue
-                pair1 = int(pair_of[p] + problem.h_profile[h])
-                if pair1 == pair0:
-                    continue
-                gain = saved - int(spread.slope(counts[[pair1]])[0]) - (int(cost[i]) - here)
+                gain = saved - slope(pair1, counts[pair1]) - (cost[i] - here)
                 if gain > best_gain:
                     best_gain, best_h = gain, h
             if best_h < 0:
@@ -415,17 +423,18 @@ def _spread_out(problem: Problem, arcs: Arcs, spread: _Spread, host_of, week_of)
             room[h0] = True
             free[best_h, w1] -= 1
             stays_left[best_h] -= 1
-            room[best_h] = stays_left[best_h] > 0 and free[best_h].max() > 0
+            room[best_h] = bool(stays_left[best_h] > 0 and free[best_h].max() > 0)
             counts[pair0] -= 1
-            counts[int(pair_of[p] + problem.h_profile[best_h])] += 1
+            counts[base[p] + profile[best_h]] += 1
+            where[p] = best_h
             host_of[p], week_of[p] = best_h, w1
             moved += 1
         if not moved:
             break
-    chosen = host_of >= 0
-    ps = np.flatnonzero(chosen)
-    distance = sum(arc_of[(int(p), int(host_of[p]))] for p in ps.tolist())
-    variety = int(spread.cost(counts).sum())
+    distance = 0
+    for p in placed.tolist():
+        distance += next(cost[i] for i in range(starts[p], starts[p + 1]) if host[i] == where[p])
+    variety = int(spread.cost(np.array(counts, dtype=np.int64)).sum())
     return host_of, week_of, distance + variety, variety
 
 

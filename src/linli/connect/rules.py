@@ -82,6 +82,7 @@ UNPLACED_WHY = {
     "all_excluded": _("every host in reach is ruled out (forbidden, hosted before, access)"),
     "hosts_full": _("the hosts in reach are full"),
     "pin_unavailable": _("the pinned host has no room"),
+    "no_weeks_in_a_row": _("no host in reach has the weeks in a row the mandate needs"),
 }
 
 
