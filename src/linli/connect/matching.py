@@ -309,8 +309,13 @@ def solve(problem: Problem) -> Result:
         timed["passes"].append(round(time.perf_counter() - begun, 2))
         counts = spread.counts(chosen)
         variety = int(spread.cost(counts).sum())
-        total = int(arcs.cost[chosen].sum()) + variety
         placed = int(chosen.sum())
+        if variety:  # each pass's assignment improved by moves: a better one, better steps
+            begun = time.perf_counter()
+            host_of, week_of, total, variety = _spread_out(problem_, arcs, spread, host_of, week_of)
+            timed["moves"] = timed.get("moves", 0) + round(time.perf_counter() - begun, 2)
+        else:
+            total = int(arcs.cost[chosen].sum())
         if best is None or (placed, -total) > (best[3], -best[2]):
             best = (host_of, week_of, total, placed, variety)
         least, wanted = spread.least(prices)
@@ -332,10 +337,6 @@ def solve(problem: Problem) -> Result:
         )
     assert best is not None and bound is not None
     host_of, week_of, total, placed, variety = best
-    begun = time.perf_counter()
-    if variety:
-        host_of, week_of, total, variety = _spread_out(problem_, arcs, spread, host_of, week_of)
-    timed["moves"] = round(time.perf_counter() - begun, 2)
     n_p = len(problem.p_lat)
     if long:
         host_of[long.participants] = long.host
