@@ -247,3 +247,19 @@ def test_a_new_employee_stays_five_weeks_in_a_row(world):
     assert Stay.objects.get(participant=newcomer).pk == stay.pk
     others = Stay.objects.filter(host=stay.host).exclude(pk=stay.pk)
     assert all(not stay.week <= s.week < stay.week + 5 for s in others)
+
+
+def test_the_api_run_reports_passes_variety_and_long_stays(world):
+    from ..apiclient import Api
+
+    newcomer = world.participants[0]
+    newcomer.new_staff = True
+    newcomer.save(update_fields=["new_staff"])
+    answer = Api(world.runner).post(f"/connect/programmes/{world.programme.pk}/match", key="m1")
+    assert answer.status_code == 201
+    body = answer.json()
+    run = world.programme.runs.get()
+    assert (body["passes"], body["variety"]) == (run.report["passes"], run.report["variety"])
+    # Four weeks: the 30 days need five in a row, more than the programme has; so four.
+    assert body["long_stays"]["participants"] == 1 and body["long_stays"]["placed"] == 1
+    assert Stay.objects.get(participant=newcomer).days_planned == 28
