@@ -51,6 +51,11 @@ VARIETY_STEP = 30
 #: is made. A fixed number, not a time: the same problem gives the same assignment.
 PASSES = 8
 TOLERANCE = 0.0005
+#: A problem of this many participants or more starts its prices from those a one-in-SAMPLE
+#: sample of it reaches in SAMPLE_PASSES passes (each a hundredth of a full one's time).
+WARM_FROM = 20_000
+SAMPLE = 10
+SAMPLE_PASSES = 8
 UNPLACED = 10**7
 #: Taken off a pinned arc's cost in the flow (not in the reported cost): a pin is honoured
 #: before any unpinned placement, and a placement before any cost.
@@ -259,16 +264,16 @@ class _Spread:
         return np.bincount(self.pair[chosen], minlength=len(self.quota)).astype(np.int64)
 
 
-def _spread(problem: Problem, arcs: Arcs) -> _Spread:
+def _spread(problem: Problem, arcs: Arcs, shape: tuple[int, int] | None = None) -> _Spread:
     n_h = len(problem.h_lat)
     open_: np.ndarray = (
         (problem.h_stays_left > 0) & (problem.h_free.sum(axis=1) > 0)
         if n_h
         else np.zeros(0, dtype=bool)
     )
-    profiles = int(problem.h_profile.max()) + 1 if n_h else 1
+    profiles = shape[1] if shape else int(problem.h_profile.max()) + 1 if n_h else 1
     offered = max(1, len(np.unique(problem.h_profile[open_]))) if n_h else 1
-    departments = int(problem.p_dept.max()) + 1 if len(problem.p_dept) else 1
+    departments = shape[0] if shape else int(problem.p_dept.max()) + 1 if len(problem.p_dept) else 1
     size = np.bincount(problem.p_dept, minlength=departments).astype(np.int64)
     quota = np.maximum(1, -(-size // offered))  # ⌈size / profiles offered⌉
     return _Spread(
@@ -297,44 +302,10 @@ def solve(problem: Problem) -> Result:
     arcs = long.rest if long else every
     problem_ = long.left if long else problem
     spread = _spread(problem_, arcs)
-    prices = np.zeros(len(spread.quota), dtype=np.int64)
-    best: tuple | None = None
-    bound = None
-    passes = 0
-    length = 1.0
     timed: dict = {"arcs": round(time.perf_counter() - started, 2), "passes": []}
-    for passes in range(1, PASSES + 1):  # noqa: B007 (the number of passes is reported)
-        begun = time.perf_counter()
-        host_of, week_of, chosen, lagrangian, n_arcs = _flow(problem_, arcs, prices[spread.pair])
-        timed["passes"].append(round(time.perf_counter() - begun, 2))
-        counts = spread.counts(chosen)
-        variety = int(spread.cost(counts).sum())
-        placed = int(chosen.sum())
-        if variety:  # each pass's assignment improved by moves: a better one, better steps
-            begun = time.perf_counter()
-            host_of, week_of, total, variety = _spread_out(problem_, arcs, spread, host_of, week_of)
-            timed["moves"] = timed.get("moves", 0) + round(time.perf_counter() - begun, 2)
-        else:
-            total = int(arcs.cost[chosen].sum())
-        if best is None or (placed, -total) > (best[3], -best[2]):
-            best = (host_of, week_of, total, placed, variety)
-        least, wanted = spread.least(prices)
-        found = lagrangian + least
-        if bound is not None and found <= bound:
-            length /= 2  # no better bound: shorter steps
-        bound = found if bound is None else max(bound, found)
-        if best[2] - bound <= TOLERANCE * max(1, bound):
-            break
-        # A subgradient step on the prices (Polyak's length, halved whenever the bound did not
-        # improve): up where the flow placed more than the variety's own optimum at these
-        # prices would, down where fewer.
-        step = counts - wanted
-        norm = int((step * step).sum())
-        if norm == 0:
-            break
-        prices = np.maximum(0, prices + np.rint(length * step * (best[2] - found) / norm)).astype(
-            np.int64
-        )
+    prices = _warm_prices(problem_, spread)
+    timed["warm"] = round(time.perf_counter() - started - timed["arcs"], 2)
+    best, bound, passes, prices, n_arcs = solve_priced(problem_, arcs, spread, prices, timed)
     assert best is not None and bound is not None
     host_of, week_of, total, placed, variety = best
     n_p = len(problem.p_lat)
@@ -369,6 +340,80 @@ def solve(problem: Problem) -> Result:
         long=long.summary if long else {},
         seconds=timed | {"greedy": round(plain.seconds, 2)},
     )
+
+
+def solve_priced(
+    problem_: Problem, arcs: Arcs, spread: _Spread, prices, timed, passes_at_most: int = PASSES
+):
+    """The flow passes with variety priced (see :func:`solve`): the best assignment (host,
+    week, cost, placed, variety), the best bound, the passes made, the last prices and the
+    flow's arcs."""
+    best: tuple | None = None
+    bound = None
+    passes = 0
+    n_arcs = 0
+    length = 1.0
+    for passes in range(1, passes_at_most + 1):  # noqa: B007 (the number of passes is reported)
+        begun = time.perf_counter()
+        host_of, week_of, chosen, lagrangian, n_arcs = _flow(problem_, arcs, prices[spread.pair])
+        timed["passes"].append(round(time.perf_counter() - begun, 2))
+        counts = spread.counts(chosen)
+        variety = int(spread.cost(counts).sum())
+        placed = int(chosen.sum())
+        if variety:  # each pass's assignment improved by moves: a better one, better steps
+            begun = time.perf_counter()
+            host_of, week_of, total, variety = _spread_out(problem_, arcs, spread, host_of, week_of)
+            timed["moves"] = timed.get("moves", 0) + round(time.perf_counter() - begun, 2)
+        else:
+            total = int(arcs.cost[chosen].sum())
+        if best is None or (placed, -total) > (best[3], -best[2]):
+            best = (host_of, week_of, total, placed, variety)
+        least, wanted = spread.least(prices)
+        found = lagrangian + least
+        if bound is not None and found <= bound:
+            length /= 2  # no better bound: shorter steps
+        bound = found if bound is None else max(bound, found)
+        if best[2] - bound <= TOLERANCE * max(1, bound):
+            break
+        # A subgradient step on the prices (Polyak's length, halved whenever the bound did not
+        # improve): up where the flow placed more than the variety's own optimum at these
+        # prices would, down where fewer.
+        step = counts - wanted
+        norm = int((step * step).sum())
+        if norm == 0:
+            break
+        prices = np.maximum(0, prices + np.rint(length * step * (best[2] - found) / norm)).astype(
+            np.int64
+        )
+    assert best is not None and bound is not None
+    return best, bound, passes, prices, n_arcs
+
+
+def _warm_prices(problem: Problem, spread: _Spread) -> np.ndarray:
+    """Prices to start from: on a large problem, those a one-in-``SAMPLE`` sample of its
+    participants and hosts (the same choice of hosts per participant) reaches in
+    ``SAMPLE_PASSES`` quick passes; on a small one, none."""
+    n_p, n_h = len(problem.p_lat), len(problem.h_lat)
+    zero = np.zeros(len(spread.quota), dtype=np.int64)
+    if n_p < WARM_FROM or not n_h:
+        return zero
+    ps, hs = np.arange(0, n_p, SAMPLE), np.arange(0, n_h, SAMPLE)
+    sample = replace(
+        problem,
+        p_lat=problem.p_lat[ps], p_lon=problem.p_lon[ps], p_dept=problem.p_dept[ps],
+        p_lang=problem.p_lang[ps], p_step_free=problem.p_step_free[ps],
+        h_lat=problem.h_lat[hs], h_lon=problem.h_lon[hs], h_profile=problem.h_profile[hs],
+        h_lang=problem.h_lang[hs], h_step_free=problem.h_step_free[hs],
+        h_stays_left=problem.h_stays_left[hs], h_free=problem.h_free[hs],
+        excluded=set(), pins={}, p_weeks=None,
+        h_district=None if problem.h_district is None else problem.h_district[hs],
+    )  # fmt: skip
+    small = candidate_arcs(sample)
+    shape = (len(spread.quota) // spread.profiles, spread.profiles)
+    found = solve_priced(
+        sample, small, _spread(sample, small, shape), zero, {"passes": []}, SAMPLE_PASSES
+    )
+    return found[3]
 
 
 def _spread_out(problem: Problem, arcs: Arcs, spread: _Spread, host_of, week_of):
