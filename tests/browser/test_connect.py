@@ -1,17 +1,16 @@
-"""Consumer connect in a phone browser, from a sheet to an insight: the operator imports the
-participants and the hosts and runs the matching; the host household confirms the visitor,
-marks the arrival and the departure; the participant writes the report; the operator finds the
-insight drawn from it by a two-character word. Screenshots for the README."""
-
-from datetime import date
+"""Consumer connect in a phone browser, from a sheet to an insight: the operator starts the
+programme, imports the participants and the hosts and runs the matching; the host household
+confirms the visitor, marks the arrival and the departure; the participant writes the report;
+the operator adds a tag, highlights the host's words with it, draws an insight from the
+highlight, turns it into an action and finds the insight by a two-character word. All through
+the pages. Screenshots for the README."""
 
 import pytest
 from playwright.sync_api import expect
 
 from linli.communities.models import Consent
 from linli.communities.services import give_consent
-from linli.connect import services
-from linli.connect.models import Participant, Stay
+from linli.connect.models import Participant, Programme, Stay
 from tests.connect.conftest import grant, sheet
 
 from .conftest import sign_in
@@ -29,9 +28,6 @@ def test_from_a_sheet_to_a_found_insight(
 ):
     locale, arrived, left, done = WORDS[language]
     operator = grant(hood.operator, "run_programme")
-    programme = services.create_programme(
-        actor=operator, values={"name": "2027 春季走进用户", "starts_on": date(2027, 3, 1)}
-    )
     host_household = hood.households[2]
     give_consent(
         actor=hood.members[2],
@@ -52,7 +48,16 @@ def test_from_a_sheet_to_a_found_insight(
 
     page = sign_in(chromium, live_server.url, operator, locale)
     page.click("#tile-connect h2 a")
-    page.click(f"#programmes a >> text={programme.name}")
+    page.click("#new-programme")
+    page.fill("#name", "2027 春季走进用户")
+    page.fill("#starts_on", "2027-03-01")
+    page.fill("#weeks", "4")
+    page.fill("#meal_fee", "25")
+    page.click("#programme-form button[type=submit]")
+    programme = Programme.objects.get(name="2027 春季走进用户")
+    assert (programme.weeks, programme.meal_fee_fen, programme.kinds) == (
+        4, 2500, ["farm", "household", "shop"],
+    )  # fmt: skip
     page.select_option("#what", "participants")
     page.set_input_files("#import input[type=file]", str(participants))
     page.click("#import button[type=submit]")
@@ -97,14 +102,30 @@ def test_from_a_sheet_to_a_found_insight(
     visitor.screenshot(path=screenshots / f"{language}-connect-report.png", full_page=True)
     visitor.context.close()
 
-    # The operator highlights and draws an insight, then finds it by a two-character word.
+    # The operator tags and highlights the host's words, draws an insight and an action from
+    # them, then finds the insight by a two-character word.
     note = stay.report.notes.get(part="listen")
-    span = services.highlight(actor=operator, note_id=note.pk, start=0, end=9, tag_ids=[])
-    services.create_insight(
-        actor=operator, programme_id=programme.pk, title="上班族需要傍晚取货",
-        body="早上七点的取货时间让上班的家庭来不及。", highlight_ids=[span.pk],
-    )  # fmt: skip
     page = sign_in(chromium, live_server.url, operator, locale)
+    page.goto(f"{live_server.url}/connect/stays/{stay.pk}/report/")
+    page.fill("#tag-name", "取货")
+    page.click("#tag button[type=submit]")
+    page.fill("#tag-name", "时间")
+    page.select_option("#tag-parent", label="取货")
+    page.click("#tag button[type=submit]")
+    page.select_option("#hl-note", str(note.pk))
+    page.fill("#quoted", "早上七点取货太早了")
+    page.select_option("#hl-tags", label="取货 › 时间")
+    page.click("#highlight button[type=submit]")
+    expect(page.locator("#highlight-list")).to_contain_text("#时间")
+    page.check("#evidence-choice input[type=checkbox]")
+    page.fill("#insight-title", "上班族需要傍晚取货")
+    page.fill("#insight-body", "早上七点的取货时间让上班的家庭来不及。")
+    page.click("#insight button[type=submit]")
+    expect(page.locator("#evidence")).to_contain_text("早上七点取货太早了")
+    page.fill("#action-title", "傍晚六点后也能取货")
+    page.select_option("#action-kind", "pickup_time")
+    page.click("#new-action button[type=submit]")
+    expect(page.locator("#actions")).to_contain_text("傍晚六点后也能取货")
     page.goto(f"{live_server.url}/connect/search/")
     page.fill("#q", "取货")
     page.press("#q", "Enter")

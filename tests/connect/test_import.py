@@ -4,6 +4,7 @@ reported by its line and nothing written; a household hosts only with its consen
 import io
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook
 
 from linli.connect import importing
@@ -94,3 +95,55 @@ def test_hosts_need_consent_and_exist(world):
     assert counts == {"added": 1, "updated": 1}
     host = Host.objects.get(programme=world.programme, household=hood.households[0])
     assert host.available_weeks == [0, 2] and host.label == "1号楼"
+
+
+WITH_ACCOUNTS = [*HEAD, "用户名"]
+
+
+def test_participants_linked_to_accounts_by_username(world):
+    member = world.hood.members[0]
+    data = sheet([WITH_ACCOUNTS,
+                  ["U1", "王芳", "采购部", "员工", "否", "31.2", "121.4", "", "", member.username],
+                  ["U2", "赵磊", "采购部", "员工", "否", "31.2", "121.4", "", "", ""]])  # fmt: skip
+    counts = importing.import_participants(actor=world.runner, programme=world.programme, data=data)
+    assert counts == {"added": 2, "updated": 0}
+    linked = dict(
+        Participant.objects.filter(staff_no__in=["U1", "U2"]).values_list("staff_no", "user_id")
+    )
+    assert linked == {"U1": member.pk, "U2": None}
+    # A sheet without the column leaves the links; one with it sets them again.
+    importing.import_participants(
+        actor=world.runner, programme=world.programme,
+        data=sheet([HEAD, ["U1", "王芳", "运营部", "员工", "否", "31.2", "121.4", "", ""]]),
+    )  # fmt: skip
+    assert Participant.objects.get(staff_no="U1").user_id == member.pk
+    importing.import_participants(
+        actor=world.runner, programme=world.programme,
+        data=sheet([WITH_ACCOUNTS, ["U1", "王芳", "运营部", "员工", "否", "31.2", "121.4", "", "", ""]]),
+    )  # fmt: skip
+    assert Participant.objects.get(staff_no="U1").user_id is None
+
+
+def test_unknown_or_repeated_username_is_the_rows_error(world):
+    member = world.hood.members[0]
+    inactive = world.hood.members[1]
+    inactive.is_active = False
+    inactive.save(update_fields=["is_active"])
+    before = sorted(Participant.objects.values_list("staff_no", "user_id"))
+    data = sheet([WITH_ACCOUNTS,
+                  ["V1", "好人", "采购部", "员工", "否", "31.2", "121.4", "", "", member.username],
+                  ["V2", "无名", "采购部", "员工", "否", "31.2", "121.4", "", "", "nobody-here"],
+                  ["V3", "重复", "采购部", "员工", "否", "31.2", "121.4", "", "", member.username],
+                  ["V4", "停用", "采购部", "员工", "否", "31.2", "121.4", "", "", inactive.username]])  # fmt: skip
+    with pytest.raises(BadInput) as refused:
+        importing.import_participants(actor=world.runner, programme=world.programme, data=data)
+    assert [(d["line"], d["field"], str(d["message"])) for d in refused.value.details] == [
+        (3, "username", "邻里没有用户名为 nobody-here 的账号。"),
+        (4, "username", "与第 2 行的用户名相同。"),
+        (5, "username", f"邻里没有用户名为 {inactive.username} 的账号。"),
+    ]
+    with translation.override("en"):
+        assert str(refused.value.details[0]["message"]) == (
+            "There is no Linli account with the username nobody-here."
+        )
+    assert sorted(Participant.objects.values_list("staff_no", "user_id")) == before

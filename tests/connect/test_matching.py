@@ -127,3 +127,139 @@ def test_only_runners_match(world, hood):
 
     with pytest.raises(NotAllowed):
         services.programme_for(hood.operator, world.programme.pk)
+
+
+def _true_cost(problem_, host_of) -> int:
+    """Distance points plus variety within the run, recomputed from an assignment."""
+    km = np.abs(problem_.p_lat[:, None] - problem_.h_lat[None, :]) * 111.32
+    distance = int(sum(round(km[p, h] * matching.KM_COST) for p, h in enumerate(host_of) if h >= 0))
+    departments = int(problem_.p_dept.max()) + 1
+    profiles = int(problem_.h_profile.max()) + 1
+    offered = len(set(problem_.h_profile.tolist()))
+    variety = 0
+    for d in range(departments):
+        size = int((problem_.p_dept == d).sum())
+        share = -(-size // offered)
+        for k in range(profiles):
+            n = sum(
+                1 for p, h in enumerate(host_of)
+                if h >= 0 and problem_.p_dept[p] == d and problem_.h_profile[h] == k
+            )  # fmt: skip
+            over = max(0, n - share)
+            variety += matching.VARIETY_STEP * over * over // (2 * share)
+    return distance + variety
+
+
+def test_variety_within_the_run_spreads_a_department():
+    # One department of 4 beside 4 hosts of profile 0 (1 km) and 4 of profile 1 (3 km): its
+    # fair share of each profile is 2. All four at 1 km: 40 + 30 × 2² / 4 = 70; three and one:
+    # 30 + 30 + 30 × 1 / 4 (rounded down: 7) = 67; two and two: 80.
+    found = matching.solve(_two_profiles([0.0] * 4, [1.0] * 4, [3.0] * 4))
+    profiles = sorted(int(h >= 4) for h in found.flow.host.tolist())
+    assert profiles == [0, 0, 0, 1]
+    assert found.flow.cost == 67 and found.variety == 7
+    assert found.bound == 67 and found.gap == 0.0 and found.status == "optimal"
+    # Greedy takes the four nearest and pays the variety in the same cost.
+    assert found.greedy.cost == 70
+
+
+def _two_profiles(p, near, far):
+    made = problem(p, near + far)
+    made.h_profile[len(near) :] = 1
+    return made
+
+
+@pytest.mark.parametrize("seed", [4, 5, 6])
+def test_variety_bound_holds_against_every_assignment(seed):
+    import itertools
+
+    rng = np.random.default_rng(seed)
+    made = problem(rng.uniform(0, 20, 6), rng.uniform(0, 20, 6))
+    made.p_dept[:] = rng.integers(0, 2, 6)
+    made.h_profile[:] = rng.integers(0, 2, 6)
+    found = matching.solve(made)
+    best = min(_true_cost(made, list(order)) for order in itertools.permutations(range(6)))
+    assert found.flow.placed == 6
+    assert found.flow.cost == _true_cost(made, found.flow.host.tolist())
+    assert found.bound <= best <= found.flow.cost
+    assert found.flow.cost - best <= matching.TOLERANCE * best or found.passes == matching.PASSES
+
+
+def test_long_stays_take_weeks_in_a_row_at_one_host():
+    # Two new employees need two weeks in a row; one colleague needs one. One host, four
+    # weeks, one place a week, three stays a year: the long stays take weeks 0-1 and 2-3, and
+    # the colleague finds no week left.
+    made = problem([0.0, 0.5, 1.0], [0.0], weeks=4, stays=3, p_weeks=np.array([2, 2, 1]))
+    found = matching.solve(made)
+    assert sorted(found.flow.week[:2].tolist()) == [0, 2]
+    assert found.flow.host.tolist() == [0, 0, -1]
+    assert found.flow.reasons == {2: matching.HOSTS_FULL}
+    assert found.flow.cost == 0 + 5 and found.bound == 5
+    assert found.long == {
+        "participants": 2, "placed": 2, "pieces": 1, "optimal_pieces": 1, "cost": 5,
+        "seconds": found.long["seconds"],
+    }  # fmt: skip
+
+
+def test_long_stay_needs_a_free_block_and_leaves_the_rest_to_the_flow():
+    # Host 0 is free in weeks 0 and 2 only (no two in a row); host 1 (10 km) in weeks 0-1.
+    made = problem([0.0, 0.1], [0.0, 10.0], weeks=3, stays=4, p_weeks=np.array([2, 1]))
+    made.h_free[0] = [1, 0, 1]
+    made.h_free[1] = [1, 1, 0]
+    found = matching.solve(made)
+    assert (found.flow.host[0], found.flow.week[0]) == (1, 0)  # the block at host 1
+    assert found.flow.host[1] == 0  # the flow gets host 0
+    assert found.greedy.host[0] == 1 and found.greedy.week[0] == 0
+    made.h_free[1] = [1, 0, 1]
+    found = matching.solve(made)
+    assert found.flow.reasons == {0: matching.NO_WEEKS_IN_A_ROW}
+    assert found.greedy.reasons == {0: matching.NO_WEEKS_IN_A_ROW}
+
+
+def test_long_stays_are_solved_per_district():
+    # Two districts; each long stay is placed with a host of its own district.
+    made = problem(
+        [0.0, 100.0], [1.0, 101.0], weeks=2, stays=1, p_weeks=np.array([2, 2]),
+        h_district=np.array([0, 1]),
+    )  # fmt: skip
+    found = matching.solve(made)
+    assert found.flow.host.tolist() == [0, 1] and found.long["pieces"] == 2
+    assert found.flow.cost == 20 and found.bound == 20
+
+
+def test_a_new_employee_stays_five_weeks_in_a_row(world):
+    # 30 days owed in stays of 7: five weeks in a row at one host, one stay of 30 days.
+    world.programme.weeks = 6
+    world.programme.save(update_fields=["weeks"])
+    newcomer = world.participants[0]
+    newcomer.new_staff = True
+    newcomer.save(update_fields=["new_staff"])
+    run = planning.run(actor=world.runner, programme=world.programme)
+    stay = Stay.objects.get(participant=newcomer)
+    assert stay.days_planned == 30 and stay.week in (0, 1)
+    assert run.report["long"]["participants"] == 1 and run.report["long"]["placed"] == 1
+    others = Stay.objects.filter(host=stay.host).exclude(pk=stay.pk)
+    # The host's other stays (one place a week) fall outside the five weeks.
+    assert all(not stay.week <= s.week < stay.week + 5 for s in others)
+    # A re-run keeps a confirmed long stay and its five weeks taken off the host.
+    services.confirm_stay(actor=world.runner, stay_id=stay.pk)
+    planning.run(actor=world.runner, programme=world.programme)
+    assert Stay.objects.get(participant=newcomer).pk == stay.pk
+    others = Stay.objects.filter(host=stay.host).exclude(pk=stay.pk)
+    assert all(not stay.week <= s.week < stay.week + 5 for s in others)
+
+
+def test_the_api_run_reports_passes_variety_and_long_stays(world):
+    from ..apiclient import Api
+
+    newcomer = world.participants[0]
+    newcomer.new_staff = True
+    newcomer.save(update_fields=["new_staff"])
+    answer = Api(world.runner).post(f"/connect/programmes/{world.programme.pk}/match", key="m1")
+    assert answer.status_code == 201
+    body = answer.json()
+    run = world.programme.runs.get()
+    assert (body["passes"], body["variety"]) == (run.report["passes"], run.report["variety"])
+    # Four weeks: the 30 days need five in a row, more than the programme has; so four.
+    assert body["long_stays"]["participants"] == 1 and body["long_stays"]["placed"] == 1
+    assert Stay.objects.get(participant=newcomer).days_planned == 28

@@ -72,6 +72,9 @@ def run_out(run: MatchRun) -> RunOut:
         greedy=report["greedy"],
         kept=report["kept"],
         unplaced=report["unplaced"][:200],
+        passes=report.get("passes", 1),
+        variety=report.get("variety", 0),
+        long_stays=report.get("long", {}),
     )
 
 

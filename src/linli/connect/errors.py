@@ -62,3 +62,8 @@ class BadQr(NotFound):
 
 class BadInput(Invalid):
     """One or more fields or rows are wrong; ``details`` names each."""
+
+
+class PhotoNotFound(NotFound):
+    code = "connect_photo_not_found"
+    template = _("There is no such photo, or it is not yours to see.")

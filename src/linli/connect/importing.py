@@ -6,7 +6,9 @@ programme (same staff number) or a host already in it (same household, farm or s
 updated, the others added. The first row names the columns, in Chinese or English.
 
 Participants: 工号 staff_no, 姓名 name, 部门 department, 类型 kind (员工/团长/官员), 新员工
-new_staff (是/否), 纬度 latitude, 经度 longitude, 语言 languages, 无障碍 step_free.
+new_staff (是/否), 纬度 latitude, 经度 longitude, 语言 languages, 无障碍 step_free, and
+optionally 用户名 username: the participant's Linli account (an unknown one is the row's error;
+when the sheet has the column, an empty cell means no account, and the link is updated).
 Hosts: 类型 kind (家庭/农场/店铺), 编号 id (of the household, supplier or leader), 名称 label,
 画像 profile (独居老人/年轻家庭/农户/店主/其他), 区 district, 纬度 latitude, 经度 longitude,
 容量 capacity, 每年接待 stays_per_year, 可接待周 weeks (1,2,5; empty: all), 语言 languages,
@@ -35,7 +37,7 @@ from .models import Host, Participant, Programme
 PARTICIPANT_COLUMNS = {
     "工号": "staff_no", "姓名": "name", "部门": "department", "类型": "kind",
     "新员工": "new_staff", "纬度": "latitude", "经度": "longitude", "语言": "languages",
-    "无障碍": "step_free",
+    "无障碍": "step_free", "用户名": "username",
 }  # fmt: skip
 HOST_COLUMNS = {
     "类型": "kind", "编号": "id", "名称": "label", "画像": "profile", "区": "district",
@@ -183,11 +185,47 @@ def _languages(value: str) -> str:
     return "," + ",".join(p for p in parts if p) + "," if any(parts) else ""
 
 
+def _accounts(usernames: set[str]) -> dict[str, int]:
+    """The active Linli accounts of these usernames, in one query."""
+    from django.contrib.auth import get_user_model
+
+    return dict(
+        get_user_model()
+        .objects.filter(username__in=usernames, is_active=True)
+        .values_list("username", "pk")
+    )
+
+
+def _account(check: Checker, raw: dict, accounts: dict[str, int], seen: dict[str, int]):
+    """The row's account by its username, or ``None`` for an empty cell; an unknown or
+    repeated username is the row's error."""
+    username = check.text(raw, "username", most=150)
+    if not username:
+        return None
+    if username not in accounts:
+        check.add(
+            "username",
+            Message(
+                _("There is no Linli account with the username %(username)s."), username=username
+            ),
+        )
+        return None
+    if username in seen:
+        check.add(
+            "username", Message(_("The same username as on line %(line)s."), line=seen[username])
+        )
+    seen.setdefault(username, check.line)
+    return accounts[username]
+
+
 def import_participants(*, actor, programme: Programme, data: bytes) -> dict[str, int]:
     rows = read(data, PARTICIPANT_COLUMNS, {"staff_no", "name", "department"})
     check = Checker()
     found: list[Participant] = []
     seen: dict[str, int] = {}
+    with_accounts = any("username" in raw for raw in rows)
+    accounts = _accounts({_text(raw.get("username")) for raw in rows} - {""})
+    seen_accounts: dict[str, int] = {}
     for raw in rows:
         check.line = raw["line"]
         staff_no = check.text(raw, "staff_no", required=True, most=32)
@@ -209,6 +247,7 @@ def import_participants(*, actor, programme: Programme, data: bytes) -> dict[str
                 longitude=check.number(raw, "longitude", -180, 180),
                 languages=_languages(check.text(raw, "languages", most=100)),
                 needs_step_free=check.flag(raw, "step_free"),
+                user_id=_account(check, raw, accounts, seen_accounts),
             )
         )
     _refuse(check.problems)
@@ -221,7 +260,7 @@ def import_participants(*, actor, programme: Programme, data: bytes) -> dict[str
             unique_fields=["programme", "staff_no"],
             update_fields=[
                 "name", "department", "kind", "new_staff", "latitude", "longitude",
-                "languages", "needs_step_free",
+                "languages", "needs_step_free", *(["user"] if with_accounts else []),
             ],
         )  # fmt: skip
         after = Participant.objects.filter(programme=programme).count()

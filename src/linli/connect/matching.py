@@ -17,15 +17,23 @@ the least cost; a pin is honoured before any other placement. The arc cost, in p
     + up to 300 for variety: 300 × the share of the participant's department's earlier stays
       that were with hosts of this profile (elderly living alone, young family, farmer, …)
 
-Network flow has integral optimal vertices, so the solver's optimum is also the bound of the
-linear relaxation: the gap of the flow is 0 by proof (the tests check the optimum against an
-assignment solver on instances small enough for one). The greedy comparison, in the same run,
+and, for variety within the run, per department d and host profile k with n placements of d
+with hosts of k, beyond the department's fair share q = ⌈its participants / profiles offered⌉:
+
+    VARIETY_STEP × max(0, n − q)² / (2q)     (one more costs VARIETY_STEP at twice the share)
+
+That term is convex in a count over many hosts, which a flow cannot carry beside each
+participant's own distance (the department-profile groups cross the host groups). It is priced
+(:func:`solve`): several flow passes with a price per (department, profile) on the arcs,
+moved by subgradient steps; the best assignment (then improved by single moves) is reported
+with the best Lagrangian bound. Without variety in play the flow's optimum is the bound (an
+integral network: gap 0; the tests check it against an assignment solver). The greedy comparison, in the same run,
 takes participants in order (pins first, then those with the fewest candidates) and gives
 each their cheapest candidate with room.
 """
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -34,6 +42,20 @@ from scipy.spatial import cKDTree
 KM_COST = 10
 LANGUAGE_COST = 200
 VARIETY_COST = 300
+#: Variety within a run: a department's placements with hosts of one profile beyond its fair
+#: share (its participants over the profiles on offer) cost this much each, twice as much beyond
+#: twice the share, and so on (a convex cost in the count; docs/decisions/0035).
+VARIETY_STEP = 30
+#: Flow passes at most, with the prices of variety updated between them (one pass of
+#: 50,000 × 20,000 takes 5 to 10 s here); and the gap to the bound below which no further pass
+#: is made. A fixed number, not a time: the same problem gives the same assignment.
+PASSES = 8
+TOLERANCE = 0.0005
+#: A problem of this many participants or more starts its prices from those a one-in-SAMPLE
+#: sample of it reaches in SAMPLE_PASSES passes (each a hundredth of a full one's time).
+WARM_FROM = 20_000
+SAMPLE = 10
+SAMPLE_PASSES = 8
 UNPLACED = 10**7
 #: Taken off a pinned arc's cost in the flow (not in the reported cost): a pin is honoured
 #: before any unpinned placement, and a placement before any cost.
@@ -45,6 +67,9 @@ NO_HOST_IN_REACH = "no_host_in_reach"
 ALL_EXCLUDED = "all_excluded"
 HOSTS_FULL = "hosts_full"
 PIN_UNAVAILABLE = "pin_unavailable"
+NO_WEEKS_IN_A_ROW = "no_weeks_in_a_row"
+#: Seconds CP-SAT may spend on one district's long stays.
+PIECE_SECONDS = 5.0
 
 
 @dataclass
@@ -72,6 +97,10 @@ class Problem:
     pins: dict[int, int] = field(default_factory=dict)
     # [departments, profiles]: the share of each department's earlier stays with each profile.
     variety: np.ndarray | None = None
+    # Per participant: consecutive weeks at one host (a mandate longer than one stay); None: 1.
+    p_weeks: np.ndarray | None = None
+    # Per host: its district (the pieces CP-SAT places long stays in); None: one district.
+    h_district: np.ndarray | None = None
 
 
 @dataclass
@@ -89,9 +118,13 @@ class Assignment:
 class Result:
     flow: Assignment
     greedy: Assignment
-    bound: int  # the flow's optimum: the linear relaxation's bound (integral network)
+    bound: int  # the best Lagrangian bound of the passes (a lower bound on any assignment)
     arcs: int
     status: str
+    passes: int = 1
+    variety: int = 0  # the part of the flow's cost that is variety within the run
+    long: dict = field(default_factory=dict)  # the long stays' pieces (CP-SAT)
+    seconds: dict = field(default_factory=dict)  # where the time went
 
     @property
     def gap(self) -> float:
@@ -191,10 +224,276 @@ def candidate_arcs(problem: Problem) -> Arcs:
     )
 
 
+@dataclass
+class _Spread:
+    """Variety within one run: the (department, profile) pair of each arc, each department's
+    fair share of one profile, and the convex cost of the counts."""
+
+    pair: np.ndarray  # per arc
+    quota: np.ndarray  # per pair: the department's fair share of a profile
+    size: np.ndarray  # per pair: the department's participants
+    profiles: int
+
+    def cost(self, counts: np.ndarray) -> np.ndarray:
+        """Per pair: nothing up to the fair share, then VARIETY_STEP × e² / (2 × share) for the
+        e placements beyond it (one more costs VARIETY_STEP at twice the share)."""
+        over = np.maximum(0, counts - self.quota)
+        return VARIETY_STEP * over * over // (2 * self.quota)
+
+    def slope(self, counts: np.ndarray) -> np.ndarray:
+        """Per pair: what one more placement would cost."""
+        return self.cost(counts + 1) - self.cost(counts)
+
+    def least(self, prices: np.ndarray) -> tuple[int, np.ndarray]:
+        """Σ over pairs of min over 0 ≤ m ≤ size of cost(m) − price × m (the part of the
+        Lagrangian bound the flow does not see), and the m of each pair that gives it (every m
+        is tried: a department has at most a few thousand participants)."""
+        total, best = 0, np.zeros(len(prices), dtype=np.int64)
+        for size in np.unique(self.size).tolist():
+            rows = np.flatnonzero(self.size == size)
+            m = np.arange(size + 1, dtype=np.int64)[None, :]
+            over = np.maximum(0, m - self.quota[rows, None])
+            value = (
+                VARIETY_STEP * over * over // (2 * self.quota[rows, None]) - prices[rows, None] * m
+            )
+            best[rows] = value.argmin(axis=1)
+            total += int(value.min(axis=1).sum())
+        return total, best
+
+    def counts(self, chosen: np.ndarray) -> np.ndarray:
+        return np.bincount(self.pair[chosen], minlength=len(self.quota)).astype(np.int64)
+
+
+def _spread(problem: Problem, arcs: Arcs, shape: tuple[int, int] | None = None) -> _Spread:
+    n_h = len(problem.h_lat)
+    open_: np.ndarray = (
+        (problem.h_stays_left > 0) & (problem.h_free.sum(axis=1) > 0)
+        if n_h
+        else np.zeros(0, dtype=bool)
+    )
+    profiles = shape[1] if shape else int(problem.h_profile.max()) + 1 if n_h else 1
+    offered = max(1, len(np.unique(problem.h_profile[open_]))) if n_h else 1
+    departments = shape[0] if shape else int(problem.p_dept.max()) + 1 if len(problem.p_dept) else 1
+    size = np.bincount(problem.p_dept, minlength=departments).astype(np.int64)
+    quota = np.maximum(1, -(-size // offered))  # ⌈size / profiles offered⌉
+    return _Spread(
+        pair=(problem.p_dept[arcs.participant] * profiles + problem.h_profile[arcs.host]).astype(
+            np.int64
+        ),
+        quota=np.repeat(quota, profiles),
+        size=np.repeat(size, profiles),
+        profiles=profiles,
+    )
+
+
 def solve(problem: Problem) -> Result:
-    """The min-cost flow and, in the same run, the greedy assignment."""
+    """The min-cost flow and, in the same run, the greedy assignment.
+
+    Variety within the run is a convex cost on each (department, profile) count, which a flow
+    cannot carry beside each participant's own distance (docs/decisions/0035). It is priced:
+    each pass solves the flow with a price per (department, profile) on the arcs, then sets the
+    prices to what one more placement would cost at the counts it found. Each pass gives an
+    assignment (its true cost counted) and a Lagrangian bound (the flow's optimum with the
+    prices, plus the least of variety less the prices over the possible counts): the best of
+    each is reported, and passes stop when they are within ``TOLERANCE``."""
     started = time.perf_counter()
-    arcs = candidate_arcs(problem)
+    every = candidate_arcs(problem)
+    long = _long_stays(problem, every)
+    arcs = long.rest if long else every
+    problem_ = long.left if long else problem
+    spread = _spread(problem_, arcs)
+    timed: dict = {"arcs": round(time.perf_counter() - started, 2), "passes": []}
+    prices = _warm_prices(problem_, spread)
+    timed["warm"] = round(time.perf_counter() - started - timed["arcs"], 2)
+    best, bound, passes, prices, n_arcs = solve_priced(problem_, arcs, spread, prices, timed)
+    assert best is not None and bound is not None
+    host_of, week_of, total, placed, variety = best
+    n_p = len(problem.p_lat)
+    if long:
+        host_of[long.participants] = long.host
+        week_of[long.participants] = long.week
+        total += long.cost
+        bound += long.bound
+        placed = int((host_of >= 0).sum())
+    reasons = {p: every.reasons.get(p, HOSTS_FULL) for p in np.flatnonzero(host_of < 0).tolist()}
+    if long:
+        for p in long.participants[long.host < 0].tolist():
+            reasons[p] = every.reasons.get(p, NO_WEEKS_IN_A_ROW)
+    solved = Assignment(
+        host_of, week_of, total, placed, n_p - placed, reasons, time.perf_counter() - started
+    )
+    plain = greedy(problem, every)
+    short = np.ones(n_p, dtype=bool)
+    if long:
+        short[long.participants] = False
+    plain.cost += int(
+        spread.cost(_pairs_of(spread, problem, np.where(short, plain.host, -1))).sum()
+    )
+    return Result(
+        flow=solved,
+        greedy=plain,
+        bound=min(bound, total),
+        arcs=n_arcs,
+        status="optimal" if total == min(bound, total) else "within tolerance",
+        passes=passes,
+        variety=variety,
+        long=long.summary if long else {},
+        seconds=timed | {"greedy": round(plain.seconds, 2)},
+    )
+
+
+def solve_priced(
+    problem_: Problem, arcs: Arcs, spread: _Spread, prices, timed, passes_at_most: int = PASSES
+):
+    """The flow passes with variety priced (see :func:`solve`): the best assignment (host,
+    week, cost, placed, variety), the best bound, the passes made, the last prices and the
+    flow's arcs."""
+    best: tuple | None = None
+    bound = None
+    passes = 0
+    n_arcs = 0
+    length = 1.0
+    for passes in range(1, passes_at_most + 1):  # noqa: B007 (the number of passes is reported)
+        begun = time.perf_counter()
+        host_of, week_of, chosen, lagrangian, n_arcs = _flow(problem_, arcs, prices[spread.pair])
+        timed["passes"].append(round(time.perf_counter() - begun, 2))
+        counts = spread.counts(chosen)
+        variety = int(spread.cost(counts).sum())
+        placed = int(chosen.sum())
+        if variety:  # each pass's assignment improved by moves: a better one, better steps
+            begun = time.perf_counter()
+            host_of, week_of, total, variety = _spread_out(problem_, arcs, spread, host_of, week_of)
+            timed["moves"] = timed.get("moves", 0) + round(time.perf_counter() - begun, 2)
+        else:
+            total = int(arcs.cost[chosen].sum())
+        if best is None or (placed, -total) > (best[3], -best[2]):
+            best = (host_of, week_of, total, placed, variety)
+        least, wanted = spread.least(prices)
+        found = lagrangian + least
+        if bound is not None and found <= bound:
+            length /= 2  # no better bound: shorter steps
+        bound = found if bound is None else max(bound, found)
+        if best[2] - bound <= TOLERANCE * max(1, bound):
+            break
+        # A subgradient step on the prices (Polyak's length, halved whenever the bound did not
+        # improve): up where the flow placed more than the variety's own optimum at these
+        # prices would, down where fewer.
+        step = counts - wanted
+        norm = int((step * step).sum())
+        if norm == 0:
+            break
+        prices = np.maximum(0, prices + np.rint(length * step * (best[2] - found) / norm)).astype(
+            np.int64
+        )
+    assert best is not None and bound is not None
+    return best, bound, passes, prices, n_arcs
+
+
+def _warm_prices(problem: Problem, spread: _Spread) -> np.ndarray:
+    """Prices to start from: on a large problem, those a one-in-``SAMPLE`` sample of its
+    participants and hosts (the same choice of hosts per participant) reaches in
+    ``SAMPLE_PASSES`` quick passes; on a small one, none."""
+    n_p, n_h = len(problem.p_lat), len(problem.h_lat)
+    zero = np.zeros(len(spread.quota), dtype=np.int64)
+    if n_p < WARM_FROM or not n_h:
+        return zero
+    ps, hs = np.arange(0, n_p, SAMPLE), np.arange(0, n_h, SAMPLE)
+    sample = replace(
+        problem,
+        p_lat=problem.p_lat[ps], p_lon=problem.p_lon[ps], p_dept=problem.p_dept[ps],
+        p_lang=problem.p_lang[ps], p_step_free=problem.p_step_free[ps],
+        h_lat=problem.h_lat[hs], h_lon=problem.h_lon[hs], h_profile=problem.h_profile[hs],
+        h_lang=problem.h_lang[hs], h_step_free=problem.h_step_free[hs],
+        h_stays_left=problem.h_stays_left[hs], h_free=problem.h_free[hs],
+        excluded=set(), pins={}, p_weeks=None,
+        h_district=None if problem.h_district is None else problem.h_district[hs],
+    )  # fmt: skip
+    small = candidate_arcs(sample)
+    shape = (len(spread.quota) // spread.profiles, spread.profiles)
+    found = solve_priced(
+        sample, small, _spread(sample, small, shape), zero, {"passes": []}, SAMPLE_PASSES
+    )
+    return found[3]
+
+
+def _spread_out(problem: Problem, arcs: Arcs, spread: _Spread, host_of, week_of):
+    """Moves that lower the true cost: a participant in a (department, profile) pair above its
+    fair share goes to another of their candidates with a stay and a week still free, where
+    the variety saved is more than the distance added; until no move helps (a few rounds).
+    Returns the host, week, cost and variety after the moves."""
+    host_of, week_of = host_of.copy(), week_of.copy()
+    placed = np.flatnonzero(host_of >= 0)
+    free = np.maximum(problem.h_free, 0).astype(np.int64).copy()
+    np.subtract.at(free, (host_of[placed], week_of[placed]), 1)
+    stays_left = problem.h_stays_left.astype(np.int64).copy()
+    np.subtract.at(stays_left, host_of[placed], 1)
+    room = ((stays_left > 0) & (free.max(axis=1) > 0)).tolist() if len(free) else []
+    order = np.argsort(arcs.participant, kind="stable")
+    host, cost = arcs.host[order].tolist(), arcs.cost[order].tolist()
+    starts = np.searchsorted(arcs.participant[order], np.arange(len(problem.p_lat) + 1)).tolist()
+    base = (problem.p_dept * spread.profiles).tolist()
+    profile = problem.h_profile.tolist()
+    quota = spread.quota.tolist()
+    counts = _pairs_of(spread, problem, host_of).tolist()
+    pinned = set(problem.pins)
+    where = host_of.tolist()
+
+    def slope(pair: int, n: int) -> int:  # what the (n+1)-th placement of the pair costs
+        q, over = quota[pair], max(0, n - quota[pair])
+        return VARIETY_STEP * ((over + 1) * (over + 1) // (2 * q) - over * over // (2 * q))
+
+    for _round in range(3):
+        moved = 0
+        for p in placed.tolist():
+            h0 = where[p]
+            pair0 = base[p] + profile[h0]
+            if p in pinned or counts[pair0] <= quota[pair0]:
+                continue
+            saved = slope(pair0, counts[pair0] - 1)
+            arcs_p = range(starts[p], starts[p + 1])
+            here = next(cost[i] for i in arcs_p if host[i] == h0)
+            best_gain, best_h = 0, -1
+            for i in arcs_p:
+                h = host[i]
+                pair1 = base[p] + profile[h]
+                if h == h0 or pair1 == pair0 or not room[h]:
+                    continue
+                gain = saved - slope(pair1, counts[pair1]) - (cost[i] - here)
+                if gain > best_gain:
+                    best_gain, best_h = gain, h
+            if best_h < 0:
+                continue
+            w1 = int(np.flatnonzero(free[best_h])[0])
+            free[h0, week_of[p]] += 1
+            stays_left[h0] += 1
+            room[h0] = True
+            free[best_h, w1] -= 1
+            stays_left[best_h] -= 1
+            room[best_h] = bool(stays_left[best_h] > 0 and free[best_h].max() > 0)
+            counts[pair0] -= 1
+            counts[base[p] + profile[best_h]] += 1
+            where[p] = best_h
+            host_of[p], week_of[p] = best_h, w1
+            moved += 1
+        if not moved:
+            break
+    distance = 0
+    for p in placed.tolist():
+        distance += next(cost[i] for i in range(starts[p], starts[p + 1]) if host[i] == where[p])
+    variety = int(spread.cost(np.array(counts, dtype=np.int64)).sum())
+    return host_of, week_of, distance + variety, variety
+
+
+def _pairs_of(spread: _Spread, problem: Problem, host_of: np.ndarray) -> np.ndarray:
+    placed = np.flatnonzero(host_of >= 0)
+    pair = problem.p_dept[placed] * spread.profiles + problem.h_profile[host_of[placed]]
+    return np.bincount(pair, minlength=len(spread.quota)).astype(np.int64)
+
+
+def _flow(problem: Problem, arcs: Arcs, prices: np.ndarray):
+    """One min-cost flow with ``prices`` added to the arcs p→h: each participant's host and
+    week (-1: unplaced), which arcs were used, and the optimum less the big numbers (the
+    unplaced and the pins' priority): Σ of (cost + price) over the arcs used."""
     n_p, n_h, n_w = len(problem.p_lat), len(problem.h_lat), problem.weeks
     sink = n_p + 2 * n_h
     flow = min_cost_flow.SimpleMinCostFlow()
@@ -209,7 +508,7 @@ def solve(problem: Problem) -> Result:
         arcs.participant,
         n_p + arcs.host,
         np.ones(len(arcs.host), dtype=np.int64),
-        arcs.cost - PIN_PRIORITY * pinned,
+        arcs.cost + prices - PIN_PRIORITY * pinned,
     )
     # participant -> sink (unplaced)
     everyone = np.arange(n_p, dtype=np.int64)
@@ -250,21 +549,13 @@ def solve(problem: Problem) -> Result:
     # Weeks: hand each host's flow out over its week arcs.
     week_flow = flow.flows(week_arcs) if len(week_arcs) else np.zeros(0, dtype=np.int64)
     week_of = _weeks(host_of, week_host, week, week_flow, n_w)
-    cost = int(arcs.cost[chosen].sum())
     placed = int(chosen.sum())
-    reasons = {p: arcs.reasons.get(p, HOSTS_FULL) for p in np.flatnonzero(host_of < 0).tolist()}
-    solved = Assignment(
-        host_of, week_of, cost, placed, n_p - placed, reasons, time.perf_counter() - started
-    )
-    return Result(
-        flow=solved,
-        greedy=greedy(problem, arcs),
-        bound=int(flow.optimal_cost())
+    lagrangian = (
+        int(flow.optimal_cost())
         - (n_p - placed) * UNPLACED
-        + PIN_PRIORITY * int((pinned & chosen).sum()),
-        arcs=flow.num_arcs(),
-        status="optimal",
+        + PIN_PRIORITY * int((pinned & chosen).sum())
     )
+    return host_of, week_of, chosen, lagrangian, flow.num_arcs()
 
 
 def _weeks(host_of, week_host, week, week_flow, n_w) -> np.ndarray:
@@ -295,22 +586,157 @@ def greedy(problem: Problem, arcs: Arcs) -> Assignment:
     host_of = np.full(n_p, -1, dtype=np.int64)
     week_of = np.full(n_p, -1, dtype=np.int64)
     total = 0
+    span = problem.p_weeks if problem.p_weeks is not None else np.ones(n_p, dtype=np.int64)
     for p in sequence.tolist():
+        length = int(span[p])
         for i in range(starts[p], starts[p + 1]):
             h = host[i]
             if stays_left[h] <= 0:
                 continue
-            weeks = np.flatnonzero(free[h])
+            weeks = _blocks(free[h], length)
             if not len(weeks):
                 continue
             w = weeks[0]
-            free[h, w] -= 1
+            free[h, w : w + length] -= 1
             stays_left[h] -= 1
             host_of[p], week_of[p] = h, w
             total += int(cost[i])
             break
     placed = int((host_of >= 0).sum())
-    reasons = {p: arcs.reasons.get(p, HOSTS_FULL) for p in np.flatnonzero(host_of < 0).tolist()}
+    reasons = {
+        p: arcs.reasons.get(p, HOSTS_FULL if span[p] == 1 else NO_WEEKS_IN_A_ROW)
+        for p in np.flatnonzero(host_of < 0).tolist()
+    }
     return Assignment(
         host_of, week_of, total, placed, n_p - placed, reasons, time.perf_counter() - started
+    )
+
+
+def _blocks(free: np.ndarray, length: int) -> np.ndarray:
+    """The weeks from which ``length`` weeks in a row all have a free place."""
+    if length <= 1:
+        return np.flatnonzero(free > 0)
+    ok = (free > 0).astype(np.int64)
+    if len(ok) < length:
+        return np.zeros(0, dtype=np.int64)
+    window = np.convolve(ok, np.ones(length, dtype=np.int64), mode="valid")
+    return np.flatnonzero(window == length)
+
+
+@dataclass
+class _Long:
+    """The long stays, placed first by CP-SAT per district, and what they leave the flow."""
+
+    participants: np.ndarray
+    host: np.ndarray
+    week: np.ndarray
+    cost: int
+    bound: int
+    rest: Arcs  # the arcs of everyone else
+    left: Problem  # the problem with the long stays' weeks and stays taken off the hosts
+    summary: dict
+
+
+def _long_stays(problem: Problem, arcs: Arcs) -> _Long | None:
+    """Participants whose mandate needs several weeks in a row at one host: a side rule a flow
+    cannot express (one unit of flow cannot take a place in several week arcs at once). Solved
+    by CP-SAT in pieces, one per district (each participant in the district of their cheapest
+    candidate), one after the other, each on the places the earlier ones left: a boolean per
+    (participant, candidate host, first week)
+    whose weeks all have a free place; at most one per participant; each week's places and the
+    host's stays left; most placed first, then least cost. Returns None when there are none."""
+    from ortools.sat.python import cp_model
+
+    if problem.p_weeks is None or not (problem.p_weeks > 1).any():
+        return None
+    started = time.perf_counter()
+    span = problem.p_weeks
+    n_h = len(problem.h_lat)
+    district = (
+        problem.h_district if problem.h_district is not None else np.zeros(n_h, dtype=np.int64)
+    )
+    longs = np.flatnonzero(span > 1)
+    is_long = np.zeros(len(problem.p_lat), dtype=bool)
+    is_long[longs] = True
+    mine = is_long[arcs.participant]
+    lp, lh, lc = arcs.participant[mine], arcs.host[mine], arcs.cost[mine]
+    first = np.full(len(problem.p_lat), -1, dtype=np.int64)
+    order = np.lexsort((lc, lp))
+    seen = np.r_[True, lp[order][1:] != lp[order][:-1]] if len(order) else np.zeros(0, bool)
+    first[lp[order][seen]] = lh[order][seen]
+    piece_of = np.where(first >= 0, district[np.maximum(first, 0)], -1)
+    free = np.maximum(problem.h_free, 0).astype(np.int64).copy()
+    stays_left = problem.h_stays_left.astype(np.int64).copy()
+    host_of = np.full(len(longs), -1, dtype=np.int64)
+    week_of = np.full(len(longs), -1, dtype=np.int64)
+    index = {int(p): i for i, p in enumerate(longs.tolist())}
+    cost = bound = 0
+    pieces = optimal = 0
+    for piece in np.unique(piece_of[longs][piece_of[longs] >= 0]).tolist():
+        here = piece_of[lp] == piece
+        model = cp_model.CpModel()
+        chosen: list[tuple[int, int, int, int, cp_model.IntVar]] = []
+        for p, h, c in zip(lp[here].tolist(), lh[here].tolist(), lc[here].tolist(), strict=True):
+            if stays_left[h] <= 0:
+                continue
+            for w in _blocks(free[h], int(span[p])).tolist():
+                chosen.append((p, h, w, c, model.new_bool_var(f"x{p}_{h}_{w}")))
+        if not chosen:
+            continue
+        by_p: dict[int, list] = {}
+        by_hw: dict[tuple[int, int], list] = {}
+        by_h: dict[int, list] = {}
+        for p, h, w, _c, x in chosen:
+            by_p.setdefault(p, []).append(x)
+            by_h.setdefault(h, []).append(x)
+            for week in range(w, w + int(span[p])):
+                by_hw.setdefault((h, week), []).append(x)
+        for xs in by_p.values():
+            model.add_at_most_one(xs)
+        for (h, week), xs in by_hw.items():
+            if len(xs) > free[h, week]:
+                model.add(sum(xs) <= int(free[h, week]))
+        for h, xs in by_h.items():
+            if len(xs) > stays_left[h]:
+                model.add(sum(xs) <= int(stays_left[h]))
+        model.minimize(sum((c - UNPLACED) * x for _p, _h, _w, c, x in chosen))
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = PIECE_SECONDS
+        solver.parameters.num_workers = 2
+        status = solver.solve(model)
+        pieces += 1
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            continue
+        optimal += status == cp_model.OPTIMAL
+        placed_here = 0
+        for p, h, w, c, x in chosen:
+            if solver.value(x):
+                i = index[p]
+                host_of[i], week_of[i] = h, w
+                free[h, w : w + int(span[p])] -= 1
+                stays_left[h] -= 1
+                cost += c
+                placed_here += 1
+        # The piece's bound on its cost, for as many placed as it placed.
+        bound += int(np.ceil(solver.best_objective_bound)) + UNPLACED * placed_here
+    rest = ~is_long[arcs.participant]
+    left = replace(problem, h_free=free, h_stays_left=stays_left, pins={
+        p: h for p, h in problem.pins.items() if not is_long[p]
+    })  # fmt: skip
+    return _Long(
+        participants=longs,
+        host=host_of,
+        week=week_of,
+        cost=cost,
+        bound=min(bound, cost),
+        rest=Arcs(arcs.participant[rest], arcs.host[rest], arcs.cost[rest], arcs.reasons),
+        left=left,
+        summary={
+            "participants": len(longs),
+            "placed": int((host_of >= 0).sum()),
+            "pieces": pieces,
+            "optimal_pieces": optimal,
+            "cost": cost,
+            "seconds": round(time.perf_counter() - started, 3),
+        },
     )

@@ -35,16 +35,19 @@ def build(programme: Programme):
     """The :class:`matching.Problem` of a programme, with the rows behind its indices."""
     kept = list(
         Stay.objects.filter(programme=programme, status__in=rules.KEPT).values_list(
-            "participant_id", "host_id", "week"
+            "participant_id", "host_id", "week", "days_planned"
         )
     )
-    kept_participants = {p for p, _, _ in kept}
+    kept_participants = {p for p, _, _, _ in kept}
     participants = list(
         Participant.objects.filter(programme=programme)
         .exclude(pk__in=kept_participants)
         .order_by("pk")
-        .values_list("pk", "latitude", "longitude", "department", "languages", "needs_step_free")
-    )
+        .values_list(
+            "pk", "latitude", "longitude", "department", "languages", "needs_step_free",
+            "new_staff",
+        )
+    )  # fmt: skip
     hosts_q = Host.objects.filter(programme=programme, active=True, kind__in=programme.kinds)
     hosts_q = hosts_q.filter(
         Q(household__isnull=True)
@@ -54,7 +57,7 @@ def build(programme: Programme):
         hosts_q.order_by("pk").values_list(
             "pk", "latitude", "longitude", "profile", "languages", "step_free", "capacity",
             "stays_per_year", "available_weeks", "kind", "household_id", "supplier_id",
-            "leader_id",
+            "leader_id", "district",
         )
     )  # fmt: skip
     p_index = {row[0]: i for i, row in enumerate(participants)}
@@ -72,9 +75,12 @@ def build(programme: Programme):
             if 0 <= w < weeks:
                 free[i, w] = row[6]
         stays_left[i] = row[7]
-    for _, host_id, week in kept:
-        if host_id in h_index and 0 <= week < weeks:
-            free[h_index[host_id], week] -= 1
+    for _, host_id, week, days in kept:
+        if host_id in h_index:
+            span = rules.weeks_spanned(days, programme.stay_days)
+            for w in range(week, min(weeks, week + span)):
+                if w >= 0:
+                    free[h_index[host_id], w] -= 1
             stays_left[h_index[host_id]] -= 1
     np.maximum(free, 0, out=free)
     excluded: set[tuple[int, int]] = set()
@@ -122,6 +128,7 @@ def build(programme: Programme):
             total = sum(counts.values())
             for profile, count in counts.items():
                 variety[d_index[department], profiles.index(profile)] = count / total
+    districts: dict[str, int] = {}
     problem = matching.Problem(
         weeks=weeks,
         max_km=float(programme.max_distance_km),
@@ -141,7 +148,13 @@ def build(programme: Programme):
         excluded=excluded,
         pins=pins,
         variety=variety,
-    )
+        p_weeks=np.array(
+            [rules.weeks_needed(programme, new_staff=bool(r[6])) for r in participants],
+            dtype=np.int64,
+        ),
+        h_district=np.array([districts.setdefault(r[13], len(districts)) for r in hosts],
+                            dtype=np.int64),
+    )  # fmt: skip
     return problem, [r[0] for r in participants], [r[0] for r in hosts]
 
 
@@ -159,6 +172,9 @@ def run(*, actor, programme: Programme) -> MatchRun:
     """Solve and write: the stays of this run replace the unconfirmed ones of earlier runs."""
     started = time.perf_counter()
     problem, participant_ids, host_ids = build(programme)
+    newcomers = set(
+        Participant.objects.filter(programme=programme, new_staff=True).values_list("pk", flat=True)
+    )
     result = matching.solve(problem)
     flow = result.flow
     unplaced = [
@@ -179,6 +195,9 @@ def run(*, actor, programme: Programme) -> MatchRun:
             "gap": result.gap,
             "greedy_gap": result.greedy_gap,
             "arcs": result.arcs,
+            "passes": result.passes,
+            "variety": result.variety,
+            "long": result.long,
             "kept": Stay.objects.filter(programme=programme, status__in=rules.KEPT).count(),
             "unplaced": unplaced[:1000],
         }
@@ -202,6 +221,7 @@ def run(*, actor, programme: Programme) -> MatchRun:
         stays = []
         for p in np.flatnonzero(flow.host >= 0).tolist():
             week = int(flow.week[p])
+            span = int(problem.p_weeks[p]) if problem.p_weeks is not None else 1
             participant_id = participant_ids[p]
             earlier = cancelled.get(participant_id)
             stays.append(
@@ -211,7 +231,9 @@ def run(*, actor, programme: Programme) -> MatchRun:
                     host_id=host_ids[int(flow.host[p])],
                     week=week,
                     starts_on=rules.week_start(programme.starts_on, week),
-                    days_planned=programme.stay_days,
+                    days_planned=rules.days_planned(
+                        programme, span, new_staff=participant_id in newcomers
+                    ),
                     run=match,
                     replaces_id=earlier
                     if earlier and not Stay.objects.filter(replaces_id=earlier).exists()

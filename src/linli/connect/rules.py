@@ -67,3 +67,49 @@ def needs_quote_consent(voice: str, quote: bool) -> bool:
 
 def span_ok(text: str, start: int, end: int) -> bool:
     return 0 <= start < end <= len(text)
+
+
+def quoted_span(text: str, quoted: str) -> tuple[int, int] | None:
+    """Where a quoted piece of a note starts and ends (its first occurrence), or ``None``."""
+    quoted = quoted.strip()
+    start = text.find(quoted) if quoted else -1
+    return None if start < 0 else (start, start + len(quoted))
+
+
+#: Why a matching run left a participant unplaced (``matching``'s codes), as the page says it.
+UNPLACED_WHY = {
+    "no_host_in_reach": _("no host within the maximum travel distance"),
+    "all_excluded": _("every host in reach is ruled out (forbidden, hosted before, access)"),
+    "hosts_full": _("the hosts in reach are full"),
+    "pin_unavailable": _("the pinned host has no room"),
+    "no_weeks_in_a_row": _("no host in reach has the weeks in a row the mandate needs"),
+}
+
+
+def weeks_needed(programme, *, new_staff: bool) -> int:
+    """Weeks in a row at one host a participant's mandate needs: one stay, or, when the
+    mandate is longer (30 days for new staff, stays of 7), as many weeks as cover it (at most
+    the programme's weeks)."""
+    owed = mandate(
+        mandated_days=programme.mandated_days,
+        new_staff_days=programme.new_staff_days,
+        new_staff=new_staff,
+    )
+    return max(1, min(programme.weeks, -(-owed // max(1, programme.stay_days))))
+
+
+def days_planned(programme, weeks: int, *, new_staff: bool) -> int:
+    """A stay's days: one stay's, or for weeks in a row, the mandate they cover (30 days over
+    five weeks of 7)."""
+    if weeks <= 1:
+        return programme.stay_days
+    owed = mandate(
+        mandated_days=programme.mandated_days,
+        new_staff_days=programme.new_staff_days,
+        new_staff=new_staff,
+    )
+    return min(weeks * programme.stay_days, owed)
+
+
+def weeks_spanned(days: int, stay_days: int) -> int:
+    return max(1, -(-days // max(1, stay_days)))

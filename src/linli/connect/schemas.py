@@ -64,6 +64,9 @@ class RunOut(Schema):
     greedy: AssignmentOut
     kept: int
     unplaced: list[dict]
+    passes: int = 1
+    variety: int = 0
+    long_stays: dict = {}
 
 
 class PairingIn(In):

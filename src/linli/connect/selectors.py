@@ -128,3 +128,80 @@ def host_shown(user, host: Host) -> str:
 
         return f"{host.label}（{Supplier.objects.get(pk=host.supplier_id).name}）"
     return host.label
+
+
+def tag_paths() -> list[tuple[int, str]]:
+    """Every tag with its path from the top (``食物 › 冷链``), in the order of the paths."""
+    from .models import Tag
+
+    rows = {
+        pk: (name, parent)
+        for pk, name, parent in Tag.objects.values_list("pk", "name", "parent_id")
+    }
+
+    def path(pk: int) -> str:
+        name, parent = rows[pk]
+        return name if parent is None or parent not in rows else f"{path(parent)} › {name}"
+
+    return sorted(((pk, path(pk)) for pk in rows), key=lambda row: row[1])
+
+
+def unplaced_of(run) -> list[tuple[str, str, str, str]]:
+    """The first participants a matching run could not place: (staff number, name,
+    department, reason code), as its report lists them."""
+    rows = run.report.get("unplaced", [])[:100]
+    found = {
+        pk: (staff_no, name, department)
+        for pk, staff_no, name, department in Participant.objects.filter(
+            pk__in=[row["participant"] for row in rows]
+        ).values_list("pk", "staff_no", "name", "department")
+    }
+    return [
+        (*found[row["participant"]], row["reason"]) for row in rows if row["participant"] in found
+    ]
+
+
+def pairings_of(programme: Programme) -> QuerySet:
+    from .models import Pairing
+
+    return (
+        Pairing.objects.filter(participant__programme=programme)
+        .select_related("participant", "host")
+        .order_by("-id")
+    )
+
+
+def action_owners() -> QuerySet:
+    """Who may own an action: active staff members."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+
+
+def highlights_of(report) -> QuerySet:
+    """A report's highlights with their tags and the insights citing them, first first."""
+    from .models import Highlight
+
+    return (
+        Highlight.objects.filter(note__report=report)
+        .select_related("note")
+        .prefetch_related("tags", "insights")
+        .order_by("note__position", "start", "id")
+    )
+
+
+def photo_for(user, photo_id: int):
+    """A report's photo, for those who may read the report: its participant and operators
+    who run programmes; :class:`~.errors.PhotoNotFound` for anyone else, as for no photo."""
+    from .access import is_runner
+    from .errors import PhotoNotFound
+    from .models import Photo
+
+    photo = Photo.objects.select_related("report__stay__participant").filter(pk=photo_id).first()
+    if photo is None:
+        raise PhotoNotFound()
+    participant = photo.report.stay.participant
+    mine = bool(participant.user_id is not None and participant.user_id == user.pk)
+    if not (mine or is_runner(user)):
+        raise PhotoNotFound()
+    return photo

@@ -56,6 +56,11 @@ def _text(problems: Problems, name: str, value: Any, *, most: int, required=True
     return text
 
 
+def _is_id(value: Any) -> bool:
+    """A row's number as given: a whole number that is not a boolean."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
+
+
 def _whole(problems: Problems, name: str, value: Any, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         problems.add(
@@ -68,8 +73,9 @@ def _whole(problems: Problems, name: str, value: Any, low: int, high: int) -> in
 # Programmes
 
 
-def create_programme(*, actor, values: dict) -> Programme:
-    runner(actor)
+def _programme_fields(values: dict) -> dict:
+    """A programme's fields from what was given, every one checked; :class:`BadInput` names
+    each wrong one."""
     problems = Problems()
     name = _text(problems, "name", values.get("name"), most=MAX_NAME)
     starts_on = values.get("starts_on")
@@ -102,15 +108,48 @@ def create_programme(*, actor, values: dict) -> Programme:
         "meal_fee_fen": _whole(problems, "meal_fee_fen", values.get("meal_fee_fen", 2500), 0, 100_000),
     }  # fmt: skip
     problems.raise_if_any()
+    return {
+        "name": name,
+        "year": starts_on.year,
+        "starts_on": starts_on,
+        "host_kinds": "," + ",".join(sorted(set(kinds))) + ",",
+        **fields,
+    }
+
+
+def create_programme(*, actor, values: dict) -> Programme:
+    runner(actor)
+    fields = _programme_fields(values)
     with transaction.atomic():
-        programme = Programme.objects.create(
-            name=name,
-            year=starts_on.year,
-            starts_on=starts_on,
-            host_kinds="," + ",".join(sorted(set(kinds))) + ",",
-            **fields,
-        )
+        programme = Programme.objects.create(**fields)
         audit.record(actor=actor, action="connect.programme_created", target=programme)
+    return programme
+
+
+def update_programme(*, actor, programme_id: int, values: dict) -> Programme:
+    """Change a programme's name, window and rules (every field given again, checked as when
+    it was started). Stays already written keep their weeks and days; the next matching run
+    follows the new rules."""
+    runner(actor)
+    fields = _programme_fields(values)
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().filter(pk=programme_id).first()
+        if programme is None:
+            raise errors.ProgrammeNotFound()
+        before = {name: str(getattr(programme, name)) for name in fields}
+        for name, value in fields.items():
+            setattr(programme, name, value)
+        programme.save(update_fields=list(fields))
+        audit.record(
+            actor=actor,
+            action="connect.programme_changed",
+            target=programme,
+            data={
+                name: [before[name], str(value)]
+                for name, value in fields.items()
+                if before[name] != str(value)
+            },
+        )
     return programme
 
 
@@ -146,6 +185,31 @@ def set_pairing(*, actor, participant_id: int, host_id: int, rule: str) -> Pairi
             data={"participant": participant.pk, "host": host.pk},
         )
     return pairing
+
+
+def pair_by_staff_no(*, actor, programme_id: int, staff_no: str, host_id: Any, rule: str):
+    """Pin or forbid a pairing as an operator types it on the programme's page: the
+    participant by staff number, the host by its number."""
+    programme = programme_for(actor, programme_id)
+    problems = Problems()
+    staff_no = _text(problems, "staff_no", staff_no, most=32)
+    participant = (
+        Participant.objects.filter(programme=programme, staff_no=staff_no).first()
+        if staff_no
+        else None
+    )
+    if staff_no and participant is None:
+        problems.add("staff_no", _("No participant of this programme has this staff number."))
+    host = None
+    if isinstance(host_id, int):
+        host = Host.objects.filter(pk=host_id, programme=programme).first()
+    if host is None:
+        problems.add("host", _("Give the number of a host of this programme."))
+    if rule not in Pairing.Rule.values:
+        problems.add("rule", _("Give pin or forbid."))
+    problems.raise_if_any()
+    assert participant is not None and host is not None
+    return set_pairing(actor=actor, participant_id=participant.pk, host_id=host.pk, rule=rule)
 
 
 # Stays
@@ -387,7 +451,7 @@ def create_tag(*, actor, name: str, parent_id: int | None = None) -> Tag:
     name = _text(problems, "name", name, most=40)
     parent = None
     if parent_id is not None:
-        parent = Tag.objects.filter(pk=parent_id).first()
+        parent = Tag.objects.filter(pk=parent_id).first() if _is_id(parent_id) else None
         if parent is None:
             problems.add("parent", _("There is no such tag."))
         else:
@@ -423,7 +487,7 @@ def highlight(*, actor, note_id: int, start: int, end: int, tag_ids: list[int]) 
         problems.add("start", Message(_("Give a span within 0..%(most)s."), most=len(note.text)))
     elif end - start > MAX_TEXT:
         problems.add("end", Message(_("Highlight at most %(most)s characters."), most=MAX_TEXT))
-    tags = list(Tag.objects.filter(pk__in=tag_ids or []))
+    tags = list(Tag.objects.filter(pk__in=[t for t in tag_ids or [] if _is_id(t)]))
     if len(tags) != len(set(tag_ids or [])):
         problems.add("tags", _("There is no such tag."))
     problems.raise_if_any()
@@ -446,7 +510,8 @@ def create_insight(
     body = _text(problems, "body", body, most=MAX_NOTE, required=False)
     evidence = list(
         Highlight.objects.filter(
-            pk__in=highlight_ids or [], note__report__stay__programme=programme
+            pk__in=[h for h in highlight_ids or [] if _is_id(h)],
+            note__report__stay__programme=programme,
         )
     )
     if not evidence or len(evidence) != len(set(highlight_ids or [])):
@@ -471,7 +536,11 @@ def create_action(*, actor, insight_id: int, kind: str, title: str, owner_id: in
         problems.add("kind", _("Give source_product, pickup_time, change_rule or other."))
     from django.contrib.auth import get_user_model
 
-    owner = get_user_model().objects.filter(pk=owner_id, is_staff=True, is_active=True).first()
+    owner = (
+        get_user_model().objects.filter(pk=owner_id, is_staff=True, is_active=True).first()
+        if _is_id(owner_id)
+        else None
+    )
     if owner is None:
         problems.add("owner", _("The owner must be an active staff member."))
     problems.raise_if_any()

@@ -82,6 +82,16 @@ class Command(LinliCommand):
         )  # fmt: skip
         self.console.print(table)
         self.console.print(f"bound {run.bound}; kept stays {report['kept']}; arcs {report['arcs']}")
+        self.console.print(
+            f"flow passes {report.get('passes', 1)}; variety within the run "
+            f"{report.get('variety', 0)}"
+        )
+        if report.get("long"):
+            long = report["long"]
+            self.console.print(
+                f"long stays (CP-SAT, {long['pieces']} pieces): {long['placed']} of "
+                f"{long['participants']} placed"
+            )
         for reason, count in sorted(report["flow"]["reasons"].items()):
             self.console.print(f"unplaced, {reason}: {count}")
 
