@@ -131,8 +131,13 @@ class Lot(models.Model):
         related_name="+",
         db_index=False,
     )
+    # Indexed by the unique (rule, household, source), which starts with it.
     rule = models.ForeignKey(
-        EarningRule, verbose_name=_("rule"), on_delete=models.PROTECT, related_name="lots"
+        EarningRule,
+        verbose_name=_("rule"),
+        on_delete=models.PROTECT,
+        related_name="lots",
+        db_index=False,
     )
     # What earned it: "order:12", "report:3", "action:7".
     source = models.CharField(_("source"), max_length=40)
@@ -155,8 +160,10 @@ class Lot(models.Model):
     remaining = models.BigIntegerField(_("left"))
     earned_at = models.DateTimeField(_("earned at"))
     expires_at = models.DateTimeField(_("expires at"))
+    # Not indexed: nothing looks lots up by their entry (entries are never deleted), and every
+    # index slows earning's bulk insert.
     entry = models.ForeignKey(
-        Entry, verbose_name=_("entry"), on_delete=models.PROTECT, related_name="+"
+        Entry, verbose_name=_("entry"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
 
     class Meta:
@@ -431,8 +438,13 @@ class EnergyDrop(models.Model):
     """Green energy for one source, waiting from ``appears_at`` until ``lapses_at`` to be
     collected by a tap; posted to the ledger when collected."""
 
+    # Indexed by the unique (household, source), which starts with it.
     household = models.ForeignKey(
-        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="+"
+        Household,
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     source = models.CharField(_("source"), max_length=40)
     rule = models.ForeignKey(
