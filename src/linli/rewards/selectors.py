@@ -18,6 +18,7 @@ from .errors import HouseholdNotFound, NoHousehold, TreeNotFound
 from .models import (
     EarningRule,
     EnergyDrop,
+    Goal,
     Lot,
     Perk,
     PlantingBatch,
@@ -27,6 +28,7 @@ from .models import (
     Tree,
     Watering,
 )
+from .progress import GoalProgress, goal_progress
 from .services import book
 from .services.spending import earned_in_year, tier_of
 
@@ -405,3 +407,37 @@ def check() -> Check:
                 f"household {h}: ledger {ledger_energy.get(h, 0)} g, drops − trees {energy} g"
             )
     return Check(households=len(households), wrong=wrong)
+
+
+#: How many months back a member sees its goals (this month's and the settled ones before).
+GOAL_MONTHS = 3
+
+
+def goals_for(household_id: int, *, now: datetime | None = None) -> list[GoalProgress]:
+    """The goals of a household's community (its building's and the whole community's) of
+    this month and the last ones, with their progress: what its households see."""
+    now = now or timezone.now()
+    place = (
+        Household.objects.filter(pk=household_id)
+        .values_list("building_id", "building__community_id")
+        .first()
+    )
+    if place is None:
+        return []
+    building, community = place
+    this_month = rules.local_day(now).replace(day=1)
+    since = this_month
+    for _ in range(GOAL_MONTHS - 1):
+        since = (since - timedelta(days=1)).replace(day=1)
+    goals = (
+        Goal.objects.filter(community_id=community, month__gte=since, month__lte=this_month)
+        .filter(Q(building__isnull=True) | Q(building_id=building))
+        .select_related("perk", "building")
+        .order_by("-month", "id")
+    )
+    return [goal_progress(goal, now=now) for goal in goals]
+
+
+def goals_list():
+    """Every goal, newest month first (operators)."""
+    return Goal.objects.select_related("community", "building", "perk").order_by("-month", "-id")
