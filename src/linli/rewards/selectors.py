@@ -441,3 +441,16 @@ def goals_for(household_id: int, *, now: datetime | None = None) -> list[GoalPro
 def goals_list():
     """Every goal, newest month first (operators)."""
     return Goal.objects.select_related("community", "building", "perk").order_by("-month", "-id")
+
+
+def pickup_avoided_g(*, order_id: int, household_id: int) -> int | None:
+    """The CO₂ the order's pickup at the gate avoided, as the energy model computed it (may
+    be below zero: a far depot, few orders); ``None`` before the leader confirmed the pickup.
+    One query on the unique (household, source) index."""
+    return (
+        EnergyDrop.objects.filter(
+            household_id=household_id, source=f"pickup:{order_id}", rule__isnull=True
+        )
+        .values_list("avoided_g", flat=True)
+        .first()
+    )
