@@ -4,7 +4,7 @@ here: a member their own household, a leader their communities' totals, operator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -77,8 +77,8 @@ def standing(household_id: int, *, now: datetime | None = None) -> Standing:
     redeem."""
     now = now or timezone.now()
     points = book.points_of(household_id)
-    tier = tier_of(household_id, now=now)
     earned = earned_in_year([household_id], now=now).get(household_id, 0)
+    tier = tier_of(household_id, now=now, earned=earned)
     following = Tier.objects.filter(min_points__gt=earned).order_by("min_points").first()
     expiring = list(
         Lot.objects.filter(
@@ -417,14 +417,10 @@ def goals_for(household_id: int, *, now: datetime | None = None) -> list[GoalPro
     """The goals of a household's community (its building's and the whole community's) of
     this month and the last ones, with their progress: what its households see."""
     now = now or timezone.now()
-    place = (
-        Household.objects.filter(pk=household_id)
-        .values_list("building_id", "building__community_id")
-        .first()
-    )
-    if place is None:
-        return []
-    building, community = place
+    # One query: the household's building and community as subqueries of the goals'.
+    home = Household.objects.filter(pk=household_id)
+    building = Subquery(home.values("building_id")[:1])
+    community = Subquery(home.values("building__community_id")[:1])
     this_month = rules.local_day(now).replace(day=1)
     since = this_month
     for _ in range(GOAL_MONTHS - 1):
