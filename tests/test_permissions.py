@@ -1218,6 +1218,21 @@ TABLE: dict[str, Row] = {
             "lng": 121.47,
         },
     ),
+    "GET /rewards/goals/mine": Row("/rewards/goals/mine", HAS_HOUSEHOLD),
+    "GET /rewards/goals": Row("/rewards/goals", OPERATORS),
+    "POST /rewards/goals": Row(
+        "/rewards/goals",
+        OPERATORS,
+        body=lambda w, r: {
+            "name": "八成准时",
+            "community_id": w.ids["community"],
+            "threshold_pct": 80,
+            "month": "2026-03-01",
+            "unlock": "points",
+            "points": 20,
+        },
+        created=True,
+    ),
     "GET /rewards/batches": Row("/rewards/batches", OPERATORS),
     "POST /rewards/batches": Row(
         "/rewards/batches",

@@ -276,6 +276,8 @@ LINLI_REWARDS = {
     "VEHICLE_G_PER_KM": 270,
     "ROAD_FACTOR": 1.3,
     "DEFAULT_KM": 15,
+    # An early-access perk opens the group buys that open within this many days of redeeming.
+    "EARLY_ACCESS_DAYS": int(os.environ.get("LINLI_EARLY_ACCESS_DAYS", "30")),
 }
 
 # Storefronts, presale and help-sell (linli.storefronts; docs/decisions/0037, 0038): how many

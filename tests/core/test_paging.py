@@ -53,6 +53,7 @@ LISTS = {
     "/api/rewards/perks",
     "/api/rewards/rules",
     "/api/rewards/batches",
+    "/api/rewards/goals",
     "/api/connect/programmes",
     "/api/connect/programmes/{programme_id}/behind",
     "/api/connect/stays",

@@ -4,7 +4,7 @@ earning once; take-backs are exact and once."""
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from linli.core import events
 from linli.ledger import selectors as ledger
@@ -155,3 +155,21 @@ def test_many_group_buys_at_once_earn_as_of_each_pickup(hood):
     assert lot.earned_at == lot.order.collected_at
     assert lot.expires_at - lot.earned_at == timedelta(days=365)
     assert points(hood.households[1]) == 20
+
+
+def test_the_ledger_knows_rewards_entry_kinds_by_name(hood):
+    rule(hood, Trigger.PICKED_UP, 10)
+    picked_up(hood, 1)
+    earned = Entry.objects.get(kind=Entry.Kind.POINTS_EARNED)
+    with translation.override("en"):
+        assert earned.get_kind_display() == "points earned"
+    with translation.override("zh-hans"):
+        assert earned.get_kind_display() == "获得的积分"
+    assert {
+        book.EARNED,
+        book.TAKEN_BACK,
+        book.SPENT,
+        book.EXPIRED,
+        book.COLLECTED,
+        book.WATERED,
+    } <= set(Entry.Kind.values)

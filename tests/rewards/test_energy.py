@@ -13,6 +13,7 @@ from linli.rewards.certificate import certificate_pdf
 from linli.rewards.models import EnergyDrop, Site, Tree, Trigger
 from linli.rewards.services.energy import trip_shares
 
+from ..conftest import text
 from .conftest import deliver, energy, energy_rule, picked_up
 
 pytestmark = pytest.mark.django_db
@@ -229,3 +230,23 @@ def test_sites_are_for_operators_and_on_earth(hood):
     with pytest.raises(errors.NotOperator):
         services.set_site(actor=hood.leader_user, kind="community", owner_id=1, lat=1, lng=0)
     assert not Site.objects.exists()
+
+
+def test_the_order_page_shows_what_its_pickup_avoided_with_the_model(hood, browse):
+    _sites(hood, 0.2)
+    _group_buy, orders = picked_up(hood, 3)
+    trip = rules.distance_km((31.2304, 121.4737), (31.2304 + 0.2 / 111.195, 121.4737)) * 1.3 * 270
+    grams = round(181 - trip / 3)
+    assert grams == 158  # 0.2 km × 1.3 × 270 g/km = 70.2 g over 3 orders: 181 − 23.4
+    mine = orders[0]
+    page = text(browse(hood.members[1], "en").get(f"/orders/{mine.pk}/"))
+    assert (
+        '<a href="/rewards/model/">This pickup avoided 158 g CO₂ (how it is computed).</a>' in page
+    )
+    zh = text(browse(hood.members[1], "zh-hans").get(f"/orders/{mine.pk}/"))
+    assert "这次自提减少了 158 克二氧化碳排放（计算方法）。" in zh
+    # Before the pickup is confirmed there is nothing to say.
+    _gb, placed = hood.formed(1)
+    assert 'id="order-notes"' not in text(
+        browse(hood.members[1], "en").get(f"/orders/{placed[0].pk}/")
+    )

@@ -63,6 +63,15 @@ def rewards_world(hood, *, collected_gb_id: int | None = None) -> dict:
     _drop(household, 300, appears=now - timedelta(minutes=30))
     services.collect(actor=member, now=now - timedelta(minutes=20))
     _drop(household, 200, appears=now - timedelta(minutes=10))
+    services.create_goal(
+        actor=operator,
+        name="八成准时",
+        community_id=hood.community.pk,
+        threshold_pct=80,
+        month=timezone.localdate(),
+        unlock="perk",
+        perk_id=perk.pk,
+    )
     collected = Order.objects.filter(group_buy_id=collected_gb_id).first()
     return {
         "rw_rule": rule.pk,

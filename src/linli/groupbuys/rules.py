@@ -9,7 +9,7 @@ them, and the pages hand templates their answers as booleans, so that no templat
 a status string.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils.translation import gettext_lazy as _
 
@@ -72,20 +72,26 @@ def reaches_maximum(group_buy: GroupBuy, *, before: int, after: int) -> bool:
 # Ordering --------------------------------------------------------------------------------
 
 
-def refusal_to_order(group_buy: GroupBuy, now: datetime) -> LinliError | None:
+def refusal_to_order(
+    group_buy: GroupBuy, now: datetime, head_start: timedelta = timedelta(0)
+) -> LinliError | None:
     """Why the group buy takes no order, change or cancellation at ``now``; ``None`` if it
-    does. Past its cutoff it takes none, even before the clock has closed it."""
+    does. Past its cutoff it takes none, even before the clock has closed it. A household
+    with a ``head_start`` (early access, :mod:`..early_access`) may order that long before
+    the opening."""
     if now >= group_buy.cutoff_at:
         return CutoffPassed(cutoff_at=LocalTime(group_buy.cutoff_at))
     if group_buy.status != Status.OPEN:
         return GroupBuyClosed(status=group_buy.get_status_display())
-    if now < group_buy.opens_at:
+    if now < group_buy.opens_at - head_start:
         return NotOpenYet(opens_at=LocalTime(group_buy.opens_at))
     return None
 
 
-def accepting_orders(group_buy: GroupBuy, now: datetime) -> bool:
-    return refusal_to_order(group_buy, now) is None
+def accepting_orders(
+    group_buy: GroupBuy, now: datetime, head_start: timedelta = timedelta(0)
+) -> bool:
+    return refusal_to_order(group_buy, now, head_start) is None
 
 
 def closing(group_buy: GroupBuy, now: datetime) -> bool:

@@ -66,6 +66,13 @@ class Entry(models.Model):
         REVERSAL = "reversal", _("correction")
         AFTER_SALES = "after_sales", _("after-sales credit")
         MEAL_FEE = "meal_fee", _("consumer-connect meal fees to a host")
+        # Rewards' points (unit PTS) and green energy (unit GREEN_G), docs/decisions/0029-0030.
+        POINTS_EARNED = "pts_earned", _("points earned")
+        POINTS_BACK = "pts_back", _("points taken back")
+        POINTS_SPENT = "pts_spent", _("points spent on a perk")
+        POINTS_EXPIRED = "pts_expired", _("points expired")
+        ENERGY_IN = "energy_in", _("green energy collected")
+        ENERGY_TREE = "energy_tree", _("green energy given to a tree")
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     memo = models.CharField(_("memo"), max_length=200, blank=True)

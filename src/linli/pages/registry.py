@@ -11,8 +11,9 @@ of its own (found at start-up, as the admin finds ``admin.py``), not by editing 
                   shown_to=lambda who: who.household_id is not None))
 
 Later pieces of the leader's group-buy page (sheets, 接龙 import, shortages, money) declare a
-:class:`GroupBuyLink` the same way, and links on a member's order page (after-sales) an
-:class:`OrderLink`.
+:class:`GroupBuyLink` the same way, links on a member's order page (after-sales) an
+:class:`OrderLink`, and a line about the order itself (the CO₂ its pickup avoided) an
+:class:`OrderNote`.
 """
 
 from collections.abc import Callable, Sequence
@@ -79,9 +80,21 @@ class OrderLink:
         return reverse(self.url_name, args=[order_id])
 
 
+@dataclass(frozen=True)
+class OrderNote:
+    """A line about one order on a member's page of it, computed per order by ``note(order)``
+    (one query at most; ``None``: nothing to say), as (text, url of a page that explains it,
+    or "")."""
+
+    key: str
+    note: Callable[[Any], tuple[str, str] | None]
+    order: int = 100
+
+
 _tiles: dict[str, Tile] = {}
 _group_buy_links: dict[str, GroupBuyLink] = {}
 _order_links: dict[str, OrderLink] = {}
+_order_notes: dict[str, OrderNote] = {}
 
 
 def register(tile: Tile) -> Tile:
@@ -110,6 +123,15 @@ def register_order_link(link: OrderLink) -> OrderLink:
 
 def unregister_order_link(key: str) -> None:
     _order_links.pop(key, None)
+
+
+def register_order_note(note: OrderNote) -> OrderNote:
+    _order_notes[note.key] = note
+    return note
+
+
+def unregister_order_note(key: str) -> None:
+    _order_notes.pop(key, None)
 
 
 @dataclass(frozen=True)
@@ -144,3 +166,12 @@ def order_links(order: Any) -> list[tuple[Any, str]]:
         for link in sorted(_order_links.values(), key=lambda link: (link.order, link.key))
         if link.shown_for(order)
     ]
+
+
+def order_notes(order: Any) -> list[tuple[str, str]]:
+    """What other apps say about a member's ``order`` (its page), in order."""
+    shown = []
+    for note in sorted(_order_notes.values(), key=lambda note: (note.order, note.key)):
+        if (said := note.note(order)) is not None:
+            shown.append(said)
+    return shown

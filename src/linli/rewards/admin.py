@@ -2,13 +2,17 @@
 species); what is book-keeping behind ledger postings (lots, redemptions, energy, trees) is
 read only: it changes through the services only."""
 
+from django import forms
 from django.contrib import admin
 
+from linli.core import audit
 from linli.core.admin import AuditedAdmin, ReadOnlyAdmin
 
+from . import services
 from .models import (
     EarningRule,
     EnergyDrop,
+    Goal,
     Lot,
     Perk,
     PlantingBatch,
@@ -17,6 +21,7 @@ from .models import (
     Tier,
     Tree,
 )
+from .services.goals import check_goal
 
 
 @admin.register(EarningRule)
@@ -66,3 +71,86 @@ class TreeAdmin(ReadOnlyAdmin):
 @admin.register(PlantingBatch)
 class PlantingBatchAdmin(ReadOnlyAdmin):
     list_display = ["id", "partner", "place", "planted_on", "species", "count"]
+
+
+class GoalForm(forms.ModelForm):
+    """A new goal is checked as the service checks it (and made by it: its points need their
+    rule); a settled one is read only."""
+
+    class Meta:
+        model = Goal
+        fields = [
+            "name",
+            "community",
+            "building",
+            "measure",
+            "threshold_pct",
+            "month",
+            "unlock",
+            "points",
+            "perk",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None:
+            problems, _community, _perk = check_goal(
+                name=(data.get("name") or "").strip(),
+                community_id=data["community"].pk if data.get("community") else None,
+                building_id=data["building"].pk if data.get("building") else None,
+                measure=data.get("measure") or "",
+                threshold_pct=data.get("threshold_pct") or 0,
+                unlock=data.get("unlock") or "",
+                points=data.get("points") or 0,
+                perk_id=data["perk"].pk if data.get("perk") else None,
+            )
+            fields = {"community_id": "community", "building_id": "building", "perk_id": "perk"}
+            for problem in problems:
+                field = fields.get(problem["field"], problem["field"])
+                self.add_error(field if field in self.fields else None, str(problem["message"]))
+        return data
+
+
+@admin.register(Goal)
+class GoalAdmin(AuditedAdmin):
+    form = GoalForm
+    list_display = [
+        "id",
+        "name",
+        "community",
+        "building",
+        "month",
+        "threshold_pct",
+        "unlock",
+        "met",
+    ]
+    list_filter = ["unlock", "met", "month"]
+    search_fields = ["name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once made, a goal keeps what it measures and unlocks; only its name changes.
+        return [f for f in GoalForm.Meta.fields if f != "name"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            data = form.cleaned_data
+            made = services.create_goal(
+                actor=request.user,
+                name=data["name"],
+                community_id=data["community"].pk,
+                building_id=data["building"].pk if data.get("building") else None,
+                measure=data["measure"],
+                threshold_pct=data["threshold_pct"],
+                month=data["month"],
+                unlock=data["unlock"],
+                points=data.get("points") or 0,
+                perk_id=data["perk"].pk if data.get("perk") else None,
+            )
+            obj.pk, obj.rule_id, obj.month = made.pk, made.rule_id, made.month
+            obj._state.adding = False
+            audit.record(actor=request.user, action="goal.added", target=made, data={})
+            return
+        super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

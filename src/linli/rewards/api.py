@@ -13,7 +13,8 @@ from linli.core.schemas import QueryId
 
 from . import rules, selectors, services
 from .certificate import certificate_pdf
-from .models import EarningRule, EnergyDrop, Perk, PlantingBatch, Tier, Tree
+from .models import EarningRule, EnergyDrop, Goal, Perk, PlantingBatch, Tier, Tree
+from .progress import GoalProgress
 from .schemas import (
     ActiveIn,
     BatchIn,
@@ -22,6 +23,9 @@ from .schemas import (
     DropOut,
     EnergyOut,
     ForestOut,
+    GoalIn,
+    GoalOut,
+    GoalProgressOut,
     GreenActionIn,
     GreenActionOut,
     ImperfectIn,
@@ -432,3 +436,61 @@ def plant(request, payload: BatchIn):
     data["lat"], data["lng"] = float(data["lat"]), float(data["lng"])
     batch = services.plant(actor=request.auth, **data)
     return 201, batch_out(batch)
+
+
+# --- community goals -------------------------------------------------------------------------
+
+
+def goal_out(goal: Goal) -> GoalOut:
+    return GoalOut(
+        id=goal.pk,
+        name=goal.name,
+        community_id=goal.community_id,
+        building_id=goal.building_id,
+        building=goal.building.name if goal.building else None,
+        measure=goal.measure,
+        measure_label=str(goal.get_measure_display()),
+        threshold_pct=goal.threshold_pct,
+        month=goal.month,
+        unlock=goal.unlock,
+        points=goal.points,
+        perk_id=goal.perk_id,
+        perk=goal.perk.name if goal.perk else None,
+        settled_at=goal.settled_at,
+        met=goal.met,
+    )
+
+
+def progress_out(p: GoalProgress) -> GoalProgressOut:
+    return GoalProgressOut(
+        goal=goal_out(p.goal),
+        households_counted=p.counted,
+        households_on_time=p.on_time,
+        share_pct=round(p.share_pct, 1),
+        reached=p.met,
+        settled=p.settled,
+    )
+
+
+@router.get(
+    "/rewards/goals/mine",
+    response=list[GoalProgressOut],
+    summary="My community's goals and how far they are",
+)
+def my_goals(request):
+    household = selectors.household_for(request.auth)
+    return [progress_out(p) for p in selectors.goals_for(household)]
+
+
+@router.get("/rewards/goals", response=list[GoalOut], summary="Community goals (operators)")
+@paginate
+def list_goals(request):
+    operator(request.auth)
+    return [goal_out(g) for g in selectors.goals_list()[:200]]
+
+
+@router.post("/rewards/goals", response={201: GoalOut}, summary="Set a community goal (operators)")
+@idempotent
+def create_goal(request, payload: GoalIn):
+    goal = services.create_goal(actor=request.auth, **payload.model_dump())
+    return 201, goal_out(goal)

@@ -18,3 +18,10 @@ class RewardsConfig(AppConfig):
             erase=privacy.erase,
             covers=privacy.COVERS,
         )
+        # Early access: the group buys (below us) ask whether a household may order before
+        # a group buy opens.
+        from linli.groupbuys import early_access as groupbuys_early_access
+
+        from .early_access import head_start
+
+        groupbuys_early_access.register("rewards", head_start)

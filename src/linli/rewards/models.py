@@ -39,6 +39,7 @@ class Trigger(models.TextChoices):
     OWN_BAG = "own_bag", _("brought an own bag")
     CRATES = "crates", _("returned crates")
     IMPERFECT = "imperfect", _("bought imperfect produce")
+    GOAL = "goal", _("a community goal reached")
 
 
 #: The triggers that come from an order's pickup (the others from their own events).
@@ -131,8 +132,13 @@ class Lot(models.Model):
         related_name="+",
         db_index=False,
     )
+    # Indexed by the unique (rule, household, source), which starts with it.
     rule = models.ForeignKey(
-        EarningRule, verbose_name=_("rule"), on_delete=models.PROTECT, related_name="lots"
+        EarningRule,
+        verbose_name=_("rule"),
+        on_delete=models.PROTECT,
+        related_name="lots",
+        db_index=False,
     )
     # What earned it: "order:12", "report:3", "action:7".
     source = models.CharField(_("source"), max_length=40)
@@ -155,8 +161,10 @@ class Lot(models.Model):
     remaining = models.BigIntegerField(_("left"))
     earned_at = models.DateTimeField(_("earned at"))
     expires_at = models.DateTimeField(_("expires at"))
+    # Not indexed: nothing looks lots up by their entry (entries are never deleted), and every
+    # index slows earning's bulk insert.
     entry = models.ForeignKey(
-        Entry, verbose_name=_("entry"), on_delete=models.PROTECT, related_name="+"
+        Entry, verbose_name=_("entry"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
 
     class Meta:
@@ -308,15 +316,31 @@ class Redemption(models.Model):
     )
     points = models.PositiveIntegerField(_("points"))
     code = models.CharField(_("code"), max_length=12, unique=True)
+    # Empty for a perk a community goal granted (no one redeemed it, no points moved).
     redeemed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("redeemed by"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
     at = models.DateTimeField(_("at"))
     entry = models.ForeignKey(
-        Entry, verbose_name=_("entry"), on_delete=models.PROTECT, related_name="+"
+        Entry,
+        verbose_name=_("entry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    goal = models.ForeignKey(
+        "Goal",
+        verbose_name=_("granted by goal"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="grants",
     )
 
     class Meta:
@@ -324,6 +348,17 @@ class Redemption(models.Model):
         verbose_name_plural = _("redemptions")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["household", "at"], name="rewards_redemption_hh_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["goal", "household"],
+                condition=Q(goal__isnull=False),
+                name="rewards_goal_grants_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(goal__isnull=False) | (Q(entry__isnull=False) & Q(points__gt=0)),
+                name="rewards_redemption_paid_or_granted",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.perk_id}"
@@ -431,8 +466,13 @@ class EnergyDrop(models.Model):
     """Green energy for one source, waiting from ``appears_at`` until ``lapses_at`` to be
     collected by a tap; posted to the ledger when collected."""
 
+    # Indexed by the unique (household, source), which starts with it.
     household = models.ForeignKey(
-        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="+"
+        Household,
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     source = models.CharField(_("source"), max_length=40)
     rule = models.ForeignKey(
@@ -629,3 +669,79 @@ class Watering(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} → {self.tree_id}: {self.grams} g"
+
+
+class Goal(models.Model):
+    """A community goal an operator sets: "if 80 % of the households of building 3 pick up on
+    time in March, each gets 50 points" (docs/decisions/0029). Settled once after its month."""
+
+    class Measure(models.TextChoices):
+        ON_TIME = "on_time", _("share of households picking up within the pickup window")
+
+    class Unlock(models.TextChoices):
+        POINTS = "points", _("points for each household")
+        PERK = "perk", _("a perk for each household")
+
+    name = models.CharField(_("name"), max_length=MAX_NAME)
+    community = models.ForeignKey(
+        Community, verbose_name=_("community"), on_delete=models.PROTECT, related_name="+"
+    )
+    building = models.ForeignKey(
+        Building,
+        verbose_name=_("building"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: the whole community."),
+    )
+    measure = models.CharField(
+        _("measure"), max_length=12, choices=Measure.choices, default=Measure.ON_TIME
+    )
+    threshold_pct = models.PositiveSmallIntegerField(_("threshold (%)"))
+    # The first day of the month it counts.
+    month = models.DateField(_("month"))
+    unlock = models.CharField(_("unlocks"), max_length=8, choices=Unlock.choices)
+    points = models.PositiveIntegerField(_("points for each household"), default=0)
+    perk = models.ForeignKey(
+        Perk,
+        verbose_name=_("perk"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The points' earning rule (trigger "goal"): lots, caps and earning once come with it.
+    rule = models.ForeignKey(
+        EarningRule,
+        verbose_name=_("rule"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    met = models.BooleanField(_("reached"), null=True, blank=True)
+    counted = models.PositiveIntegerField(_("households counted"), null=True, blank=True)
+    on_time = models.PositiveIntegerField(_("households on time"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("community goal")
+        verbose_name_plural = _("community goals")
+        ordering = ["-month", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(threshold_pct__gte=1) & Q(threshold_pct__lte=100),
+                name="rewards_goal_threshold_pct",
+            ),
+            models.CheckConstraint(
+                condition=(Q(unlock="points") & Q(points__gt=0) & Q(rule__isnull=False))
+                | (Q(unlock="perk") & Q(perk__isnull=False)),
+                name="rewards_goal_unlocks_something",
+            ),
+        ]
+        indexes = [models.Index(fields=["community", "month"], name="rewards_goal_month_idx")]
+
+    def __str__(self) -> str:
+        return self.name

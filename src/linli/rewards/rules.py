@@ -151,3 +151,20 @@ def may_redeem(*, points: int, cost: int, left: int | None, tier_ok: bool) -> st
     if points < cost:
         return "points"
     return None
+
+
+def goal_share_pct(*, on_time: int, counted: int) -> float:
+    """The share of the households counted that picked up on time, in percent (0 when none
+    was counted)."""
+    return 100 * on_time / counted if counted else 0.0
+
+
+def goal_met(*, on_time: int, counted: int, threshold_pct: int) -> bool:
+    """Reached when at least ``threshold_pct`` % of the households counted picked up on time
+    (exactly, in whole numbers: 4 of 5 meets 80 %); never with no household counted."""
+    return counted > 0 and on_time * 100 >= threshold_pct * counted
+
+
+def month_ended(month: date, now: datetime) -> bool:
+    """Whether the month (its first day) is over in Shanghai at ``now``."""
+    return now >= month_bounds(month)[1]

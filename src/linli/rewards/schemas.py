@@ -23,7 +23,8 @@ Amount = Annotated[StrictInt, Field(ge=1, le=MAX_AMOUNT)]
 Fen = Annotated[StrictInt, Field(ge=0, le=10_000_000)]
 Coordinate = StrictFloat | StrictInt
 
-TriggerName = Literal[tuple(Trigger.values)]  # type: ignore[valid-type]
+# A goal's points come through a rule of its own (trigger "goal"), made with the goal.
+TriggerName = Literal[tuple(t for t in Trigger.values if t != Trigger.GOAL)]  # type: ignore[valid-type]
 UnitName = Literal[tuple(RewardUnit.values)]  # type: ignore[valid-type]
 EffectName = Literal[tuple(EarningRule.Effect.values)]  # type: ignore[valid-type]
 PerkKind = Literal[tuple(Perk.Kind.values)]  # type: ignore[valid-type]
@@ -305,3 +306,44 @@ class ModelOut(Schema):
     energy_day_cap_g: int
     points_expire_days: int
     sources: list[str]
+
+
+class GoalIn(In):
+    """A community goal. The threshold and the community are checked by the service, so that
+    a goal above 100 % or without a community is told so in words."""
+
+    name: text(MAX_NAME)
+    community_id: Id | None = None
+    building_id: Id | None = None
+    threshold_pct: Annotated[StrictInt, Field(ge=-1_000_000, le=1_000_000)]
+    month: Day
+    unlock: Literal["points", "perk"]
+    points: Annotated[StrictInt, Field(ge=0, le=MAX_AMOUNT)] = 0
+    perk_id: Id | None = None
+
+
+class GoalOut(Schema):
+    id: int
+    name: str
+    community_id: int
+    building_id: int | None
+    building: str | None
+    measure: str
+    measure_label: str
+    threshold_pct: int
+    month: date
+    unlock: str
+    points: int
+    perk_id: int | None
+    perk: str | None
+    settled_at: datetime | None
+    met: bool | None
+
+
+class GoalProgressOut(Schema):
+    goal: GoalOut
+    households_counted: int
+    households_on_time: int
+    share_pct: float
+    reached: bool
+    settled: bool

@@ -4,7 +4,7 @@ here: a member their own household, a leader their communities' totals, operator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from .errors import HouseholdNotFound, NoHousehold, TreeNotFound
 from .models import (
     EarningRule,
     EnergyDrop,
+    Goal,
     Lot,
     Perk,
     PlantingBatch,
@@ -27,6 +28,7 @@ from .models import (
     Tree,
     Watering,
 )
+from .progress import GoalProgress, goal_progress
 from .services import book
 from .services.spending import earned_in_year, tier_of
 
@@ -75,8 +77,8 @@ def standing(household_id: int, *, now: datetime | None = None) -> Standing:
     redeem."""
     now = now or timezone.now()
     points = book.points_of(household_id)
-    tier = tier_of(household_id, now=now)
     earned = earned_in_year([household_id], now=now).get(household_id, 0)
+    tier = tier_of(household_id, now=now, earned=earned)
     following = Tier.objects.filter(min_points__gt=earned).order_by("min_points").first()
     expiring = list(
         Lot.objects.filter(
@@ -405,3 +407,46 @@ def check() -> Check:
                 f"household {h}: ledger {ledger_energy.get(h, 0)} g, drops − trees {energy} g"
             )
     return Check(households=len(households), wrong=wrong)
+
+
+#: How many months back a member sees its goals (this month's and the settled ones before).
+GOAL_MONTHS = 3
+
+
+def goals_for(household_id: int, *, now: datetime | None = None) -> list[GoalProgress]:
+    """The goals of a household's community (its building's and the whole community's) of
+    this month and the last ones, with their progress: what its households see."""
+    now = now or timezone.now()
+    # One query: the household's building and community as subqueries of the goals'.
+    home = Household.objects.filter(pk=household_id)
+    building = Subquery(home.values("building_id")[:1])
+    community = Subquery(home.values("building__community_id")[:1])
+    this_month = rules.local_day(now).replace(day=1)
+    since = this_month
+    for _ in range(GOAL_MONTHS - 1):
+        since = (since - timedelta(days=1)).replace(day=1)
+    goals = (
+        Goal.objects.filter(community_id=community, month__gte=since, month__lte=this_month)
+        .filter(Q(building__isnull=True) | Q(building_id=building))
+        .select_related("perk", "building")
+        .order_by("-month", "id")
+    )
+    return [goal_progress(goal, now=now) for goal in goals]
+
+
+def goals_list():
+    """Every goal, newest month first (operators)."""
+    return Goal.objects.select_related("community", "building", "perk").order_by("-month", "-id")
+
+
+def pickup_avoided_g(*, order_id: int, household_id: int) -> int | None:
+    """The CO₂ the order's pickup at the gate avoided, as the energy model computed it (may
+    be below zero: a far depot, few orders); ``None`` before the leader confirmed the pickup.
+    One query on the unique (household, source) index."""
+    return (
+        EnergyDrop.objects.filter(
+            household_id=household_id, source=f"pickup:{order_id}", rule__isnull=True
+        )
+        .values_list("avoided_g", flat=True)
+        .first()
+    )

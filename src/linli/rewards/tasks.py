@@ -1,5 +1,6 @@
-"""Rewards' clock, run by ``linli worker`` (see :mod:`linli.core.clock`): points expire and
-uncollected energy lapses every hour; tiers are reviewed once a year."""
+"""Rewards' clock, run by ``linli worker`` (see :mod:`linli.core.clock`): every hour points
+expire, uncollected energy lapses and the community goals of a month that ended settle (each
+once); tiers are reviewed once a year."""
 
 from datetime import timedelta
 
@@ -21,10 +22,17 @@ def lapse_energy() -> int:
 
 
 @task()
+def settle_goals() -> dict:
+    """Community goals whose month is over, each settled once."""
+    return services.settle_goals()
+
+
+@task()
 def review_tiers() -> dict:
     return services.review_tiers()
 
 
 every(timedelta(hours=1), expire_points)
 every(timedelta(hours=1), lapse_energy)
+every(timedelta(hours=1), settle_goals)
 every(timedelta(days=365), review_tiers)

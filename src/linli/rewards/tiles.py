@@ -1,9 +1,13 @@
 """Rewards on the front door: a member's points and perks, a member's tree; the forest for
 leaders; the rules and perks for operators."""
 
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from linli.pages.registry import Tile, register
+from linli.pages.registry import OrderNote, Tile, register, register_order_note
+
+from . import selectors
 
 register(
     Tile(
@@ -45,3 +49,15 @@ register(
         shown_to=lambda who: who.operator,
     )
 )
+
+
+def _avoided(order) -> tuple[str, str] | None:
+    grams = selectors.pickup_avoided_g(order_id=order.pk, household_id=order.household_id)
+    if grams is None:
+        return None
+    text = gettext("This pickup avoided %(grams)s g CO₂ (how it is computed).") % {"grams": grams}
+    return text, reverse("rewards:model")
+
+
+# On a member's order page, once the pickup is confirmed: the CO₂ it avoided (decision 0030).
+register_order_note(OrderNote(key="rewards_co2", note=_avoided, order=50))

@@ -49,7 +49,12 @@ def points(request, who: Roles):
     return render(
         request,
         "rewards/points.html",
-        {"s": standing, "general": general, "redeemed": request.GET.get("redeemed", "")[:12]},
+        {
+            "s": standing,
+            "goals": selectors.goals_for(household),
+            "general": general,
+            "redeemed": request.GET.get("redeemed", "")[:12],
+        },
         status=409 if general else 200,
     )
 
@@ -239,7 +244,8 @@ def manage(request, who: Roles):
             "perks": selectors.perks_for(None),
             "species": selectors.species_list(),
             "batches": selectors.batches(),
-            "triggers": Trigger.choices,
+            # A goal's points come with the goal (its own rule), not from this form.
+            "triggers": [c for c in Trigger.choices if c[0] != Trigger.GOAL],
             "units": RewardUnit.choices,
             "effects": EarningRule.Effect.choices,
             "perk_kinds": Perk.Kind.choices,

@@ -34,7 +34,7 @@ from linli.communities.selectors import has_consent
 from linli.core import audit
 from linli.core.errors import Invalid, Message
 
-from .. import events, rules
+from .. import early_access, events, rules
 from ..errors import (
     BadQuantity,
     EmptyOrder,
@@ -89,10 +89,23 @@ def _check_note(note: str) -> str:
     return note
 
 
-def check_accepting_orders(group_buy: GroupBuy, now: datetime) -> None:
+def check_accepting_orders(
+    group_buy: GroupBuy, now: datetime, *, household_id: int | None = None
+) -> None:
     """Refuse an order, change or cancellation the group buy does not take at ``now``
-    (:func:`rules.refusal_to_order`)."""
-    if (refusal := rules.refusal_to_order(group_buy, now)) is not None:
+    (:func:`rules.refusal_to_order`); before the opening, for ``household_id``, with the
+    head start an app above gives it (:mod:`..early_access`)."""
+    if (refusal := rules.refusal_to_order(group_buy, now)) is None:
+        return
+    if household_id is not None and now < group_buy.opens_at:
+        head_start = early_access.head_start(
+            household_id=household_id,
+            community_id=group_buy.community_id,
+            opens_at=group_buy.opens_at,
+            now=now,
+        )
+        refusal = rules.refusal_to_order(group_buy, now, head_start)
+    if refusal is not None:
         raise refusal
 
 
@@ -337,7 +350,7 @@ def _place(
     if not who.sees(group_buy.community_id):
         raise GroupBuyNotFound()
     household = _household_for(who, group_buy, household_id)
-    check_accepting_orders(group_buy, now)
+    check_accepting_orders(group_buy, now, household_id=household.pk)
     items = _items(group_buy, wanted)
     _check_limits(group_buy=group_buy, household_id=household.pk, wanted=wanted, items=items)
     before = fill_of(group_buy) if group_buy.max_to_close is not None else 0
@@ -416,7 +429,7 @@ def change_order(
     with transaction.atomic():
         _who, order = _order_for_change(actor, order_id)
         group_buy = lock_group_buy_for_ordering(order.group_buy_id)
-        check_accepting_orders(group_buy, now)
+        check_accepting_orders(group_buy, now, household_id=order.household_id)
         _lock_household(order.household_id)
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status != Order.Status.PLACED:
@@ -480,7 +493,7 @@ def cancel_order(*, actor: User, order_id: int, now: datetime | None = None) -> 
         if order.status == Order.Status.CANCELLED:
             return order
         group_buy = lock_group_buy_for_ordering(order.group_buy_id)
-        check_accepting_orders(group_buy, now)
+        check_accepting_orders(group_buy, now, household_id=order.household_id)
         _lock_household(order.household_id)
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status == Order.Status.CANCELLED:

@@ -1,5 +1,7 @@
 """A member's pages: a group buy and its order form, my orders, change and cancel."""
 
+from datetime import timedelta
+
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -7,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from linli.communities.selectors import households_to_order_for
 from linli.core.errors import LinliError
-from linli.groupbuys import rules, selectors, services
+from linli.groupbuys import early_access, rules, selectors, services
 from linli.groupbuys.limits import MAX_LINE_QUANTITY
 from linli.groupbuys.models import Order
 from linli.pages.helpers import (
@@ -16,7 +18,7 @@ from linli.pages.helpers import (
     page,
     whole_numbers,
 )
-from linli.pages.registry import order_links
+from linli.pages.registry import order_links, order_notes
 
 
 def _quantities(post, items) -> tuple[dict[int, int], dict[str, str], dict[str, list[str]]]:
@@ -52,7 +54,17 @@ def group_buy(request, who: Roles, group_buy_id: int):
     # A new order holds nothing yet: a sold-out item gets no quantity box. One posted anyway
     # goes to the service, which refuses the whole order (and says it is sold out).
     boxes = _boxes(items, {})
-    accepting = rules.accepting_orders(group_buy, now)
+    head_start = (
+        early_access.head_start(
+            household_id=who.household_id,
+            community_id=group_buy.community_id,
+            opens_at=group_buy.opens_at,
+            now=now,
+        )
+        if who.household_id is not None
+        else timedelta(0)
+    )
+    accepting = rules.accepting_orders(group_buy, now, head_start)
     context = {
         "group_buy": group_buy,
         "items": items,
@@ -115,6 +127,7 @@ def _order_context(who: Roles, order: Order, items=None) -> dict:
         "short": selectors.short_deliveries(order) if confirmed else {},
         "for_neighbour": order.household_id != who.household_id,
         "links": order_links(order),
+        "notes": order_notes(order),
         "typed": {},
         "errors": {},
         "general": [],

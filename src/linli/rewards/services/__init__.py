@@ -12,12 +12,14 @@ from .catalogue import (
 )
 from .earning import apply_rule, earn_for_pickups, earn_for_report
 from .energy import collect, lapse_due
+from .goals import create_goal, settle_goals
 from .spending import expire_due, redeem, review_tiers, take_back
 from .trees import plant, start_tree, water
 
 __all__ = [
     "apply_rule",
     "collect",
+    "create_goal",
     "create_perk",
     "create_rule",
     "create_species",
@@ -33,6 +35,7 @@ __all__ = [
     "review_tiers",
     "set_rule_active",
     "set_site",
+    "settle_goals",
     "start_tree",
     "take_back",
     "water",

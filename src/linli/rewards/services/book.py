@@ -6,20 +6,20 @@ spending, expiring and taking back post the other way. Energy the same in ``GREE
 collection puts it on the household's account, watering a tree takes it off again.
 """
 
-from linli.ledger.models import Unit
+from linli.ledger.models import Entry, Unit
 from linli.ledger.services import Acct, Kind, balance
 from linli.ledger.services.posting import lock_account
 
 PTS = Unit.POINTS.value
 GREEN = Unit.GREEN.value
 
-# Entry kinds (at most 12 characters, the ledger's column).
-EARNED = "pts_earned"
-TAKEN_BACK = "pts_back"
-SPENT = "pts_spent"
-EXPIRED = "pts_expired"
-COLLECTED = "energy_in"
-WATERED = "energy_tree"
+# The ledger's entry kinds rewards posts.
+EARNED = Entry.Kind.POINTS_EARNED.value
+TAKEN_BACK = Entry.Kind.POINTS_BACK.value
+SPENT = Entry.Kind.POINTS_SPENT.value
+EXPIRED = Entry.Kind.POINTS_EXPIRED.value
+COLLECTED = Entry.Kind.ENERGY_IN.value
+WATERED = Entry.Kind.ENERGY_TREE.value
 
 POINTS_OPERATOR = Acct(Kind.OPERATOR, 0, unit=PTS)
 ENERGY_OPERATOR = Acct(Kind.OPERATOR, 0, unit=GREEN)

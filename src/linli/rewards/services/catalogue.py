@@ -73,6 +73,8 @@ def create_rule(
     name = _name(name, problems)
     if trigger not in Trigger.values:
         problems.append(_problem("trigger", _("Choose a trigger.")))
+    elif trigger == Trigger.GOAL:
+        problems.append(_problem("trigger", _("Set a community goal to give points for one.")))
     if unit not in RewardUnit.values:
         problems.append(_problem("unit", _("Choose points or green energy.")))
     if effect not in EarningRule.Effect.values:

@@ -10,7 +10,7 @@ from linli.communities.models import Household
 
 from .. import rules
 from ..models import EnergyDrop
-from .rows import insert
+from .rows import among, insert
 
 
 def config() -> dict:
@@ -40,17 +40,21 @@ def write_drops(
     households = sorted({c.household_id for c, _, _ in given})
     places = {
         pk: (building, community)
-        for pk, building, community in Household.objects.filter(pk__in=households).values_list(
-            "id", "building_id", "building__community_id"
-        )
+        for pk, building, community in Household.objects.filter(among(Household, "id", households))
+        .order_by()
+        .values_list("id", "building_id", "building__community_id")
     }
     days = [rules.local_day(c.at or now) for c, _, _ in given]
     today: dict[tuple[int, date], int] = defaultdict(int)
-    for household, at, grams in EnergyDrop.objects.filter(
-        household_id__in=households,
-        earned_at__gte=rules.day_bounds(min(days))[0],
-        earned_at__lt=rules.day_bounds(max(days))[1],
-    ).values_list("household_id", "earned_at", "grams"):
+    for household, at, grams in (
+        EnergyDrop.objects.filter(
+            among(EnergyDrop, "household_id", households),
+            earned_at__gte=rules.day_bounds(min(days))[0],
+            earned_at__lt=rules.day_bounds(max(days))[1],
+        )
+        .order_by()
+        .values_list("household_id", "earned_at", "grams")
+    ):
         today[household, rules.local_day(at)] += grams
     rows = []
     for (c, avoided, grams), day in zip(given, days, strict=True):
@@ -74,7 +78,7 @@ def write_drops(
             )
         )
     insert(
-        EnergyDrop._meta.db_table,
+        EnergyDrop,
         (
             "household_id",
             "source",

@@ -34,6 +34,7 @@ from ..models import (
 )
 from . import book, energy, rows
 from .drops import Candidate, config, write_drops
+from .rows import among, existing
 
 
 def rules_for(
@@ -124,32 +125,38 @@ def _picked(group_buy_ids: list[int], order_id: int | None) -> list[_Picked]:
     )
     if order_id is not None:
         orders = orders.filter(pk=order_id)
+    # The group buys' own columns once each, not once per order.
+    group_buys = {
+        gb: (community, (starts, ends))
+        for gb, community, starts, ends in GroupBuy.objects.filter(
+            pk__in=group_buy_ids
+        ).values_list("id", "community_id", "pickup_starts_at", "pickup_ends_at")
+    }
     by_id = {
         pk: _Picked(
             pk,
             household,
             placed_by,
-            collected or ends,
+            collected or group_buys[gb][1][1],
             phone,
             gb,
-            community,
-            (starts, ends),
+            group_buys[gb][0],
+            group_buys[gb][1],
             0,
             0,
             {},
         )
-        for pk, household, placed_by, collected, phone, gb, community, starts, ends in (
-            orders.values_list(
+        for pk, household, placed_by, collected, phone, gb in (
+            orders.order_by()
+            .values_list(
                 "id",
                 "household_id",
                 "placed_by_id",
                 "collected_at",
                 "household__phone",
                 "group_buy_id",
-                "group_buy__community_id",
-                "group_buy__pickup_starts_at",
-                "group_buy__pickup_ends_at",
-            ).iterator(chunk_size=5000)
+            )
+            .iterator(chunk_size=5000)
         )
     }
     if not by_id:
@@ -159,8 +166,12 @@ def _picked(group_buy_ids: list[int], order_id: int | None) -> list[_Picked]:
             "item_id", flat=True
         )
     )
-    lines = OrderLine.objects.filter(order__in=orders, picked_up__gt=0).values_list(
-        "order_id", "item_id", "picked_up", "unit_price_fen", "item__product__category"
+    lines = (
+        OrderLine.objects.filter(order__in=orders, picked_up__gt=0)
+        .order_by()
+        .values_list(
+            "order_id", "item_id", "picked_up", "unit_price_fen", "item__product__category"
+        )
     )
     for order, item, units, price, category in lines.iterator(chunk_size=5000):
         row = by_id[order]
@@ -192,7 +203,8 @@ def _pickup_candidates(rule: EarningRule, picked: list[_Picked]) -> list[Candida
     if rule.trigger == Trigger.FIRST_ORDER:
         households = {row.household_id for row in rows}
         first = dict(
-            Order.objects.filter(household_id__in=households, status=Order.Status.CONFIRMED)
+            Order.objects.filter(among(Order, "household_id", households))
+            .filter(status=Order.Status.CONFIRMED)
             .exclude(pickup=Order.Pickup.NONE)
             .values_list("household_id")
             .annotate(first=Min("id"))
@@ -205,9 +217,9 @@ def _pickup_candidates(rule: EarningRule, picked: list[_Picked]) -> list[Candida
         ]
     if rule.trigger == Trigger.FOR_NEIGHBOUR:
         placers = dict(
-            Member.objects.filter(user_id__in={row.placed_by_id for row in rows}).values_list(
-                "user_id", "household_id"
-            )
+            Member.objects.filter(
+                among(Member, "user_id", {row.placed_by_id for row in rows})
+            ).values_list("user_id", "household_id")
         )
         return [
             Candidate(
@@ -225,7 +237,7 @@ def _pickup_candidates(rule: EarningRule, picked: list[_Picked]) -> list[Candida
     if rule.trigger == Trigger.INVITED:
         inviters = dict(
             Referral.objects.filter(
-                household_id__in={row.household_id for row in rows}
+                among(Referral, "household_id", {row.household_id for row in rows})
             ).values_list("household_id", "invited_by_id")
         )
         return [
@@ -303,13 +315,9 @@ def _due(
 
 
 def _already(rule: EarningRule, candidates: Sequence[Candidate]) -> set[tuple[int, str]]:
-    sources = sorted({c.source for c in candidates})
     model = EnergyDrop if rule.unit == RewardUnit.ENERGY else Lot
-    seen: set[tuple[int, str]] = set()
-    for start in range(0, len(sources), 5000):
-        found = model.objects.filter(rule=rule, source__in=sources[start : start + 5000])
-        seen.update(found.values_list("household_id", "source"))
-    return seen
+    pairs = {(c.household_id, c.source) for c in candidates}
+    return existing(model, sorted(pairs), rule_id=rule.pk)
 
 
 def _within_caps(
@@ -328,12 +336,16 @@ def _within_caps(
     column = "grams" if model is EnergyDrop else "amount"
     today: dict[tuple[int, date], int] = defaultdict(int)
     month: dict[tuple[int, date], int] = defaultdict(int)
-    for household, at, amount in model.objects.filter(
-        rule=rule,
-        household_id__in=sorted({c.household_id for c, _ in wanted}),
-        earned_at__gte=start,
-        earned_at__lt=end,
-    ).values_list("household_id", "earned_at", column):
+    for household, at, amount in (
+        model.objects.filter(
+            among(model, "household_id", sorted({c.household_id for c, _ in wanted})),
+            rule=rule,
+            earned_at__gte=start,
+            earned_at__lt=end,
+        )
+        .order_by()
+        .values_list("household_id", "earned_at", column)
+    ):
         day = rules.local_day(at)
         today[household, day] += amount
         month[household, day.replace(day=1)] += amount
@@ -391,7 +403,7 @@ def _lots(
         "entry_id",
     )
     rows.insert(
-        Lot._meta.db_table,
+        Lot,
         columns,
         (
             (
@@ -419,14 +431,11 @@ def _lots(
 def pay_debts(household_ids: Iterable[int]) -> None:
     """Points earned pay off what a take-back left owing (a lot below zero) first: moved
     between a household's lots, the balance unchanged."""
-    households = sorted(set(household_ids))
-    owing: set[int] = set()
-    for start in range(0, len(households), 5000):
-        owing.update(
-            Lot.objects.filter(
-                household_id__in=households[start : start + 5000], remaining__lt=0
-            ).values_list("household_id", flat=True)
-        )
+    owing = set(
+        Lot.objects.filter(among(Lot, "household_id", sorted(set(household_ids))), remaining__lt=0)
+        .order_by()
+        .values_list("household_id", flat=True)
+    )
     for household in sorted(owing):
         book.lock_points(household)
         lots = list(

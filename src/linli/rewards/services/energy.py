@@ -25,6 +25,7 @@ from ..models import EnergyDrop, Site
 from . import book
 from .access import member_household
 from .drops import Candidate, config, write_drops
+from .rows import existing
 
 
 def sites(kind: str, owner_ids) -> dict[int, tuple[float, float]]:
@@ -86,13 +87,12 @@ def pickup_energy(group_buy_ids: list[int], picked: Iterable, *, now: datetime) 
     ``household_id``, ``collected_at``) that have none yet; returns how many it wrote."""
     sources = {f"pickup:{row.order_id}": row for row in picked}
     names = sorted(sources)
-    seen: set[str] = set()
-    for start in range(0, len(names), 5000):
-        seen.update(
-            EnergyDrop.objects.filter(
-                rule__isnull=True, source__in=names[start : start + 5000]
-            ).values_list("source", flat=True)
+    seen = {
+        source
+        for _, source in existing(
+            EnergyDrop, [(sources[name].household_id, name) for name in names], rule_id=None
         )
+    }
     fresh = [row for source, row in sources.items() if source not in seen]
     if not fresh:
         return 0

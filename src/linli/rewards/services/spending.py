@@ -205,11 +205,13 @@ def earned_in_year(household_ids: list[int] | None, *, now: datetime) -> dict[in
     }
 
 
-def tier_of(household_id: int, *, now: datetime) -> Tier | None:
-    """The tier a household holds now: reached by its last twelve months' earnings, or the
-    one its last yearly review gave it, whichever is higher."""
+def tier_of(household_id: int, *, now: datetime, earned: int | None = None) -> Tier | None:
+    """The tier a household holds now: reached by its last twelve months' earnings (``earned``
+    when the caller has read them), or the one its last yearly review gave it, whichever is
+    higher."""
     tiers = {t.pk: t for t in Tier.objects.all()}
-    earned = earned_in_year([household_id], now=now).get(household_id, 0)
+    if earned is None:
+        earned = earned_in_year([household_id], now=now).get(household_id, 0)
     by_earned_id = rules.tier_for(earned, [(t.min_points, pk) for pk, t in tiers.items()])
     standing = TierStanding.objects.filter(household_id=household_id).first()
     chosen = rules.current_tier(

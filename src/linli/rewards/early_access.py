@@ -1,0 +1,32 @@
+"""Early access, the perk (docs/decisions/0029): a household that redeemed an early-access
+perk (or was granted one by a community goal) may order a group buy of the perk's community
+(any, for a perk of none) its ``hours_early`` before the group buy opens, for the group buys
+that open within ``EARLY_ACCESS_DAYS`` of the redemption. Registered with the group buys
+(:mod:`linli.groupbuys.early_access`) at start-up; they ask before every order placed,
+changed or cancelled before an opening."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Max, Q
+
+from .models import Perk, Redemption
+
+
+def head_start(
+    household_id: int, community_id: int, opens_at: datetime, now: datetime
+) -> timedelta:
+    """The longest head start of the household's early-access perks valid for this group buy
+    (one indexed query on the household's redemptions)."""
+    days = timedelta(days=settings.LINLI_REWARDS["EARLY_ACCESS_DAYS"])
+    hours = (
+        Redemption.objects.filter(
+            household_id=household_id,
+            perk__kind=Perk.Kind.EARLY_ACCESS,
+            at__lte=now,
+            at__gt=opens_at - days,
+        )
+        .filter(Q(perk__community__isnull=True) | Q(perk__community_id=community_id))
+        .aggregate(most=Max("perk__hours_early"))["most"]
+    )
+    return timedelta(hours=hours or 0)
