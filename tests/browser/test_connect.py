@@ -53,6 +53,8 @@ def test_from_a_sheet_to_a_found_insight(
     page.fill("#starts_on", "2027-03-01")
     page.fill("#weeks", "4")
     page.fill("#meal_fee", "25")
+    fits_360(page)
+    page.screenshot(path=screenshots / f"{language}-connect-programme-form.png", full_page=True)
     page.click("#programme-form button[type=submit]")
     programme = Programme.objects.get(name="2027 春季走进用户")
     assert (programme.weeks, programme.meal_fee_fen, programme.kinds) == (

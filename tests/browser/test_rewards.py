@@ -60,6 +60,13 @@ def test_from_pickup_to_collected_energy_to_a_redeemed_perk(
     )
 
     member = sign_in(chromium, base, hood.members[1], language)
+    # The order page says what its pickup avoided, with a link to the model.
+    member.goto(f"{base}/orders/{order.pk}/")
+    avoided = EnergyDrop.objects.get().avoided_g
+    expect(member.locator("a[href='/rewards/model/']")).to_contain_text(f" {avoided} ")
+    fits_360(member)
+    shot(member, "rewards-order")
+    member.goto(base + "/")
     member.click("#tile-rewards_tree h2 a, #tile-rewards_tree a >> nth=0")
     expect(member.locator("#collect")).to_be_visible()
     fits_360(member)
