@@ -1,6 +1,7 @@
 """Early access, the perk: a household holding it orders a group buy up to its hours before the
 opening; everyone else is refused with the group buys' own "opens at" error until then."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -111,3 +112,20 @@ def test_the_page_shows_the_order_form_to_the_household_with_the_perk_only(hood)
         pages[n] = client.get(f"/group-buys/{group_buy.pk}/").content.decode()
     assert "Place order" in pages[1]
     assert "Place order" not in pages[2]
+
+
+def test_the_home_page_lists_what_the_perk_opens_early_to_its_household_only(hood):
+    early_perk(hood, hours=2)
+    soon = scheduled(hood, opens_in=timedelta(hours=1))
+    later = scheduled(hood, opens_in=timedelta(hours=5))
+    homes = {}
+    for n in (1, 2):
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_login(hood.members[n])
+        homes[n] = client.get("/").content.decode()
+    assert 'id="tile-rewards_early"' in homes[1]
+    tile = homes[1].split('id="tile-rewards_early"')[1].split("</section>")[0]
+    assert f'href="/group-buys/{soon.pk}/"' in tile
+    assert re.search(r"<small>opens to everyone in 5\d min; you may order now</small>", tile)
+    assert f'href="/group-buys/{later.pk}/"' not in tile  # five hours off: beyond its two
+    assert 'id="tile-rewards_early"' not in homes[2]  # no perk: no tile at all

@@ -44,6 +44,8 @@ class Tile:
     shown_to: Callable[[Roles], bool] = field(default=lambda who: not who.anonymous)
     # Up to a few lines under the tile (today's group buys, say); one query at most.
     entries: Callable[[Any, Roles], Sequence[Entry]] | None = None
+    # Left off the page when it has no entries (a tile that only matters sometimes).
+    hidden_when_empty: bool = False
 
     def url(self) -> str:
         return reverse(self.url_name) if self.url_name else ""
@@ -147,6 +149,8 @@ def tiles_for(request: Any, who: Roles) -> list[ShownTile]:
     for tile in sorted(_tiles.values(), key=lambda tile: (tile.order, tile.key)):
         if tile.shown_to(who):
             entries = tile.entries(request, who) if tile.entries else ()
+            if tile.hidden_when_empty and not entries:
+                continue
             shown.append(ShownTile(tile=tile, url=tile.url(), entries=entries))
     return shown
 

@@ -30,3 +30,36 @@ def head_start(
         .aggregate(most=Max("perk__hours_early"))["most"]
     )
     return timedelta(hours=hours or 0)
+
+
+def opening_early_for(household_id: int, community_id: int, now: datetime) -> list:
+    """The group buys of the household's community not open to everyone yet that it may order
+    now (its home page lists them): none, in one query, for a household without the perk;
+    else the scheduled group buys within its longest head start, each checked as an order
+    would be."""
+    from linli.groupbuys.models import GroupBuy
+
+    days = timedelta(days=settings.LINLI_REWARDS["EARLY_ACCESS_DAYS"])
+    most = (
+        Redemption.objects.filter(
+            household_id=household_id, perk__kind=Perk.Kind.EARLY_ACCESS, at__lte=now
+        )
+        .filter(Q(perk__community__isnull=True) | Q(perk__community_id=community_id))
+        .filter(at__gt=now - days)
+        .aggregate(most=Max("perk__hours_early"))["most"]
+    )
+    if not most:
+        return []
+    soon = GroupBuy.objects.filter(
+        community_id=community_id,
+        status=GroupBuy.Status.OPEN,
+        opens_at__gt=now,
+        opens_at__lte=now + timedelta(hours=most),
+        cutoff_at__gt=now,
+    ).order_by("opens_at", "pk")[:8]
+    return [
+        group_buy
+        for group_buy in soon
+        if group_buy.opens_at - head_start(household_id, community_id, group_buy.opens_at, now)
+        <= now
+    ]

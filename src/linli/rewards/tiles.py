@@ -2,12 +2,16 @@
 leaders; the rules and perks for operators."""
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from linli.pages.registry import OrderNote, Tile, register, register_order_note
+from linli.accounts.roles import Roles
+from linli.core.formatting import time_left
+from linli.pages.registry import Entry, OrderNote, Tile, register, register_order_note
 
 from . import selectors
+from .early_access import opening_early_for
 
 register(
     Tile(
@@ -27,6 +31,35 @@ register(
         url_name="rewards:energy",
         order=46,
         shown_to=lambda who: who.household_id is not None,
+    )
+)
+
+
+def _early(request, who: Roles) -> list[Entry]:
+    """Group buys the household's early-access perk opens to it before everyone else."""
+    if who.household_id is None or who.community_id is None:
+        return []
+    return [
+        Entry(
+            label=group_buy.title,
+            url=reverse("group-buy", args=[group_buy.pk]),
+            note=gettext("opens to everyone in %(left)s; you may order now")
+            % {"left": time_left(group_buy.opens_at)},
+        )
+        for group_buy in opening_early_for(who.household_id, who.community_id, timezone.now())
+    ]
+
+
+register(
+    Tile(
+        key="rewards_early",
+        title=_("Early access for you"),
+        description=_("Group buys your perk opens to you before everyone else."),
+        url_name="",
+        order=11,
+        shown_to=lambda who: who.household_id is not None,
+        entries=_early,
+        hidden_when_empty=True,
     )
 )
 register(
