@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 import itertools
 from collections.abc import Iterable
+from datetime import datetime
 
 #: Points of the arrival curve: the share of units ordered by each 1/BINS of the open window.
 BINS = 20
@@ -60,6 +61,21 @@ def window_fraction(opens: float, sold_out: float, cutoff: float) -> float:
     if cutoff <= opens:
         return 1.0
     return min(1.0, max(0.0, (sold_out - opens) / (cutoff - opens)))
+
+
+def sold_out(stock_left: int | None, close_reason: str) -> bool:
+    """Whether an item's orders understate its demand: none left, or its group buy closed at
+    its maximum (close reason ``full``)."""
+    return stock_left == 0 or close_reason == "full"
+
+
+def wanted_units(
+    ordered: float, curve: list[float], opens: datetime, last: datetime, cutoff: datetime
+) -> float:
+    """What a sold-out item would have sold: ``ordered`` scaled by the share of a group buy's
+    units usually in by its last order (opened at ``opens``, cutoff at ``cutoff``)."""
+    fraction = window_fraction(opens.timestamp(), last.timestamp(), cutoff.timestamp())
+    return corrected_units(ordered, share_by(curve, fraction))
 
 
 # -- Suggested stock (the newsvendor) ------------------------------------------------------------

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Count, Max, Q, Sum
@@ -159,12 +160,16 @@ def sell_out_extra(
     curve = usual_arrival(start_of, ARRIVAL_SAMPLE)
     extra: dict[tuple[str, date], float] = {}
     for row in censored:
-        fraction = rules.window_fraction(
-            row["item__group_buy__opens_at"].timestamp(),
-            row["last"].timestamp(),
-            row["item__group_buy__cutoff_at"].timestamp(),
+        more = (
+            rules.wanted_units(
+                row["units"],
+                curve,
+                row["item__group_buy__opens_at"],
+                row["last"],
+                row["item__group_buy__cutoff_at"],
+            )
+            - row["units"]
         )
-        more = rules.corrected_units(row["units"], rules.share_by(curve, fraction)) - row["units"]
         if more > 0:
             key = (
                 series_id(row["item__group_buy__community_id"], row["item__product_id"]),
@@ -312,6 +317,27 @@ class Suggestion:
 LOOK_BACK = timedelta(weeks=16)
 
 
+def _wanted(row: Mapping[str, Any], curve: list[float]) -> float:
+    """The units an item's row (``units``, ``last``, ``stock_left`` and its group buy's close
+    reason, opening and cutoff) says people wanted: what was ordered, or for a sell-out what
+    would have been."""
+    units = float(row["units"])
+    if row["last"] is None or not rules.sold_out(row["stock_left"], row["group_buy__close_reason"]):
+        return units
+    return rules.wanted_units(
+        units, curve, row["group_buy__opens_at"], row["last"], row["group_buy__cutoff_at"]
+    )
+
+
+def households_per_community() -> dict[int, int]:
+    """How many households each community has (one grouped query)."""
+    from linli.communities.models import Household
+
+    return dict(
+        Household.objects.values_list("building__community_id").annotate(n=Count("id")).order_by()
+    )
+
+
 def offer_demands(
     community_id: int | None, product_ids: list[int], before: datetime, curve: list[float]
 ) -> dict[int, list[tuple[float, int, int]]]:
@@ -347,15 +373,7 @@ def offer_demands(
     )
     found: dict[int, list[tuple[float, int, int]]] = {}
     for row in rows:
-        units = float(row["units"])
-        sold_out = row["stock_left"] == 0 or row["group_buy__close_reason"] == "full"
-        if sold_out and row["last"] is not None:
-            fraction = rules.window_fraction(
-                row["group_buy__opens_at"].timestamp(),
-                row["last"].timestamp(),
-                row["group_buy__cutoff_at"].timestamp(),
-            )
-            units = rules.corrected_units(units, rules.share_by(curve, fraction))
+        units = _wanted(row, curve)
         found.setdefault(row["product_id"], []).append(
             (
                 units,
@@ -375,7 +393,6 @@ def suggest_stock(
     last ``CITY_OFFERS`` scaled to the community's households; with the 10–90 % range. For the
     community's leaders and operators; a product not offered anywhere lately gets none.
     Four queries, whatever the number of products."""
-    from linli.communities.models import Household
 
     if not (who.operator or who.leads(community_id)):
         raise Forbidden()
@@ -385,9 +402,7 @@ def suggest_stock(
     own = offer_demands(community_id, ids, now, curve)
     need_city = [pk for pk in ids if len(own.get(pk, [])) < MIN_OFFERS]
     city = offer_demands(None, need_city, now, curve) if need_city else {}
-    sizes = dict(
-        Household.objects.values_list("building__community_id").annotate(n=Count("id")).order_by()
-    )
+    sizes = households_per_community()
     households = sizes.get(community_id, 0)
     found = {}
     for product in products:
@@ -657,7 +672,6 @@ def suggestions_against_chosen(
     buys opened before it, as :func:`suggest_stock` reads them (counted as ``recomputed``);
     an item kept without a suggestion (nothing to suggest from) is left out. Operators only.
     Four queries; the rest in memory."""
-    from linli.communities.models import Household
 
     from .models import Suggested
 
@@ -699,22 +713,13 @@ def suggestions_against_chosen(
             item__group_buy__cutoff_at__lte=now,
         ).values_list("item_id", "units", "chosen")
     }
-    sizes = dict(
-        Household.objects.values_list("building__community_id").annotate(n=Count("id")).order_by()
-    )
+    sizes = households_per_community()
     cap = int(settings.LINLI_FORECASTS["SUGGESTION_CAP"])
     own: dict[tuple[int, int], list[float]] = {}
     city: dict[int, list[tuple[float, int]]] = {}
     totals: dict[date, list[float]] = {}
     for row in rows:
-        wanted = float(row["units"])
-        if (row["stock_left"] == 0 or row["group_buy__close_reason"] == "full") and row["last"]:
-            fraction = rules.window_fraction(
-                row["group_buy__opens_at"].timestamp(),
-                row["last"].timestamp(),
-                row["group_buy__cutoff_at"].timestamp(),
-            )
-            wanted = rules.corrected_units(wanted, rules.share_by(curve, fraction))
+        wanted = _wanted(row, curve)
         community, product = row["group_buy__community_id"], row["product_id"]
         mine = own.setdefault((community, product), [])
         theirs = city.setdefault(product, [])
@@ -839,7 +844,6 @@ def held_out_offers(who: Roles, weeks: int = HELD_OUT_WEEKS, now: datetime | Non
     units ordered, units wanted (a sell-out scaled by the arrival curve read from the orders
     before the held-out weeks), the item's critical ratio and its community's households.
     Operators only. Three queries."""
-    from linli.communities.models import Household
 
     from .backtest import Offer
 
@@ -853,9 +857,7 @@ def held_out_offers(who: Roles, weeks: int = HELD_OUT_WEEKS, now: datetime | Non
     )
     end = start + timedelta(weeks=weeks)
     curve = usual_arrival(start)
-    sizes = dict(
-        Household.objects.values_list("building__community_id").annotate(n=Count("id")).order_by()
-    )
+    sizes = households_per_community()
     rows = (
         GroupBuyItem.objects.filter(
             group_buy__opens_at__gte=start - LOOK_BACK, group_buy__opens_at__lt=end
@@ -882,13 +884,8 @@ def held_out_offers(who: Roles, weeks: int = HELD_OUT_WEEKS, now: datetime | Non
     offers = []
     for product, price, cost, category, units, last, left, reason, opens, cutoff, where in rows:
         ordered = float(units)
-        sold_out = (left == 0 or reason == GroupBuy.CloseReason.FULL) and last is not None
-        wanted = ordered
-        if sold_out:
-            fraction = rules.window_fraction(
-                opens.timestamp(), last.timestamp(), cutoff.timestamp()
-            )
-            wanted = rules.corrected_units(ordered, rules.share_by(curve, fraction))
+        sold_out = rules.sold_out(left, reason) and last is not None
+        wanted = rules.wanted_units(ordered, curve, opens, last, cutoff) if sold_out else ordered
         offers.append(
             Offer(
                 community=where,
