@@ -168,3 +168,15 @@ def goal_met(*, on_time: int, counted: int, threshold_pct: int) -> bool:
 def month_ended(month: date, now: datetime) -> bool:
     """Whether the month (its first day) is over in Shanghai at ``now``."""
     return now >= month_bounds(month)[1]
+
+
+def head_start_hours(
+    perks: Iterable[tuple[int, datetime]], opens_at: datetime, now: datetime, days: int
+) -> int:
+    """The longest head start, in hours, that early-access perks redeemed (``(hours early,
+    redeemed at)``) give a group buy opening at ``opens_at``: a perk counts once redeemed and
+    for the group buys that open within ``days`` of it."""
+    return max(
+        (hours for hours, at in perks if at <= now and at > opens_at - timedelta(days=days)),
+        default=0,
+    )
