@@ -181,3 +181,22 @@ def test_the_why_says_the_weekday_only_when_the_group_buys_mostly_open_on_one(ho
         assert why(found, "盒") == "Usually 33–39 盒 in this community's last 6 group buys."
     with translation.override("zh-hans"):
         assert why(found, "盒") == "这个小区最近 6 次团购通常 33–39 盒。"
+
+
+def test_the_arrival_curve_is_read_once_an_hour(monkeypatch):
+    """Every open form and every kept group buy reads the city's arrival curve: once an hour
+    (the cache), not at each; the next hour reads it again."""
+    from datetime import UTC, datetime
+
+    from linli.forecasts import selectors
+
+    reads = []
+    monkeypatch.setattr(
+        selectors, "usual_arrival", lambda before: reads.append(before) or [0.0, 0.5, 1.0]
+    )
+    first = datetime(2026, 12, 7, 9, 5, tzinfo=UTC)
+    assert selectors.arrival_this_hour(first) == [0.0, 0.5, 1.0]
+    selectors.arrival_this_hour(first.replace(minute=55))
+    assert reads == [first]
+    selectors.arrival_this_hour(first.replace(hour=10, minute=1))
+    assert reads == [first, first.replace(hour=10, minute=1)]
