@@ -7,7 +7,7 @@ from linli.groupbuys import errors as groupbuy_errors
 from linli.groupbuys import services as groupbuys
 from linli.ledger import errors, selectors, services
 from linli.ledger.models import Entry
-from linli.ledger.services import Acct, Kind, balance
+from linli.ledger.services import Acct, Kind, balance, balances
 
 from .conftest import close, complete, deliver, order, owes, pays
 
@@ -140,6 +140,12 @@ def test_short_delivery_refund_and_settlement_split_the_sales(hood, now):
     assert balance(Acct(Kind.SUPPLIER, hood.supplier.pk)) == -cost
     assert balance(Acct(Kind.LEADER, hood.leader.pk)) == -commission
     assert balance(Acct(Kind.OPERATOR)) == -(sales - cost - commission)
+    # Several balances in one statement, in the order asked; an account never used is 0.
+    assert balances(
+        Acct(Kind.LEADER, hood.leader.pk),
+        Acct(Kind.SUPPLIER, 999_999),
+        Acct(Kind.SUPPLIER, hood.supplier.pk),
+    ) == [-commission, 0, -cost]
 
     report = selectors.leader_ledger(roles(hood.leader_user))
     assert [(row.group_buy_id, row.commission_fen, row.owes) for row in report.group_buys] == [

@@ -87,6 +87,33 @@ def test_progress_counts_households_that_picked_up_every_order_on_time(hood):
     assert [(p.counted, p.on_time, p.met) for p in early] == [(0, 0, False), (0, 0, False)]
 
 
+def test_a_household_is_on_time_only_when_every_order_of_the_month_was(hood):
+    march_pickups(hood)
+    # A second group buy, picked up 20 March 10:00–20:00: household 1 is late this time,
+    # household 2 on time. Neither collected both on time; household 3 collected neither.
+    second, orders = hood.formed(3)
+    GroupBuy.objects.filter(pk=second.pk).update(
+        status=GroupBuy.Status.COMPLETED,
+        opens_at=at(18, 8),
+        cutoff_at=at(19, 20),
+        pickup_starts_at=at(20, 10),
+        pickup_ends_at=at(20, 20),
+    )
+    collected = {1: at(21, 9), 2: at(20, 11)}
+    for order in orders:
+        n = hood.households.index(order.household)
+        if n in collected:
+            Order.objects.filter(pk=order.pk).update(
+                pickup=Order.Pickup.FULL, collected_at=collected[n]
+            )
+    goal(hood, name="全小区", threshold_pct=30)
+    seen = selectors.goals_for(hood.households[1].pk, now=at(25, 12))
+    assert [(p.counted, p.on_time, p.share_pct, p.met) for p in seen] == [(3, 0, 0.0, False)]
+    # Between the two windows only the first group buy counts: household 1 was on time.
+    between = selectors.goals_for(hood.households[1].pk, now=at(15, 12))
+    assert [(p.counted, p.on_time) for p in between] == [(3, 1)]
+
+
 def test_settled_once_after_the_month_points_and_a_perk_for_each_household(hood):
     march_pickups(hood)
     perk = services.create_perk(

@@ -13,7 +13,7 @@ from django.db.models import F, Sum
 
 from linli.accounts.models import User
 from linli.catalog.models import Supplier
-from linli.communities.models import Community, Household, Member
+from linli.communities.models import Building, Community, Household, Member
 from linli.groupbuys.models import GroupBuy
 from linli.ledger.models import Posting
 from linli.ledger.services import post
@@ -21,6 +21,7 @@ from linli.rewards import defaults, services
 from linli.rewards.models import (
     EarningRule,
     EnergyDrop,
+    Goal,
     Perk,
     RewardUnit,
     Site,
@@ -128,10 +129,51 @@ def build(city: City, *, seed: int, now: datetime) -> dict[str, int]:
         written["drops"] += part["drops"]
     collected = _collect(rng, now)
     trees = _grow(rng, now, operator, city)
+    goals = _goals(operator, today, now)
     services.expire_due(now=now)
     services.lapse_due(now=now)
     services.review_tiers(now=now)
-    return {**written, "energy_collected_g": collected, **trees}
+    return {**written, "energy_collected_g": collected, **trees, "goals": goals}
+
+
+def _goals(operator: User, today: date, now: datetime) -> int:
+    """Each community's goal of this month (80 % on time: 50 points each) and, for its first
+    building, last month's (settled: a free bunch of spring onions)."""
+    this_month = today.replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    onions = Perk.objects.filter(kind=Perk.Kind.FREE_ITEM).values_list("pk", flat=True).first()
+    first_building = {
+        community: building
+        for building, community in Building.objects.order_by("-pk").values_list(
+            "pk", "community_id"
+        )
+    }
+    made = 0
+    for community in Community.objects.order_by("pk").values_list("pk", flat=True):
+        services.create_goal(
+            actor=operator,
+            name="本月准时取货",
+            community_id=community,
+            threshold_pct=80,
+            month=this_month,
+            unlock=Goal.Unlock.POINTS,
+            points=50,
+        )
+        made += 1
+        if onions is not None and community in first_building:
+            services.create_goal(
+                actor=operator,
+                name="楼栋准时取货",
+                community_id=community,
+                building_id=first_building[community],
+                threshold_pct=60,
+                month=last_month,
+                unlock=Goal.Unlock.PERK,
+                perk_id=onions,
+            )
+            made += 1
+    services.settle_goals(now=now)
+    return made
 
 
 def _collect(rng: random.Random, now: datetime) -> int:

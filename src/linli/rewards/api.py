@@ -119,7 +119,7 @@ def standing_out(household_id: int) -> StandingOut:
         history=[
             {
                 "id": lot.pk,
-                "rule": lot.rule.name,
+                "rule": lot.rule_name,
                 "source": lot.source,
                 "amount": lot.amount,
                 "remaining": lot.remaining,
@@ -129,7 +129,18 @@ def standing_out(household_id: int) -> StandingOut:
             }
             for lot in s.lots
         ],
-        redemptions=[redemption_out(r, s.points) for r in s.redemptions],
+        redemptions=[
+            RedemptionOut(
+                id=r.pk,
+                perk_id=r.perk_id,
+                perk=r.perk_name,
+                points=r.points,
+                code=r.code,
+                at=r.at,
+                points_left=s.points,
+            )
+            for r in s.redemptions
+        ],
         perks=[perk_out(v.perk, may=v.may_redeem, why=v.why_not) for v in s.perks],
     )
 

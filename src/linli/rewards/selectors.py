@@ -1,16 +1,19 @@
 """Reads shared by the pages, the API and the CLI; none writes. Who may read what is decided
 here: a member their own household, a leader their communities' totals, operators all."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
-from django.db.models import Count, Q, Subquery, Sum
+from django.db import connection
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from linli.accounts.models import User
 from linli.accounts.roles import roles
 from linli.communities.models import Building, Community, Household
+from linli.core.rows import Picked
 from linli.ledger.models import Posting
 
 from . import rules
@@ -22,18 +25,14 @@ from .models import (
     Lot,
     Perk,
     PlantingBatch,
-    Redemption,
     Species,
-    Tier,
     Tree,
     Watering,
 )
-from .progress import GoalProgress, goal_progress
+from .progress import GoalProgress, goals_progress
 from .services import book
-from .services.spending import earned_in_year, tier_of
-
-#: The most rows of a history a page or an API answer shows.
-HISTORY = 50
+from .standing import HISTORY
+from .standing import standing as standing  # the points page's reads, written out
 
 
 def household_for(actor: User, household_id: int | None = None) -> int:
@@ -49,79 +48,6 @@ def household_for(actor: User, household_id: int | None = None) -> int:
     ).exists():
         return household_id
     raise HouseholdNotFound()
-
-
-@dataclass
-class PerkView:
-    perk: Perk
-    may_redeem: bool
-    why_not: str | None
-
-
-@dataclass
-class Standing:
-    household_id: int
-    points: int
-    energy: int
-    tier: Tier | None
-    next_tier: Tier | None
-    earned_12m: int
-    expiring: list[tuple[datetime, int]]
-    lots: list[Lot]
-    redemptions: list[Redemption]
-    perks: list[PerkView] = field(default_factory=list)
-
-
-def standing(household_id: int, *, now: datetime | None = None) -> Standing:
-    """A household's points, tier, what expires soon, its history and the perks it may
-    redeem."""
-    now = now or timezone.now()
-    points = book.points_of(household_id)
-    earned = earned_in_year([household_id], now=now).get(household_id, 0)
-    tier = tier_of(household_id, now=now, earned=earned)
-    following = Tier.objects.filter(min_points__gt=earned).order_by("min_points").first()
-    expiring = list(
-        Lot.objects.filter(
-            household_id=household_id,
-            remaining__gt=0,
-            expires_at__lte=now + timedelta(days=30),
-        )
-        .values_list("expires_at")
-        .annotate(n=Sum("remaining"))
-        .order_by("expires_at")[:10]
-    )
-    lots = list(
-        Lot.objects.filter(household_id=household_id)
-        .select_related("rule")
-        .order_by("-earned_at", "-id")[:HISTORY]
-    )
-    redemptions = list(
-        Redemption.objects.filter(household_id=household_id).select_related("perk")[:HISTORY]
-    )
-    community = (
-        Household.objects.filter(pk=household_id)
-        .values_list("building__community_id", flat=True)
-        .first()
-    )
-    perks = []
-    for perk in perks_for(community):
-        tier_ok = perk.min_tier is None or (
-            tier is not None and tier.min_points >= perk.min_tier.min_points
-        )
-        why = rules.may_redeem(points=points, cost=perk.cost, left=perk.left, tier_ok=tier_ok)
-        perks.append(PerkView(perk, why is None, why))
-    return Standing(
-        household_id=household_id,
-        points=points,
-        energy=book.energy_of(household_id),
-        tier=tier,
-        next_tier=following,
-        earned_12m=earned,
-        expiring=[(at, int(n)) for at, n in expiring],
-        lots=lots,
-        redemptions=redemptions,
-        perks=perks,
-    )
 
 
 def perks_for(community_id: int | None):
@@ -415,23 +341,43 @@ GOAL_MONTHS = 3
 
 def goals_for(household_id: int, *, now: datetime | None = None) -> list[GoalProgress]:
     """The goals of a household's community (its building's and the whole community's) of
-    this month and the last ones, with their progress: what its households see."""
+    this month and the last ones, with their progress: what its households see. Two
+    statements (written out, decision 0015): the goals, and the progress of those not settled."""
     now = now or timezone.now()
-    # One query: the household's building and community as subqueries of the goals'.
-    home = Household.objects.filter(pk=household_id)
-    building = Subquery(home.values("building_id")[:1])
-    community = Subquery(home.values("building__community_id")[:1])
     this_month = rules.local_day(now).replace(day=1)
     since = this_month
     for _ in range(GOAL_MONTHS - 1):
         since = (since - timedelta(days=1)).replace(day=1)
-    goals = (
-        Goal.objects.filter(community_id=community, month__gte=since, month__lte=this_month)
-        .filter(Q(building__isnull=True) | Q(building_id=building))
-        .select_related("perk", "building")
-        .order_by("-month", "id")
+    goal, building, perk = _GOAL, _GOAL_BUILDING, _GOAL_PERK
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(_goals_sql(), [household_id, adapt(since), adapt(this_month)])
+        goals = []
+        for row in cursor.fetchall():
+            found, rest = goal.build(row)
+            found.building, rest = building.build(rest)  # type: ignore[union-attr]
+            found.perk, _ = perk.build(rest)  # type: ignore[union-attr]
+            goals.append(found)
+    return goals_progress(goals, now=now)  # type: ignore[arg-type]
+
+
+_GOAL, _GOAL_BUILDING, _GOAL_PERK = Picked(Goal, "g"), Picked(Building, "b"), Picked(Perk, "k")
+
+
+@cache
+def _goals_sql() -> str:
+    g, b, k, h = _GOAL, _GOAL_BUILDING, _GOAL_PERK, Picked(Household, "h")
+    home = Picked(Building, "hb")
+    return (
+        f"SELECT {g.columns}, {b.columns}, {k.columns} FROM {h.table}"
+        f" JOIN {home.table} ON hb.id = {h.column('building')}"
+        f" JOIN {g.table} ON {g.column('community')} = {home.column('community')}"
+        f" AND ({g.column('building')} IS NULL OR {g.column('building')} = hb.id)"
+        f" LEFT JOIN {b.table} ON b.id = {g.column('building')}"
+        f" LEFT JOIN {k.table} ON k.id = {g.column('perk')}"
+        f" WHERE h.id = %s AND {g.column('month')} >= %s AND {g.column('month')} <= %s"
+        f" ORDER BY {g.column('month')} DESC, g.id"
     )
-    return [goal_progress(goal, now=now) for goal in goals]
 
 
 def goals_list():

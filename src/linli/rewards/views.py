@@ -45,7 +45,7 @@ def points(request, who: Roles):
             _errors, general = field_errors(error)
         else:
             return _redirect("rewards:points", redeemed=redemption.code)
-    standing = selectors.standing(household)
+    standing = selectors.standing(household, community_id=who.community_id)
     return render(
         request,
         "rewards/points.html",

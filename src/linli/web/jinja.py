@@ -48,6 +48,9 @@ STRFTIME = {
     "Y-m-d H:i": "%Y-%m-%d %H:%M",
     "H:i": "%H:%M",
     "m-d H:i": "%m-%d %H:%M",
+    "Y-m-d": "%Y-%m-%d",
+    "m-d": "%m-%d",
+    "Y-m": "%Y-%m",
 }
 
 

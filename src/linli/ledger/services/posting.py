@@ -157,3 +157,14 @@ def balance(spec: Acct) -> int:
     with connection.cursor() as cursor:
         cursor.execute(_BALANCE, [spec.kind, spec.owner_id, spec.method, spec.unit])
         return int(cursor.fetchone()[0])
+
+
+def balances(*specs: Acct) -> list[int]:
+    """The balances of several accounts, in their order, in one statement."""
+    if not specs:
+        return []
+    sql = " UNION ALL ".join(f"SELECT {n}, ({_BALANCE})" for n in range(len(specs)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [v for s in specs for v in (s.kind, s.owner_id, s.method, s.unit)])
+        found = dict(cursor.fetchall())
+    return [int(found[n]) for n in range(len(specs))]

@@ -209,18 +209,27 @@ def tier_of(household_id: int, *, now: datetime, earned: int | None = None) -> T
     """The tier a household holds now: reached by its last twelve months' earnings (``earned``
     when the caller has read them), or the one its last yearly review gave it, whichever is
     higher."""
-    tiers = {t.pk: t for t in Tier.objects.all()}
     if earned is None:
         earned = earned_in_year([household_id], now=now).get(household_id, 0)
-    by_earned_id = rules.tier_for(earned, [(t.min_points, pk) for pk, t in tiers.items()])
     standing = TierStanding.objects.filter(household_id=household_id).first()
+    return tier_from(
+        list(Tier.objects.all()),
+        earned=earned,
+        standing_tier_id=standing.tier_id if standing else None,
+    )
+
+
+def tier_from(tiers: list[Tier], *, earned: int, standing_tier_id: int | None) -> Tier | None:
+    """Of ``tiers``, the one reached by ``earned`` or the review's, whichever is higher."""
+    by_id = {t.pk: t for t in tiers}
+    by_earned_id = rules.tier_for(earned, [(t.min_points, t.pk) for t in tiers])
     chosen = rules.current_tier(
-        (tiers[by_earned_id].min_points, by_earned_id) if by_earned_id else None,
-        (tiers[standing.tier_id].min_points, standing.tier_id)
-        if standing and standing.tier_id in tiers
+        (by_id[by_earned_id].min_points, by_earned_id) if by_earned_id else None,
+        (by_id[standing_tier_id].min_points, standing_tier_id)
+        if standing_tier_id in by_id
         else None,
     )
-    return tiers[chosen[1]] if chosen else None
+    return by_id[chosen[1]] if chosen else None
 
 
 def review_tiers(*, now: datetime | None = None) -> dict[str, int]:

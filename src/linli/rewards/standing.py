@@ -1,0 +1,218 @@
+"""A household's standing: its points and energy, tier, what expires soon, its history and the
+perks it may redeem. Every member's points page and ``GET /api/rewards/me`` ask it, so its reads
+are written out, one fixed statement each (decisions 0008 and 0015): composing them with the ORM
+cost several times what the database takes to answer."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+from django.db import connection
+from django.utils import timezone
+
+from linli.communities.models import Building, Household
+from linli.core.rows import Picked
+
+from . import rules
+from .models import EarningRule, Lot, Perk, Redemption, Tier, TierStanding
+from .services import book
+from .services.spending import tier_from
+
+#: The most rows of a history a page or an API answer shows.
+HISTORY = 50
+#: Points expiring within this many days are announced.
+EXPIRING_DAYS = 30
+
+_LOT, _RULE = Picked(Lot, "l"), Picked(EarningRule, "r")
+_REDEMPTION, _PERK, _TIER = Picked(Redemption, "d"), Picked(Perk, "k"), Picked(Tier, "t")
+
+
+@dataclass(frozen=True, slots=True)
+class Earned:
+    """A line of the history: points one rule earned for one source."""
+
+    pk: int
+    rule_name: str
+    source: str
+    amount: int
+    taken_back: int
+    remaining: int
+    earned_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Redeemed:
+    """A perk the household redeemed (or was granted by a goal, for 0 points)."""
+
+    pk: int
+    perk_id: int
+    perk_name: str
+    points: int
+    code: str
+    at: datetime
+
+
+@dataclass
+class PerkView:
+    perk: Perk
+    may_redeem: bool
+    why_not: str | None
+
+
+@dataclass
+class Standing:
+    household_id: int
+    points: int
+    energy: int
+    tier: Tier | None
+    next_tier: Tier | None
+    earned_12m: int
+    expiring: list[tuple[datetime, int]]
+    lots: list[Earned]
+    redemptions: list[Redeemed]
+    perks: list[PerkView] = field(default_factory=list)
+
+
+def standing(
+    household_id: int, *, community_id: int | None = None, now: datetime | None = None
+) -> Standing:
+    """Six statements, whatever the history: the two balances; the year's earnings with the
+    tiers and the last review; what expires soon; the last lots with their rules; the last
+    redemptions with their perks; the perks on offer (the household's community's and
+    everyone's: ``community_id`` when the caller knows it, else read with them)."""
+    now = now or timezone.now()
+    points, energy = (-n for n in book.balances_of(household_id))
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(_tiers_sql(), [adapt(now - timedelta(days=365)), household_id, household_id])
+        rows = cursor.fetchall()
+        earned, standing_tier = int(rows[0][0]), rows[0][1]
+        tiers = [tier for row in rows if (tier := _TIER.build(row[2:])[0]) is not None]
+        cursor.execute(_expiring_sql(), [household_id, adapt(now + timedelta(days=EXPIRING_DAYS))])
+        expiring = [(_moment(at), int(n)) for at, n in cursor.fetchall()]
+        cursor.execute(_lots_sql(), [household_id, HISTORY])
+        lots = [Earned(*row[:6], _moment(row[6]), _moment(row[7])) for row in cursor.fetchall()]
+        cursor.execute(_redemptions_sql(), [household_id, HISTORY])
+        redemptions = [Redeemed(*row[:5], _moment(row[5])) for row in cursor.fetchall()]
+        if community_id is None:
+            cursor.execute(_perks_of_household_sql(), [household_id, HISTORY])
+        else:
+            cursor.execute(_perks_sql(), [community_id, HISTORY])
+        perks = []
+        for row in cursor.fetchall():
+            perk, rest = _PERK.build(row)
+            perk.min_tier, _ = _TIER.build(rest)  # type: ignore[union-attr]
+            perks.append(perk)
+    tier = tier_from(tiers, earned=earned, standing_tier_id=standing_tier)
+    following = next((t for t in tiers if t.min_points > earned), None)
+    return Standing(
+        household_id=household_id,
+        points=points,
+        energy=energy,
+        tier=tier,
+        next_tier=following,
+        earned_12m=earned,
+        expiring=expiring,
+        lots=lots,
+        redemptions=redemptions,
+        perks=[_perk_view(perk, points=points, tier=tier) for perk in perks],
+    )
+
+
+def _perk_view(perk: Perk, *, points: int, tier: Tier | None) -> PerkView:
+    tier_ok = perk.min_tier is None or (
+        tier is not None and tier.min_points >= perk.min_tier.min_points
+    )
+    why = rules.may_redeem(points=points, cost=perk.cost, left=perk.left, tier_ok=tier_ok)
+    return PerkView(perk, why is None, why)
+
+
+def _moment(value) -> datetime:
+    """A moment as the database returns it in a written-out row (SQLite: text, in UTC)."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _q(model, name: str) -> str:
+    """A column of ``model``, quoted."""
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+@cache
+def _tiers_sql() -> str:
+    """The year's earnings, the last review's tier and every tier (a row per tier; one row of
+    NULLs when there are none), lowest first. Parameters: since, household, household."""
+    amount, back = _q(Lot, "amount"), _q(Lot, "taken_back")
+    return (
+        f"SELECT e.n, s.{_q(TierStanding, 'tier')}, {_TIER.columns} FROM"
+        f" (SELECT COALESCE(SUM(l.{amount} - l.{back}), 0) n FROM {_LOT.table}"
+        f" WHERE {_LOT.column('earned_at')} > %s AND {_LOT.column('household')} = %s) e"
+        f" LEFT JOIN {_table(TierStanding)} s ON s.{_q(TierStanding, 'household')} = %s"
+        f" LEFT JOIN {_TIER.table} ON 1 = 1"
+        f" ORDER BY {_TIER.column('min_points')}"
+    )
+
+
+@cache
+def _expiring_sql() -> str:
+    expires, remaining = _LOT.column("expires_at"), _LOT.column("remaining")
+    return (
+        f"SELECT {expires}, SUM({remaining}) FROM {_LOT.table}"
+        f" WHERE {_LOT.column('household')} = %s AND {expires} <= %s AND {remaining} > 0"
+        f" GROUP BY {expires} ORDER BY {expires} LIMIT 10"
+    )
+
+
+@cache
+def _lots_sql() -> str:
+    lot = _LOT
+    picked = ", ".join(
+        lot.column(name)
+        for name in ("amount", "taken_back", "remaining", "earned_at", "expires_at")
+    )
+    return (
+        f"SELECT l.id, {_RULE.column('name')}, {lot.column('source')}, {picked}"
+        f" FROM {lot.table} JOIN {_RULE.table} ON r.id = {lot.column('rule')}"
+        f" WHERE {lot.column('household')} = %s"
+        f" ORDER BY {lot.column('earned_at')} DESC, l.id DESC LIMIT %s"
+    )
+
+
+@cache
+def _redemptions_sql() -> str:
+    d = _REDEMPTION
+    return (
+        f"SELECT d.id, k.id, {_PERK.column('name')}, {d.column('points')}, {d.column('code')},"
+        f" {d.column('at')} FROM {d.table} JOIN {_PERK.table} ON k.id = {d.column('perk')}"
+        f" WHERE {d.column('household')} = %s"
+        f" ORDER BY {d.column('at')} DESC, d.id DESC LIMIT %s"
+    )
+
+
+def _perks_where(community: str) -> str:
+    return (
+        f"SELECT {_PERK.columns}, {_TIER.columns} FROM {_PERK.table}"
+        f" LEFT JOIN {_TIER.table} ON t.id = {_PERK.column('min_tier')}"
+        f" WHERE {_PERK.column('active')}"
+        f" AND ({_PERK.column('community')} IS NULL OR {_PERK.column('community')} = {community})"
+        f" ORDER BY {_PERK.column('cost')}, k.id LIMIT %s"
+    )
+
+
+@cache
+def _perks_sql() -> str:
+    return _perks_where("%s")
+
+
+@cache
+def _perks_of_household_sql() -> str:
+    return _perks_where(
+        f"(SELECT b.{_q(Building, 'community')} FROM {_table(Household)} h"
+        f" JOIN {_table(Building)} b ON b.id = h.{_q(Household, 'building')} WHERE h.id = %s)"
+    )
