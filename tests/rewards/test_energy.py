@@ -250,3 +250,87 @@ def test_the_order_page_shows_what_its_pickup_avoided_with_the_model(hood, brows
     assert 'id="order-notes"' not in text(
         browse(hood.members[1], "en").get(f"/orders/{placed[0].pk}/")
     )
+
+
+def test_the_energy_read_lists_what_is_ready_coming_and_recent_and_whose_trees(hood):
+    """``selectors.energy`` (the energy page and ``GET /api/rewards/energy``): ready drops by
+    when they lapse, coming ones by when they appear, the recent ones newest first; the
+    household's growing tree, its building's, and the grown trees of either, newest first.
+    Another building's drops and trees are not shown."""
+    now = timezone.now()
+    mine, other = hood.households[1], hood.households[2]
+    assert mine.building_id != other.building_id
+
+    def drop(household, name, *, earned_h, appears_h=-1, lapses_h=70, grams=10, **fields):
+        return EnergyDrop.objects.create(
+            household=household,
+            source=f"test:{name}",
+            community=hood.community,
+            building=household.building,
+            avoided_g=grams + 1,
+            grams=grams,
+            earned_at=now + timedelta(hours=earned_h),
+            appears_at=now + timedelta(hours=appears_h),
+            lapses_at=now + timedelta(hours=lapses_h),
+            **fields,
+        )
+
+    drop(mine, "a", earned_h=-20, lapses_h=10, grams=30)
+    drop(mine, "b", earned_h=-30, lapses_h=5, grams=40)
+    drop(mine, "c", earned_h=-1, appears_h=3, grams=50)
+    drop(mine, "d", earned_h=-50, collected_at=now - timedelta(hours=40))
+    drop(mine, "e", earned_h=-100, lapses_h=-28, lapsed_at=now - timedelta(hours=28))
+    drop(mine, "f", earned_h=-60, grams=0)
+    drop(other, "x", earned_h=-2, grams=70)
+
+    saxaul, tamarisk = defaults.species("梭梭"), defaults.species("红柳")
+
+    def tree(species, *, household=None, building=None, days, grown_days=None, energy_g=0):
+        return Tree.objects.create(
+            species=species,
+            household=household,
+            building=building,
+            community=hood.community,
+            energy_g=energy_g,
+            started_at=now - timedelta(days=days),
+            grown_at=None if grown_days is None else now - timedelta(days=grown_days),
+        )
+
+    growing = tree(saxaul, household=mine, days=1, energy_g=8_950)
+    shared = tree(tamarisk, building=mine.building, days=2, energy_g=100)
+    grown_mine = tree(saxaul, household=mine, days=40, grown_days=10, energy_g=17_900)
+    grown_ours = tree(tamarisk, building=mine.building, days=30, grown_days=5, energy_g=22_400)
+    tree(saxaul, household=other, days=3)
+    tree(saxaul, household=other, days=50, grown_days=1, energy_g=17_900)
+    batch = services.plant(
+        actor=hood.operator,
+        partner="阿拉善SEE",
+        place="内蒙古阿拉善",
+        lat=38.85,
+        lng=105.7,
+        planted_on=date(2026, 4, 12),
+        species_id=saxaul.pk,
+        count=1,
+    )
+
+    e = selectors.energy(mine.pk, now=now)
+    assert [d.source for d in e.ready] == ["test:b", "test:a"]
+    assert e.ready_g == 70
+    assert [d.source for d in e.coming] == ["test:c"]
+    assert [d.source for d in e.recent] == [f"test:{n}" for n in "cabdfe"]
+    recent = e.recent[0]
+    assert (recent.avoided_g, recent.grams, recent.order_id, recent.order_seq) == (
+        51,
+        50,
+        None,
+        None,
+    )
+    assert recent.earned_at == now - timedelta(hours=1)
+    assert e.recent[3].collected_at == now - timedelta(hours=40)
+    assert (e.tree.pk, e.tree.species.name, e.stage) == (growing.pk, "梭梭", 2)
+    assert (e.shared_tree.pk, e.shared_tree.species.name_en) == (shared.pk, tamarisk.name_en)
+    assert [t.pk for t in e.grown] == [grown_ours.pk, grown_mine.pk]
+    planted = [t for t in e.grown if t.batch is not None]
+    assert [(t.pk, t.batch.pk, t.batch.place) for t in planted] == [
+        (batch.trees.get().pk, batch.pk, "内蒙古阿拉善")
+    ]

@@ -12,6 +12,7 @@ would (``Model.from_db``: the same objects, saving and related lookups work)::
 """
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
@@ -73,6 +74,14 @@ class Picked[M: Model]:
                 value = function(value, expression, connection)
             values[index] = value
         return self.model.from_db(DEFAULT_DB_ALIAS, self._attnames, values), rest
+
+
+def moment(value: Any) -> datetime | None:
+    """A moment as a written-out query returns it outside a model's columns (an aggregate, a
+    light row): PostgreSQL gives a datetime, SQLite the text Django stored, in UTC."""
+    if value is None or isinstance(value, datetime):
+        return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 def _quoted(field: Any) -> str:

@@ -18,6 +18,7 @@ from linli.ledger.models import Posting
 
 from . import rules
 from .errors import HouseholdNotFound, NoHousehold, TreeNotFound
+from .garden import energy as energy  # the energy page's reads, written out
 from .models import (
     EarningRule,
     EnergyDrop,
@@ -59,63 +60,6 @@ def perks_for(community_id: int | None):
 
 def rules_list():
     return EarningRule.objects.select_related("community").order_by("-active", "trigger", "id")
-
-
-@dataclass
-class Energy:
-    household_id: int
-    balance: int
-    ready: list[EnergyDrop]
-    coming: list[EnergyDrop]
-    recent: list[EnergyDrop]
-    ready_g: int
-    tree: Tree | None
-    shared_tree: Tree | None
-    grown: list[Tree]
-    stage: int
-    shared_stage: int
-
-
-def energy(household_id: int, *, now: datetime | None = None) -> Energy:
-    """Energy ready to collect (a tap), energy still to appear, the last drops with the CO₂
-    each pickup avoided, and the household's trees."""
-    now = now or timezone.now()
-    drops = EnergyDrop.objects.filter(household_id=household_id).select_related("order")
-    ready = list(
-        drops.filter(
-            appears_at__lte=now,
-            lapses_at__gt=now,
-            collected_at__isnull=True,
-            lapsed_at__isnull=True,
-            grams__gt=0,
-        ).order_by("lapses_at", "id")[:HISTORY]
-    )
-    coming = list(
-        drops.filter(appears_at__gt=now, grams__gt=0).order_by("appears_at", "id")[:HISTORY]
-    )
-    recent = list(drops.order_by("-earned_at", "-id")[:HISTORY])
-    building = Household.objects.filter(pk=household_id).values_list("building_id", flat=True)[0]
-    trees = Tree.objects.select_related("species", "batch")
-    tree = trees.filter(household_id=household_id, grown_at__isnull=True).first()
-    shared = trees.filter(building_id=building, grown_at__isnull=True).first()
-    grown = list(
-        trees.filter(
-            Q(household_id=household_id) | Q(building_id=building), grown_at__isnull=False
-        ).order_by("-grown_at")[:HISTORY]
-    )
-    return Energy(
-        household_id=household_id,
-        balance=book.energy_of(household_id),
-        ready=ready,
-        coming=coming,
-        recent=recent,
-        ready_g=sum(d.grams for d in ready),
-        tree=tree,
-        shared_tree=shared,
-        grown=grown,
-        stage=rules.stage(tree.energy_g, tree.species.energy_g) if tree else 0,
-        shared_stage=rules.stage(shared.energy_g, shared.species.energy_g) if shared else 0,
-    )
 
 
 def species_list():

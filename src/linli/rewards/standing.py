@@ -4,14 +4,14 @@ are written out, one fixed statement each (decisions 0008 and 0015): composing t
 cost several times what the database takes to answer."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
 from django.db import connection
 from django.utils import timezone
 
 from linli.communities.models import Building, Household
-from linli.core.rows import Picked
+from linli.core.rows import Picked, moment
 
 from . import rules
 from .models import EarningRule, Lot, Perk, Redemption, Tier, TierStanding
@@ -90,11 +90,11 @@ def standing(
         earned, standing_tier = int(rows[0][0]), rows[0][1]
         tiers = [tier for row in rows if (tier := _TIER.build(row[2:])[0]) is not None]
         cursor.execute(_expiring_sql(), [household_id, adapt(now + timedelta(days=EXPIRING_DAYS))])
-        expiring = [(_moment(at), int(n)) for at, n in cursor.fetchall()]
+        expiring = [(moment(at), int(n)) for at, n in cursor.fetchall()]
         cursor.execute(_lots_sql(), [household_id, HISTORY])
-        lots = [Earned(*row[:6], _moment(row[6]), _moment(row[7])) for row in cursor.fetchall()]
+        lots = [Earned(*row[:6], moment(row[6]), moment(row[7])) for row in cursor.fetchall()]
         cursor.execute(_redemptions_sql(), [household_id, HISTORY])
-        redemptions = [Redeemed(*row[:5], _moment(row[5])) for row in cursor.fetchall()]
+        redemptions = [Redeemed(*row[:5], moment(row[5])) for row in cursor.fetchall()]
         if community_id is None:
             cursor.execute(_perks_of_household_sql(), [household_id, HISTORY])
         else:
@@ -126,13 +126,6 @@ def _perk_view(perk: Perk, *, points: int, tier: Tier | None) -> PerkView:
     )
     why = rules.may_redeem(points=points, cost=perk.cost, left=perk.left, tier_ok=tier_ok)
     return PerkView(perk, why is None, why)
-
-
-def _moment(value) -> datetime:
-    """A moment as the database returns it in a written-out row (SQLite: text, in UTC)."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 def _q(model, name: str) -> str:
