@@ -185,6 +185,22 @@ def test_variety_bound_holds_against_every_assignment(seed):
     assert found.flow.cost - best <= matching.TOLERANCE * best or found.passes == matching.PASSES
 
 
+def test_moves_count_the_variety_as_it_is_rounded():
+    # One department of eight, two profiles: a fair share of 4. All eight with hosts of profile
+    # 0 where they are cost 30 × 4² // 8 = 60; one moved to the host of profile 1 at 2.8 km
+    # saves 60 − 30 × 3² // 8 = 27 of variety (not 30 × (4² // 8 − 3² // 8) = 30) for 28 of
+    # distance: no move (61 after it).
+    made = problem([0.0] * 8, [0.0] * 8 + [2.8], stays=2)
+    made.h_profile[8] = 1
+    arcs = matching.candidate_arcs(made)
+    spread = matching._spread(made, arcs)
+    here = np.arange(8, dtype=np.int64)
+    _host, _week, cost, variety = matching._spread_out(
+        made, arcs, spread, here, np.zeros(8, dtype=np.int64)
+    )
+    assert (cost, variety) == (60, 60)
+
+
 def test_long_stays_take_weeks_in_a_row_at_one_host():
     # Two new employees need two weeks in a row; one colleague needs one. One host, four
     # weeks, one place a week, three stays a year: the long stays take weeks 0-1 and 2-3, and

@@ -438,9 +438,12 @@ def _spread_out(problem: Problem, arcs: Arcs, spread: _Spread, host_of, week_of)
     pinned = set(problem.pins)
     where = host_of.tolist()
 
+    def pair_cost(pair: int, n: int) -> int:  # as _Spread.cost: 30 e² / 2q rounded down
+        over = max(0, n - quota[pair])
+        return VARIETY_STEP * over * over // (2 * quota[pair])
+
     def slope(pair: int, n: int) -> int:  # what the (n+1)-th placement of the pair costs
-        q, over = quota[pair], max(0, n - quota[pair])
-        return VARIETY_STEP * ((over + 1) * (over + 1) // (2 * q) - over * over // (2 * q))
+        return pair_cost(pair, n + 1) - pair_cost(pair, n)
 
     for _round in range(3):
         moved = 0
