@@ -512,7 +512,9 @@ def _relaxed(problem: Problem, arcs: Arcs, spread: _Spread, cost: np.ndarray) ->
             [np.zeros(n_v), np.concatenate([np.ones(n_a + n_rp), np.concatenate(pieces_len)])]
         ),
         method="highs-ds",
-        options={"time_limit": LP_SECONDS},
+        # Presolve finds little to take out of a transportation problem: 15.6 s without it
+        # against 19.7 s with it on 50,000 × 20,000 (alternated, load 3-4).
+        options={"time_limit": LP_SECONDS, "presolve": False},
     )
     if found.status != 0:
         return None
