@@ -592,8 +592,9 @@ def solve_relaxed(problem_: Problem, arcs: Arcs, spread: _Spread, timed: dict):
     split = split[host_of[split] < 0]
     passes = 0
     if len(split):
-        left = _capacity(problem_) - np.bincount(
-            host_of[host_of >= 0], minlength=len(problem_.h_lat)
+        left = np.maximum(
+            0,
+            _capacity(problem_) - np.bincount(host_of[host_of >= 0], minlength=len(problem_.h_lat)),
         )
         free = np.zeros_like(problem_.h_free)
         free[:, 0] = left
