@@ -169,20 +169,88 @@ def _two_profiles(p, near, far):
     return made
 
 
-@pytest.mark.parametrize("seed", [4, 5, 6])
-def test_variety_bound_holds_against_every_assignment(seed):
+def _random_departments(seed):
+    """Six participants of two departments, six hosts of two profiles, at random; and the
+    least true cost over every way of placing all six (6! assignments)."""
     import itertools
 
     rng = np.random.default_rng(seed)
     made = problem(rng.uniform(0, 20, 6), rng.uniform(0, 20, 6))
     made.p_dept[:] = rng.integers(0, 2, 6)
     made.h_profile[:] = rng.integers(0, 2, 6)
-    found = matching.solve(made)
     best = min(_true_cost(made, list(order)) for order in itertools.permutations(range(6)))
+    return made, best
+
+
+@pytest.mark.parametrize("seed", [4, 5, 6, 7, 8, 9])
+def test_variety_bound_holds_against_every_assignment(seed):
+    made, best = _random_departments(seed)
+    found = matching.solve(made)
+    assert found.method == matching.RELAXATION
     assert found.flow.placed == 6
     assert found.flow.cost == _true_cost(made, found.flow.host.tolist())
     assert found.bound <= best <= found.flow.cost
-    assert found.flow.cost - best <= matching.TOLERANCE * best or found.passes == matching.PASSES
+    # The convex relaxation is whole here, and its optimum the optimum.
+    assert found.flow.cost == best == found.bound
+
+
+def test_the_dual_bound_holds_for_any_prices():
+    # The bound is checked from the prices alone, whatever they are (the LP's duals or not):
+    # never above the least cost of placing all six.
+    made, best = _random_departments(11)
+    arcs = matching.candidate_arcs(made)
+    spread = matching._spread(made, arcs)
+    rng = np.random.default_rng(12)
+    for _ in range(50):
+        prices = rng.normal(0, 40, len(spread.quota))
+        host_prices = rng.uniform(0, 60, 6) * (rng.random(6) < 0.5)
+        assert matching._dual_bound(made, arcs, spread, arcs.cost, prices, host_prices) <= best
+
+
+def test_participants_the_relaxation_splits_are_placed_by_a_flow(monkeypatch):
+    # The relaxation is made to split participant 0 half and half over two of its hosts: the
+    # flow over the split ones alone, on the places left, puts it where the optimum has it.
+    made, best = _random_departments(5)
+    relaxed = matching._relaxed
+
+    def split(problem_, arcs, spread, cost):
+        found = relaxed(problem_, arcs, spread, cost)
+        mine = np.flatnonzero(arcs.participant == 0)
+        found.x[mine] = 0.0
+        found.x[mine[:2]] = 0.5
+        return found
+
+    monkeypatch.setattr(matching, "_relaxed", split)
+    found = matching.solve(made)
+    assert found.passes == 1 and found.flow.placed == 6
+    assert found.flow.cost == _true_cost(made, found.flow.host.tolist()) == best == found.bound
+
+
+def test_priced_flow_passes_when_the_relaxation_does_not_finish(monkeypatch):
+    made, best = _random_departments(6)
+    monkeypatch.setattr(matching, "_relaxed", lambda *args: None)
+    found = matching.solve(made)
+    assert found.method == matching.PRICED and found.passes >= 1
+    assert found.flow.cost == _true_cost(made, found.flow.host.tolist())
+    assert found.bound <= best <= found.flow.cost
+
+
+def test_moves_count_the_variety_as_it_is_rounded():
+    # One department of eight, two profiles: a fair share of 4. All eight with hosts of profile
+    # 0 where they are cost 30 × 4² // 8 = 60; one moved to the host of profile 1 at 2.8 km
+    # saves 60 − 30 × 3² // 8 = 27 of variety (not 30 × (4² // 8 − 3² // 8) = 30) for 28 of
+    # distance: no move (61 after it).
+    made = problem([0.0] * 8, [0.0] * 8 + [2.8], stays=2)
+    made.h_profile[8] = 1
+    arcs = matching.candidate_arcs(made)
+    spread = matching._spread(made, arcs)
+    here = np.arange(8, dtype=np.int64)
+    _host, _week, cost, variety = matching._spread_out(
+        made, arcs, spread, here, np.zeros(8, dtype=np.int64)
+    )
+    assert (cost, variety) == (60, 60)
+    found = matching.solve(made)
+    assert found.flow.cost == found.bound == 60
 
 
 def test_long_stays_take_weeks_in_a_row_at_one_host():
@@ -260,6 +328,7 @@ def test_the_api_run_reports_passes_variety_and_long_stays(world):
     body = answer.json()
     run = world.programme.runs.get()
     assert (body["passes"], body["variety"]) == (run.report["passes"], run.report["variety"])
+    assert body["method"] == run.report["method"] == "relaxation"
     # Four weeks: the 30 days need five in a row, more than the programme has; so four.
     assert body["long_stays"]["participants"] == 1 and body["long_stays"]["placed"] == 1
     assert Stay.objects.get(participant=newcomer).days_planned == 28

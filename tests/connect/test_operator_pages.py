@@ -93,9 +93,11 @@ def test_pin_forbid_and_rerun(hood, world):
     run = world.programme.runs.get()
     assert f"<td>{run.cost}</td>" in shown and f"<td>{run.greedy_cost}</td>" in shown
     assert f"Bound {run.bound}; gap 0.0000%." in shown
+    assert run.report["method"] == "relaxation"
     assert (
-        f"Variety within the run: {run.report['variety']} of the cost, after "
-        f"{run.report['passes']} flow passes." in shown
+        f"Variety within the run: {run.report['variety']} of the cost; solved by one LP of its "
+        f"convex relaxation, a flow for those the LP split ({run.report['passes']} flow "
+        "passes)." in shown
     )
     assert f"pin: S002 员工2 → #{farm.pk} 崇明一家农场" in shown
 

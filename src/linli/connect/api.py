@@ -73,6 +73,7 @@ def run_out(run: MatchRun) -> RunOut:
         kept=report["kept"],
         unplaced=report["unplaced"][:200],
         passes=report.get("passes", 1),
+        method=report.get("method", "priced"),
         variety=report.get("variety", 0),
         long_stays=report.get("long", {}),
     )

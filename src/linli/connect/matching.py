@@ -23,20 +23,26 @@ with hosts of k, beyond the department's fair share q = ⌈its participants / pr
     VARIETY_STEP × max(0, n − q)² / (2q)     (one more costs VARIETY_STEP at twice the share)
 
 That term is convex in a count over many hosts, which a flow cannot carry beside each
-participant's own distance (the department-profile groups cross the host groups). It is priced
-(:func:`solve`): several flow passes with a price per (department, profile) on the arcs,
-moved by subgradient steps; the best assignment (then improved by single moves) is reported
-with the best Lagrangian bound. Without variety in play the flow's optimum is the bound (an
-integral network: gap 0; the tests check it against an assignment solver). The greedy comparison, in the same run,
-takes participants in order (pins first, then those with the fewest candidates) and gives
-each their cheapest candidate with room.
+participant's own distance (the department-profile groups cross the host groups). So
+(:func:`solve`) the problem with that term replaced by its convex hull is solved as one LP
+(HiGHS' dual simplex, through SciPy): nearly all its participants come out whole, the few it
+splits are placed by a flow on the places left, then single moves; the bound is checked from
+the LP's dual prices (:func:`_dual_bound`: a Lagrangian bound, true for any prices). If the
+LP does not finish in ``LP_SECONDS``, priced flow passes instead (subgradient steps on a price
+per department and profile). Without variety in play the optimum is the bound (an integral
+network: gap 0; the tests check it against an assignment solver). The greedy comparison, in
+the same run, takes participants in order (pins first, then those with the fewest
+candidates) and gives each their cheapest candidate with room.
 """
 
+import math
 import time
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
+from scipy import sparse
+from scipy.optimize import linprog
 from scipy.spatial import cKDTree
 
 KM_COST = 10
@@ -56,6 +62,9 @@ TOLERANCE = 0.0005
 WARM_FROM = 20_000
 SAMPLE = 10
 SAMPLE_PASSES = 8
+#: The convex relaxation (the variety by its convex hull) solved as one LP by HiGHS' dual
+#: simplex: at most this long (about 20 s for 50,000 × 20,000 here), else priced flow passes.
+LP_SECONDS = 60.0
 UNPLACED = 10**7
 #: Taken off a pinned arc's cost in the flow (not in the reported cost): a pin is honoured
 #: before any unpinned placement, and a placement before any cost.
@@ -68,6 +77,10 @@ ALL_EXCLUDED = "all_excluded"
 HOSTS_FULL = "hosts_full"
 PIN_UNAVAILABLE = "pin_unavailable"
 NO_WEEKS_IN_A_ROW = "no_weeks_in_a_row"
+#: How the variety within the run was solved: one LP of the convex relaxation (then a flow for
+#: the participants it split), or, when that LP ran out of time, priced flow passes.
+RELAXATION = "relaxation"
+PRICED = "priced"
 #: Seconds CP-SAT may spend on one district's long stays.
 PIECE_SECONDS = 5.0
 
@@ -121,8 +134,9 @@ class Result:
     bound: int  # the best Lagrangian bound of the passes (a lower bound on any assignment)
     arcs: int
     status: str
-    passes: int = 1
+    passes: int = 1  # flow passes made
     variety: int = 0  # the part of the flow's cost that is variety within the run
+    method: str = PRICED
     long: dict = field(default_factory=dict)  # the long stays' pieces (CP-SAT)
     seconds: dict = field(default_factory=dict)  # where the time went
 
@@ -248,7 +262,14 @@ class _Spread:
         """Σ over pairs of min over 0 ≤ m ≤ size of cost(m) − price × m (the part of the
         Lagrangian bound the flow does not see), and the m of each pair that gives it (every m
         is tried: a department has at most a few thousand participants)."""
-        total, best = 0, np.zeros(len(prices), dtype=np.int64)
+        least, best = self.least_each(prices)
+        return int(least.sum()), best
+
+    def least_each(self, prices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per pair, min over 0 ≤ m ≤ size of cost(m) − price × m and the m that gives it (the
+        prices may be fractions: those of the convex relaxation)."""
+        least = np.zeros(len(prices), dtype=prices.dtype)
+        best = np.zeros(len(prices), dtype=np.int64)
         for size in np.unique(self.size).tolist():
             rows = np.flatnonzero(self.size == size)
             m = np.arange(size + 1, dtype=np.int64)[None, :]
@@ -257,8 +278,8 @@ class _Spread:
                 VARIETY_STEP * over * over // (2 * self.quota[rows, None]) - prices[rows, None] * m
             )
             best[rows] = value.argmin(axis=1)
-            total += int(value.min(axis=1).sum())
-        return total, best
+            least[rows] = value.min(axis=1)
+        return least, best
 
     def counts(self, chosen: np.ndarray) -> np.ndarray:
         return np.bincount(self.pair[chosen], minlength=len(self.quota)).astype(np.int64)
@@ -290,12 +311,12 @@ def solve(problem: Problem) -> Result:
     """The min-cost flow and, in the same run, the greedy assignment.
 
     Variety within the run is a convex cost on each (department, profile) count, which a flow
-    cannot carry beside each participant's own distance (docs/decisions/0035). It is priced:
-    each pass solves the flow with a price per (department, profile) on the arcs, then sets the
-    prices to what one more placement would cost at the counts it found. Each pass gives an
-    assignment (its true cost counted) and a Lagrangian bound (the flow's optimum with the
-    prices, plus the least of variety less the prices over the possible counts): the best of
-    each is reported, and passes stop when they are within ``TOLERANCE``."""
+    cannot carry beside each participant's own distance (docs/decisions/0035). The problem
+    with it replaced by its convex hull is one LP (:func:`solve_relaxed`); its optimum is the
+    best bound any prices give, and its assignment nearly whole. When that LP does not finish
+    in ``LP_SECONDS``, priced flow passes (:func:`solve_priced`): each solves the flow with a
+    price per (department, profile) on the arcs, moved by subgradient steps; each gives an
+    assignment (its true cost counted) and a Lagrangian bound, the best of each reported."""
     started = time.perf_counter()
     every = candidate_arcs(problem)
     long = _long_stays(problem, every)
@@ -303,9 +324,19 @@ def solve(problem: Problem) -> Result:
     problem_ = long.left if long else problem
     spread = _spread(problem_, arcs)
     timed: dict = {"arcs": round(time.perf_counter() - started, 2), "passes": []}
-    prices = _warm_prices(problem_, spread)
-    timed["warm"] = round(time.perf_counter() - started - timed["arcs"], 2)
-    best, bound, passes, prices, n_arcs = solve_priced(problem_, arcs, spread, prices, timed)
+    relaxed = solve_relaxed(problem_, arcs, spread, timed)
+    method = RELAXATION if relaxed is not None else PRICED
+    if relaxed is not None:
+        best, bound, passes = relaxed
+        n_arcs = (
+            len(arcs.host) + len(problem_.p_lat) + len(problem_.h_lat)
+            + int((problem_.h_free > 0).sum())
+        )  # fmt: skip
+    else:  # the LP ran out of time: priced flow passes
+        begun = time.perf_counter()
+        prices = _warm_prices(problem_, spread)
+        timed["warm"] = round(time.perf_counter() - begun, 2)
+        best, bound, passes, prices, n_arcs = solve_priced(problem_, arcs, spread, prices, timed)
     assert best is not None and bound is not None
     host_of, week_of, total, placed, variety = best
     n_p = len(problem.p_lat)
@@ -337,6 +368,7 @@ def solve(problem: Problem) -> Result:
         status="optimal" if total == min(bound, total) else "within tolerance",
         passes=passes,
         variety=variety,
+        method=method,
         long=long.summary if long else {},
         seconds=timed | {"greedy": round(plain.seconds, 2)},
     )
@@ -389,6 +421,205 @@ def solve_priced(
     return best, bound, passes, prices, n_arcs
 
 
+def _hull(size: int, quota: int) -> tuple[np.ndarray, np.ndarray]:
+    """The lower convex hull of one pair's variety cost over the counts 0 … size, as the
+    lengths and slopes (rising) of its pieces. The cost is rounded down to whole points, so it
+    is a little off convex between its steps; the hull is what any Lagrangian bound sees."""
+    m = np.arange(size + 1, dtype=np.int64)
+    over = np.maximum(0, m - quota)
+    f = (VARIETY_STEP * over * over // (2 * quota)).tolist()
+    corners: list[int] = []
+    for x in range(size + 1):
+        while len(corners) >= 2:
+            a, b = corners[-2], corners[-1]
+            if (f[b] - f[a]) * (x - a) >= (f[x] - f[a]) * (b - a):
+                corners.pop()
+            else:
+                break
+        corners.append(x)
+    xs = np.array(corners, dtype=np.int64)
+    ys = np.array([f[c] for c in corners], dtype=np.int64)
+    return np.diff(xs), np.diff(ys) / np.maximum(1, np.diff(xs))
+
+
+def _capacity(problem: Problem) -> np.ndarray:
+    """Per host: the participants it can still take (a stay left and a free place per week)."""
+    return np.minimum(
+        np.maximum(problem.h_stays_left, 0), np.maximum(problem.h_free, 0).sum(axis=1)
+    ).astype(np.int64)
+
+
+@dataclass
+class _Relaxed:
+    """The convex relaxation's optimum: the share of each arc, and its dual prices."""
+
+    x: np.ndarray  # per arc, 0 … 1
+    prices: np.ndarray  # per (department, profile) pair
+    host_prices: np.ndarray  # per host, ≥ 0
+    value: float
+
+
+def _relaxed(problem: Problem, arcs: Arcs, spread: _Spread, cost: np.ndarray) -> _Relaxed | None:
+    """The problem with the variety within the run replaced by its convex hull, as one LP
+    solved by HiGHS' dual simplex: Σ cost × x + UNPLACED × unplaced + Σ pieces' slope × length
+    used, each participant placed once or unplaced, each host within its capacity, each pair's
+    count the sum of its pieces. Its optimum is the best Lagrangian bound any prices can give
+    (and nearly all its x are whole: a transportation problem with ~150 side rows). None when
+    HiGHS did not finish in LP_SECONDS."""
+    n_a = len(arcs.host)
+    if n_a == 0:
+        return None
+    rows_p, p_row = np.unique(arcs.participant, return_inverse=True)
+    rows_h, h_row = np.unique(arcs.host, return_inverse=True)
+    rows_g, g_row = np.unique(spread.pair, return_inverse=True)
+    n_rp, n_rg = len(rows_p), len(rows_g)
+    hulls: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+    pieces_row, pieces_len, pieces_slope = [], [], []
+    for r, g in enumerate(rows_g.tolist()):
+        key = (int(spread.size[g]), int(spread.quota[g]))
+        if key not in hulls:
+            hulls[key] = _hull(*key)
+        lengths, slopes = hulls[key]
+        pieces_row.append(np.full(len(lengths), r, dtype=np.int64))
+        pieces_len.append(lengths)
+        pieces_slope.append(slopes)
+    s_row = np.concatenate(pieces_row)
+    n_s = len(s_row)
+    n_v = n_a + n_rp + n_s
+    x_col = np.arange(n_a)
+    u_col = n_a + np.arange(n_rp)
+    s_col = n_a + n_rp + np.arange(n_s)
+    equal = sparse.csr_matrix(
+        (
+            np.concatenate([np.ones(2 * n_a + n_rp), -np.ones(n_s)]),
+            (
+                np.concatenate([p_row, np.arange(n_rp), n_rp + g_row, n_rp + s_row]),
+                np.concatenate([x_col, u_col, x_col, s_col]),
+            ),
+        ),
+        shape=(n_rp + n_rg, n_v),
+    )
+    within = sparse.csr_matrix((np.ones(n_a), (h_row, x_col)), shape=(len(rows_h), n_v))
+    found = linprog(
+        np.concatenate(
+            [cost.astype(float), np.full(n_rp, float(UNPLACED)), np.concatenate(pieces_slope)]
+        ),
+        A_ub=within,
+        b_ub=_capacity(problem)[rows_h].astype(float),
+        A_eq=equal,
+        b_eq=np.concatenate([np.ones(n_rp), np.zeros(n_rg)]),
+        bounds=np.column_stack(
+            [np.zeros(n_v), np.concatenate([np.ones(n_a + n_rp), np.concatenate(pieces_len)])]
+        ),
+        method="highs-ds",
+        # Presolve finds little to take out of a transportation problem: 15.6 s without it
+        # against 19.7 s with it on 50,000 × 20,000 (alternated, load 3-4).
+        options={"time_limit": LP_SECONDS, "presolve": False},
+    )
+    if found.status != 0:
+        return None
+    prices = np.zeros(len(spread.quota))
+    prices[rows_g] = -found.eqlin.marginals[n_rp:]
+    host_prices = np.zeros(len(problem.h_lat))
+    host_prices[rows_h] = np.maximum(0.0, -found.ineqlin.marginals)
+    return _Relaxed(found.x[:n_a], prices, host_prices, float(found.fun))
+
+
+def _dual_bound(
+    problem: Problem,
+    arcs: Arcs,
+    spread: _Spread,
+    cost: np.ndarray,
+    prices: np.ndarray,
+    host_prices: np.ndarray,
+) -> int:
+    """A lower bound on Σ cost + UNPLACED × unplaced + variety over every assignment, for any
+    prices per pair and any host prices ≥ 0 (the pairs' counts and the hosts' capacities
+    relaxed): Σ per participant of min(UNPLACED, its cheapest arc with both prices added)
+    − Σ host price × capacity + Σ per pair of min over 0 ≤ m ≤ size of variety(m) − price × m.
+    Checked here, in exact terms, rather than taken from the LP solver's tolerances; with
+    the LP's duals it equals the LP's optimum."""
+    cheapest = np.full(len(problem.p_lat), float(UNPLACED))
+    np.minimum.at(cheapest, arcs.participant, cost + prices[spread.pair] + host_prices[arcs.host])
+    least, _m = spread.least_each(prices)
+    found = (
+        math.fsum(cheapest.tolist())
+        - math.fsum((host_prices * _capacity(problem)).tolist())
+        + math.fsum(least.tolist())
+    )
+    # Rounding in the sums above is far below a hundredth of a point; costs are whole points.
+    return math.ceil(found - 0.01)
+
+
+def _weeks_at(problem: Problem, host_of: np.ndarray) -> np.ndarray:
+    """A week for each placed participant, its host's free places handed out in week order."""
+    free = np.maximum(problem.h_free, 0).astype(np.int64)
+    week_host, week = np.nonzero(free)
+    places = free[week_host, week]
+    taking = np.bincount(host_of[host_of >= 0], minlength=len(free))
+    before = np.cumsum(places) - places
+    starts = np.searchsorted(week_host, np.arange(len(free)))
+    before -= before[starts[week_host]] if len(week_host) else 0
+    given = np.clip(taking[week_host] - before, 0, places)
+    return _weeks(host_of, week_host, week, given, problem.weeks)
+
+
+def solve_relaxed(problem_: Problem, arcs: Arcs, spread: _Spread, timed: dict):
+    """The convex relaxation (:func:`_relaxed`) and an assignment from it: the participants
+    it placed whole stay where it put them; the few it split between hosts are placed by a
+    flow on the places left (the relaxation's prices on their arcs); then the single moves.
+    The bound is :func:`_dual_bound` at the relaxation's duals. Returns None when the LP did
+    not finish; else the best (host, week, cost, placed, variety), the bound and the flow
+    passes made (0 or 1)."""
+    n_p = len(problem_.p_lat)
+    pinned = np.zeros(len(arcs.host), dtype=bool)
+    if problem_.pins:
+        pins = np.full(n_p, -1, dtype=np.int64)
+        for p, h in problem_.pins.items():
+            pins[p] = h
+        pinned = pins[arcs.participant] == arcs.host
+    cost = arcs.cost - PIN_PRIORITY * pinned
+    begun = time.perf_counter()
+    relaxed = _relaxed(problem_, arcs, spread, cost)
+    timed["lp"] = round(time.perf_counter() - begun, 2)
+    if relaxed is None:
+        return None
+    begun = time.perf_counter()
+    whole = relaxed.x > 1 - 1e-6
+    host_of = np.full(n_p, -1, dtype=np.int64)
+    host_of[arcs.participant[whole]] = arcs.host[whole]
+    split = np.unique(arcs.participant[(relaxed.x > 1e-6) & ~whole])
+    split = split[host_of[split] < 0]
+    passes = 0
+    if len(split):
+        left = np.maximum(
+            0,
+            _capacity(problem_) - np.bincount(host_of[host_of >= 0], minlength=len(problem_.h_lat)),
+        )
+        free = np.zeros_like(problem_.h_free)
+        free[:, 0] = left
+        theirs = np.isin(arcs.participant, split)
+        mine = Arcs(arcs.participant[theirs], arcs.host[theirs], arcs.cost[theirs], {})
+        found = _flow(
+            replace(problem_, h_stays_left=left, h_free=free),
+            mine,
+            np.rint(relaxed.prices[spread.pair[theirs]]).astype(np.int64),
+        )
+        host_of[split] = found[0][split]
+        passes = 1
+    week_of = _weeks_at(problem_, host_of)
+    host_of, week_of, total, variety = _spread_out(problem_, arcs, spread, host_of, week_of)
+    placed = int((host_of >= 0).sum())
+    chosen_pins = sum(1 for p, h in problem_.pins.items() if host_of[p] == h)
+    bound = (
+        _dual_bound(problem_, arcs, spread, cost, relaxed.prices, relaxed.host_prices)
+        - UNPLACED * (n_p - placed)
+        + PIN_PRIORITY * chosen_pins
+    )
+    timed["rounding"] = round(time.perf_counter() - begun, 2)
+    return (host_of, week_of, total, placed, variety), bound, passes
+
+
 def _warm_prices(problem: Problem, spread: _Spread) -> np.ndarray:
     """Prices to start from: on a large problem, those a one-in-``SAMPLE`` sample of its
     participants and hosts (the same choice of hosts per participant) reaches in
@@ -438,9 +669,12 @@ def _spread_out(problem: Problem, arcs: Arcs, spread: _Spread, host_of, week_of)
     pinned = set(problem.pins)
     where = host_of.tolist()
 
+    def pair_cost(pair: int, n: int) -> int:  # as _Spread.cost: 30 e² / 2q rounded down
+        over = max(0, n - quota[pair])
+        return VARIETY_STEP * over * over // (2 * quota[pair])
+
     def slope(pair: int, n: int) -> int:  # what the (n+1)-th placement of the pair costs
-        q, over = quota[pair], max(0, n - quota[pair])
-        return VARIETY_STEP * ((over + 1) * (over + 1) // (2 * q) - over * over // (2 * q))
+        return pair_cost(pair, n + 1) - pair_cost(pair, n)
 
     for _round in range(3):
         moved = 0

@@ -196,6 +196,7 @@ def run(*, actor, programme: Programme) -> MatchRun:
             "greedy_gap": result.greedy_gap,
             "arcs": result.arcs,
             "passes": result.passes,
+            "method": result.method,
             "variety": result.variety,
             "long": result.long,
             "kept": Stay.objects.filter(programme=programme, status__in=rules.KEPT).count(),

@@ -85,6 +85,12 @@ UNPLACED_WHY = {
     "no_weeks_in_a_row": _("no host in reach has the weeks in a row the mandate needs"),
 }
 
+#: How a run solved the variety within the run (``matching``'s methods), as the page says it.
+METHOD_HOW = {
+    "relaxation": _("one LP of its convex relaxation, a flow for those the LP split"),
+    "priced": _("priced flow passes"),
+}
+
 
 def weeks_needed(programme, *, new_staff: bool) -> int:
     """Weeks in a row at one host a participant's mandate needs: one stay, or, when the

@@ -65,6 +65,7 @@ class RunOut(Schema):
     kept: int
     unplaced: list[dict]
     passes: int = 1
+    method: str = "priced"
     variety: int = 0
     long_stays: dict = {}
 

@@ -354,6 +354,7 @@ def programme(request, who: Roles, programme_id: int):
         if last
         else [],
         "why": rules.UNPLACED_WHY,
+        "how": rules.METHOD_HOW,
         "pairings": list(selectors.pairings_of(found)[:50]),
         "rules": Pairing.Rule.choices,
         "errors": form_errors,

@@ -83,7 +83,8 @@ class Command(LinliCommand):
         self.console.print(table)
         self.console.print(f"bound {run.bound}; kept stays {report['kept']}; arcs {report['arcs']}")
         self.console.print(
-            f"flow passes {report.get('passes', 1)}; variety within the run "
+            f"{report.get('method', 'priced')}; flow passes {report.get('passes', 1)}; "
+            "variety within the run "
             f"{report.get('variety', 0)}"
         )
         if report.get("long"):
