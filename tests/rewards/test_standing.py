@@ -6,9 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from linli.rewards import defaults, selectors, services
+from linli.rewards import defaults, rules, selectors, services, views
 from linli.rewards.models import Lot, Perk, TierStanding
 
+from ..conftest import text
 from .conftest import picked_up, rule
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +73,39 @@ def test_the_standing_of_a_household(hood):
         household=household, tier=defaults.tier("Great tree"), earned=2000, reviewed_at=now
     )
     assert selectors.standing(household.pk, now=now).tier.name_en == "Great tree"
+
+
+def test_the_points_page_shows_the_history_a_page_at_a_time(hood, browse, monkeypatch):
+    rule(hood, amount=10, name="取货")
+    for _ in range(3):
+        picked_up(hood, 1)
+    monkeypatch.setattr(views, "PAGE_LINES", 2)
+    page = browse(hood.members[1], "zh-hans")
+
+    def history(address):
+        shown = page.get(address)
+        assert shown.status_code == 200
+        return text(shown)
+
+    first = history("/rewards/")
+    assert first.count('<td class="num">10</td>') == 4  # two lines: earned and left
+    assert 'href="?from=2" id="earlier">更早的积分</a>' in first
+    assert 'id="newest"' not in first
+    second = history("/rewards/?from=2")
+    assert second.count('<td class="num">10</td>') == 2
+    assert 'id="earlier"' not in second
+    assert '<a href="?" id="newest">最新</a>' in second
+    # Anything but a whole number from 0 to a million is the first page, never an error.
+    for bad in ("-1", "abc", "２", "1e3", "9" * 40, "1000001", " "):
+        assert history(f"/rewards/?from={bad}").count('<td class="num">10</td>') == 4
+
+
+def test_history_skip():
+    assert [rules.history_skip(t) for t in ("", "0", "20", " 40 ", "1000000")] == [
+        0,
+        0,
+        20,
+        40,
+        1_000_000,
+    ]
+    assert [rules.history_skip(t) for t in ("-1", "x", "٣", "1000001", "9" * 30)] == [0] * 5

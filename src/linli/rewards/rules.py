@@ -180,3 +180,16 @@ def head_start_hours(
         (hours for hours, at in perks if at <= now and at > opens_at - timedelta(days=days)),
         default=0,
     )
+
+
+#: The most lines of a history a page skips (beyond it, the first page is shown).
+MAX_SKIP = 1_000_000
+
+
+def history_skip(text: str) -> int:
+    """How many lines of a history a page skips, from its address (``?from=40``): anything but
+    a whole number from 0 to MAX_SKIP is 0 (the newest lines), never an error."""
+    text = text.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_SKIP)):
+        return 0
+    return int(text) if int(text) <= MAX_SKIP else 0

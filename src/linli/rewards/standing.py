@@ -70,16 +70,23 @@ class Standing:
     earned_12m: int
     expiring: list[tuple[datetime, int]]
     lots: list[Earned]
+    #: Whether the history goes on beyond ``lots`` (the page links to the earlier lines).
+    more: bool
     redemptions: list[Redeemed]
     perks: list[PerkView] = field(default_factory=list)
 
 
 def standing(
-    household_id: int, *, community_id: int | None = None, now: datetime | None = None
+    household_id: int,
+    *,
+    community_id: int | None = None,
+    now: datetime | None = None,
+    lines: int = HISTORY,
+    skip: int = 0,
 ) -> Standing:
     """Six statements, whatever the history: the two balances; the year's earnings with the
-    tiers and the last review; what expires soon; the last lots with their rules; the last
-    redemptions with their perks; the perks on offer (the household's community's and
+    tiers and the last review; what expires soon; ``lines`` lots of the history with their
+    rules, newest first, after skipping ``skip``; the last redemptions with their perks; the perks on offer (the household's community's and
     everyone's: ``community_id`` when the caller knows it, else read with them)."""
     now = now or timezone.now()
     points, energy = (-n for n in book.balances_of(household_id))
@@ -91,8 +98,9 @@ def standing(
         tiers = [tier for row in rows if (tier := _TIER.build(row[2:])[0]) is not None]
         cursor.execute(_expiring_sql(), [household_id, adapt(now + timedelta(days=EXPIRING_DAYS))])
         expiring = [(moment(at), int(n)) for at, n in cursor.fetchall()]
-        cursor.execute(_lots_sql(), [household_id, HISTORY])
-        lots = [Earned(*row[:6], moment(row[6]), moment(row[7])) for row in cursor.fetchall()]
+        cursor.execute(_lots_sql(), [household_id, lines + 1, skip])
+        rows = cursor.fetchall()
+        lots = [Earned(*row[:6], moment(row[6]), moment(row[7])) for row in rows[:lines]]
         cursor.execute(_redemptions_sql(), [household_id, HISTORY])
         redemptions = [Redeemed(*row[:5], moment(row[5])) for row in cursor.fetchall()]
         if community_id is None:
@@ -115,6 +123,7 @@ def standing(
         earned_12m=earned,
         expiring=expiring,
         lots=lots,
+        more=len(rows) > lines,
         redemptions=redemptions,
         perks=[_perk_view(perk, points=points, tier=tier) for perk in perks],
     )
@@ -173,7 +182,7 @@ def _lots_sql() -> str:
         f"SELECT l.id, {_RULE.column('name')}, {lot.column('source')}, {picked}"
         f" FROM {lot.table} JOIN {_RULE.table} ON r.id = {lot.column('rule')}"
         f" WHERE {lot.column('household')} = %s"
-        f" ORDER BY {lot.column('earned_at')} DESC, l.id DESC LIMIT %s"
+        f" ORDER BY {lot.column('earned_at')} DESC, l.id DESC LIMIT %s OFFSET %s"
     )
 
 

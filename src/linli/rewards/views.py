@@ -22,6 +22,9 @@ from .errors import BadInput
 from .models import EarningRule, Perk, RewardUnit, Trigger
 from .services.access import operator
 
+#: Lines of the points history a page shows; "Earlier" shows the next ones.
+PAGE_LINES = 20
+
 
 def _redirect(name: str, **query: str) -> HttpResponseRedirect:
     url = reverse(name)
@@ -45,12 +48,17 @@ def points(request, who: Roles):
             _errors, general = field_errors(error)
         else:
             return _redirect("rewards:points", redeemed=redemption.code)
-    standing = selectors.standing(household, community_id=who.community_id)
+    skip = rules.history_skip(request.GET.get("from", ""))
+    standing = selectors.standing(
+        household, community_id=who.community_id, lines=PAGE_LINES, skip=skip
+    )
     return render(
         request,
         "rewards/points.html",
         {
             "s": standing,
+            "skip": skip,
+            "lines": PAGE_LINES,
             "goals": selectors.goals_for(household),
             "general": general,
             "redeemed": request.GET.get("redeemed", "")[:12],
