@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from linli.groupbuys import services as groupbuys
 from linli.ledger import selectors as ledger
-from linli.rewards import defaults, errors, rules, selectors, services
+from linli.rewards import defaults, errors, rules, selectors, services, views
 from linli.rewards.certificate import certificate_pdf
 from linli.rewards.models import EnergyDrop, Site, Tree, Trigger
 from linli.rewards.services.energy import trip_shares
@@ -334,3 +334,22 @@ def test_the_energy_read_lists_what_is_ready_coming_and_recent_and_whose_trees(h
     assert [(t.pk, t.batch.pk, t.batch.place) for t in planted] == [
         (batch.trees.get().pk, batch.pk, "内蒙古阿拉善")
     ]
+
+
+def test_the_energy_page_shows_the_pickups_a_page_at_a_time(hood, browse, monkeypatch):
+    monkeypatch.setattr(views, "PAGE_LINES", 2)
+    picked_up(hood, 1)
+    picked_up(hood, 1)
+    picked_up(hood, 1)
+    assert EnergyDrop.objects.filter(household=hood.households[1]).count() == 3
+    page = browse(hood.members[1], "zh-hans")
+    first = text(page.get("/rewards/energy/"))
+    second = text(page.get("/rewards/energy/?from=2"))
+
+    def rows(body):
+        return body.split('id="drops"')[1].split("</table>")[0].count("<tr><td>")
+
+    assert (rows(first), rows(second)) == (2, 1)
+    assert 'href="?from=2" id="earlier">更早的取货</a>' in first
+    assert '<a href="?" id="newest">最新</a>' in second and 'id="earlier"' not in second
+    assert rows(text(page.get("/rewards/energy/?from=-5"))) == 2

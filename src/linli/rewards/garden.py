@@ -59,6 +59,8 @@ class Energy:
     ready: list[Drop]
     coming: list[Drop]
     recent: list[Drop]
+    #: Whether the drops go on beyond ``recent`` (the page links to the earlier ones).
+    more: bool
     ready_g: int
     tree: Tree | None
     shared_tree: Tree | None
@@ -71,15 +73,19 @@ READY, COMING, RECENT = 1, 2, 3
 GROWING, SHARED, GROWN = 1, 2, 3
 
 
-def energy(household_id: int, *, now: datetime | None = None) -> Energy:
-    """Energy ready to collect (a tap), energy still to appear, the last drops with the CO₂
-    each pickup avoided, and the household's trees."""
+def energy(
+    household_id: int, *, now: datetime | None = None, lines: int = HISTORY, skip: int = 0
+) -> Energy:
+    """Energy ready to collect (a tap), energy still to appear, ``lines`` drops with the CO₂
+    each pickup avoided (newest first, after skipping ``skip``), and the household's trees."""
     now = now or timezone.now()
     at = connection.ops.adapt_datetimefield_value(now)
     drops: dict[int, list[Drop]] = {READY: [], COMING: [], RECENT: []}
     trees: dict[int, list[Tree]] = {GROWING: [], SHARED: [], GROWN: []}
     with connection.cursor() as cursor:
-        cursor.execute(_drops_sql(), [at, at, household_id, at, household_id, household_id])
+        cursor.execute(
+            _drops_sql(), [at, at, household_id, at, household_id, household_id, lines + 1, skip]
+        )
         for part, pk, *values, seq in cursor.fetchall():
             times = [moment(value) for value in values[4:]]
             drops[part].append(Drop(pk, *values[:4], *times, seq))  # type: ignore[arg-type]
@@ -96,7 +102,8 @@ def energy(household_id: int, *, now: datetime | None = None) -> Energy:
         balance=book.energy_of(household_id),
         ready=drops[READY],
         coming=drops[COMING],
-        recent=drops[RECENT],
+        recent=drops[RECENT][:lines],
+        more=len(drops[RECENT]) > lines,
         ready_g=sum(d.grams for d in drops[READY]),
         tree=tree,
         shared_tree=shared,
@@ -109,7 +116,7 @@ def energy(household_id: int, *, now: datetime | None = None) -> Energy:
 @cache
 def _drops_sql() -> str:
     """Ready (parameters: now, now, household), coming (now, household) and recent
-    (household), each in its order and at most HISTORY, as one ``UNION ALL``."""
+    (household, lines + 1, skip), each in its order, as one ``UNION ALL``."""
     e = _DROP
     picked = ", ".join(e.column(name) for name in _DROP_FIELDS)
     select = (
@@ -129,7 +136,7 @@ def _drops_sql() -> str:
     )
     recent = (
         f"{select % RECENT} WHERE {e.column('household')} = %s"
-        f" ORDER BY {e.column('earned_at')} DESC, e.id DESC LIMIT {HISTORY}"
+        f" ORDER BY {e.column('earned_at')} DESC, e.id DESC LIMIT %s OFFSET %s"
     )
     return " UNION ALL ".join(
         f"SELECT * FROM ({part}) p{n}" for n, part in enumerate((ready, coming, recent))

@@ -22,7 +22,8 @@ from .errors import BadInput
 from .models import EarningRule, Perk, RewardUnit, Trigger
 from .services.access import operator
 
-#: Lines of the points history a page shows; "Earlier" shows the next ones.
+#: Lines of a history (points earned, what each pickup avoided) a page shows; "Earlier"
+#: shows the next ones.
 PAGE_LINES = 20
 
 
@@ -95,7 +96,8 @@ def energy(request, who: Roles):
             _errors, general = field_errors(error)
         else:
             return _redirect("rewards:energy", done=action)
-    e = selectors.energy(household)
+    skip = rules.history_skip(request.GET.get("from", ""))
+    e = selectors.energy(household, lines=PAGE_LINES, skip=skip)
     trees = []
     for tree, stage, together in ((e.tree, e.stage, False), (e.shared_tree, e.shared_stage, True)):
         if tree is not None:
@@ -113,6 +115,8 @@ def energy(request, who: Roles):
         "rewards/energy.html",
         {
             "e": e,
+            "skip": skip,
+            "lines": PAGE_LINES,
             "trees": trees,
             "species": selectors.species_list(),
             "general": general,
