@@ -57,6 +57,20 @@ def picked_up(hood, count=2, *, deliver_events=True):
     return group_buy, orders
 
 
+def plant(operator, species, *, place="内蒙古阿拉善", count=1):
+    """The operator records a planting of ``count`` grown trees of ``species`` by 阿拉善SEE."""
+    return services.plant(
+        actor=operator,
+        partner="阿拉善SEE",
+        place=place,
+        lat=38.85,
+        lng=105.7,
+        planted_on=date(2026, 4, 12),
+        species_id=species.pk,
+        count=count,
+    )
+
+
 @pytest.fixture
 def operator_user(hood):
     return hood.operator

@@ -14,7 +14,7 @@ from linli.rewards.models import EnergyDrop, Site, Tree, Trigger
 from linli.rewards.services.energy import trip_shares
 
 from ..conftest import text
-from .conftest import deliver, energy, energy_rule, picked_up
+from .conftest import deliver, energy, energy_rule, picked_up, plant
 
 pytestmark = pytest.mark.django_db
 
@@ -173,16 +173,7 @@ def test_a_tree_grows_with_energy_and_is_planted_with_a_code_and_certificate(hoo
             species_id=saxaul.pk,
             count=1,
         )
-    batch = services.plant(
-        actor=hood.operator,
-        partner="阿拉善SEE",
-        place="内蒙古阿拉善",
-        lat=38.85,
-        lng=105.7,
-        planted_on=date(2026, 4, 12),
-        species_id=saxaul.pk,
-        count=1,
-    )
+    batch = plant(hood.operator, saxaul)
     tree.refresh_from_db()
     assert tree.batch == batch and tree.code.startswith("LL2026-")
     pdf = certificate_pdf(selectors.certificate_tree(member, tree.code))
@@ -302,16 +293,7 @@ def test_the_energy_read_lists_what_is_ready_coming_and_recent_and_whose_trees(h
     grown_ours = tree(tamarisk, building=mine.building, days=30, grown_days=5, energy_g=22_400)
     tree(saxaul, household=other, days=3)
     tree(saxaul, household=other, days=50, grown_days=1, energy_g=17_900)
-    batch = services.plant(
-        actor=hood.operator,
-        partner="阿拉善SEE",
-        place="内蒙古阿拉善",
-        lat=38.85,
-        lng=105.7,
-        planted_on=date(2026, 4, 12),
-        species_id=saxaul.pk,
-        count=1,
-    )
+    batch = plant(hood.operator, saxaul)
 
     e = selectors.energy(mine.pk, now=now)
     assert [d.source for d in e.ready] == ["test:b", "test:a"]

@@ -11,6 +11,8 @@ from linli.rewards.models import EnergyDrop, Perk, Trigger
 from linli.rewards.services.drops import Candidate
 from linli.rewards.services.earning import apply_rule
 
+from .conftest import plant
+
 
 def _drop(household, grams, *, appears):
     return EnergyDrop.objects.create(
@@ -48,16 +50,7 @@ def rewards_world(hood, *, collected_gb_id: int | None = None) -> dict:
         services.collect(actor=member, now=now - timedelta(hours=1 - n / 10))
         services.start_tree(actor=member, species_id=saxaul.pk)
         services.water(actor=member)
-    batch = services.plant(
-        actor=operator,
-        partner="阿拉善SEE",
-        place="内蒙古阿拉善左旗",
-        lat=38.85,
-        lng=105.7,
-        planted_on=date(2026, 4, 12),
-        species_id=saxaul.pk,
-        count=1,
-    )
+    batch = plant(operator, saxaul, place="内蒙古阿拉善左旗")
     # A third tree growing, some energy collected for it and some ready to collect.
     services.start_tree(actor=member, species_id=saxaul.pk)
     _drop(household, 300, appears=now - timedelta(minutes=30))

@@ -129,18 +129,7 @@ def standing_out(household_id: int) -> StandingOut:
             }
             for lot in s.lots
         ],
-        redemptions=[
-            RedemptionOut(
-                id=r.pk,
-                perk_id=r.perk_id,
-                perk=r.perk_name,
-                points=r.points,
-                code=r.code,
-                at=r.at,
-                points_left=s.points,
-            )
-            for r in s.redemptions
-        ],
+        redemptions=[redemption_out(r, s.points) for r in s.redemptions],
         perks=[perk_out(v.perk, may=v.may_redeem, why=v.why_not) for v in s.perks],
     )
 
@@ -149,7 +138,7 @@ def redemption_out(r, points_left: int) -> RedemptionOut:
     return RedemptionOut(
         id=r.pk,
         perk_id=r.perk_id,
-        perk=r.perk.name,
+        perk=r.perk_name,
         points=r.points,
         code=r.code,
         at=r.at,

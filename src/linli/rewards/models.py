@@ -363,6 +363,11 @@ class Redemption(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.perk_id}"
 
+    @property
+    def perk_name(self) -> str:
+        """As :class:`linli.rewards.standing.Redeemed` names it (the API writes both alike)."""
+        return self.perk.name
+
 
 class Referral(models.Model):
     """A household that joined through another's invitation (recorded by its leader)."""
