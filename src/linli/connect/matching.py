@@ -564,6 +564,16 @@ def _weeks_at(problem: Problem, host_of: np.ndarray) -> np.ndarray:
     return _weeks(host_of, week_host, week, given, problem.weeks)
 
 
+def _pinned(problem: Problem, arcs: Arcs) -> np.ndarray:
+    """Per arc, whether it is its participant's pin."""
+    if not problem.pins:
+        return np.zeros(len(arcs.host), dtype=bool)
+    pins = np.full(len(problem.p_lat), -1, dtype=np.int64)
+    for p, h in problem.pins.items():
+        pins[p] = h
+    return pins[arcs.participant] == arcs.host
+
+
 def solve_relaxed(problem_: Problem, arcs: Arcs, spread: _Spread, timed: dict):
     """The convex relaxation (:func:`_relaxed`) and an assignment from it: the participants
     it placed whole stay where it put them; the few it split between hosts are placed by a
@@ -572,13 +582,7 @@ def solve_relaxed(problem_: Problem, arcs: Arcs, spread: _Spread, timed: dict):
     not finish; else the best (host, week, cost, placed, variety), the bound and the flow
     passes made (0 or 1)."""
     n_p = len(problem_.p_lat)
-    pinned = np.zeros(len(arcs.host), dtype=bool)
-    if problem_.pins:
-        pins = np.full(n_p, -1, dtype=np.int64)
-        for p, h in problem_.pins.items():
-            pins[p] = h
-        pinned = pins[arcs.participant] == arcs.host
-    cost = arcs.cost - PIN_PRIORITY * pinned
+    cost = arcs.cost - PIN_PRIORITY * _pinned(problem_, arcs)
     begun = time.perf_counter()
     relaxed = _relaxed(problem_, arcs, spread, cost)
     timed["lp"] = round(time.perf_counter() - begun, 2)
@@ -732,12 +736,7 @@ def _flow(problem: Problem, arcs: Arcs, prices: np.ndarray):
     sink = n_p + 2 * n_h
     flow = min_cost_flow.SimpleMinCostFlow()
     # participant -> host
-    pinned = np.zeros(len(arcs.host), dtype=bool)
-    if problem.pins:
-        pins = np.full(n_p, -1, dtype=np.int64)
-        for p, h in problem.pins.items():
-            pins[p] = h
-        pinned = pins[arcs.participant] == arcs.host
+    pinned = _pinned(problem, arcs)
     first = flow.add_arcs_with_capacity_and_unit_cost(
         arcs.participant,
         n_p + arcs.host,
