@@ -534,6 +534,9 @@ class EnergyDrop(models.Model):
         ]
         indexes = [
             models.Index(fields=["household", "appears_at"], name="rewards_energy_hh_idx"),
+            # The energy page's pickups, newest first, a page at a time: without it PostgreSQL
+            # sorted a seq scan of every drop (15 ms on the default city).
+            models.Index(fields=["household", "earned_at"], name="rewards_energy_recent_idx"),
             models.Index(fields=["lapses_at"], name="rewards_energy_lapse_idx"),
         ]
 

@@ -295,7 +295,7 @@ def goals_for(household_id: int, *, now: datetime | None = None) -> list[GoalPro
     goal, building, perk = _GOAL, _GOAL_BUILDING, _GOAL_PERK
     adapt = connection.ops.adapt_datefield_value
     with connection.cursor() as cursor:
-        cursor.execute(_goals_sql(), [household_id, adapt(since), adapt(this_month)])
+        cursor.execute(_goals_sql(), [household_id, household_id, adapt(since), adapt(this_month)])
         goals = []
         for row in cursor.fetchall():
             found, rest = goal.build(row)
@@ -310,16 +310,22 @@ _GOAL, _GOAL_BUILDING, _GOAL_PERK = Picked(Goal, "g"), Picked(Building, "b"), Pi
 
 @cache
 def _goals_sql() -> str:
+    """Parameters: household, household, since, this month. The household's building and
+    community are subqueries (read first, by its id), so the goals are found by community."""
     g, b, k, h = _GOAL, _GOAL_BUILDING, _GOAL_PERK, Picked(Household, "h")
     home = Picked(Building, "hb")
+    building = f"(SELECT {h.column('building')} FROM {h.table} WHERE h.id = %s)"
+    community = (
+        f"(SELECT {home.column('community')} FROM {h.table}"
+        f" JOIN {home.table} ON hb.id = {h.column('building')} WHERE h.id = %s)"
+    )
     return (
-        f"SELECT {g.columns}, {b.columns}, {k.columns} FROM {h.table}"
-        f" JOIN {home.table} ON hb.id = {h.column('building')}"
-        f" JOIN {g.table} ON {g.column('community')} = {home.column('community')}"
-        f" AND ({g.column('building')} IS NULL OR {g.column('building')} = hb.id)"
+        f"SELECT {g.columns}, {b.columns}, {k.columns} FROM {g.table}"
         f" LEFT JOIN {b.table} ON b.id = {g.column('building')}"
         f" LEFT JOIN {k.table} ON k.id = {g.column('perk')}"
-        f" WHERE h.id = %s AND {g.column('month')} >= %s AND {g.column('month')} <= %s"
+        f" WHERE {g.column('community')} = {community}"
+        f" AND ({g.column('building')} IS NULL OR {g.column('building')} = {building})"
+        f" AND {g.column('month')} >= %s AND {g.column('month')} <= %s"
         f" ORDER BY {g.column('month')} DESC, g.id"
     )
 
