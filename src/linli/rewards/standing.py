@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from linli.communities.models import Building, Household
 from linli.core.rows import Picked, moment
+from linli.ledger.services import balance_query
 
 from . import rules
 from .models import EarningRule, Lot, Perk, Redemption, Tier, TierStanding
@@ -84,18 +85,24 @@ def standing(
     lines: int = HISTORY,
     skip: int = 0,
 ) -> Standing:
-    """Six statements, whatever the history: the two balances; the year's earnings with the
+    """Five statements, whatever the history: the year's earnings with both balances, the
     tiers and the last review; what expires soon; ``lines`` lots of the history with their
-    rules, newest first, after skipping ``skip``; the last redemptions with their perks; the perks on offer (the household's community's and
-    everyone's: ``community_id`` when the caller knows it, else read with them)."""
+    rules, newest first, after skipping ``skip``; the last redemptions with their perks; the
+    perks on offer (the household's community's and everyone's: ``community_id`` when the
+    caller knows it, else read with them)."""
     now = now or timezone.now()
-    points, energy = (-n for n in book.balances_of(household_id))
     adapt = connection.ops.adapt_datetimefield_value
+    points_sql, points_params = balance_query(book.points_account(household_id))
+    energy_sql, energy_params = balance_query(book.energy_account(household_id))
     with connection.cursor() as cursor:
-        cursor.execute(_tiers_sql(), [adapt(now - timedelta(days=365)), household_id, household_id])
+        since = adapt(now - timedelta(days=365))
+        params = [*points_params, *energy_params, since, household_id, household_id]
+        cursor.execute(_tiers_sql(points_sql, energy_sql), params)
         rows = cursor.fetchall()
         earned, standing_tier = int(rows[0][0]), rows[0][1]
-        tiers = [tier for row in rows if (tier := _TIER.build(row[2:])[0]) is not None]
+        # A household's accounts are negative by what it holds (rewards.services.book).
+        points, energy = -int(rows[0][2]), -int(rows[0][3])
+        tiers = [tier for row in rows if (tier := _TIER.build(row[4:])[0]) is not None]
         cursor.execute(_expiring_sql(), [household_id, adapt(now + timedelta(days=EXPIRING_DAYS))])
         expiring = [(moment(at), int(n)) for at, n in cursor.fetchall()]
         cursor.execute(_lots_sql(), [household_id, lines + 1, skip])
@@ -147,12 +154,14 @@ def _table(model) -> str:
 
 
 @cache
-def _tiers_sql() -> str:
-    """The year's earnings, the last review's tier and every tier (a row per tier; one row of
-    NULLs when there are none), lowest first. Parameters: since, household, household."""
+def _tiers_sql(points: str, energy: str) -> str:
+    """The year's earnings, the last review's tier, the points and energy balances
+    (subqueries ``points`` and ``energy``), and every tier (a row per tier; one row of NULLs
+    when there are none), lowest first. Parameters: the balances', since, household,
+    household."""
     amount, back = _q(Lot, "amount"), _q(Lot, "taken_back")
     return (
-        f"SELECT e.n, s.{_q(TierStanding, 'tier')}, {_TIER.columns} FROM"
+        f"SELECT e.n, s.{_q(TierStanding, 'tier')}, {points}, {energy}, {_TIER.columns} FROM"
         f" (SELECT COALESCE(SUM(l.{amount} - l.{back}), 0) n FROM {_LOT.table}"
         f" WHERE {_LOT.column('earned_at')} > %s AND {_LOT.column('household')} = %s) e"
         f" LEFT JOIN {_table(TierStanding)} s ON s.{_q(TierStanding, 'household')} = %s"

@@ -17,7 +17,7 @@ from .after_sales import credit_after_sales
 from .corrections import BY_HAND, pay_out, reverse_entry
 from .group_buys import charge_order, refund_shortfalls, reverse_failed, settle_group_buy
 from .payments import household_balance_in, record_payment, record_refund
-from .posting import OPERATOR, Acct, Kind, accounts, balance, balances, post
+from .posting import OPERATOR, Acct, Kind, accounts, balance, balance_query, post
 
 __all__ = [
     "BY_HAND",
@@ -29,7 +29,7 @@ __all__ = [
     "Kind",
     "accounts",
     "balance",
-    "balances",
+    "balance_query",
     "charge_order",
     "credit_after_sales",
     "household_balance_in",

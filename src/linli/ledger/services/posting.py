@@ -159,12 +159,7 @@ def balance(spec: Acct) -> int:
         return int(cursor.fetchone()[0])
 
 
-def balances(*specs: Acct) -> list[int]:
-    """The balances of several accounts, in their order, in one statement."""
-    if not specs:
-        return []
-    sql = " UNION ALL ".join(f"SELECT {n}, ({_BALANCE})" for n in range(len(specs)))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [v for s in specs for v in (s.kind, s.owner_id, s.method, s.unit)])
-        found = dict(cursor.fetchall())
-    return [int(found[n]) for n in range(len(specs))]
+def balance_query(spec: Acct) -> tuple[str, list]:
+    """The account's balance as a scalar subquery, with its parameters: for a written-out read
+    that wants a balance beside its own columns, in the same statement."""
+    return f"({_BALANCE})", [spec.kind, spec.owner_id, spec.method, spec.unit]

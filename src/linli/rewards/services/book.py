@@ -7,7 +7,7 @@ collection puts it on the household's account, watering a tree takes it off agai
 """
 
 from linli.ledger.models import Entry, Unit
-from linli.ledger.services import Acct, Kind, balance, balances
+from linli.ledger.services import Acct, Kind, balance
 from linli.ledger.services.posting import lock_account
 
 PTS = Unit.POINTS.value
@@ -41,13 +41,6 @@ def points_of(household_id: int) -> int:
 def energy_of(household_id: int) -> int:
     """The collected energy a household has not given to a tree yet, from the ledger."""
     return -balance(energy_account(household_id))
-
-
-def balances_of(household_id: int) -> tuple[int, int]:
-    """The household's points and energy accounts' balances (negative by what it holds), in one
-    statement."""
-    points, energy = balances(points_account(household_id), energy_account(household_id))
-    return points, energy
 
 
 def lock_points(household_id: int) -> None:
