@@ -6,7 +6,7 @@ translation functions (``_``, ``{% trans %}``, from Django's active language), d
 Asia/Shanghai, and how money, remaining time, phone numbers and pickup QR codes are shown.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import cache
 from weakref import WeakKeyDictionary
 
@@ -43,14 +43,15 @@ def static(path: str) -> str:
     return staticfiles_storage.url(path)
 
 
-#: Django date formats the pages use, as ``strftime`` writes them (ten times faster).
-STRFTIME = {
-    "Y-m-d H:i": "%Y-%m-%d %H:%M",
-    "H:i": "%H:%M",
-    "m-d H:i": "%m-%d %H:%M",
-    "Y-m-d": "%Y-%m-%d",
-    "m-d": "%m-%d",
-    "Y-m": "%Y-%m",
+#: Django date formats the pages use, written directly (ten to twenty times faster than
+#: Django's ``dateformat``; a history of twenty lines writes forty dates).
+FORMATS = {
+    "Y-m-d H:i": lambda v: f"{v.year:04d}-{v.month:02d}-{v.day:02d} {v.hour:02d}:{v.minute:02d}",
+    "H:i": lambda v: f"{v.hour:02d}:{v.minute:02d}",
+    "m-d H:i": lambda v: f"{v.month:02d}-{v.day:02d} {v.hour:02d}:{v.minute:02d}",
+    "Y-m-d": lambda v: f"{v.year:04d}-{v.month:02d}-{v.day:02d}",
+    "m-d": lambda v: f"{v.month:02d}-{v.day:02d}",
+    "Y-m": lambda v: f"{v.year:04d}-{v.month:02d}",
 }
 
 
@@ -63,8 +64,10 @@ def local_date(value: date | datetime | None, format_string: str = "Y-m-d H:i") 
         value = value.astimezone(timezone.get_default_timezone())
     if format_string == "c":
         return value.isoformat()
-    if format_string in STRFTIME:
-        return value.strftime(STRFTIME[format_string])
+    if format_string in FORMATS:
+        if not isinstance(value, datetime):  # a day: its time of day is midnight
+            value = datetime.combine(value, time())
+        return FORMATS[format_string](value)
     return dateformat.format(value, format_string)
 
 
