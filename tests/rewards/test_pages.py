@@ -18,6 +18,7 @@ def test_a_member_redeems_a_perk_on_the_points_page(hood, browse):
     shown = page.get("/rewards/")
     assert shown.status_code == 200
     assert 'id="points">100<' in text(shown)
+    assert "<strong>五元券</strong> · a leader-funded coupon<br>" in text(shown)
     perk = Perk.objects.get(name="五元券")
     done = page.post("/rewards/", {"perk": perk.pk})
     assert done.status_code == 302
@@ -32,6 +33,7 @@ def test_redeeming_without_points_says_why_in_chinese_and_changes_nothing(hood, 
     refused = browse(hood.members[2], "zh-hans").post("/rewards/", {"perk": perk.pk})
     assert refused.status_code == 409
     assert "需要10积分" in text(refused)
+    assert "<strong>五元券</strong> · 团长出资的优惠券<br>" in text(refused)
     assert not Redemption.objects.exists()
 
 

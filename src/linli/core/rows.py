@@ -79,8 +79,10 @@ class Picked[M: Model]:
 def moment(value: Any) -> datetime | None:
     """A moment as a written-out query returns it outside a model's columns (an aggregate, a
     light row): PostgreSQL gives a datetime, SQLite the text Django stored, in UTC."""
-    if value is None or isinstance(value, datetime):
-        return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
     return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -25,6 +25,18 @@ if TYPE_CHECKING:
 #: Orders that say what people wanted: placed, confirmed at the close, or in a group buy that
 #: failed to form (the wish was there). A cancelled order is a wish withdrawn.
 WANTED = (Order.Status.PLACED, Order.Status.CONFIRMED, Order.Status.FAILED)
+
+
+def _with_units(items: QuerySet[GroupBuyItem], *, before: datetime | None = None):
+    """Each item with the units ordered of it (``units``) and its last order's time
+    (``last``), counting the orders still wanted (placed before ``before``, when given)."""
+    wanted = Q(lines__order__status__in=WANTED)
+    if before is not None:
+        wanted &= Q(lines__order__placed_at__lt=before)
+    return items.annotate(
+        units=Sum("lines__quantity", filter=wanted, default=0),
+        last=Max("lines__order__placed_at", filter=wanted),
+    )
 
 
 def series_id(community_id: int, product_id: int) -> str:
@@ -353,12 +365,8 @@ def offer_demands(
     )
     if community_id is not None:
         items = items.filter(group_buy__community_id=community_id)
-    wanted = Q(lines__order__status__in=WANTED, lines__order__placed_at__lt=before)
     rows = (
-        items.annotate(
-            units=Sum("lines__quantity", filter=wanted, default=0),
-            last=Max("lines__order__placed_at", filter=wanted),
-        )
+        _with_units(items, before=before)
         .values(
             "product_id",
             "units",
@@ -681,12 +689,10 @@ def suggestions_against_chosen(
     since = now - timedelta(weeks=weeks)
     curve = usual_arrival(now)
     rows = (
-        GroupBuyItem.objects.filter(
-            group_buy__opens_at__gte=since - LOOK_BACK, group_buy__opens_at__lt=now
-        )
-        .annotate(
-            units=Sum("lines__quantity", filter=Q(lines__order__status__in=WANTED), default=0),
-            last=Max("lines__order__placed_at", filter=Q(lines__order__status__in=WANTED)),
+        _with_units(
+            GroupBuyItem.objects.filter(
+                group_buy__opens_at__gte=since - LOOK_BACK, group_buy__opens_at__lt=now
+            )
         )
         .values(
             "id",
@@ -859,12 +865,10 @@ def held_out_offers(who: Roles, weeks: int = HELD_OUT_WEEKS, now: datetime | Non
     curve = usual_arrival(start)
     sizes = households_per_community()
     rows = (
-        GroupBuyItem.objects.filter(
-            group_buy__opens_at__gte=start - LOOK_BACK, group_buy__opens_at__lt=end
-        )
-        .annotate(
-            units=Sum("lines__quantity", filter=Q(lines__order__status__in=WANTED), default=0),
-            last=Max("lines__order__placed_at", filter=Q(lines__order__status__in=WANTED)),
+        _with_units(
+            GroupBuyItem.objects.filter(
+                group_buy__opens_at__gte=start - LOOK_BACK, group_buy__opens_at__lt=end
+            )
         )
         .values_list(
             "product_id",

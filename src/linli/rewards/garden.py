@@ -15,9 +15,9 @@ from linli.core.rows import Picked, moment
 from linli.groupbuys.models import Order
 
 from . import rules
+from .limits import HISTORY
 from .models import EnergyDrop, PlantingBatch, Species, Tree
 from .services import book
-from .standing import HISTORY
 
 _DROP, _ORDER = Picked(EnergyDrop, "e"), Picked(Order, "o")
 _TREE, _SPECIES, _BATCH = Picked(Tree, "t"), Picked(Species, "s"), Picked(PlantingBatch, "b")

@@ -19,6 +19,7 @@ from linli.ledger.models import Posting
 from . import rules
 from .errors import HouseholdNotFound, NoHousehold, TreeNotFound
 from .garden import energy as energy  # the energy page's reads, written out
+from .limits import HISTORY
 from .models import (
     EarningRule,
     EnergyDrop,
@@ -32,7 +33,6 @@ from .models import (
 )
 from .progress import GoalProgress, goals_progress
 from .services import book
-from .standing import HISTORY
 from .standing import standing as standing  # the points page's reads, written out
 
 

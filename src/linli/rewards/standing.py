@@ -15,17 +15,17 @@ from linli.core.rows import Picked, moment
 from linli.ledger.services import balance_query
 
 from . import rules
+from .limits import HISTORY
 from .models import EarningRule, Lot, Perk, Redemption, Tier, TierStanding
 from .services import book
 from .services.spending import tier_from
 
-#: The most rows of a history a page or an API answer shows.
-HISTORY = 50
 #: Points expiring within this many days are announced.
 EXPIRING_DAYS = 30
 
 _LOT, _RULE = Picked(Lot, "l"), Picked(EarningRule, "r")
 _REDEMPTION, _PERK, _TIER = Picked(Redemption, "d"), Picked(Perk, "k"), Picked(Tier, "t")
+_HOUSEHOLD, _BUILDING = Picked(Household, "h"), Picked(Building, "b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,27 +153,19 @@ def _perk_view(perk: Perk, *, points: int, tier: Tier | None) -> PerkView:
     return PerkView(perk, why is None, why)
 
 
-def _q(model, name: str) -> str:
-    """A column of ``model``, quoted."""
-    return connection.ops.quote_name(model._meta.get_field(name).column)
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 @cache
 def _tiers_sql(points: str, energy: str) -> str:
     """The year's earnings, the last review's tier, the points and energy balances
     (subqueries ``points`` and ``energy``), and every tier (a row per tier; one row of NULLs
     when there are none), lowest first. Parameters: the balances', since, household,
     household."""
-    amount, back = _q(Lot, "amount"), _q(Lot, "taken_back")
+    review = Picked(TierStanding, "s")
+    amount, back = _LOT.column("amount"), _LOT.column("taken_back")
     return (
-        f"SELECT e.n, s.{_q(TierStanding, 'tier')}, {points}, {energy}, {_TIER.columns} FROM"
-        f" (SELECT COALESCE(SUM(l.{amount} - l.{back}), 0) n FROM {_LOT.table}"
+        f"SELECT e.n, {review.column('tier')}, {points}, {energy}, {_TIER.columns} FROM"
+        f" (SELECT COALESCE(SUM({amount} - {back}), 0) n FROM {_LOT.table}"
         f" WHERE {_LOT.column('earned_at')} > %s AND {_LOT.column('household')} = %s) e"
-        f" LEFT JOIN {_table(TierStanding)} s ON s.{_q(TierStanding, 'household')} = %s"
+        f" LEFT JOIN {review.table} ON {review.column('household')} = %s"
         f" LEFT JOIN {_TIER.table} ON 1 = 1"
         f" ORDER BY {_TIER.column('min_points')}"
     )
@@ -233,6 +225,6 @@ def _perks_sql() -> str:
 @cache
 def _perks_of_household_sql() -> str:
     return _perks_where(
-        f"(SELECT b.{_q(Building, 'community')} FROM {_table(Household)} h"
-        f" JOIN {_table(Building)} b ON b.id = h.{_q(Household, 'building')} WHERE h.id = %s)"
+        f"(SELECT {_BUILDING.column('community')} FROM {_HOUSEHOLD.table}"
+        f" JOIN {_BUILDING.table} ON b.id = {_HOUSEHOLD.column('building')} WHERE h.id = %s)"
     )
